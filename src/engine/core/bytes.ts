@@ -1,0 +1,164 @@
+/**
+ * Byte helpers with no platform dependency (the engine has neither DOM nor Node types):
+ * UTF-8, base64, hex, and 64-bit values as hex strings for JSON (JSON numbers lose
+ * precision above 2^53, so u64 fields in trace data are written as "0x…" strings).
+ */
+
+export function utf8Encode(text: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    let cp = text.charCodeAt(i);
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < text.length) {
+      const lo = text.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+        i++;
+      }
+    }
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd; // lone surrogate
+    if (cp < 0x80) out.push(cp);
+    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
+    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+    else
+      out.push(
+        0xf0 | (cp >> 18),
+        0x80 | ((cp >> 12) & 63),
+        0x80 | ((cp >> 6) & 63),
+        0x80 | (cp & 63),
+      );
+  }
+  return Uint8Array.from(out);
+}
+
+/** Strict UTF-8 decode; returns undefined when the bytes are not valid UTF-8. */
+export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
+  let s = '';
+  let i = 0;
+  const n = bytes.length;
+  const cont = (k: number): number => {
+    const b = bytes[k];
+    return b !== undefined && (b & 0xc0) === 0x80 ? b & 63 : -1;
+  };
+  while (i < n) {
+    const b0 = bytes[i] as number;
+    let cp: number;
+    if (b0 < 0x80) {
+      cp = b0;
+      i += 1;
+    } else if (b0 >= 0xc2 && b0 < 0xe0) {
+      const c1 = cont(i + 1);
+      if (c1 < 0) return undefined;
+      cp = ((b0 & 31) << 6) | c1;
+      i += 2;
+    } else if (b0 >= 0xe0 && b0 < 0xf0) {
+      const c1 = cont(i + 1);
+      const c2 = cont(i + 2);
+      if (c1 < 0 || c2 < 0) return undefined;
+      cp = ((b0 & 15) << 12) | (c1 << 6) | c2;
+      if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
+      i += 3;
+    } else if (b0 >= 0xf0 && b0 < 0xf5) {
+      const c1 = cont(i + 1);
+      const c2 = cont(i + 2);
+      const c3 = cont(i + 3);
+      if (c1 < 0 || c2 < 0 || c3 < 0) return undefined;
+      cp = ((b0 & 7) << 18) | (c1 << 12) | (c2 << 6) | c3;
+      if (cp < 0x10000 || cp > 0x10ffff) return undefined;
+      i += 4;
+    } else {
+      return undefined;
+    }
+    s += String.fromCodePoint(cp);
+  }
+  return s;
+}
+
+/** Lossy UTF-8 decode (invalid sequences become U+FFFD). */
+export function utf8Decode(bytes: Uint8Array): string {
+  const strict = utf8DecodeStrict(bytes);
+  if (strict !== undefined) return strict;
+  let s = '';
+  for (const b of bytes) s += b < 0x80 ? String.fromCharCode(b) : '\ufffd';
+  return s;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+B64_INDEX['-'.charCodeAt(0)] = 62; // base64url
+B64_INDEX['_'.charCodeAt(0)] = 63;
+
+export function base64Encode(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n =
+      ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = (bytes[i] as number) << 16;
+    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + '==';
+  } else if (rest === 2) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8);
+    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+  }
+  return out;
+}
+
+/** Decode base64 or base64url; returns undefined for malformed input. */
+export function base64Decode(text: string): Uint8Array | undefined {
+  const clean = text.replace(/=+$/, '');
+  if (clean.length % 4 === 1) return undefined;
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    const c = clean.charCodeAt(i);
+    const v = c < 128 ? (B64_INDEX[c] as number) : -1;
+    if (v < 0) return undefined;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out.subarray(0, o);
+}
+
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+/** A u64 (bigint) as "0x" + 16 hex digits, the form trace data uses for 64-bit fields. */
+export function u64Hex(v: bigint): string {
+  return '0x' + BigInt.asUintN(64, v).toString(16).padStart(16, '0');
+}
+
+/** A non-negative integer as "0x…" (addresses and offsets in trace data). */
+export function hexAddr(v: number): string {
+  return '0x' + v.toString(16);
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
