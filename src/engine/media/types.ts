@@ -35,12 +35,18 @@ export interface ScmDevice {
   readU16(off: number): number;
   readU32(off: number): number;
   readU64(off: number): bigint;
+  /** A u64 field read as a number (offsets and sizes are < 2^53). */
+  readNum64(off: number): number;
   /** Stores land in the volatile cache (line state → dirty). Out of range → RangeError. */
   write(off: number, bytes: Uint8Array): void;
   writeU8(off: number, v: number): void;
   writeU16(off: number, v: number): void;
   writeU32(off: number, v: number): void;
   writeU64(off: number, v: bigint): void;
+  /** One 8-byte store of a number ≤ 2^53 (atomic when 8-byte aligned). */
+  writeNum64(off: number, v: number): void;
+  /** memset: store `len` copies of `byte` (default 0). */
+  fill(off: number, len: number, byte?: number): void;
   /** clwb over a range: dirty lines → flushed (write-back queued, not yet guaranteed). */
   flush(off: number, len: number): void;
   /** sfence: every flushed line becomes durable (clean). */
@@ -48,6 +54,8 @@ export interface ScmDevice {
   /** Persist = flush + drain (pmem_persist). */
   persist(off: number, len: number): void;
   lineState(line: number): LineState;
+  /** Compact copy of every line's state: 0 clean, 1 dirty, 2 flushed (for the SCM map). */
+  lineStates(): Uint8Array;
   /** Number of lines (size / 64). */
   readonly lines: number;
 }
@@ -86,6 +94,8 @@ export interface Umem {
   publish(rs: readonly ScmReservation[]): void;
   /** Give reservations back. */
   cancel(rs: readonly ScmReservation[]): void;
+  /** Run `fn` when the outermost transaction commits / aborts / ends (umem_tx_add_callback). */
+  txAddCallback(stage: 'commit' | 'abort' | 'end', fn: () => void): void;
   /** Usable size of an allocation at `off`. */
   allocSize(off: number): number;
   /** Heap usage in bytes (allocated, excluding allocator metadata). */

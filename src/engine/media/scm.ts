@@ -1,0 +1,311 @@
+/**
+ * Simulated SCM (byte-addressable persistent memory behind a CPU cache).
+ *
+ * Model (the one PMDK programs are written against):
+ * - The *durable image* is the backend. Loads see the newest store (the volatile view).
+ * - A store lands in the CPU cache: its 64-byte lines become `dirty`.
+ * - `flush` (clwb) queues a write-back of each dirty line: the line's content at that moment
+ *   is captured and the line becomes `flushed`. A store after the flush re-dirties the line,
+ *   but the captured write-back still happens at the next drain.
+ * - `drain` (sfence) completes every queued write-back: the captured contents reach the
+ *   backend, which is then synced; lines with no newer store become `clean`.
+ * - A power cut keeps the durable image and throws the cache away. Any non-durable line may
+ *   also have been partly written back (cache eviction, write-back in flight): with an Rng,
+ *   such a line is torn at 8-byte granularity — each aligned 8-byte word independently ends up
+ *   as its durable, queued or newest value. 8-byte aligned stores are therefore atomic, and
+ *   nothing larger is.
+ */
+import type { Rng } from '../core/rng.ts';
+import type { Tracer } from '../trace/tracer.ts';
+import { createMemoryBackend } from './memory-backend.ts';
+import { PowerCutError, type PersistenceHook } from './power.ts';
+import { SCM_LINE, type BlockBackend, type LineState, type ScmDevice } from './types.ts';
+
+/** Line states as stored in the compact state array (`lineStates()`), for the UI's SCM map. */
+export const LINE_CLEAN = 0;
+export const LINE_DIRTY = 1;
+export const LINE_FLUSHED = 2;
+const STATE_NAMES: readonly LineState[] = ['clean', 'dirty', 'flushed'];
+
+export interface ScmOptions {
+  id: string;
+  /** Bytes; a multiple of 64. Defaults to the backend's size. */
+  size?: number;
+  backend?: BlockBackend;
+  trace?: Tracer;
+  /** Seeds which non-durable 8-byte words survive a power cut (no rng: none survive). */
+  rng?: Rng;
+}
+
+export class Scm implements ScmDevice {
+  readonly id: string;
+  readonly size: number;
+  readonly lines: number;
+  readonly backend: BlockBackend;
+  /** Consulted at every flush and drain before it takes effect (fault injection). */
+  persistenceHook: PersistenceHook | undefined;
+  private readonly view: Uint8Array;
+  private readonly dv: DataView;
+  private readonly states: Uint8Array;
+  /** Lines that are not clean (dirty or flushed), in no particular order. */
+  private readonly unclean = new Set<number>();
+  /** Queued write-backs: line → its content when it was flushed. */
+  private readonly pending = new Map<number, Uint8Array>();
+  private readonly trace: Tracer | undefined;
+  private readonly rng: Rng | undefined;
+  private dead = false;
+  /** Counters for benchmarks and the UI. */
+  readonly stats = { writes: 0, flushes: 0, drains: 0, linesWritten: 0 };
+
+  constructor(opts: ScmOptions) {
+    const size = opts.size ?? opts.backend?.size;
+    if (size === undefined || !Number.isSafeInteger(size) || size <= 0 || size % SCM_LINE !== 0) {
+      throw new RangeError(`scm ${opts.id}: size must be a positive multiple of ${SCM_LINE}`);
+    }
+    const backend = opts.backend ?? createMemoryBackend(size);
+    if (backend.size < size) {
+      throw new RangeError(
+        `scm ${opts.id}: backend ${backend.name} holds ${backend.size} < ${size} bytes`,
+      );
+    }
+    this.id = opts.id;
+    this.size = size;
+    this.lines = size / SCM_LINE;
+    this.backend = backend;
+    this.trace = opts.trace;
+    this.rng = opts.rng;
+    this.view = new Uint8Array(size);
+    backend.read(0, this.view);
+    this.dv = new DataView(this.view.buffer);
+    this.states = new Uint8Array(this.lines);
+  }
+
+  // ---- loads -------------------------------------------------------------------------------
+
+  read(off: number, len: number): Uint8Array {
+    this.check(off, len);
+    return this.view.slice(off, off + len);
+  }
+  readU8(off: number): number {
+    this.check(off, 1);
+    return this.dv.getUint8(off);
+  }
+  readU16(off: number): number {
+    this.check(off, 2);
+    return this.dv.getUint16(off, true);
+  }
+  readU32(off: number): number {
+    this.check(off, 4);
+    return this.dv.getUint32(off, true);
+  }
+  readU64(off: number): bigint {
+    this.check(off, 8);
+    return this.dv.getBigUint64(off, true);
+  }
+  /** A u64 field read as a JS number (offsets, sizes: always < 2^53 here). */
+  readNum64(off: number): number {
+    this.check(off, 8);
+    return this.dv.getUint32(off, true) + this.dv.getUint32(off + 4, true) * 0x100000000;
+  }
+
+  // ---- stores ------------------------------------------------------------------------------
+
+  write(off: number, bytes: Uint8Array): void {
+    this.check(off, bytes.length);
+    this.view.set(bytes, off);
+    this.stored(off, bytes.length);
+  }
+  /** Store `len` copies of `byte` (memset). */
+  fill(off: number, len: number, byte = 0): void {
+    this.check(off, len);
+    this.view.fill(byte, off, off + len);
+    this.stored(off, len);
+  }
+  writeU8(off: number, v: number): void {
+    this.check(off, 1);
+    this.dv.setUint8(off, v);
+    this.stored(off, 1);
+  }
+  writeU16(off: number, v: number): void {
+    this.check(off, 2);
+    this.dv.setUint16(off, v, true);
+    this.stored(off, 2);
+  }
+  writeU32(off: number, v: number): void {
+    this.check(off, 4);
+    this.dv.setUint32(off, v, true);
+    this.stored(off, 4);
+  }
+  writeU64(off: number, v: bigint): void {
+    this.check(off, 8);
+    this.dv.setBigUint64(off, v, true);
+    this.stored(off, 8);
+  }
+  /** Store a JS number (≤ 2^53) as a u64 field; one 8-byte store, so atomic when aligned. */
+  writeNum64(off: number, v: number): void {
+    this.check(off, 8);
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`scm ${this.id}: bad u64 ${v}`);
+    this.dv.setUint32(off, v >>> 0, true);
+    this.dv.setUint32(off + 4, Math.floor(v / 0x100000000), true);
+    this.stored(off, 8);
+  }
+
+  // ---- persistence -------------------------------------------------------------------------
+
+  flush(off: number, len: number): void {
+    this.check(off, len);
+    if (len === 0) return;
+    this.persistenceHook?.({ kind: 'scm.flush', dev: this.id, off, len });
+    this.alive();
+    const first = Math.floor(off / SCM_LINE);
+    const last = Math.floor((off + len - 1) / SCM_LINE);
+    let n = 0;
+    for (let l = first; l <= last; l++) {
+      if (this.states[l] !== LINE_DIRTY) continue;
+      const base = l * SCM_LINE;
+      this.pending.set(l, this.view.slice(base, base + SCM_LINE));
+      this.states[l] = LINE_FLUSHED;
+      n++;
+    }
+    this.stats.flushes++;
+    this.trace?.effect({ kind: 'scm.flush', dev: this.id, off, len, lines: n });
+  }
+
+  drain(): void {
+    this.alive();
+    const n = this.pending.size;
+    this.persistenceHook?.({ kind: 'scm.drain', dev: this.id, lines: n });
+    this.alive();
+    if (n > 0) {
+      // Write back in line order, coalescing neighbours into one backend write.
+      const lines = [...this.pending.keys()].sort((a, b) => a - b);
+      let runStart = -1;
+      let runEnd = -2;
+      const emit = (): void => {
+        if (runStart < 0) return;
+        const buf = new Uint8Array((runEnd - runStart + 1) * SCM_LINE);
+        for (let l = runStart; l <= runEnd; l++) {
+          buf.set(this.pending.get(l) as Uint8Array, (l - runStart) * SCM_LINE);
+        }
+        this.backend.write(runStart * SCM_LINE, buf);
+      };
+      for (const l of lines) {
+        if (l !== runEnd + 1) {
+          emit();
+          runStart = l;
+        }
+        runEnd = l;
+        if (this.states[l] === LINE_FLUSHED) {
+          this.states[l] = LINE_CLEAN;
+          this.unclean.delete(l);
+        }
+      }
+      emit();
+      this.pending.clear();
+      this.backend.sync();
+      this.stats.linesWritten += n;
+    }
+    this.stats.drains++;
+    this.trace?.effect({ kind: 'scm.drain', dev: this.id, lines: n });
+  }
+
+  persist(off: number, len: number): void {
+    this.flush(off, len);
+    this.drain();
+  }
+
+  // ---- state for the UI and tests ----------------------------------------------------------
+
+  lineState(line: number): LineState {
+    if (!Number.isInteger(line) || line < 0 || line >= this.lines) {
+      throw new RangeError(`scm ${this.id}: line ${line} outside [0, ${this.lines})`);
+    }
+    return STATE_NAMES[this.states[line] as number] as LineState;
+  }
+
+  /** Compact per-line states (LINE_CLEAN / LINE_DIRTY / LINE_FLUSHED); a copy. */
+  lineStates(): Uint8Array {
+    return this.states.slice();
+  }
+
+  /** Number of lines that are not durable yet. */
+  get uncleanLines(): number {
+    return this.unclean.size;
+  }
+
+  get isDead(): boolean {
+    return this.dead;
+  }
+
+  /**
+   * Cut the power: non-durable lines are lost (or torn, with an rng), the survivors are written
+   * to the backend, and this object is dead. Reopen a new device over the same backend.
+   */
+  powerCut(): void {
+    if (this.dead) return;
+    const lines = [...this.unclean].sort((a, b) => a - b);
+    const durable = new Uint8Array(SCM_LINE);
+    let torn = 0;
+    for (const l of lines) {
+      if (!this.rng || this.rng.chance(0.5)) continue; // the whole line is lost
+      const base = l * SCM_LINE;
+      this.backend.read(base, durable);
+      const queued = this.pending.get(l);
+      const newest = this.view.subarray(base, base + SCM_LINE);
+      const out = durable.slice();
+      for (let w = 0; w < SCM_LINE; w += 8) {
+        const pick = this.rng.int(0, queued ? 2 : 1);
+        const src = pick === 0 ? durable : pick === 1 ? newest : (queued as Uint8Array);
+        out.set(src.subarray(w, w + 8), w);
+      }
+      this.backend.write(base, out);
+      torn++;
+    }
+    this.backend.sync();
+    this.dead = true;
+    this.pending.clear();
+    this.unclean.clear();
+    this.trace?.effect({
+      kind: 'scm.power_cut',
+      dev: this.id,
+      lost_lines: lines.length,
+      torn_lines: torn,
+    });
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private stored(off: number, len: number): void {
+    this.stats.writes++;
+    if (len > 0) {
+      const first = Math.floor(off / SCM_LINE);
+      const last = Math.floor((off + len - 1) / SCM_LINE);
+      for (let l = first; l <= last; l++) {
+        this.states[l] = LINE_DIRTY;
+        this.unclean.add(l);
+      }
+    }
+    this.trace?.effect({ kind: 'scm.write', dev: this.id, off, len });
+  }
+
+  private alive(): void {
+    if (this.dead) throw new PowerCutError(this.id);
+  }
+
+  private check(off: number, len: number): void {
+    if (this.dead) throw new PowerCutError(this.id);
+    if (
+      !Number.isSafeInteger(off) ||
+      !Number.isSafeInteger(len) ||
+      off < 0 ||
+      len < 0 ||
+      off + len > this.size
+    ) {
+      throw new RangeError(`scm ${this.id}: range [${off}, +${len}) outside [0, ${this.size})`);
+    }
+  }
+}
+
+export function createScm(opts: ScmOptions): Scm {
+  return new Scm(opts);
+}

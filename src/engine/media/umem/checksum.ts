@@ -1,0 +1,21 @@
+/** 32-bit FNV-1a, used to validate undo-log entries and the pool header after a power cut. */
+export function fnv1a32(bytes: Uint8Array, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < bytes.length; i++) {
+    h ^= bytes[i] as number;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** Fold 32-bit words into an FNV-1a state (little-endian bytes). */
+export function fnv1a32Words(words: readonly number[], seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (const w of words) {
+    for (let s = 0; s < 32; s += 8) {
+      h ^= (w >>> s) & 0xff;
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+  }
+  return h >>> 0;
+}

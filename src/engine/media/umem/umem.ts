@@ -1,0 +1,416 @@
+/**
+ * umem over SCM with PMDK semantics (pmemobj_tx_*, pmemobj_reserve/publish/cancel).
+ *
+ * Transaction rules (why each step is where it is):
+ * - `txAddRange` snapshots only bytes not yet covered in this transaction, and persists the
+ *   undo entry before returning: the caller may modify the range the moment it returns.
+ * - `txAlloc` changes allocator metadata through the same undo log, so rollback un-allocates;
+ *   the new object itself needs no snapshot (nothing to roll back to) but is persisted at commit.
+ * - `txFree` is deferred to commit (PMDK frees on commit), so an aborted tx frees nothing.
+ * - `txCommit` (outermost): apply deferred frees, flush every modified range and new object,
+ *   drain, then invalidate the undo log with one atomic store. Only when that store is durable
+ *   is the transaction committed; a power cut anywhere earlier rolls it back on open.
+ * - `txAbort`: restore snapshots newest-first, persist, invalidate the log, rebuild the DRAM
+ *   allocator index from SCM.
+ * A transaction must not yield to other simulated processes (one lane per pool).
+ */
+import { derError } from '../../core/errors.ts';
+import type { Tracer } from '../../trace/tracer.ts';
+import type { ScmDevice, ScmReservation, Umem } from '../types.ts';
+import { Heap, type HeapBlock } from './heap.ts';
+import { computeLayout, readPoolHeader, writePoolHeader, type PoolLayout } from './layout.ts';
+import { UndoLog } from './ulog.ts';
+
+export type TxStage = 'commit' | 'abort' | 'end';
+
+export interface UmemCreateOptions {
+  rootSize: number;
+  /** Undo-log bytes (default: size/32 clamped to [64 KiB, 1 MiB]). */
+  ulogSize?: number;
+  trace?: Tracer;
+  /** Actor name for trace events (defaults to the SCM device id). */
+  actor?: string;
+}
+
+export interface UmemOpenOptions {
+  trace?: Tracer;
+  actor?: string;
+}
+
+/** What recovery found and did (also reported on the `media.recovery` trace). */
+export interface UmemRecoveryReport {
+  undoEntries: number;
+  undoBytes: number;
+  rolledBack: boolean;
+  allocatedBytes: number;
+}
+
+export const RECOVERY_PIPELINE = 'media.recovery';
+
+export class UmemPool implements Umem {
+  readonly rootOff: number;
+  readonly rootSize: number;
+  readonly layout: PoolLayout;
+  readonly recovery: UmemRecoveryReport | undefined;
+  private readonly heap: Heap;
+  private readonly ulog: UndoLog;
+  private readonly trace: Tracer | undefined;
+  private depth = 0;
+  private aborted = false;
+  /** Snapshotted ranges, merged and sorted: [start, end) pairs. */
+  private covered: Array<[number, number]> = [];
+  private snapshots: Array<{ off: number; data: Uint8Array }> = [];
+  /** New objects (tx allocations, published reservations): persisted at commit. */
+  private fresh: HeapBlock[] = [];
+  private pendingFrees: number[] = [];
+  private readonly reservations = new Map<number, number>();
+  private callbacks: Array<{ stage: TxStage; fn: () => void }> = [];
+
+  private constructor(
+    readonly scm: ScmDevice,
+    layout: PoolLayout,
+    trace: Tracer | undefined,
+    recovery: UmemRecoveryReport | undefined,
+  ) {
+    this.layout = layout;
+    this.rootOff = layout.rootOff;
+    this.rootSize = layout.rootSize;
+    this.trace = trace;
+    this.ulog = new UndoLog(scm, layout.ulogOff, layout.ulogSize);
+    this.heap = new Heap(scm, layout);
+    this.recovery = recovery;
+  }
+
+  /** Format a new pool on `scm` (pmemobj_create). */
+  static create(scm: ScmDevice, opts: UmemCreateOptions): UmemPool {
+    const layout = computeLayout(scm.size, opts.rootSize, opts.ulogSize);
+    UndoLog.format(scm, layout.ulogOff);
+    scm.fill(layout.rootOff, layout.chunkHdrOff - layout.rootOff, 0);
+    scm.persist(layout.rootOff, layout.chunkHdrOff - layout.rootOff);
+    Heap.format(scm, layout);
+    writePoolHeader(scm, layout);
+    const pool = new UmemPool(scm, layout, opts.trace, undefined);
+    pool.heap.rebuild();
+    return pool;
+  }
+
+  /** Open an existing pool and run recovery (pmemobj_open). */
+  static open(scm: ScmDevice, opts: UmemOpenOptions = {}): UmemPool {
+    const t = opts.trace;
+    const actor = opts.actor ?? scm.id;
+    const p = { pipeline: RECOVERY_PIPELINE };
+    t?.enter('pmemobj_open', actor, { ...p, data: { dev: scm.id, size: scm.size } });
+    let layout: PoolLayout;
+    try {
+      layout = readPoolHeader(scm);
+    } catch (e) {
+      t?.exit('pmemobj_open', actor, {
+        ...p,
+        rc: e instanceof Error && 'rc' in e ? (e.rc as number) : -1,
+      });
+      throw e;
+    }
+    t?.enter('lane_recover_and_section_boot', actor, { ...p, data: { lanes: 1 } });
+    const ulog = new UndoLog(scm, layout.ulogOff, layout.ulogSize);
+    const entries = ulog.scan();
+    let bytes = 0;
+    t?.enter('ulog_recover', actor, {
+      ...p,
+      caption: entries.length > 0 ? 'roll back the interrupted transaction' : 'undo log is empty',
+      data: { entries: entries.length, ranges: entries.map((e) => [e.off, e.data.length]) },
+    });
+    // Newest first: if a range was snapshotted twice, the oldest image is restored last.
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i]!;
+      scm.write(e.off, e.data);
+      scm.flush(e.off, e.data.length);
+      bytes += e.data.length;
+    }
+    if (entries.length > 0) {
+      scm.drain();
+      ulog.invalidate();
+    }
+    t?.exit('ulog_recover', actor, { ...p, rc: 0, data: { restored_bytes: bytes } });
+    t?.exit('lane_recover_and_section_boot', actor, { ...p, rc: 0 });
+    const report: UmemRecoveryReport = {
+      undoEntries: entries.length,
+      undoBytes: bytes,
+      rolledBack: entries.length > 0,
+      allocatedBytes: 0,
+    };
+    const pool = new UmemPool(scm, layout, t, report);
+    t?.enter('heap_boot', actor, { ...p, data: { chunks: layout.nChunks } });
+    pool.heap.rebuild();
+    report.allocatedBytes = pool.heap.allocatedBytes;
+    t?.exit('heap_boot', actor, {
+      ...p,
+      rc: 0,
+      caption: 'allocator index rebuilt from SCM; unpublished reservations are gone',
+      data: { allocated_bytes: pool.heap.allocatedBytes, free_bytes: pool.freeBytes },
+    });
+    t?.exit('pmemobj_open', actor, { ...p, rc: 0 });
+    return pool;
+  }
+
+  get inTx(): boolean {
+    return this.depth > 0;
+  }
+
+  get usedBytes(): number {
+    return this.heap.allocatedBytes;
+  }
+
+  get freeBytes(): number {
+    return this.heap.capacity - this.heap.allocatedBytes - this.heap.reservedBytes;
+  }
+
+  /** Bytes of undo log used by the running transaction. */
+  get undoLogUsed(): number {
+    return this.ulog.used;
+  }
+
+  // ---- transactions ------------------------------------------------------------------------
+
+  txBegin(): void {
+    this.depth++;
+    if (this.depth === 1) {
+      this.aborted = false;
+      this.trace?.effect({ kind: 'tx.begin', dev: this.scm.id });
+    }
+  }
+
+  txAddRange(off: number, len: number): void {
+    this.requireTx('txAddRange');
+    this.checkUserRange(off, len);
+    this.logRange(off, len);
+    this.trace?.effect({ kind: 'tx.add', dev: this.scm.id, off, len });
+  }
+
+  txAlloc(size: number, zero = false): number {
+    this.requireTx('txAlloc');
+    const b = this.heap.pick(size);
+    try {
+      this.heap.persistAlloc(b, this.logRange);
+    } catch (e) {
+      this.heap.unpick(b);
+      throw e;
+    }
+    if (zero) this.scm.fill(b.off, b.size, 0);
+    this.fresh.push(b);
+    this.trace?.effect({ kind: 'alloc', media: 'scm', dev: this.scm.id, off: b.off, len: b.size });
+    return b.off;
+  }
+
+  txFree(off: number): void {
+    this.requireTx('txFree');
+    this.heap.blockAt(off); // validate now: -DER_INVAL for a bad offset
+    if (this.pendingFrees.includes(off)) throw derError('INVAL', `double free of ${off}`);
+    this.pendingFrees.push(off);
+  }
+
+  /** Run `fn` when the outermost transaction commits / aborts / ends (umem_tx_add_callback). */
+  txAddCallback(stage: TxStage, fn: () => void): void {
+    this.requireTx('txAddCallback');
+    this.callbacks.push({ stage, fn });
+  }
+
+  txCommit(): void {
+    this.requireTx('txCommit');
+    if (this.aborted) {
+      this.depth--;
+      throw derError('CANCELED', 'transaction was aborted by an inner txAbort');
+    }
+    if (this.depth > 1) {
+      this.depth--;
+      return;
+    }
+    const freed: HeapBlock[] = [];
+    for (const off of this.pendingFrees) freed.push(this.heap.persistFree(off, this.logRange));
+    for (const [s, e] of this.covered) this.scm.flush(s, e - s);
+    for (const b of this.fresh) this.scm.flush(b.off, b.size);
+    this.scm.drain();
+    this.ulog.invalidate();
+    // Committed.
+    this.depth = 0;
+    for (const b of freed) {
+      this.trace?.effect({ kind: 'free', media: 'scm', dev: this.scm.id, off: b.off, len: b.size });
+    }
+    this.trace?.effect({ kind: 'tx.commit', dev: this.scm.id });
+    this.finish('commit');
+  }
+
+  txAbort(): void {
+    this.requireTx('txAbort');
+    if (!this.aborted) {
+      for (let i = this.snapshots.length - 1; i >= 0; i--) {
+        const s = this.snapshots[i]!;
+        this.scm.write(s.off, s.data);
+        this.scm.flush(s.off, s.data.length);
+      }
+      this.scm.drain();
+      this.ulog.invalidate();
+      this.heap.rebuild(this.reservationBlocks());
+      for (const b of this.fresh) {
+        this.trace?.effect({
+          kind: 'free',
+          media: 'scm',
+          dev: this.scm.id,
+          off: b.off,
+          len: b.size,
+          abort: true,
+        });
+      }
+      this.trace?.effect({ kind: 'tx.abort', dev: this.scm.id });
+      this.aborted = true;
+      const depth = this.depth;
+      this.finish('abort');
+      this.depth = depth;
+    }
+    this.depth--;
+    if (this.depth === 0) this.aborted = false;
+  }
+
+  private finish(stage: 'commit' | 'abort'): void {
+    const cbs = this.callbacks;
+    this.covered = [];
+    this.snapshots = [];
+    this.fresh = [];
+    this.pendingFrees = [];
+    this.callbacks = [];
+    this.depth = 0;
+    for (const c of cbs) if (c.stage === stage) c.fn();
+    for (const c of cbs) if (c.stage === 'end') c.fn();
+  }
+
+  // ---- reservations --------------------------------------------------------------------------
+
+  reserve(size: number): ScmReservation {
+    const b = this.heap.pick(size);
+    this.heap.reservedBytes += b.size;
+    this.reservations.set(b.off, b.size);
+    this.trace?.effect({
+      kind: 'reserve',
+      media: 'scm',
+      dev: this.scm.id,
+      off: b.off,
+      len: b.size,
+    });
+    return { off: b.off, size: b.size };
+  }
+
+  publish(rs: readonly ScmReservation[]): void {
+    this.requireTx('publish');
+    for (const r of rs) {
+      if (this.reservations.get(r.off) !== r.size)
+        throw derError('INVAL', `${r.off} is not reserved`);
+    }
+    for (const r of rs) {
+      this.heap.persistAlloc(r, this.logRange);
+      this.reservations.delete(r.off);
+      this.heap.reservedBytes -= r.size;
+      this.fresh.push(r);
+      this.trace?.effect({
+        kind: 'alloc',
+        media: 'scm',
+        dev: this.scm.id,
+        off: r.off,
+        len: r.size,
+      });
+    }
+  }
+
+  cancel(rs: readonly ScmReservation[]): void {
+    for (const r of rs) {
+      if (this.reservations.get(r.off) !== r.size)
+        throw derError('INVAL', `${r.off} is not reserved`);
+      this.reservations.delete(r.off);
+      this.heap.reservedBytes -= r.size;
+      this.heap.unpick(r);
+      this.trace?.effect({
+        kind: 'cancel',
+        media: 'scm',
+        dev: this.scm.id,
+        off: r.off,
+        len: r.size,
+      });
+    }
+  }
+
+  allocSize(off: number): number {
+    const r = this.reservations.get(off);
+    return r ?? this.heap.blockAt(off).size;
+  }
+
+  /** Every live (published) allocation per SCM metadata; checks heap invariants. */
+  heapWalk(): HeapBlock[] {
+    return this.heap.walk();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private reservationBlocks(): HeapBlock[] {
+    return [...this.reservations].map(([off, size]) => ({ off, size }));
+  }
+
+  private requireTx(what: string): void {
+    if (this.depth === 0) throw new Error(`umem ${this.scm.id}: ${what} outside a transaction`);
+  }
+
+  private checkUserRange(off: number, len: number): void {
+    if (
+      !Number.isSafeInteger(off) ||
+      !Number.isSafeInteger(len) ||
+      len <= 0 ||
+      off < this.rootOff ||
+      off + len > this.layout.size
+    ) {
+      throw new RangeError(
+        `umem ${this.scm.id}: range [${off}, +${len}) outside the pool's user space`,
+      );
+    }
+  }
+
+  /** Snapshot the parts of [off, off+len) not yet covered in this transaction. */
+  private readonly logRange = (off: number, len: number): void => {
+    let cur = off;
+    const end = off + len;
+    const pieces: Array<[number, number]> = [];
+    for (const [s, e] of this.covered) {
+      if (e <= cur) continue;
+      if (s >= end) break;
+      if (s > cur) pieces.push([cur, s]);
+      cur = Math.max(cur, e);
+      if (cur >= end) break;
+    }
+    if (cur < end) pieces.push([cur, end]);
+    for (const [s, e] of pieces) {
+      const data = this.scm.read(s, e - s);
+      this.ulog.append(s, data);
+      this.snapshots.push({ off: s, data });
+      this.cover(s, e);
+    }
+  };
+
+  private cover(s: number, e: number): void {
+    const c = this.covered;
+    let i = 0;
+    while (i < c.length && c[i]![1] < s) i++;
+    let ns = s;
+    let ne = e;
+    let j = i;
+    while (j < c.length && c[j]![0] <= ne) {
+      ns = Math.min(ns, c[j]![0]);
+      ne = Math.max(ne, c[j]![1]);
+      j++;
+    }
+    c.splice(i, j - i, [ns, ne]);
+  }
+}
+
+export function createUmem(scm: ScmDevice, opts: UmemCreateOptions): UmemPool {
+  return UmemPool.create(scm, opts);
+}
+
+export function openUmem(scm: ScmDevice, opts: UmemOpenOptions = {}): UmemPool {
+  return UmemPool.open(scm, opts);
+}
