@@ -1,0 +1,3 @@
+/** The worker protocol's one import surface (types and envelope guards). */
+export * from './messages.ts';
+export * from './guards.ts';

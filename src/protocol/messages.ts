@@ -1,0 +1,139 @@
+/**
+ * The worker protocol: every message between the UI (main thread) and the engine worker.
+ *
+ * Discriminated unions on `type`, stamped with `v` (PROTOCOL_VERSION) so a stale tab and a
+ * new worker fail loudly instead of misreading each other. Requests carry an `id`; every
+ * reply to a request echoes it. Event batches are JSON-encoded into a Uint8Array and
+ * *transferred* (zero-copy), never structured-cloned, so a million-event trace costs one
+ * copy, not two.
+ */
+import type { PipelineDef, SystemName, TraceEvent } from '../engine/index.ts';
+import type { OpDoc, ResultDoc, ScenarioDoc } from '../engine/scenario/types.ts';
+
+export const PROTOCOL_VERSION = 1 as const;
+
+/** Where a scenario comes from. */
+export type ScenarioSource =
+  | { kind: 'builtin'; name: string }
+  /** A scenario document (`iopath.scenario/1`), not yet validated. */
+  | { kind: 'doc'; doc: unknown }
+  /** The text of an `iopath.trace/1` file: replayed, not run. */
+  | { kind: 'trace'; text: string };
+
+// ---------------------------------------------------------------- UI → worker
+
+export interface CatalogRequest {
+  v: typeof PROTOCOL_VERSION;
+  id: number;
+  type: 'catalog';
+}
+
+/**
+ * Load a scenario and run it to the end, streaming its events. Replaces whatever was loaded.
+ * `seed` overrides the document's seed (the `?seed=` URL parameter).
+ */
+export interface LoadRequest {
+  v: typeof PROTOCOL_VERSION;
+  id: number;
+  type: 'load';
+  source: ScenarioSource;
+  seed?: number;
+}
+
+/** Append one op (the console) to the loaded scenario and run it; streams its new events. */
+export interface AppendOpRequest {
+  v: typeof PROTOCOL_VERSION;
+  id: number;
+  type: 'appendOp';
+  op: OpDoc;
+}
+
+export type Request = CatalogRequest | LoadRequest | AppendOpRequest;
+
+/** A request before the worker stamps the envelope (what the client API takes). */
+export type RequestBody =
+  | Omit<CatalogRequest, 'v' | 'id'>
+  | Omit<LoadRequest, 'v' | 'id'>
+  | Omit<AppendOpRequest, 'v' | 'id'>;
+
+// ---------------------------------------------------------------- worker → UI
+
+/** A built-in scenario as the picker shows it. */
+export interface ScenarioInfo {
+  name: string;
+  system: SystemName;
+  title: string;
+  description: string;
+}
+
+/**
+ * A pipeline as the UI draws it: the catalog entry with its edges resolved (the UI must not
+ * import engine runtime code such as `pipelineEdges`).
+ */
+export type PipelineView = PipelineDef & { edges: NonNullable<PipelineDef['edges']> };
+
+export interface CatalogReply {
+  v: typeof PROTOCOL_VERSION;
+  id: number;
+  type: 'catalog';
+  pipelines: PipelineView[];
+  scenarios: ScenarioInfo[];
+  /** Names of return codes (`-1005` → `DER_NONEXIST`, `-2` → `ENOENT`). */
+  rcNames: Record<string, string>;
+}
+
+/** The scenario was accepted; its events follow as `events` messages. */
+export interface LoadedReply {
+  v: typeof PROTOCOL_VERSION;
+  id: number;
+  type: 'loaded';
+  /** The normalized document (seed applied), or null for a replayed trace file. */
+  doc: ScenarioDoc | null;
+  /** A display name: the built-in's name, the document's title, or "trace file". */
+  name: string;
+}
+
+/**
+ * A batch of consecutive trace events, `first` … `first + count - 1`, as UTF-8 JSON of a
+ * `TraceEvent[]`. `bytes.buffer` is transferred.
+ */
+export interface EventsReply {
+  v: typeof PROTOCOL_VERSION;
+  id: number;
+  type: 'events';
+  first: number;
+  count: number;
+  bytes: Uint8Array;
+}
+
+/** A run (load or appendOp) finished: the result document so far and the event total. */
+export interface DoneReply {
+  v: typeof PROTOCOL_VERSION;
+  id: number;
+  type: 'done';
+  result: ResultDoc | null;
+  eventCount: number;
+}
+
+export type ErrorCode =
+  'invalid-document' | 'invalid-trace' | 'unknown-scenario' | 'bad-request' | 'engine';
+
+/**
+ * A request failed. For `invalid-document` the message is the validator's
+ * "<json path>: <problem>" line and `path` its path part (`ops[3].iods[0].type`).
+ */
+export interface ErrorReply {
+  v: typeof PROTOCOL_VERSION;
+  id: number;
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+  path?: string;
+}
+
+export type Reply = CatalogReply | LoadedReply | EventsReply | DoneReply | ErrorReply;
+
+/** Events per batch: big enough to amortize a postMessage (~30 µs), small enough to stream. */
+export const EVENT_BATCH_SIZE = 2048;
+
+export type { TraceEvent, OpDoc, ResultDoc, ScenarioDoc };

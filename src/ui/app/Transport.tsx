@@ -1,0 +1,70 @@
+/** Play/pause, step and op buttons, speed, the scrubber and the position readout. */
+import { COMMANDS, command, speedLabel } from '../commands/commands.ts';
+import { SPEEDS, useApp } from '../state/store.ts';
+import { Scrubber } from '../views/timeline/Scrubber.tsx';
+
+function Btn({ id, icon }: { id: string; icon: string }) {
+  const c = command(id);
+  const count = useApp((s) => s.count);
+  return (
+    <button
+      type="button"
+      className="tbtn"
+      onClick={() => c.run()}
+      aria-label={`${c.label} (${c.keyHint})`}
+      title={`${c.label} (${c.keyHint})`}
+      data-command={c.id}
+      disabled={count === 0}
+    >
+      <span aria-hidden="true">{icon}</span>
+    </button>
+  );
+}
+
+export function Transport() {
+  const playing = useApp((s) => s.playing);
+  const count = useApp((s) => s.count);
+  const cursor = useApp((s) => s.cursor);
+  const speedIndex = useApp((s) => s.speedIndex);
+  const setSpeedIndex = useApp((s) => s.setSpeedIndex);
+  const play = COMMANDS.find((c) => c.id === 'play')!;
+  return (
+    <div className="transport" role="toolbar" aria-label="Step controls">
+      <Btn id="prevOp" icon="⏮" />
+      <Btn id="prev" icon="◀" />
+      <button
+        type="button"
+        className="tbtn tbtn-play"
+        onClick={() => play.run()}
+        aria-label={playing ? 'Pause (Space)' : 'Play (Space)'}
+        aria-pressed={playing}
+        title={playing ? 'Pause (Space)' : 'Play (Space)'}
+        data-command="play"
+        disabled={count === 0}
+      >
+        <span aria-hidden="true">{playing ? '⏸' : '▶'}</span>
+      </button>
+      <Btn id="next" icon="▶" />
+      <Btn id="nextOp" icon="⏭" />
+      <label className="speed">
+        <span className="sr-only">Speed</span>
+        <select
+          value={speedIndex}
+          onChange={(e) => setSpeedIndex(Number(e.target.value))}
+          aria-label="Playback speed (steps per second; [ and ] change it)"
+          title="Playback speed: steps per second"
+        >
+          {SPEEDS.map((_, i) => (
+            <option key={i} value={i}>
+              {speedLabel(i)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Scrubber />
+      <output className="position" aria-live="off" data-testid="position">
+        {count === 0 ? '–' : `${cursor} / ${count - 1}`}
+      </output>
+    </div>
+  );
+}

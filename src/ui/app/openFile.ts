@@ -1,0 +1,37 @@
+/**
+ * Opening a file: decide what it is by its `schema` and hand it to the worker. Scenario
+ * documents run; iopath.trace/1 files replay (the worker validates both and answers with the
+ * JSON path of the first problem).
+ */
+import type { ScenarioSource } from '../../protocol/index.ts';
+import { useApp } from '../state/store.ts';
+
+export function classifyFile(
+  name: string,
+  text: string,
+): { source: ScenarioSource } | { error: string } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return { error: `${name}: not JSON (${(e as Error).message})` };
+  }
+  const schema = (doc as { schema?: unknown } | null)?.schema;
+  if (schema === 'iopath.trace/1') return { source: { kind: 'trace', text } };
+  if (schema === 'iopath.scenario/1' || (typeof doc === 'object' && doc !== null && 'ops' in doc)) {
+    return { source: { kind: 'doc', doc } };
+  }
+  return {
+    error: `${name}: schema: expected "iopath.scenario/1" or "iopath.trace/1"${typeof schema === 'string' ? ` (got "${schema}")` : ''}`,
+  };
+}
+
+export async function openFileText(file: File): Promise<void> {
+  const text = await file.text();
+  const r = classifyFile(file.name, text);
+  if ('error' in r) {
+    useApp.getState().showError({ message: r.error });
+    return;
+  }
+  useApp.getState().load(r.source);
+}

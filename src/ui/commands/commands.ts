@@ -1,0 +1,129 @@
+/**
+ * The one command registry: toolbar buttons, keyboard shortcuts, the help overlay and tests
+ * all go through these entries, so a key and its button can never disagree.
+ */
+import { SPEEDS, useApp } from '../state/store.ts';
+
+export interface Command {
+  id: string;
+  label: string;
+  /** KeyboardEvent.key values (with "Shift+" prefix for shifted arrows). */
+  keys: string[];
+  /** How the help overlay spells the keys. */
+  keyHint: string;
+  run(): void;
+}
+
+const app = () => useApp.getState();
+
+export const COMMANDS: Command[] = [
+  {
+    id: 'play',
+    label: 'Play / pause',
+    keys: [' '],
+    keyHint: 'Space',
+    run: () => app().togglePlay(),
+  },
+  {
+    id: 'next',
+    label: 'Next step',
+    keys: ['ArrowRight', '.', 'PageDown'],
+    keyHint: '→ . PgDn',
+    run: () => {
+      app().setPlaying(false);
+      app().step(1);
+    },
+  },
+  {
+    id: 'prev',
+    label: 'Previous step',
+    keys: ['ArrowLeft', ',', 'PageUp'],
+    keyHint: '← , PgUp',
+    run: () => {
+      app().setPlaying(false);
+      app().step(-1);
+    },
+  },
+  {
+    id: 'nextOp',
+    label: 'Next op',
+    keys: ['Shift+ArrowRight'],
+    keyHint: 'Shift+→',
+    run: () => {
+      app().setPlaying(false);
+      app().nextOp();
+    },
+  },
+  {
+    id: 'prevOp',
+    label: 'Previous op',
+    keys: ['Shift+ArrowLeft'],
+    keyHint: 'Shift+←',
+    run: () => {
+      app().setPlaying(false);
+      app().prevOp();
+    },
+  },
+  {
+    id: 'first',
+    label: 'First step',
+    keys: ['Home'],
+    keyHint: 'Home',
+    run: () => app().setCursor(0),
+  },
+  {
+    id: 'last',
+    label: 'Last step',
+    keys: ['End'],
+    keyHint: 'End',
+    run: () => app().setCursor(Number.MAX_SAFE_INTEGER),
+  },
+  {
+    id: 'slower',
+    label: 'Slower',
+    keys: ['['],
+    keyHint: '[',
+    run: () => app().setSpeedIndex(app().speedIndex - 1),
+  },
+  {
+    id: 'faster',
+    label: 'Faster',
+    keys: [']'],
+    keyHint: ']',
+    run: () => app().setSpeedIndex(app().speedIndex + 1),
+  },
+  {
+    id: 'help',
+    label: 'Keyboard help',
+    keys: ['?'],
+    keyHint: '?',
+    run: () => app().setHelpOpen(!app().helpOpen),
+  },
+  {
+    id: 'theme',
+    label: 'Toggle light/dark theme',
+    keys: ['t'],
+    keyHint: 't',
+    run: () => app().setTheme(app().theme === 'dark' ? 'light' : 'dark'),
+  },
+];
+
+export const command = (id: string): Command => {
+  const c = COMMANDS.find((x) => x.id === id);
+  if (!c) throw new Error(`no command ${id}`);
+  return c;
+};
+
+export function speedLabel(i: number): string {
+  return `${SPEEDS[i] ?? 1}×`;
+}
+
+/** The registry key for a keyboard event ("Shift+ArrowRight", " ", "?"). */
+export function keyOf(e: Pick<KeyboardEvent, 'key' | 'shiftKey'>): string {
+  const arrows = e.key === 'ArrowLeft' || e.key === 'ArrowRight';
+  return e.shiftKey && arrows ? `Shift+${e.key}` : e.key;
+}
+
+export function findByKey(key: string): Command | undefined {
+  return COMMANDS.find((c) => c.keys.includes(key));
+}

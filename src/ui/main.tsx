@@ -1,0 +1,40 @@
+/**
+ * Entry: start the engine worker, connect the store, load what the URL asks for, render.
+ * The UI never imports the engine runtime; it talks to the worker through src/protocol.
+ */
+import '@xyflow/react/dist/style.css';
+import './styles/app.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App.tsx';
+import { EngineClient } from './bridge/EngineClient.ts';
+import { connectEngine, useApp } from './state/store.ts';
+import { parsePageParams } from './url.ts';
+
+const params = parsePageParams(window.location.search);
+const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
+  type: 'module',
+});
+connectEngine(new EngineClient(worker, (message) => useApp.getState().showError({ message })));
+
+const app = useApp.getState();
+app.requestCatalog();
+if (params.scenarioError !== null) {
+  app.showError({ message: params.scenarioError });
+  useApp.setState({ status: 'ready' });
+} else if (params.scenario) {
+  const opts: { seed?: number; step?: number } = {};
+  if (params.seed !== undefined) opts.seed = params.seed;
+  if (params.step !== undefined) opts.step = params.step;
+  app.load(params.scenario, opts);
+} else {
+  useApp.setState({ status: 'ready' });
+}
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <App embed={params.embed} />
+  </StrictMode>,
+);

@@ -1,0 +1,241 @@
+/**
+ * The UI state (zustand). Views subscribe to the slices they draw; the trace itself lives in
+ * `trace` (a TraceBuffer, not React state) and the store carries only its `count`.
+ *
+ * Everything a view shows is a function of (catalog, trace prefix, cursor). Stepping back is
+ * `setCursor(cursor - 1)`; nothing is re-run.
+ */
+import { create } from 'zustand';
+import type {
+  CatalogReply,
+  OpDoc,
+  PipelineView,
+  Reply,
+  ResultDoc,
+  ScenarioInfo,
+  ScenarioSource,
+} from '../../protocol/index.ts';
+import { decodeBatch } from '../bridge/decodeBatch.ts';
+import type { EngineClient } from '../bridge/EngineClient.ts';
+import { clampCursor, nextOpStart, prevOpStart } from './navigation.ts';
+import { TraceBuffer } from './traceBuffer.ts';
+
+export interface Catalog {
+  pipelines: Map<string, PipelineView>;
+  scenarios: ScenarioInfo[];
+  rcNames: Record<string, string>;
+}
+
+export interface Problem {
+  message: string;
+  path?: string;
+}
+
+export type Status = 'starting' | 'loading' | 'ready';
+export type Tab = 'inspector' | 'events';
+export type Theme = 'light' | 'dark';
+
+/** Playback speeds in steps per second (a log scale; `[`/`]` move along it). */
+export const SPEEDS = [0.5, 1, 2, 4, 8, 16, 32, 64] as const;
+
+export interface AppState {
+  catalog: Catalog | null;
+  status: Status;
+  scenarioName: string;
+  /** The loaded document (null for a replayed trace file or before the first load). */
+  doc: { ops: OpDoc[] } | null;
+  result: ResultDoc | null;
+  /** Events in `trace` (bumps once per batch). */
+  count: number;
+  cursor: number;
+  playing: boolean;
+  speedIndex: number;
+  error: Problem | null;
+  consoleError: string | null;
+  consoleBusy: boolean;
+  helpOpen: boolean;
+  tab: Tab;
+  theme: Theme;
+}
+
+export interface AppActions {
+  setCursor: (i: number) => void;
+  step: (delta: number) => void;
+  nextOp: () => void;
+  prevOp: () => void;
+  togglePlay: () => void;
+  setPlaying: (on: boolean) => void;
+  setSpeedIndex: (i: number) => void;
+  setTab: (t: Tab) => void;
+  setHelpOpen: (open: boolean) => void;
+  setTheme: (t: Theme) => void;
+  showError: (p: Problem | null) => void;
+  clearConsoleError: () => void;
+  requestCatalog: () => void;
+  load: (source: ScenarioSource, opts?: { seed?: number; step?: number }) => void;
+  appendOp: (op: OpDoc) => void;
+}
+
+export type Store = AppState & AppActions;
+
+/** The loaded trace (module-level: one per page, shared by every view). */
+export const trace = new TraceBuffer();
+
+let client: EngineClient | null = null;
+/** The load whose replies we still accept (a newer load makes older replies stale). */
+let activeLoad = -1;
+
+export function connectEngine(c: EngineClient): void {
+  client = c;
+}
+
+function initialTheme(): Theme {
+  try {
+    const saved = globalThis.localStorage?.getItem('iopath.theme');
+    if (saved === 'light' || saved === 'dark') return saved;
+  } catch {
+    // storage disabled: fall back to the system preference
+  }
+  return globalThis.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+export const useApp = create<Store>()((set, get) => ({
+  catalog: null,
+  status: 'starting',
+  scenarioName: '',
+  doc: null,
+  result: null,
+  count: 0,
+  cursor: 0,
+  playing: false,
+  speedIndex: 2,
+  error: null,
+  consoleError: null,
+  consoleBusy: false,
+  helpOpen: false,
+  tab: 'inspector',
+  theme: initialTheme(),
+
+  setCursor: (i) => set({ cursor: clampCursor(i, trace.length) }),
+  step: (delta) => {
+    const { cursor } = get();
+    const next = clampCursor(cursor + delta, trace.length);
+    set(next === cursor && delta > 0 ? { playing: false } : { cursor: next });
+  },
+  nextOp: () => set({ cursor: nextOpStart(trace.opStarts, get().cursor, trace.length) }),
+  prevOp: () => set({ cursor: prevOpStart(trace.opStarts, get().cursor) }),
+  togglePlay: () => {
+    const { playing, cursor } = get();
+    if (!playing && cursor >= trace.length - 1) set({ cursor: 0, playing: true });
+    else set({ playing: !playing });
+  },
+  setPlaying: (on) => set({ playing: on }),
+  setSpeedIndex: (i) => set({ speedIndex: Math.max(0, Math.min(SPEEDS.length - 1, i)) }),
+  setTab: (t) => set({ tab: t }),
+  setHelpOpen: (open) => set({ helpOpen: open }),
+  setTheme: (t) => {
+    try {
+      globalThis.localStorage?.setItem('iopath.theme', t);
+    } catch {
+      // not persisted; still applied
+    }
+    set({ theme: t });
+  },
+  showError: (p) => set({ error: p }),
+  clearConsoleError: () => set({ consoleError: null }),
+
+  requestCatalog: () => {
+    client?.request({ type: 'catalog' }, (r) => {
+      if (r.type === 'catalog') set({ catalog: toCatalog(r) });
+      else if (r.type === 'error') set({ error: { message: r.message } });
+    });
+  },
+
+  load: (source, opts = {}) => {
+    if (!client) return;
+    set({ status: 'loading', playing: false });
+    const body =
+      opts.seed === undefined
+        ? { type: 'load' as const, source }
+        : { type: 'load' as const, source, seed: opts.seed };
+    const id = client.request(body, (r) => onLoadReply(r, opts.step));
+    activeLoad = id;
+    function onLoadReply(r: Reply, step: number | undefined): void {
+      if (r.id !== activeLoad) return;
+      switch (r.type) {
+        case 'loaded':
+          trace.clear();
+          set({
+            doc: r.doc,
+            scenarioName: r.name,
+            result: null,
+            count: 0,
+            cursor: 0,
+            error: null,
+            consoleError: null,
+          });
+          return;
+        case 'events':
+          trace.append(r.first, decodeBatch(r.bytes));
+          set({ count: trace.length });
+          return;
+        case 'done':
+          set({
+            status: 'ready',
+            result: r.result,
+            count: trace.length,
+            cursor: clampCursor(step ?? 0, trace.length),
+          });
+          return;
+        case 'error':
+          // The previous trace (if any) stays loaded: the app keeps running.
+          set({
+            status: 'ready',
+            error:
+              r.path === undefined ? { message: r.message } : { message: r.message, path: r.path },
+          });
+          return;
+        default:
+          return;
+      }
+    }
+  },
+
+  appendOp: (op) => {
+    if (!client) return;
+    set({ consoleBusy: true, consoleError: null });
+    const before = trace.length;
+    client.request({ type: 'appendOp', op }, (r) => {
+      switch (r.type) {
+        case 'events':
+          trace.append(r.first, decodeBatch(r.bytes));
+          set({ count: trace.length });
+          return;
+        case 'done': {
+          const doc = get().doc;
+          set({
+            consoleBusy: false,
+            result: r.result,
+            doc: doc ? { ...doc, ops: [...doc.ops, op] } : doc,
+            // Land on the first event of the new op so the user can watch it.
+            cursor: clampCursor(before, trace.length),
+          });
+          return;
+        }
+        case 'error':
+          set({ consoleBusy: false, consoleError: r.message });
+          return;
+        default:
+          return;
+      }
+    });
+  },
+}));
+
+function toCatalog(r: CatalogReply): Catalog {
+  return {
+    pipelines: new Map(r.pipelines.map((p) => [p.id, p])),
+    scenarios: r.scenarios,
+    rcNames: r.rcNames,
+  };
+}

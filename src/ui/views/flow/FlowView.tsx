@@ -1,0 +1,164 @@
+/**
+ * The flow diagram of the current event's pipeline (`data-view="flow"`). Re-renders only
+ * when the pipeline changes; stepping within it patches the DOM (highlight.ts).
+ */
+import {
+  Controls,
+  MarkerType,
+  ReactFlow,
+  ReactFlowProvider,
+  useNodesInitialized,
+} from '@xyflow/react';
+import { useEffect, useMemo, useRef } from 'react';
+import type { PipelineView } from '../../../protocol/index.ts';
+import { opSegment } from '../../state/navigation.ts';
+import { trace, useApp } from '../../state/store.ts';
+import { flowFrame } from './frame.ts';
+import { applyFrame } from './highlight.ts';
+import { cachedLayout, type FlowLayout } from './layout.ts';
+import { edgeTypes, nodeTypes, type FlowEdge, type LaneNode, type StepNode } from './nodes.tsx';
+import { synthesizePipeline } from './synthesize.ts';
+
+function toElements(
+  layout: FlowLayout,
+  view: PipelineView,
+): { nodes: (StepNode | LaneNode)[]; edges: FlowEdge[] } {
+  const defs = new Map(view.steps.map((s) => [s.id, s]));
+  const lanes: LaneNode[] = layout.lanes.map((l) => ({
+    id: `lane:${l.id}`,
+    type: 'lane',
+    position: { x: l.x, y: l.y },
+    data: { label: l.label, parallel: l.parallel, hue: l.hue },
+    style: { width: l.w, height: l.h },
+    draggable: false,
+    selectable: false,
+    focusable: false,
+    zIndex: -1,
+  }));
+  const steps: StepNode[] = layout.steps.map((s) => ({
+    id: s.id,
+    type: 'step',
+    position: { x: s.x, y: s.y },
+    data: {
+      id: s.id,
+      label: s.label,
+      lane: s.lane,
+      hue: s.hue,
+      optional: s.optional,
+      caption: defs.get(s.id)?.caption ?? '',
+      source: defs.get(s.id)?.source ?? '',
+    },
+    draggable: false,
+    selectable: false,
+  }));
+  const edges: FlowEdge[] = layout.edges.map((e) => ({
+    id: e.id,
+    type: 'flow',
+    source: e.from,
+    target: e.to,
+    sourceHandle: `s-${e.sourceSide}`,
+    targetHandle: `t-${e.targetSide}`,
+    data: e.label === undefined ? { kind: e.kind } : { kind: e.kind, label: e.label },
+    markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14, color: 'var(--edge-color)' },
+    selectable: false,
+    focusable: false,
+  }));
+  return { nodes: [...lanes, ...steps], edges };
+}
+
+function FlowCanvas({ view, layoutKey }: { view: PipelineView; layoutKey: string }) {
+  const layout = cachedLayout(view, layoutKey);
+  const { nodes, edges } = useMemo(() => toElements(layout, view), [layout, view]);
+  const edgeIds = useMemo(() => new Set(layout.edges.map((e) => e.id)), [layout]);
+  const ref = useRef<HTMLDivElement>(null);
+  const initialized = useNodesInitialized();
+
+  useEffect(() => {
+    const root = ref.current;
+    if (!root) return;
+    const apply = () =>
+      applyFrame(root, flowFrame(trace.events, useApp.getState().cursor, view.id, edgeIds));
+    apply();
+    return useApp.subscribe((s, p) => {
+      if (s.cursor !== p.cursor || s.count !== p.count) apply();
+    });
+  }, [view.id, edgeIds, initialized]);
+
+  return (
+    <div ref={ref} className="flow-canvas">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        fitView
+        fitViewOptions={{ padding: 0.04 }}
+        minZoom={0.2}
+        maxZoom={2}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable={false}
+        zoomOnDoubleClick={false}
+        preventScrolling
+        aria-label={`Flow diagram of ${view.title}`}
+      >
+        <Controls showInteractive={false} position="bottom-right" />
+      </ReactFlow>
+    </div>
+  );
+}
+
+/** `pipeline#op` of the event under the cursor: changes per op, not per step. */
+function useCurrentKey(): string {
+  return useApp((s) => {
+    const e = trace.at(s.cursor);
+    return e ? `${e.pipeline}#${e.op}` : '';
+  });
+}
+
+export function FlowView() {
+  const catalog = useApp((s) => s.catalog);
+  const key = useCurrentKey();
+  const count = useApp((s) => s.count);
+  const hash = key.lastIndexOf('#');
+  const pipeline = hash < 0 ? '' : key.slice(0, hash);
+  const op = hash < 0 ? -1 : Number(key.slice(hash + 1));
+  const known = catalog?.pipelines.get(pipeline);
+  const view = useMemo<PipelineView | null>(() => {
+    if (key === '' || count === 0) return null;
+    if (known) return known;
+    const seg = opSegment(trace.opStarts, useApp.getState().cursor);
+    return synthesizePipeline(trace.events, trace.opStarts[seg] ?? 0, pipeline, op);
+  }, [key, known, pipeline, op, count]);
+  const layoutKey = known ? pipeline : `~${key}`;
+
+  return (
+    <section
+      className="panel flow-panel"
+      data-view="flow"
+      data-pipeline={view?.id ?? ''}
+      aria-label="Flow diagram"
+    >
+      <header className="panel-head flow-head">
+        {view ? (
+          <>
+            <h2>
+              <span className="pipeline-id">{view.id || '(no pipeline)'}</span>{' '}
+              {view.title !== view.id ? view.title : ''}
+            </h2>
+            <p className="pipeline-summary">{view.summary}</p>
+          </>
+        ) : (
+          <h2>Flow</h2>
+        )}
+      </header>
+      {view ? (
+        <ReactFlowProvider key={layoutKey}>
+          <FlowCanvas view={view} layoutKey={layoutKey} />
+        </ReactFlowProvider>
+      ) : (
+        <p className="empty">Load a scenario to see its IO path.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,199 @@
+/**
+ * Lays out any pipeline of the catalog as swim lanes: one column per lane (in the order the
+ * catalog declares its lanes), steps stacked down each column in flow order.
+ *
+ * The flow order comes from dagre (a layered layout of the step graph: it ranks steps along
+ * the control/message edges, so branches, error exits and replica fan-outs get a sensible
+ * order without anyone typing coordinates). We then fold dagre's ranks into lanes: a step's
+ * row is its position in its lane's rank order. Folding keeps a 25-step DAOS update readable
+ * at 1280×720 (≈10 rows) where a raw layered layout would be 25 ranks tall.
+ *
+ * Pure: a PipelineView in, boxes out. Memoize per pipeline id (pipelines are immutable).
+ */
+import dagre from '@dagrejs/dagre';
+import type { EdgeKind } from '../../../engine/pipelines/types.ts';
+import type { PipelineView } from '../../../protocol/index.ts';
+
+// Sized so the largest DAOS pipeline (6 lanes, 12 steps in the server lane) fits a
+// 1280×720 screen at ~85% zoom: the lane structure, not the node count, bounds the width.
+export const STEP_W = 150;
+export const STEP_H = 34;
+const ROW_GAP = 9;
+const COL_GAP = 20;
+const LANE_PAD_X = 6;
+const LANE_HEAD = 30;
+const LANE_PAD_BOTTOM = 8;
+
+/** Lane colours (hues) in lane order: client blue, network violet, server green, vos amber … */
+export const LANE_HUES = [212, 268, 150, 34, 8, 190, 326, 90] as const;
+
+export interface LaidStep {
+  id: string;
+  lane: string;
+  hue: number;
+  label: string;
+  optional: boolean;
+  /** Index in the catalog's step list (its order in a simple run). */
+  order: number;
+  x: number;
+  y: number;
+  row: number;
+}
+
+export interface LaidLane {
+  id: string;
+  label: string;
+  parallel: boolean;
+  hue: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export type Side = 'l' | 'r' | 't' | 'b';
+
+export interface LaidEdge {
+  id: string;
+  from: string;
+  to: string;
+  kind: EdgeKind;
+  label?: string;
+  /** Which side of each node the edge leaves / enters, so edges never cut through a lane. */
+  sourceSide: Side;
+  targetSide: Side;
+}
+
+export interface FlowLayout {
+  pipeline: string;
+  steps: LaidStep[];
+  lanes: LaidLane[];
+  edges: LaidEdge[];
+  width: number;
+  height: number;
+}
+
+export function edgeId(from: string, to: string): string {
+  return `${from}->${to}`;
+}
+
+/** Rank order of the steps by a layered (Sugiyama) layout of the step graph. */
+function flowOrder(p: PipelineView): Map<string, { y: number; x: number }> {
+  const g = new dagre.graphlib.Graph<
+    object,
+    { width: number; height: number; x?: number; y?: number }
+  >();
+  g.setGraph({ rankdir: 'TB', nodesep: 20, ranksep: 20 });
+  g.setDefaultEdgeLabel(() => ({}));
+  const ids = new Set(p.steps.map((s) => s.id));
+  for (const s of p.steps) g.setNode(s.id, { width: STEP_W, height: STEP_H });
+  for (const e of p.edges) {
+    if (ids.has(e.from) && ids.has(e.to) && e.from !== e.to) g.setEdge(e.from, e.to);
+  }
+  dagre.layout(g);
+  const out = new Map<string, { y: number; x: number }>();
+  for (const s of p.steps) {
+    const n = g.node(s.id);
+    out.set(s.id, { y: n.y ?? 0, x: n.x ?? 0 });
+  }
+  return out;
+}
+
+export function layoutPipeline(p: PipelineView): FlowLayout {
+  const rank = flowOrder(p);
+  // Lanes: declared order first, then any lane a step names that the catalog forgot to declare.
+  const laneDefs = [...p.lanes];
+  for (const s of p.steps) {
+    if (!laneDefs.some((l) => l.id === s.lane)) laneDefs.push({ id: s.lane, label: s.lane });
+  }
+  const used = laneDefs.filter((l) => p.steps.some((s) => s.lane === l.id));
+  const colOf = new Map(used.map((l, i) => [l.id, i]));
+
+  const order = new Map(p.steps.map((s, i) => [s.id, i]));
+  const byLane = new Map<string, string[]>();
+  for (const s of p.steps) {
+    const list = byLane.get(s.lane) ?? [];
+    list.push(s.id);
+    byLane.set(s.lane, list);
+  }
+  const rowOf = new Map<string, number>();
+  for (const list of byLane.values()) {
+    list.sort((a, b) => {
+      const ra = rank.get(a)!;
+      const rb = rank.get(b)!;
+      return ra.y - rb.y || ra.x - rb.x || order.get(a)! - order.get(b)!;
+    });
+    list.forEach((id, i) => rowOf.set(id, i));
+  }
+  const rows = Math.max(1, ...[...byLane.values()].map((l) => l.length));
+  const colW = STEP_W + 2 * LANE_PAD_X;
+  const laneH = LANE_HEAD + rows * (STEP_H + ROW_GAP) - ROW_GAP + LANE_PAD_BOTTOM;
+
+  const lanes: LaidLane[] = used.map((l, i) => ({
+    id: l.id,
+    label: l.label,
+    parallel: l.parallel === true,
+    hue: LANE_HUES[i % LANE_HUES.length]!,
+    x: i * (colW + COL_GAP),
+    y: 0,
+    w: colW,
+    h: laneH,
+  }));
+  const steps: LaidStep[] = p.steps.map((s, i) => {
+    const col = colOf.get(s.lane) ?? 0;
+    const row = rowOf.get(s.id) ?? 0;
+    return {
+      id: s.id,
+      lane: s.lane,
+      hue: LANE_HUES[col % LANE_HUES.length]!,
+      label: s.label ?? s.id,
+      optional: s.optional === true,
+      order: i,
+      x: col * (colW + COL_GAP) + LANE_PAD_X,
+      y: LANE_HEAD + row * (STEP_H + ROW_GAP),
+      row,
+    };
+  });
+  const at = new Map(steps.map((s) => [s.id, s]));
+  const seen = new Set<string>();
+  const edges: LaidEdge[] = [];
+  for (const e of p.edges) {
+    const a = at.get(e.from);
+    const b = at.get(e.to);
+    const id = edgeId(e.from, e.to);
+    if (!a || !b || seen.has(id)) continue;
+    seen.add(id);
+    const ca = colOf.get(a.lane) ?? 0;
+    const cb = colOf.get(b.lane) ?? 0;
+    let sourceSide: Side;
+    let targetSide: Side;
+    if (cb > ca) [sourceSide, targetSide] = ['r', 'l'];
+    else if (cb < ca) [sourceSide, targetSide] = ['l', 'r'];
+    else if (b.row >= a.row) [sourceSide, targetSide] = ['b', 't'];
+    else [sourceSide, targetSide] = ['r', 'r'];
+    const le: LaidEdge = { id, from: e.from, to: e.to, kind: e.kind, sourceSide, targetSide };
+    if (e.label !== undefined) le.label = e.label;
+    edges.push(le);
+  }
+  return {
+    pipeline: p.id,
+    steps,
+    lanes,
+    edges,
+    width: lanes.length * (colW + COL_GAP) - COL_GAP,
+    height: laneH,
+  };
+}
+
+const cache = new Map<string, FlowLayout>();
+
+/** Layouts are pure functions of an immutable pipeline: compute each once. */
+export function cachedLayout(p: PipelineView, key: string = p.id): FlowLayout {
+  let l = cache.get(key);
+  if (!l) {
+    l = layoutPipeline(p);
+    if (cache.size > 64) cache.clear();
+    cache.set(key, l);
+  }
+  return l;
+}

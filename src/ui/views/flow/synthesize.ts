@@ -1,0 +1,55 @@
+/**
+ * A diagram for a pipeline the catalog does not have (an imported real trace, an op whose
+ * pipeline has no catalog entry yet): built from the events of one op — steps in order of
+ * first appearance, one lane per actor, consecutive steps joined. The catalog stays the source
+ * of truth whenever it knows the pipeline.
+ */
+import type { PipelineView, TraceEvent } from '../../../protocol/index.ts';
+
+export function synthesizePipeline(
+  events: readonly TraceEvent[],
+  opStart: number,
+  pipeline: string,
+  op: number,
+): PipelineView {
+  const steps: PipelineView['steps'] = [];
+  const lanes: PipelineView['lanes'] = [];
+  const seen = new Set<string>();
+  const edges: PipelineView['edges'] = [];
+  const edgeSeen = new Set<string>();
+  let prev: string | null = null;
+  for (let i = opStart; i < events.length; i++) {
+    const e = events[i];
+    if (!e || e.op !== op) break;
+    if (e.pipeline !== pipeline) continue;
+    if (!lanes.some((l) => l.id === e.actor)) lanes.push({ id: e.actor, label: e.actor });
+    if (!seen.has(e.step)) {
+      seen.add(e.step);
+      steps.push({
+        id: e.step,
+        lane: e.actor,
+        caption: '(not in the pipeline catalog)',
+        source: '',
+      });
+    }
+    if (
+      prev !== null &&
+      prev !== e.step &&
+      !edgeSeen.has(`${prev}->${e.step}`) &&
+      !edgeSeen.has(`${e.step}->${prev}`)
+    ) {
+      edgeSeen.add(`${prev}->${e.step}`);
+      edges.push({ from: prev, to: e.step, kind: 'control' });
+    }
+    prev = e.step;
+  }
+  return {
+    id: pipeline,
+    system: pipeline.startsWith('ceph') ? 'ceph' : pipeline.startsWith('media') ? 'media' : 'daos',
+    title: pipeline === '' ? `op ${op}` : pipeline,
+    summary: 'Drawn from the trace: this pipeline is not in the catalog.',
+    lanes,
+    steps,
+    edges,
+  };
+}

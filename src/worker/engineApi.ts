@@ -1,0 +1,40 @@
+/**
+ * What the worker server needs from the engine, as one small interface. `engineAdapter.ts`
+ * implements it over `src/engine`; tests can hand in a fake. Keeping the server behind this
+ * seam means engine API changes touch one adapter file, not the protocol logic.
+ */
+import type { PipelineDef, SystemName, TraceEvent } from '../engine/index.ts';
+import type { OpDoc, ResultDoc, ScenarioDoc } from '../engine/scenario/types.ts';
+
+export interface BuiltinScenario {
+  name: string;
+  system: SystemName;
+  title: string;
+  description: string;
+  doc: ScenarioDoc;
+}
+
+/** A scenario that has run; more ops can be appended (the console). */
+export interface ScenarioSession {
+  /** Events emitted so far, seq dense from 0. */
+  readonly events: readonly TraceEvent[];
+  readonly result: ResultDoc;
+  readonly doc: ScenarioDoc;
+  /** Run one more op; returns "<path>: <problem>" when the op is invalid (nothing ran). */
+  append(op: OpDoc): string | null;
+}
+
+export interface ScenarioEngine {
+  pipelines(): readonly PipelineDef[];
+  builtins(): readonly BuiltinScenario[];
+  /** Every known return code → its name (`-1005` → `DER_NONEXIST`). */
+  rcNames(): Record<string, string>;
+  /** The first problem of a document as "<json path>: <message>", or null when valid. */
+  validate(doc: unknown): string | null;
+  /** Run a valid document to the end. */
+  start(doc: ScenarioDoc): ScenarioSession;
+  /** Parse an `iopath.trace/1` file; the error names the JSON path of the first problem. */
+  parseTrace(
+    text: string,
+  ): { ok: true; events: TraceEvent[]; scenario: unknown } | { ok: false; error: string };
+}

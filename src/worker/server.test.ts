@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EVENT_BATCH_SIZE,
+  PROTOCOL_VERSION,
+  type Reply,
+  type TraceEvent,
+} from '../protocol/index.ts';
+import type { OpDoc, ScenarioDoc } from '../engine/scenario/types.ts';
+import type { ScenarioEngine, ScenarioSession } from './engineApi.ts';
+import { EngineServer } from './server.ts';
+
+const decode = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as TraceEvent[];
+
+/** A fake engine: each op emits `n` point events (n from the op's `n` field). */
+function fakeEngine(): ScenarioEngine {
+  const run = (doc: ScenarioDoc): ScenarioSession => {
+    const events: TraceEvent[] = [];
+    const ops: ScenarioDoc['ops'] = [];
+    const result = {
+      schema: 'iopath.result/1' as const,
+      ops: [] as ScenarioSession['result']['ops'],
+    };
+    const exec = (op: OpDoc) => {
+      const index = ops.length;
+      ops.push(op);
+      for (let i = 0; i < (op.n as number); i++) {
+        events.push({
+          seq: events.length,
+          t: events.length,
+          pipeline: 'p',
+          op: index,
+          step: `s${i}`,
+          phase: 'point',
+          actor: 'client',
+        });
+      }
+      result.ops.push({ index, op: op.op, rc: 0, rc_name: 'OK', result: null });
+    };
+    doc.ops.forEach(exec);
+    return {
+      events,
+      result,
+      doc: { ...doc, ops },
+      append: (op) => {
+        if (typeof op.n !== 'number') return 'n: expected a number';
+        exec(op);
+        return null;
+      },
+    };
+  };
+  return {
+    pipelines: () => [
+      {
+        id: 'p',
+        system: 'daos',
+        title: 'P',
+        summary: '',
+        lanes: [{ id: 'client', label: 'C' }],
+        steps: [
+          { id: 's0', lane: 'client', caption: '', source: '' },
+          { id: 's1', lane: 'client', caption: '', source: '' },
+        ],
+      },
+    ],
+    builtins: () => [
+      {
+        name: 'demo',
+        system: 'daos',
+        title: 'Demo',
+        description: '',
+        doc: { schema: 'iopath.scenario/1', ops: [{ op: 'x', n: 3 }] },
+      },
+    ],
+    rcNames: () => ({ '-1005': 'DER_NONEXIST' }),
+    validate: (doc) => {
+      const ops = (doc as { ops?: unknown }).ops;
+      if (!Array.isArray(ops)) return 'ops: expected an array';
+      const bad = ops.findIndex((o: { n?: unknown }) => typeof o.n !== 'number');
+      return bad < 0 ? null : `ops[${bad}].n: expected a number`;
+    },
+    start: run,
+    parseTrace: (text) => {
+      const d = JSON.parse(text) as { events?: TraceEvent[] };
+      return d.events
+        ? { ok: true, events: d.events, scenario: null }
+        : { ok: false, error: 'events: expected an array' };
+    },
+  };
+}
+
+function harness() {
+  const out: { reply: Reply; transfer: Transferable[] }[] = [];
+  const server = new EngineServer(fakeEngine(), (reply, transfer) => out.push({ reply, transfer }));
+  const send = (body: object, id = 1) => server.handle({ v: PROTOCOL_VERSION, id, ...body });
+  return { out, send, server };
+}
+
+describe('EngineServer', () => {
+  it('answers the catalog with edges resolved', () => {
+    const h = harness();
+    h.send({ type: 'catalog' });
+    const r = h.out[0]!.reply;
+    expect(r.type).toBe('catalog');
+    if (r.type !== 'catalog') return;
+    expect(r.pipelines[0]!.edges).toEqual([{ from: 's0', to: 's1', kind: 'control' }]);
+    expect(r.scenarios).toEqual([{ name: 'demo', system: 'daos', title: 'Demo', description: '' }]);
+  });
+
+  it('loads a built-in: loaded, transferred event batches in order, done', () => {
+    const h = harness();
+    h.send({ type: 'load', source: { kind: 'builtin', name: 'demo' } });
+    expect(h.out.map((o) => o.reply.type)).toEqual(['loaded', 'events', 'done']);
+    const ev = h.out[1]!;
+    if (ev.reply.type !== 'events') throw new Error('expected events');
+    expect(ev.transfer).toEqual([ev.reply.bytes.buffer]);
+    expect(decode(ev.reply.bytes).map((e) => e.step)).toEqual(['s0', 's1', 's2']);
+    expect(h.out.every((o) => o.reply.id === 1 && o.reply.v === PROTOCOL_VERSION)).toBe(true);
+  });
+
+  it('splits big traces into EVENT_BATCH_SIZE batches', () => {
+    const h = harness();
+    const n = EVENT_BATCH_SIZE * 2 + 5;
+    h.send({
+      type: 'load',
+      source: { kind: 'doc', doc: { schema: 'iopath.scenario/1', ops: [{ op: 'x', n }] } },
+    });
+    const batches = h.out.filter((o) => o.reply.type === 'events').map((o) => o.reply);
+    expect(batches.map((b) => (b.type === 'events' ? [b.first, b.count] : []))).toEqual([
+      [0, EVENT_BATCH_SIZE],
+      [EVENT_BATCH_SIZE, EVENT_BATCH_SIZE],
+      [2 * EVENT_BATCH_SIZE, 5],
+    ]);
+  });
+
+  it('rejects an invalid document with its JSON path and keeps the loaded session', () => {
+    const h = harness();
+    h.send({ type: 'load', source: { kind: 'builtin', name: 'demo' } }, 1);
+    h.send(
+      { type: 'load', source: { kind: 'doc', doc: { ops: [{ op: 'x', n: 1 }, { op: 'y' }] } } },
+      2,
+    );
+    expect(h.out.at(-1)!.reply).toEqual({
+      v: PROTOCOL_VERSION,
+      id: 2,
+      type: 'error',
+      code: 'invalid-document',
+      message: 'ops[1].n: expected a number',
+      path: 'ops[1].n',
+    });
+    h.send({ type: 'appendOp', op: { op: 'z', n: 2 } }, 3);
+    const ev = h.out.find((o) => o.reply.id === 3 && o.reply.type === 'events')!.reply;
+    expect(ev.type === 'events' && [ev.first, ev.count]).toEqual([3, 2]);
+  });
+
+  it('applies ?seed= to the document', () => {
+    let seen: unknown;
+    const engine = { ...fakeEngine() };
+    const base = fakeEngine();
+    engine.start = (doc) => {
+      seen = doc.seed;
+      return base.start(doc);
+    };
+    const server = new EngineServer(engine, () => {});
+    server.handle({
+      v: PROTOCOL_VERSION,
+      id: 1,
+      type: 'load',
+      source: { kind: 'builtin', name: 'demo' },
+      seed: 42,
+    });
+    expect(seen).toBe(42);
+  });
+
+  it('reports unknown built-ins, appendOp before load, bad ops and garbage without dying', () => {
+    const h = harness();
+    h.send({ type: 'load', source: { kind: 'builtin', name: 'nope' } }, 1);
+    h.send({ type: 'appendOp', op: { op: 'x', n: 1 } }, 2);
+    h.server.handle({ hello: 1 });
+    h.send({ type: 'load', source: { kind: 'builtin', name: 'demo' } }, 3);
+    h.send({ type: 'appendOp', op: { op: 'x' } }, 4);
+    h.send({ type: 'load', source: { kind: 'trace', text: '{}' } }, 5);
+    const errors = h.out
+      .filter((o) => o.reply.type === 'error')
+      .map((o) => o.reply.type === 'error' && [o.reply.id, o.reply.code]);
+    expect(errors).toEqual([
+      [1, 'unknown-scenario'],
+      [2, 'bad-request'],
+      [-1, 'bad-request'],
+      [4, 'invalid-document'],
+      [5, 'invalid-trace'],
+    ]);
+  });
+
+  it('replays a trace file', () => {
+    const h = harness();
+    const events = [{ seq: 0, t: 0, pipeline: 'p', op: 0, step: 's0', phase: 'point', actor: 'a' }];
+    h.send({ type: 'load', source: { kind: 'trace', text: JSON.stringify({ events }) } });
+    expect(h.out.map((o) => o.reply.type)).toEqual(['loaded', 'events', 'done']);
+  });
+});

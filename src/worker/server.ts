@@ -1,0 +1,171 @@
+/**
+ * The worker's request handler: protocol messages in, protocol messages out.
+ *
+ * It owns at most one ScenarioSession (the loaded scenario). `load` validates first — an
+ * invalid document is answered with an `error` carrying the JSON path and leaves the previous
+ * session untouched, so the app keeps running. Events stream in EVENT_BATCH_SIZE batches whose
+ * buffers are transferred.
+ */
+import {
+  EVENT_BATCH_SIZE,
+  PROTOCOL_VERSION,
+  isRequest,
+  splitProblem,
+  type ErrorCode,
+  type PipelineView,
+  type Reply,
+  type Request,
+  type ScenarioSource,
+  type TraceEvent,
+} from '../protocol/index.ts';
+import { pipelineEdges, type PipelineDef } from '../engine/index.ts';
+import type { ScenarioDoc } from '../engine/scenario/types.ts';
+import { encodeBatch } from './batch.ts';
+import type { ScenarioEngine, ScenarioSession } from './engineApi.ts';
+
+/** How replies leave the worker (postMessage with a transfer list). */
+export type Post = (reply: Reply, transfer: Transferable[]) => void;
+
+type Distributive<T> = T extends unknown ? Omit<T, 'v' | 'id'> : never;
+
+export class EngineServer {
+  private session: ScenarioSession | null = null;
+
+  constructor(
+    private readonly engine: ScenarioEngine,
+    private readonly post: Post,
+  ) {}
+
+  /** Handle one incoming message (anything: it is checked here). */
+  handle(msg: unknown): void {
+    if (!isRequest(msg)) {
+      const id =
+        typeof (msg as { id?: unknown })?.id === 'number' ? (msg as { id: number }).id : -1;
+      this.error(id, 'bad-request', `not a protocol v${PROTOCOL_VERSION} request`);
+      return;
+    }
+    try {
+      this.dispatch(msg);
+    } catch (e) {
+      this.error(msg.id, 'engine', e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    }
+  }
+
+  private dispatch(req: Request): void {
+    switch (req.type) {
+      case 'catalog':
+        this.send(req.id, {
+          type: 'catalog',
+          pipelines: this.engine.pipelines().map(toView),
+          scenarios: this.engine.builtins().map(({ name, system, title, description }) => ({
+            name,
+            system,
+            title,
+            description,
+          })),
+          rcNames: this.engine.rcNames(),
+        });
+        return;
+      case 'load':
+        this.load(req.id, req.source, req.seed);
+        return;
+      case 'appendOp': {
+        const s = this.session;
+        if (!s) {
+          this.error(req.id, 'bad-request', 'no scenario is loaded: load one before appending ops');
+          return;
+        }
+        const from = s.events.length;
+        const problem = s.append(req.op);
+        if (problem !== null) {
+          this.problem(req.id, 'invalid-document', problem);
+          return;
+        }
+        this.stream(req.id, s.events, from);
+        this.send(req.id, { type: 'done', result: s.result, eventCount: s.events.length });
+        return;
+      }
+    }
+  }
+
+  private load(id: number, source: ScenarioSource, seed: number | undefined): void {
+    if (source.kind === 'trace') {
+      const parsed = this.engine.parseTrace(source.text);
+      if (!parsed.ok) {
+        this.problem(id, 'invalid-trace', parsed.error);
+        return;
+      }
+      this.session = null;
+      this.send(id, { type: 'loaded', doc: null, name: 'trace file' });
+      this.stream(id, parsed.events, 0);
+      this.send(id, { type: 'done', result: null, eventCount: parsed.events.length });
+      return;
+    }
+    let doc: unknown;
+    let name: string;
+    if (source.kind === 'builtin') {
+      const b = this.engine.builtins().find((x) => x.name === source.name);
+      if (!b) {
+        const known = this.engine.builtins().map((x) => x.name);
+        this.error(
+          id,
+          'unknown-scenario',
+          `unknown built-in scenario "${source.name}" (known: ${known.join(', ') || 'none'})`,
+        );
+        return;
+      }
+      doc = b.doc;
+      name = b.name;
+    } else {
+      doc = source.doc;
+      const title = (doc as { title?: unknown } | null)?.title;
+      name = typeof title === 'string' && title !== '' ? title : 'scenario document';
+    }
+    if (seed !== undefined && typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
+      doc = { ...doc, seed };
+    }
+    const problem = this.engine.validate(doc);
+    if (problem !== null) {
+      this.problem(id, 'invalid-document', problem);
+      return;
+    }
+    const session = this.engine.start(doc as ScenarioDoc);
+    this.session = session;
+    this.send(id, { type: 'loaded', doc: session.doc, name });
+    this.stream(id, session.events, 0);
+    this.send(id, { type: 'done', result: session.result, eventCount: session.events.length });
+  }
+
+  /** Post events[from…] in transferred batches. */
+  private stream(id: number, events: readonly TraceEvent[], from: number): void {
+    for (let first = from; first < events.length; first += EVENT_BATCH_SIZE) {
+      const batch = events.slice(first, Math.min(events.length, first + EVENT_BATCH_SIZE));
+      const bytes = encodeBatch(batch);
+      this.post({ v: PROTOCOL_VERSION, id, type: 'events', first, count: batch.length, bytes }, [
+        bytes.buffer as ArrayBuffer,
+      ]);
+    }
+  }
+
+  private problem(id: number, code: ErrorCode, line: string): void {
+    const { path, message } = splitProblem(line);
+    this.send(
+      id,
+      path === undefined
+        ? { type: 'error', code, message }
+        : { type: 'error', code, message, path },
+    );
+  }
+
+  private error(id: number, code: ErrorCode, message: string): void {
+    this.send(id, { type: 'error', code, message });
+  }
+
+  private send(id: number, body: Distributive<Reply>): void {
+    this.post({ ...body, v: PROTOCOL_VERSION, id }, []);
+  }
+}
+
+function toView(p: PipelineDef): PipelineView {
+  return { ...p, edges: pipelineEdges(p) };
+}
