@@ -1,0 +1,194 @@
+/**
+ * VosMem: how VOS touches SCM. Every persistent VOS structure is bytes in the SCM device,
+ * read with explicit little-endian accessors and modified only inside a umem transaction:
+ * `txAdd(off, len)` snapshots the range into the undo log before the first store (PMDK's
+ * `umem_tx_add_ptr`), so an abort or a power cut before commit restores the old bytes.
+ *
+ * Why a wrapper rather than calling Umem directly: the btree, ilog and evtree code do many
+ * small field stores; doing "snapshot then store" in one helper keeps the rule (never store
+ * without a snapshot) in one place, and lets us skip re-snapshotting a range already added in
+ * the same transaction (the undo log only needs the oldest copy).
+ */
+import type { ScmDevice, Umem } from '../media/types.ts';
+import type { Tracer } from '../trace/tracer.ts';
+import type { Effect, Json } from '../trace/event.ts';
+
+export const U64_MAX = 0xffff_ffff_ffff_ffffn;
+
+export class VosMem {
+  readonly scm: ScmDevice;
+  /** Ranges added to the current transaction: start offset → length (coarse dedup). */
+  private added = new Map<number, number>();
+  /** Objects allocated in the current transaction: no snapshot needed (nothing to undo). */
+  private fresh: [number, number][] = [];
+  private depth = 0;
+  /** Optional effect sink (the runtime tracer); undefined = no effects recorded. */
+  tracer: Tracer | undefined;
+
+  constructor(
+    readonly umem: Umem,
+    tracer?: Tracer,
+  ) {
+    this.scm = umem.scm;
+    this.tracer = tracer;
+  }
+
+  /** Actor for step points emitted from inside the structures (btr_insert …). */
+  actor: string | undefined;
+
+  effect(e: Effect): void {
+    this.tracer?.effect(e);
+  }
+
+  /** A `point` trace event from structure code (no-op without tracer/actor). */
+  point(step: string, data: { [key: string]: Json }): void {
+    if (this.tracer !== undefined && this.actor !== undefined) {
+      this.tracer.point(step, this.actor, { data });
+    }
+  }
+
+  // ---- transactions -------------------------------------------------------------------
+
+  get inTx(): boolean {
+    return this.umem.inTx;
+  }
+
+  txBegin(): void {
+    this.umem.txBegin();
+    this.depth++;
+  }
+
+  txCommit(): void {
+    this.umem.txCommit();
+    this.depth--;
+    if (this.depth === 0) {
+      this.added.clear();
+      this.fresh = [];
+    }
+  }
+
+  txAbort(): void {
+    this.umem.txAbort();
+    this.depth = 0;
+    this.added.clear();
+    this.fresh = [];
+  }
+
+  /** Snapshot [off, off+len) into the undo log unless that exact range was added already. */
+  txAdd(off: number, len: number): void {
+    const have = this.added.get(off);
+    if (have !== undefined && have >= len) return;
+    for (const [fo, fl] of this.fresh) if (off >= fo && off + len <= fo + fl) return;
+    this.umem.txAddRange(off, len);
+    this.added.set(off, len);
+  }
+
+  /**
+   * Allocate inside the transaction (rolled back on abort; umem persists new objects at
+   * commit, so stores into them need no undo snapshot — UMEM_XADD_NO_SNAPSHOT).
+   */
+  alloc(size: number, zero = true): number {
+    const off = this.umem.txAlloc(size, zero);
+    this.fresh.push([off, size]);
+    return off;
+  }
+
+  free(off: number): void {
+    this.umem.txFree(off);
+  }
+
+  // ---- loads ----------------------------------------------------------------------------
+
+  read(off: number, len: number): Uint8Array {
+    return this.scm.read(off, len);
+  }
+
+  view(off: number, len: number): DataView {
+    const b = this.scm.read(off, len);
+    return new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  u8(off: number): number {
+    return this.view(off, 1).getUint8(0);
+  }
+
+  u16(off: number): number {
+    return this.view(off, 2).getUint16(0, true);
+  }
+
+  u32(off: number): number {
+    return this.view(off, 4).getUint32(0, true);
+  }
+
+  /** A u64 holding an SCM/NVMe offset or a count (always < 2^53). */
+  off(off: number): number {
+    const v = this.view(off, 8);
+    return v.getUint32(0, true) + v.getUint32(4, true) * 0x1_0000_0000;
+  }
+
+  u64(off: number): bigint {
+    return this.view(off, 8).getBigUint64(0, true);
+  }
+
+  // ---- stores (snapshot first) ----------------------------------------------------------
+
+  write(off: number, bytes: Uint8Array): void {
+    this.txAdd(off, bytes.length);
+    this.scm.write(off, bytes);
+  }
+
+  w8(off: number, v: number): void {
+    this.write(off, Uint8Array.of(v & 0xff));
+  }
+
+  w16(off: number, v: number): void {
+    const b = new Uint8Array(2);
+    new DataView(b.buffer).setUint16(0, v, true);
+    this.write(off, b);
+  }
+
+  w32(off: number, v: number): void {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, v >>> 0, true);
+    this.write(off, b);
+  }
+
+  wOff(off: number, v: number): void {
+    this.write(off, encOff(v));
+  }
+
+  w64(off: number, v: bigint): void {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, v, true);
+    this.write(off, b);
+  }
+}
+
+/** Encode a number < 2^53 as 8 little-endian bytes. */
+export function encOff(v: number): Uint8Array {
+  const b = new Uint8Array(8);
+  const dv = new DataView(b.buffer);
+  dv.setUint32(0, v % 0x1_0000_0000, true);
+  dv.setUint32(4, Math.floor(v / 0x1_0000_0000), true);
+  return b;
+}
+
+/** Read a number < 2^53 from 8 little-endian bytes of a DataView. */
+export function getOff(dv: DataView, at: number): number {
+  return dv.getUint32(at, true) + dv.getUint32(at + 4, true) * 0x1_0000_0000;
+}
+
+export function setOff(dv: DataView, at: number, v: number): void {
+  dv.setUint32(at, v % 0x1_0000_0000, true);
+  dv.setUint32(at + 4, Math.floor(v / 0x1_0000_0000), true);
+}
+
+/** memcmp, then length (shorter first) — the order of lexical keys. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
