@@ -1,0 +1,371 @@
+/**
+ * The client library's object I/O (`src/client/api/object.c`, `src/object/cli_obj.c`,
+ * `cli_shard.c`; spec §3 and §5.1): `daos_obj_update` and `daos_obj_fetch` as blocking calls,
+ * each a TSE task that validates, places the dkey, sends one RPC and waits for the reply.
+ */
+import { IoError, derError, rcOf } from '../core/errors.ts';
+import { u64Hex } from '../core/bytes.ts';
+import { sleep, wait, type Future, type Proc } from '../core/sim.ts';
+import type { Json } from '../trace/event.ts';
+import type { DaosCluster, ObjHandle } from './cluster.ts';
+import { DAOS_BULK_LIMIT, DAOS_EPOCH_MAX, LAYOUT_VER, OBJ_RPC, ORF } from './constants.ts';
+import { COST } from './costs.ts';
+import { iodDump, keyDump, sglDump, sglsPackedSize, type DaosIod, type Sgl } from './io-types.ts';
+import { objReqValid } from './obj-req-valid.ts';
+import { dkeyGroup, dkeyHash, groupLeaderShard, type ShardPlacement } from './placement.ts';
+import {
+  OPC_NAMES,
+  crtReqSend,
+  rwInWireBytes,
+  type ObjRwIn,
+  type ObjRwOut,
+  type ShardTgt,
+} from './rpc.ts';
+import { crtHandleRpc } from './server.ts';
+import { traced, type Data } from './traced.ts';
+
+const CLIENT = 'client';
+
+export interface ObjIoArgs {
+  /** The scenario name of the object handle (null/unknown = invalid handle). */
+  oh: string;
+  flags: number;
+  dkey: Uint8Array;
+  iods: DaosIod[];
+  /** NULL sgls = `null`. */
+  sgls: (Sgl | null)[] | null;
+}
+
+function apiData(cl: DaosCluster, a: ObjIoArgs, oh: ObjHandle | undefined): Data {
+  return {
+    oh: { cookie: oh?.cookie ?? 0, name: a.oh },
+    th: 'DAOS_TX_NONE',
+    flags: a.flags,
+    dkey: keyDump(a.dkey),
+    nr: a.iods.length,
+    iods: a.iods.map(iodDump),
+    sgls: a.sgls ? a.sgls.map(sglDump) : null,
+    pool_map_ver: oh?.cont.pool.mapVer ?? null,
+    targets: cl.targets.length,
+  };
+}
+
+/** The TSE wrapper every blocking object call goes through: create, schedule, run, wait. */
+function* blockingTask<T>(cl: DaosCluster, taskName: string, body: () => Proc<T>): Proc<T> {
+  const rt = cl.rt;
+  const taskId = rt.ids.next('daos.tse.task');
+  yield* traced(
+    rt,
+    'dc_task_create',
+    CLIENT,
+    { task: taskId, func: taskName, ev: 'private (blocking call)' },
+    function* () {
+      yield* sleep(COST.clientStep);
+    },
+  );
+  return yield* traced(rt, 'dc_task_schedule', CLIENT, { task: taskId, instant: true }, body);
+}
+
+/** Build the shard-target list of an update: the group leader first, then the other replicas. */
+function updateTargets(
+  oh: ObjHandle,
+  hash: bigint,
+): { grp: number; tgts: ShardTgt[]; leader: ShardPlacement } {
+  const layout = oh.layout;
+  const grp = dkeyGroup(layout, hash);
+  const leaderShard = groupLeaderShard(layout, hash, grp);
+  const start = grp * layout.grpSize;
+  const order: number[] = [leaderShard];
+  for (let k = 1; k < layout.grpSize; k++)
+    order.push(start + ((leaderShard - start + k) % layout.grpSize));
+  const tgts = order.map((s) => {
+    const p = layout.shards[s] as ShardPlacement;
+    return { st_rank: p.rank, st_shard: p.shard, st_tgt_id: p.target, st_tgt_idx: p.idx };
+  });
+  return { grp, tgts, leader: layout.shards[leaderShard] as ShardPlacement };
+}
+
+/**
+ * `dc_obj_shard_rw` → `crt_req_send`: send one object RPC to a shard. Returns at once with the
+ * reply's future (the RPC is asynchronous; the task completes when the reply arrives).
+ */
+function* shardRw(cl: DaosCluster, req: ObjRwIn, shard: ShardPlacement): Proc<Future<ObjRwOut>> {
+  const rt = cl.rt;
+  const target = cl.target(shard.target);
+  const opc = OPC_NAMES[req.opc] ?? String(req.opc);
+  return yield* traced(
+    rt,
+    'dc_obj_shard_rw',
+    CLIENT,
+    {
+      ep: { rank: target.rank, tag: target.idx },
+      target: target.actor,
+      obj_rw_in: rwInDumpLite(req),
+    },
+    function* () {
+      yield* sleep(COST.clientStep);
+      return yield* crtReqSend(
+        rt,
+        CLIENT,
+        target.actor,
+        opc,
+        rwInWireBytes(req),
+        { inline: !req.bulk },
+        () => crtHandleRpc(cl, target, req),
+      );
+    },
+  );
+}
+
+/** `dc_rw_cb` then `obj_comp_cb`: read the reply status; errors here are not retried. */
+function* completeRw(
+  cl: DaosCluster,
+  rep: ObjRwOut,
+  isFetch: boolean,
+  onReply: (rep: ObjRwOut) => void,
+): Proc<void> {
+  const rt = cl.rt;
+  yield* traced(
+    rt,
+    'dc_rw_cb',
+    CLIENT,
+    {
+      orw_ret: rep.ret,
+      orw_map_version: rep.mapVersion,
+      orw_epoch: u64Hex(rep.epoch),
+      ...(isFetch ? { orw_iod_sizes: rep.iodSizes } : {}),
+    },
+    function* () {
+      cl.client.hlc.recv(rt.sim.now, rep.hlc);
+      yield* sleep(COST.clientStep);
+      if (rep.ret === 0) onReply(rep);
+    },
+  );
+  yield* traced(rt, 'obj_comp_cb', CLIENT, { result: rep.ret, retry: false }, function* () {
+    yield* sleep(COST.clientStep / 2);
+  });
+  if (rep.ret !== 0) throw new IoError(rep.ret, 'reply from the server');
+}
+
+function newRwIn(
+  cl: DaosCluster,
+  oh: ObjHandle,
+  opc: number,
+  a: ObjIoArgs,
+  hash: bigint,
+  startShard: number,
+  shard: number,
+): ObjRwIn {
+  const rt = cl.rt;
+  const isUpdate = opc === OBJ_RPC.DAOS_OBJ_RPC_UPDATE;
+  const hlc = cl.client.hlc.get(rt.sim.now);
+  const bulk = sglsPackedSize(a.sgls) >= DAOS_BULK_LIMIT;
+  return {
+    opc,
+    // daos_dti_gen: a fresh id for an update, zero for a fetch.
+    dti: isUpdate
+      ? {
+          uuid: rt.rng
+            .fork('daos.dti')
+            .fork(String(rt.ids.next('daos.dti')))
+            .uuidHex(),
+          hlc,
+        }
+      : { uuid: '0'.repeat(32), hlc: 0n },
+    oid: oh.oid,
+    shard,
+    layoutVer: LAYOUT_VER,
+    poolUuid: oh.cont.pool.uuid,
+    coh: oh.coh,
+    coUuid: oh.cont.uuid,
+    epoch: DAOS_EPOCH_MAX,
+    epochFirst: DAOS_EPOCH_MAX,
+    apiFlags: a.flags,
+    dkeyHash: hash,
+    mapVer: oh.mapVer,
+    startShard,
+    flags: isUpdate ? ORF.ORF_CONTAIN_LEADER | (bulk ? ORF.ORF_BULK_BIND : 0) : 0,
+    dkey: a.dkey,
+    iods: a.iods.map((d) => ({ ...d, recxs: d.recxs ? d.recxs.map((r) => ({ ...r })) : null })),
+    sgls: a.sgls,
+    bulk,
+    shardTgts: [],
+    hlc,
+  };
+}
+
+/** `daos_obj_update(oh, DAOS_TX_NONE, flags, &dkey, nr, iods, sgls, NULL)` — blocking. */
+export function* daosObjUpdate(cl: DaosCluster, a: ObjIoArgs): Proc<void> {
+  const rt = cl.rt;
+  const ohMaybe = cl.client.objects.get(a.oh);
+  yield* traced(rt, 'daos_obj_update', CLIENT, apiData(cl, a, ohMaybe), () =>
+    blockingTask(cl, 'dc_obj_update_task', function* () {
+      const fut = yield* traced(
+        rt,
+        'dc_obj_update_task',
+        CLIENT,
+        { opc: 'DAOS_OBJ_RPC_UPDATE' },
+        function* () {
+          yield* sleep(COST.clientStep);
+          const oh = objReqValid(ohMaybe, true, a.flags, a.dkey, a.iods, a.sgls);
+          return yield* traced(
+            rt,
+            'dc_obj_update',
+            CLIENT,
+            {
+              epoch: { oe_value: u64Hex(DAOS_EPOCH_MAX), oe_first: u64Hex(DAOS_EPOCH_MAX) },
+              map_ver: oh.mapVer,
+            },
+            function* () {
+              yield* sleep(COST.clientStep);
+              const hash = dkeyHash(oh.oid, a.dkey);
+              const { grp, tgts, leader } = updateTargets(oh, hash);
+              const req = newRwIn(
+                cl,
+                oh,
+                OBJ_RPC.DAOS_OBJ_RPC_UPDATE,
+                a,
+                hash,
+                grp * oh.layout.grpSize,
+                leader.shard,
+              );
+              req.shardTgts = tgts;
+              return yield* traced(
+                rt,
+                'obj_req_fanout',
+                CLIENT,
+                {
+                  dkey_hash: u64Hex(hash),
+                  grp_idx: grp,
+                  grp_nr: oh.layout.grpNr,
+                  grp_size: oh.layout.grpSize,
+                  leader_shard: leader.shard,
+                  srv_disp: oh.layout.grpSize > 1,
+                  req_tgts: tgts.map((t) => ({ ...t })),
+                },
+                () => shardRw(cl, req, leader),
+              );
+            },
+          );
+        },
+      );
+      const rep = yield* wait(fut);
+      yield* completeRw(cl, rep, false, () => undefined);
+    }),
+  );
+}
+
+export interface FetchOut {
+  /** iod_size per iod as returned by the server. */
+  sizes: number[];
+}
+
+/** `daos_obj_fetch(oh, DAOS_TX_NONE, flags, &dkey, nr, iods, sgls, NULL, NULL)` — blocking. */
+export function* daosObjFetch(cl: DaosCluster, a: ObjIoArgs): Proc<FetchOut> {
+  const rt = cl.rt;
+  const ohMaybe = cl.client.objects.get(a.oh);
+  const out: FetchOut = { sizes: [] };
+  yield* traced(
+    rt,
+    'daos_obj_fetch',
+    CLIENT,
+    apiData(cl, a, ohMaybe),
+    () =>
+      blockingTask(cl, 'dc_obj_fetch_task', function* () {
+        const { fut, shard } = yield* traced(
+          rt,
+          'dc_obj_fetch_task',
+          CLIENT,
+          { opc: 'DAOS_OBJ_RPC_FETCH' },
+          function* () {
+            yield* sleep(COST.clientStep);
+            const oh = objReqValid(ohMaybe, false, a.flags, a.dkey, a.iods, a.sgls);
+            const hash = dkeyHash(oh.oid, a.dkey);
+            const layout = oh.layout;
+            const grp = dkeyGroup(layout, hash);
+            // obj_replica_fetch_shards_get: a random healthy replica of the group.
+            const r =
+              layout.grpSize > 1
+                ? rt.rng
+                    .fork('daos.fetch-replica')
+                    .fork(String(rt.ids.next('daos.fetch')))
+                    .int(0, layout.grpSize - 1)
+                : 0;
+            const shard = layout.shards[grp * layout.grpSize + r] as ShardPlacement;
+            const req = newRwIn(
+              cl,
+              oh,
+              OBJ_RPC.DAOS_OBJ_RPC_FETCH,
+              a,
+              hash,
+              grp * layout.grpSize,
+              shard.shard,
+            );
+            const fut = yield* traced(
+              rt,
+              'obj_req_fanout',
+              CLIENT,
+              {
+                dkey_hash: u64Hex(hash),
+                grp_idx: grp,
+                grp_nr: layout.grpNr,
+                grp_size: layout.grpSize,
+                shard: shard.shard,
+                cli_disp: true,
+              },
+              () => shardRw(cl, req, shard),
+            );
+            return { fut, shard };
+          },
+        );
+        void shard;
+        const rep = yield* wait(fut);
+        yield* completeRw(cl, rep, true, (r) => {
+          if (r.iodSizes.length !== a.iods.length) throw derError('PROTO', 'orw_iod_sizes count');
+          out.sizes = r.iodSizes.slice();
+          // dc_shard_update_size + daos_sgls_copy_data_out
+          for (let i = 0; i < a.iods.length; i++) {
+            (a.iods[i] as DaosIod).size = r.iodSizes[i] as number;
+            const dst = a.sgls?.[i];
+            const src = r.sgls?.[i];
+            if (!dst) continue;
+            if (!src) {
+              dst.nrOut = 0;
+              continue;
+            }
+            for (let k = 0; k < dst.iovs.length; k++) {
+              const d = dst.iovs[k] as { buf: Uint8Array; len: number };
+              const s = src.iovs[k];
+              d.len = s ? s.len : 0;
+              if (s) d.buf.set(s.buf.subarray(0, s.len), 0);
+            }
+            dst.nrOut = src.nrOut;
+          }
+        });
+      }),
+    () => ({ iods: a.iods.map(iodDump), sgls: a.sgls ? a.sgls.map(sglDump) : null }),
+  );
+  return out;
+}
+
+/** Catch an IoError from a simulated call and return its rc (0 on success). */
+export function* rcOfProc(p: Proc<unknown>): Proc<number> {
+  try {
+    yield* p;
+    return 0;
+  } catch (err) {
+    return rcOf(err);
+  }
+}
+
+function rwInDumpLite(req: ObjRwIn): Json {
+  return {
+    orw_oid: { id_shard: req.shard },
+    orw_epoch: u64Hex(req.epoch),
+    orw_dkey_hash: u64Hex(req.dkeyHash),
+    orw_map_ver: req.mapVer,
+    orw_nr: req.iods.length,
+    orw_flags: '0x' + req.flags.toString(16),
+    bulk: req.bulk,
+  };
+}

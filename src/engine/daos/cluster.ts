@@ -1,0 +1,145 @@
+/**
+ * The DAOS system of one scenario: engines × targets (each with its own store and clock), the
+ * pools and containers, and the client's open handles. Created lazily by the first DAOS op via
+ * `world.system('daos', …)` (see `daosCluster`).
+ */
+import { derError } from '../core/errors.ts';
+import type { Runtime } from '../core/runtime.ts';
+import type { ScenarioWorld } from '../scenario/types.ts';
+import { Hlc } from './hlc.ts';
+import type { ObjLayout, TargetRef } from './placement.ts';
+import type { ObjId } from './oid.ts';
+import type { TargetStore } from './target-store.ts';
+import { TemporaryValueStore } from './temporary-store.ts';
+
+export interface DaosClusterConfig {
+  engines: number;
+  targetsPerEngine: number;
+  scmBytes: number;
+  nvmeBytes: number;
+}
+
+export const DAOS_CLUSTER_DEFAULTS: DaosClusterConfig = {
+  engines: 2,
+  targetsPerEngine: 4,
+  scmBytes: 64 * 1024 * 1024,
+  nvmeBytes: 256 * 1024 * 1024,
+};
+
+export class DaosTarget implements TargetRef {
+  readonly actor: string;
+  store: TargetStore;
+  readonly hlc: Hlc;
+
+  constructor(
+    readonly id: number,
+    readonly rank: number,
+    readonly idx: number,
+    skewNs: number,
+    makeStore: (t: DaosTarget) => TargetStore,
+  ) {
+    this.actor = `engine${rank}.tgt${idx}`;
+    this.hlc = new Hlc(skewNs);
+    this.store = makeStore(this);
+  }
+}
+
+export interface ContState {
+  name: string;
+  uuid: string;
+  pool: PoolState;
+}
+
+export interface PoolState {
+  name: string;
+  uuid: string;
+  /** Pool map version (every object RPC carries the client's). */
+  mapVer: number;
+  conts: Map<string, ContState>;
+  /** Container handle uuids the servers know (`ds_cont_find_hdl`), with their capability. */
+  contHandles: Map<string, { cont: ContState; write: boolean }>;
+}
+
+export interface ObjHandle {
+  cookie: number;
+  oid: ObjId;
+  mode: number;
+  cont: ContState;
+  coh: string;
+  layout: ObjLayout;
+  mapVer: number;
+}
+
+/** What the client library holds (`dc_pool`, `dc_cont`, `dc_object` handle tables). */
+export class DaosClientState {
+  readonly hlc = new Hlc(0);
+  readonly pools = new Map<string, { cookie: number; pool: PoolState }>();
+  readonly conts = new Map<string, { cookie: number; cont: ContState; coh: string }>();
+  /** Open objects by the scenario name they were bound to (`"as"`). */
+  readonly objects = new Map<string, ObjHandle>();
+}
+
+export class DaosCluster {
+  readonly config: DaosClusterConfig;
+  readonly targets: DaosTarget[] = [];
+  readonly pools = new Map<string, PoolState>();
+  readonly client = new DaosClientState();
+
+  constructor(
+    readonly rt: Runtime,
+    config: Partial<DaosClusterConfig> = {},
+    /** Store factory: the VOS issue swaps TemporaryValueStore for the real VOS here. */
+    makeStore: (rt: Runtime, t: DaosTarget) => TargetStore = (r, t) =>
+      new TemporaryValueStore(r, t.actor),
+  ) {
+    this.config = { ...DAOS_CLUSTER_DEFAULTS, ...config };
+    const skew = rt.rng.fork('daos.hlc-skew');
+    for (let r = 0; r < this.config.engines; r++) {
+      for (let i = 0; i < this.config.targetsPerEngine; i++) {
+        const id = r * this.config.targetsPerEngine + i;
+        this.targets.push(new DaosTarget(id, r, i, skew.int(0, 5000), (t) => makeStore(rt, t)));
+      }
+    }
+  }
+
+  target(id: number): DaosTarget {
+    const t = this.targets[id];
+    if (!t) throw derError('NONEXIST', `no target ${id}`);
+    return t;
+  }
+
+  /** Find a target by actor name (`engine0.tgt1`). */
+  targetByName(name: string): DaosTarget | undefined {
+    return this.targets.find((t) => t.actor === name);
+  }
+
+  /** The server side's view of a container handle (`ds_cont_find_hdl`). */
+  findContHandle(coh: string): { cont: ContState; write: boolean } | undefined {
+    for (const p of this.pools.values()) {
+      const h = p.contHandles.get(coh);
+      if (h) return h;
+    }
+    return undefined;
+  }
+}
+
+/** Read `cluster.daos` of a scenario (already validated) into a config. */
+export function daosConfigFromDoc(
+  daos: Record<string, unknown> | undefined,
+): Partial<DaosClusterConfig> {
+  const c: Partial<DaosClusterConfig> = {};
+  if (!daos) return c;
+  if (typeof daos.engines === 'number') c.engines = daos.engines;
+  if (typeof daos.targets_per_engine === 'number') c.targetsPerEngine = daos.targets_per_engine;
+  if (typeof daos.scm_bytes === 'number') c.scmBytes = daos.scm_bytes;
+  if (typeof daos.nvme_bytes === 'number') c.nvmeBytes = daos.nvme_bytes;
+  return c;
+}
+
+/** The DAOS cluster of a scenario run, created on first use. */
+export function daosCluster(world: ScenarioWorld): DaosCluster {
+  return world.system(
+    'daos',
+    () => new DaosCluster(world.rt, daosConfigFromDoc(world.doc.cluster?.daos)),
+  );
+}

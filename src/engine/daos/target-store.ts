@@ -1,0 +1,62 @@
+/**
+ * What the object server needs from the storage of one target, shaped like the VOS/BIO calls
+ * `obj_local_rw_internal` makes (spec §4.5, §5.2). Each method is a simulated process that
+ * emits its own pipeline step (`vos_update_begin`, `bio_iod_prep` …): the implementation IS the
+ * VOS of that target. Today `TemporaryValueStore` implements it; the VOS issue (#4) replaces it
+ * with the real VOS over simulated SCM/NVMe without touching the server code.
+ *
+ * Errors are thrown as IoError with the real code.
+ */
+import type { Proc } from '../core/sim.ts';
+import type { DaosIod, Sgl } from './io-types.ts';
+import type { ObjId } from './oid.ts';
+
+export interface StoreIoRequest {
+  /** Container uuid (hex). */
+  cont: string;
+  oid: ObjId;
+  /** `id_shard` of the unit object on this target. */
+  shard: number;
+  epoch: bigint;
+  /** Conditional flags (`DAOS_COND_*`; VOS flags share the values). */
+  flags: number;
+  dkey: Uint8Array;
+  /** The iods; a fetch writes the found sizes into them (`iod_size`). */
+  iods: DaosIod[];
+}
+
+export interface StoreFetchRequest extends StoreIoRequest {
+  /** `VOS_OF_FETCH_SIZE_ONLY`: no data, only sizes. */
+  sizeOnly: boolean;
+}
+
+/** An open VOS I/O (`daos_handle_t ioh`). Opaque to the server. */
+export interface StoreIoh {
+  readonly kind: 'update' | 'fetch';
+  readonly iods: DaosIod[];
+}
+
+export interface TargetStore {
+  /** A short name for trace data (`temporary`, `vos`). */
+  readonly kind: string;
+  /** `vos_update_begin`: checks, space hold, media select, reserve. */
+  updateBegin(req: StoreIoRequest): Proc<StoreIoh>;
+  /** `bio_iod_prep`: map reserved addresses to buffers (fetch: read the media). */
+  bioIodPrep(ioh: StoreIoh): Proc<void>;
+  /** `bio_iod_copy`: update: sgls → buffers; fetch: buffers → sgls (sets iov_len/sg_nr_out). */
+  bioIodCopy(ioh: StoreIoh, sgls: readonly (Sgl | null)[]): Proc<void>;
+  /** `vos_dedup_verify`. */
+  dedupVerify(ioh: StoreIoh): Proc<void>;
+  /** `bio_iod_post`: write DMA buffers to NVMe (only emits a step when there is NVMe data). */
+  bioIodPost(ioh: StoreIoh): Proc<void>;
+  /** `vos_update_end`: publish (err = 0) or cancel (err ≠ 0). */
+  updateEnd(ioh: StoreIoh, err: number): Proc<void>;
+  /** `vos_fetch_begin`: find the visible version of each value; sets iod sizes. */
+  fetchBegin(req: StoreFetchRequest): Proc<StoreIoh>;
+  /** `vos_fetch_end`. */
+  fetchEnd(ioh: StoreIoh, err: number): Proc<void>;
+  /** Visible dkeys of a unit object at an epoch (enumeration), in store order. */
+  listDkeys(cont: string, oid: ObjId, shard: number, epoch: bigint): Proc<Uint8Array[]>;
+  /** Punch a dkey at an epoch (`vos_obj_punch` with one dkey). */
+  punchDkey(cont: string, oid: ObjId, shard: number, epoch: bigint, dkey: Uint8Array): Proc<void>;
+}

@@ -1,0 +1,38 @@
+/**
+ * The pipeline catalog: every pipeline the engine emits events for, by id. The engine tags its
+ * events with these step ids; the UI lays out its diagrams from them; a test checks that every
+ * non-optional step is reached when the built-in scenarios run.
+ */
+import type { PipelineDef } from './types.ts';
+import { DAOS_UPDATE } from './daos-update.ts';
+import { DAOS_FETCH } from './daos-fetch.ts';
+import { DAOS_SETUP } from './daos-setup.ts';
+
+export { DAOS_UPDATE, DAOS_FETCH, DAOS_SETUP };
+export { DAOS_LANES } from './lanes.ts';
+
+export const PIPELINES: Record<string, PipelineDef> = {
+  [DAOS_SETUP.id]: DAOS_SETUP,
+  [DAOS_UPDATE.id]: DAOS_UPDATE,
+  [DAOS_FETCH.id]: DAOS_FETCH,
+};
+
+/** A pipeline by id, or undefined. */
+export function getPipeline(id: string): PipelineDef | undefined {
+  return Object.prototype.hasOwnProperty.call(PIPELINES, id) ? PIPELINES[id] : undefined;
+}
+
+/**
+ * Add a pipeline (other systems — Ceph, media, DTX — register theirs from their own folder).
+ * Ids are unique: registering the same id twice is a bug.
+ */
+export function registerPipeline(p: PipelineDef): void {
+  if (getPipeline(p.id) && PIPELINES[p.id] !== p)
+    throw new Error(`pipeline ${p.id} already registered`);
+  PIPELINES[p.id] = p;
+}
+
+/** The step of a pipeline, or undefined. */
+export function getStep(pipelineId: string, stepId: string) {
+  return getPipeline(pipelineId)?.steps.find((s) => s.id === stepId);
+}

@@ -1,0 +1,15 @@
+/**
+ * Installs every system's ops into the registry, once. Each system owns its op specs in its
+ * own folder; add ONE line here per system (e.g. `registerOps(CEPH_OPS)`).
+ */
+import { registerOps, registerClusterCheck } from './registry.ts';
+import { DAOS_OPS, checkDaosCluster } from '../daos/ops.ts';
+
+let done = false;
+
+export function ensureSystemsRegistered(): void {
+  if (done) return;
+  done = true;
+  registerOps(DAOS_OPS);
+  registerClusterCheck('daos', checkDaosCluster);
+}
