@@ -14,3 +14,7 @@ export type {
 } from './umem/umem.ts';
 export type { HeapBlock } from './umem/heap.ts';
 export { SIZE_CLASSES, CHUNK_SIZE } from './umem/layout.ts';
+export { Nvme, createNvme, DEFAULT_NVME_LATENCY } from './nvme.ts';
+export type { NvmeLatency, NvmeOptions } from './nvme.ts';
+export { VeaSpace, createVea, openVea, VEA_DF_SIZE } from './vea/vea.ts';
+export type { VeaCreateOptions, VeaOpenOptions } from './vea/vea.ts';

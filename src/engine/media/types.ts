@@ -135,4 +135,6 @@ export interface Vea {
   /** Inside a umem transaction: return an allocated extent to the free tree. */
   free(ext: VeaExtent): void;
   readonly freeBlocks: number;
+  /** SCM offset of the persistent space descriptor (pass it to `openVea`). */
+  readonly dfOff: number;
 }

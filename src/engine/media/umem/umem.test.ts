@@ -219,7 +219,7 @@ describe('umem', () => {
   it('property: a power cut at every persistence point recovers to a committed state', () => {
     const TXS = 12;
     let cuts = 0;
-    for (let seed = 1; seed <= 6; seed++) {
+    for (let seed = 1; seed <= 4; seed++) {
       // Dry run: count the persistence points of this workload.
       const dry = createMemoryBackend(SCM_SIZE);
       fmt(dry);
@@ -229,7 +229,7 @@ describe('umem', () => {
       const st = { committed: emptyModel(), inflight: null as Model | null };
       workload(openUmem(dscm), new Rng(seed).fork('work'), TXS, emptyModel(), st);
       checkPool(openUmem(createScm({ id: 'scm', backend: dry })), st.committed);
-      const stride = Math.max(1, Math.floor(points / 120));
+      const stride = Math.max(1, Math.floor(points / 100));
       for (let k = 0; k < points; k += stride) {
         const backend = createMemoryBackend(SCM_SIZE);
         fmt(backend);
