@@ -58,6 +58,8 @@ export interface ScmDevice {
   lineStates(): Uint8Array;
   /** Number of lines (size / 64). */
   readonly lines: number;
+  /** Power cut: non-durable lines are lost (maybe torn); the object is dead afterwards. */
+  powerCut(): void;
 }
 
 /** An SCM allocation reserved outside a transaction (pmemobj_reserve): volatile until published. */
@@ -117,6 +119,8 @@ export interface NvmeDevice {
   flush(): Proc<void>;
   /** Synchronous read of what a load would return now (for inspectors/tests, no latency). */
   peek(lba: number, nblocks: number): Uint8Array;
+  /** Power cut: cached, unflushed blocks are lost; the object is dead afterwards. */
+  powerCut(): void;
 }
 
 /** A contiguous NVMe extent in blocks. */
