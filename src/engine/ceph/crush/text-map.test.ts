@@ -35,6 +35,21 @@ describe('crushtool -d text maps', () => {
       for (const [k, v] of Object.entries(map.tunables)) expect(json.tunables[k]).toBe(v);
     });
   }
+  for (const name of [
+    'rack16',
+    'rack16_legacy',
+    'rack16_bobtail',
+    'rack16_firefly',
+    'rack16_descend0',
+    'algs12',
+    'algs12_straw0',
+    'flat10',
+  ]) {
+    it(`generated/${name}: parse → print reproduces crushtool -d byte for byte`, () => {
+      const txt = fixtureText(`generated/${name}.txt`);
+      expect(printCrushMap(parseCrushMap(txt))).toBe(txt);
+    });
+  }
   it('a real cluster map (device classes, 12 types) round-trips', () => {
     const txt = fixtureText('provided/real_cluster_3osd_crushmap.txt');
     const map = parseCrushMap(txt);

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fixtureJson, fixtureText } from '../__fixtures__/load.ts';
+import { adjustItemWeight, getItemWeight } from '../crush/reweight.ts';
 import { parseCrushMap } from '../crush/text-parser.ts';
 import { OsdMap } from './osdmap.ts';
 import { formatPgId } from './pg.ts';
@@ -29,13 +30,20 @@ interface OsdmapVectorSet {
   primary_affinity?: Record<string, number>;
   objects?: string;
   pgs_dump?: string;
+  /** `--test-map-pgs-dump-all`: `1.0 raw ([2,9,7], p2) up ([2,9,7], p2) acting ([2,9,7], p2)`. */
+  pgs_dump_all?: string;
   print?: string;
 }
 
 const sets = fixtureJson<OsdmapVectorSet[]>('osdmap-vectors.json');
 
 function build(s: OsdmapVectorSet): { om: OsdMap; pool: PgPool } {
-  const om = new OsdMap(parseCrushMap(fixtureText(s.crush)), s.max_osd);
+  const crush = parseCrushMap(fixtureText(s.crush));
+  // osdmaptool --mark-up-in also gives every OSD whose CRUSH weight is 0 a weight of 1.0
+  // (osdmaptool.cc: `if (crush->get_item_weight(i) == 0) adjust_item_weightf(i, 1.0)`).
+  for (let i = 0; i < s.max_osd; i++)
+    if (getItemWeight(crush, i) === 0) adjustItemWeight(crush, i, 0x10000);
+  const om = new OsdMap(crush, s.max_osd);
   const spec: Parameters<typeof makePool>[0] = {
     id: s.pool.id,
     name: s.pool.name,
@@ -58,7 +66,7 @@ function build(s: OsdmapVectorSet): { om: OsdMap; pool: PgPool } {
 }
 
 describe('osdmaptool vectors', () => {
-  it('has vector sets', () => expect(sets.length).toBeGreaterThanOrEqual(3));
+  it('has vector sets', () => expect(sets.length).toBeGreaterThanOrEqual(8));
   for (const s of sets) {
     if (s.objects) {
       it(`objects: ${s.objects}`, () => {
@@ -91,6 +99,26 @@ describe('osdmaptool vectors', () => {
           const r = om.pgToUpActing(pool, { pool: pool.id, seed });
           const got = `${formatPgId(r.pgid)}\t[${r.acting.join(',')}]\t${r.actingPrimary}`;
           if (got !== `${pg}\t${osds}\t${primary}`) bad.push(`${line} got ${got}`);
+        }
+        expect(bad).toEqual([]);
+      });
+    }
+    if (s.pgs_dump_all) {
+      it(`pgs dump all: ${s.pgs_dump_all}`, () => {
+        const { om, pool } = build(s);
+        const lines = fixtureText(s.pgs_dump_all!)
+          .split('\n')
+          .filter((l) => l.includes(' raw ('));
+        expect(lines.length).toBe(pool.pgNum);
+        const bad: string[] = [];
+        for (const line of lines) {
+          const pg = line.split(' ')[0]!;
+          const seed = parseInt(pg.split('.')[1]!, 16);
+          const r = om.pgToUpActing(pool, { pool: pool.id, seed });
+          const got =
+            `${formatPgId(r.pgid)} raw ([${r.raw.join(',')}], p${r.raw[0] ?? -1})` +
+            ` up ([${r.up.join(',')}], p${r.upPrimary}) acting ([${r.acting.join(',')}], p${r.actingPrimary})`;
+          if (got !== line) bad.push(`${line} got ${got}`);
         }
         expect(bad).toEqual([]);
       });

@@ -1,0 +1,462 @@
+#!/bin/sh
+# Regenerates generated/ with Ceph 16.2.15's crushtool and osdmaptool (Debian package
+# ceph-base 16.2.15+ds-0+deb12u2). Usage: sh make-vectors.sh   (from any directory)
+# Every output is deterministic; re-running reproduces the files byte for byte.
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT="$HERE/generated"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$OUT"
+crushtool --version >/dev/null 2>&1 || true
+
+# ---------------------------------------------------------------- source maps (text)
+# rack16: root -> 4 racks -> 2 hosts -> 2 OSDs, unequal weights, 8 rules.
+cat > "$TMP/rack16.src" <<'MAP'
+tunable choose_local_tries 0
+tunable choose_local_fallback_tries 0
+tunable choose_total_tries 50
+tunable chooseleaf_descend_once 1
+tunable chooseleaf_vary_r 1
+tunable chooseleaf_stable 1
+tunable straw_calc_version 1
+tunable allowed_bucket_algs 54
+device 0 osd.0
+device 1 osd.1
+device 2 osd.2
+device 3 osd.3
+device 4 osd.4
+device 5 osd.5
+device 6 osd.6
+device 7 osd.7
+device 8 osd.8
+device 9 osd.9
+device 10 osd.10
+device 11 osd.11
+device 12 osd.12
+device 13 osd.13
+device 14 osd.14
+device 15 osd.15
+type 0 osd
+type 1 host
+type 2 rack
+type 3 root
+host h0 {
+	id -1
+	alg straw2
+	hash 0
+	item osd.0 weight 1.0
+	item osd.1 weight 1.0
+}
+host h1 {
+	id -2
+	alg straw2
+	hash 0
+	item osd.2 weight 2.0
+	item osd.3 weight 0.5
+}
+host h2 {
+	id -3
+	alg straw2
+	hash 0
+	item osd.4 weight 1.0
+	item osd.5 weight 1.0
+}
+host h3 {
+	id -4
+	alg straw2
+	hash 0
+	item osd.6 weight 0.75
+	item osd.7 weight 1.25
+}
+host h4 {
+	id -5
+	alg straw2
+	hash 0
+	item osd.8 weight 1.0
+	item osd.9 weight 1.0
+}
+host h5 {
+	id -6
+	alg straw2
+	hash 0
+	item osd.10 weight 3.0
+	item osd.11 weight 1.0
+}
+host h6 {
+	id -7
+	alg straw2
+	hash 0
+	item osd.12 weight 1.0
+	item osd.13 weight 1.0
+}
+host h7 {
+	id -8
+	alg straw2
+	hash 0
+	item osd.14 weight 0.1
+	item osd.15 weight 1.9
+}
+rack r0 {
+	id -9
+	alg straw2
+	hash 0
+	item h0
+	item h1
+}
+rack r1 {
+	id -10
+	alg straw2
+	hash 0
+	item h2
+	item h3
+}
+rack r2 {
+	id -11
+	alg straw2
+	hash 0
+	item h4
+	item h5
+}
+rack r3 {
+	id -12
+	alg straw2
+	hash 0
+	item h6
+	item h7
+}
+root root {
+	id -13
+	alg straw2
+	hash 0
+	item r0
+	item r1
+	item r2
+	item r3
+}
+rule replicated_rule {
+	id 0
+	type replicated
+	min_size 1
+	max_size 10
+	step take root
+	step chooseleaf firstn 0 type host
+	step emit
+}
+rule rack_rule {
+	id 1
+	type replicated
+	min_size 1
+	max_size 10
+	step take root
+	step chooseleaf firstn 0 type rack
+	step emit
+}
+rule two_racks_two_hosts {
+	id 2
+	type replicated
+	min_size 1
+	max_size 10
+	step take root
+	step choose firstn 2 type rack
+	step chooseleaf firstn 2 type host
+	step emit
+}
+rule ec_like_indep {
+	id 3
+	type erasure
+	min_size 3
+	max_size 20
+	step set_chooseleaf_tries 5
+	step set_choose_tries 100
+	step take root
+	step chooseleaf indep 0 type host
+	step emit
+}
+rule ec_racks_indep {
+	id 4
+	type erasure
+	min_size 3
+	max_size 20
+	step set_choose_tries 100
+	step take root
+	step choose indep 0 type rack
+	step choose indep 2 type osd
+	step emit
+}
+rule osd_firstn {
+	id 5
+	type replicated
+	min_size 1
+	max_size 10
+	step take root
+	step choose firstn 0 type osd
+	step emit
+}
+rule two_takes {
+	id 6
+	type replicated
+	min_size 1
+	max_size 10
+	step take r0
+	step chooseleaf firstn 1 type host
+	step emit
+	step take r2
+	step chooseleaf firstn -1 type host
+	step emit
+}
+rule legacy_steps {
+	id 7
+	type replicated
+	min_size 1
+	max_size 10
+	step set_chooseleaf_stable 0
+	step set_chooseleaf_vary_r 0
+	step set_choose_local_tries 1
+	step take root
+	step chooseleaf firstn 0 type host
+	step emit
+}
+MAP
+
+# algs12: one host per bucket algorithm, a straw root; straw_calc_version 1 and 0.
+algs_map() {
+cat <<MAP
+tunable choose_local_tries 0
+tunable choose_local_fallback_tries 0
+tunable choose_total_tries 50
+tunable chooseleaf_descend_once 1
+tunable chooseleaf_vary_r 1
+tunable chooseleaf_stable 1
+tunable straw_calc_version $1
+tunable allowed_bucket_algs 62
+device 0 osd.0
+device 1 osd.1
+device 2 osd.2
+device 3 osd.3
+device 4 osd.4
+device 5 osd.5
+device 6 osd.6
+device 7 osd.7
+device 8 osd.8
+device 9 osd.9
+device 10 osd.10
+device 11 osd.11
+device 12 osd.12
+device 13 osd.13
+type 0 osd
+type 1 host
+type 2 root
+host hstraw {
+	id -1
+	alg straw
+	hash 0
+	item osd.0 weight 1.0
+	item osd.1 weight 1.0
+	item osd.2 weight 2.5
+	item osd.3 weight 0.0
+}
+host huniform {
+	id -2
+	alg uniform
+	hash 0
+	item osd.4 weight 1.0
+	item osd.5 weight 1.0
+	item osd.6 weight 1.0
+}
+host hlist {
+	id -3
+	alg list
+	hash 0
+	item osd.7 weight 0.5
+	item osd.8 weight 2.0
+	item osd.9 weight 1.0
+}
+host htree {
+	id -4
+	alg tree
+	hash 0
+	item osd.10 weight 1.0
+	item osd.11 weight 3.0
+	item osd.12 weight 0.5
+	item osd.13 weight 1.5
+}
+root root {
+	id -5
+	alg straw
+	hash 0
+	item hstraw weight 4.5
+	item huniform weight 3.0
+	item hlist weight 3.5
+	item htree weight 4.5
+}
+rule replicated_rule {
+	id 0
+	type replicated
+	min_size 1
+	max_size 10
+	step take root
+	step chooseleaf firstn 0 type host
+	step emit
+}
+rule osd_firstn {
+	id 1
+	type replicated
+	min_size 1
+	max_size 20
+	step take root
+	step choose firstn 0 type osd
+	step emit
+}
+rule indep_host {
+	id 2
+	type erasure
+	min_size 1
+	max_size 20
+	step take root
+	step chooseleaf indep 0 type host
+	step emit
+}
+rule uniform_only {
+	id 3
+	type replicated
+	min_size 1
+	max_size 20
+	step take huniform
+	step choose firstn 0 type osd
+	step emit
+}
+rule uniform_indep {
+	id 4
+	type erasure
+	min_size 1
+	max_size 20
+	step take huniform
+	step choose indep 0 type osd
+	step emit
+}
+MAP
+}
+algs_map 1 > "$TMP/algs12.src"
+algs_map 0 > "$TMP/algs12_straw0.src"
+
+# flat10: legacy (argonaut) tunables - local retries and the perm fallback - on a flat
+# straw root; no tunable lines at all, so the compiler's legacy defaults apply.
+{
+  i=0
+  while [ $i -lt 10 ]; do echo "device $i osd.$i"; i=$((i+1)); done
+  echo "type 0 osd"; echo "type 1 root"
+  echo "root flat {"; echo "	id -1"; echo "	alg straw"; echo "	hash 0"
+  i=0
+  while [ $i -lt 10 ]; do echo "	item osd.$i weight 1.0"; i=$((i+1)); done
+  echo "}"
+  echo "rule flat_firstn {"; echo "	id 0"; echo "	type replicated"; echo "	min_size 1"; echo "	max_size 10"
+  echo "	step take flat"; echo "	step choose firstn 0 type osd"; echo "	step emit"; echo "}"
+  echo "rule flat_indep {"; echo "	id 1"; echo "	type erasure"; echo "	min_size 1"; echo "	max_size 10"
+  echo "	step take flat"; echo "	step choose indep 0 type osd"; echo "	step emit"; echo "}"
+} > "$TMP/flat10.src"
+
+compile() { # name: compile src, write the decompiled canonical text to generated/
+  crushtool -c "$TMP/$1.src" -o "$TMP/$1.bin"
+  crushtool -d "$TMP/$1.bin" -o "$OUT/$1.txt"
+}
+compile rack16
+compile algs12
+compile algs12_straw0
+compile flat10
+
+# Tunable variants of rack16 made with crushtool's own setters.
+crushtool -i "$TMP/rack16.bin" --set-choose-local-tries 2 --set-choose-local-fallback-tries 5 \
+  --set-choose-total-tries 19 --set-chooseleaf-descend-once 0 --set-chooseleaf-vary-r 0 \
+  --set-chooseleaf-stable 0 -o "$TMP/rack16_legacy.bin" >/dev/null 2>&1
+crushtool -d "$TMP/rack16_legacy.bin" -o "$OUT/rack16_legacy.txt"
+crushtool -i "$TMP/rack16.bin" --set-chooseleaf-vary-r 0 --set-chooseleaf-stable 0 \
+  -o "$TMP/rack16_bobtail.bin" >/dev/null 2>&1
+crushtool -d "$TMP/rack16_bobtail.bin" -o "$OUT/rack16_bobtail.txt"
+crushtool -i "$TMP/rack16.bin" --set-chooseleaf-stable 0 -o "$TMP/rack16_firefly.bin" >/dev/null 2>&1
+crushtool -d "$TMP/rack16_firefly.bin" -o "$OUT/rack16_firefly.txt"
+crushtool -i "$TMP/rack16.bin" --set-chooseleaf-descend-once 0 -o "$TMP/rack16_descend0.bin" >/dev/null 2>&1
+crushtool -d "$TMP/rack16_descend0.bin" -o "$OUT/rack16_descend0.txt"
+
+# ---------------------------------------------------------------- mappings
+# m MAP RULE NUMREP [DEV W]... -> generated/MAP_ruleR_repN[_wDEV-W...].txt
+m() {
+  map=$1; rule=$2; rep=$3; shift 3
+  name="${map}_rule${rule}_rep${rep}"
+  args=""
+  while [ $# -gt 1 ]; do
+    name="${name}_w$1-$2"; args="$args --weight $1 $2"; shift 2
+  done
+  # shellcheck disable=SC2086
+  crushtool -i "$TMP/$map.bin" --test --show-mappings --min-x 0 --max-x 1023 \
+    --rule "$rule" --num-rep "$rep" $args 2>&1 | grep '^CRUSH rule' > "$OUT/$name.txt"
+  echo "$map $rule $rep $args -> $name.txt"
+}
+{
+m rack16 0 3
+m rack16 0 5
+m rack16 0 3 5 0 9 0.5
+m rack16 1 3
+m rack16 1 4
+m rack16 1 3 0 0 1 0
+m rack16 2 4
+m rack16 2 4 10 0 3 0.25
+m rack16 3 4
+m rack16 3 6 2 0 13 0
+m rack16 3 10
+m rack16 4 8
+m rack16 4 8 4 0 5 0
+m rack16 5 5
+m rack16 5 7 7 0.6
+m rack16 6 3
+m rack16 7 3
+m rack16 7 3 12 0
+m rack16_legacy 0 3
+m rack16_legacy 0 3 2 0 6 0.5
+m rack16_legacy 1 4
+m rack16_legacy 3 4
+m rack16_legacy 5 6 1 0
+m rack16_bobtail 0 3
+m rack16_bobtail 0 4 8 0
+m rack16_bobtail 1 3
+m rack16_firefly 0 3 8 0
+m rack16_firefly 2 4
+m rack16_descend0 0 3 4 0 11 0.2
+m algs12 0 3
+m algs12 0 4 5 0
+m algs12 1 5
+m algs12 1 8 2 0 11 0.5
+m algs12 2 4
+m algs12 2 4 12 0
+m algs12 3 2
+m algs12 4 3
+m algs12 4 3 6 0
+m algs12_straw0 0 3
+m algs12_straw0 1 6
+m flat10 0 3
+m flat10 0 9
+m flat10 0 8 0 0 1 0 2 0 3 0.5
+m flat10 1 6 4 0 5 0
+} > "$OUT/mappings.index"
+
+# ---------------------------------------------------------------- osdmaps
+# osdmaptool --createsimple N --with-default-pool --pg-bits B --pgp-bits P, crush imported.
+om() { # name numosd pgbits pgpbits crushbin
+  osdmaptool --createsimple "$2" --with-default-pool --pg-bits "$3" --pgp-bits "$4" "$TMP/$1" >/dev/null 2>&1
+  osdmaptool "$TMP/$1" --import-crush "$TMP/$5.bin" >/dev/null 2>&1
+  osdmaptool "$TMP/$1" --print 2>/dev/null | grep '^pool ' > "$OUT/$1_print.txt"
+}
+om om_rack16_80 20 2 1 rack16
+om om_rack16_128 16 3 3 rack16
+om om_algs12_56 14 2 2 algs12
+for o in om_rack16_80 om_rack16_128 om_algs12_56; do
+  osdmaptool "$TMP/$o" --mark-up-in --test-map-pgs-dump-all --pool 1 2>/dev/null | grep ' raw (' > "$OUT/${o}_pgs_dump_all.txt"
+  while read -r name; do
+    osdmaptool "$TMP/$o" --mark-up-in --test-map-object "$name" --pool 1 2>/dev/null | grep "object '"
+  done < "$HERE/provided/objnames.txt" > "$OUT/${o}_objects.txt"
+done
+osdmaptool "$TMP/om_rack16_80" --mark-up-in --mark-out 10 --test-map-pgs-dump-all --pool 1 2>/dev/null \
+  | grep ' raw (' > "$OUT/om_rack16_80_osd10out_pgs_dump_all.txt"
+osdmaptool "$TMP/om_algs12_56" --mark-up-in --mark-out 2 --test-map-pgs-dump-all --pool 1 2>/dev/null \
+  | grep ' raw (' > "$OUT/om_algs12_56_osd2out_pgs_dump_all.txt"
+echo "done: $(ls "$OUT" | wc -l) files in $OUT"
