@@ -7,14 +7,16 @@ import type { PipelineDef } from './types.ts';
 import { DAOS_UPDATE } from './daos-update.ts';
 import { DAOS_FETCH } from './daos-fetch.ts';
 import { DAOS_SETUP } from './daos-setup.ts';
+import { MEDIA_RECOVERY } from './media-recovery.ts';
 
-export { DAOS_UPDATE, DAOS_FETCH, DAOS_SETUP };
+export { DAOS_UPDATE, DAOS_FETCH, DAOS_SETUP, MEDIA_RECOVERY };
 export { DAOS_LANES } from './lanes.ts';
 
 export const PIPELINES: Record<string, PipelineDef> = {
   [DAOS_SETUP.id]: DAOS_SETUP,
   [DAOS_UPDATE.id]: DAOS_UPDATE,
   [DAOS_FETCH.id]: DAOS_FETCH,
+  [MEDIA_RECOVERY.id]: MEDIA_RECOVERY,
 };
 
 /** A pipeline by id, or undefined. */
