@@ -1,0 +1,495 @@
+/**
+ * The fetch path inside VOS (vos_io.c, spec §5.3):
+ *
+ *   vos_fetch_begin → bio_iod_prep (read the media) → bio_iod_copy (into the sgls) → vos_fetch_end
+ *
+ * vos_fetch_begin walks object → dkey → akey, checking each incarnation log at the epoch, and
+ * turns each value into a list of pieces: data (an address on SCM or NVMe) or holes (gaps,
+ * punched extents). Holes never write the caller's buffer; trailing holes are trimmed.
+ */
+import { derError, IoError } from '../core/errors.ts';
+import { hexAddr, u64Hex } from '../core/bytes.ts';
+import { sleep, type Proc } from '../core/sim.ts';
+import type { DbTree } from './btree/btree.ts';
+import type { EvTree } from './evtree.ts';
+import { NO_PUNCH, type IlogInfo } from './ilog.ts';
+import { vosIlogFetch } from './ilog-update.ts';
+import {
+  BIO_FLAG_HOLE,
+  DAOS_MEDIA_NVME,
+  DAOS_MEDIA_SCM,
+  decBioAddr,
+  IREC,
+  IREC_HDR,
+  KREC,
+  OBJ_DF,
+  type BioAddr,
+} from './layout.ts';
+import {
+  akeyValueTree,
+  dkeyAkeyTree,
+  keyTreePrepare,
+  objDkeyTree,
+  objKeyKinds,
+  oiFind,
+  svtKey,
+  svtKeyDecode,
+  type VosCont,
+  type VosPool,
+} from './pool.ts';
+import { step, stepP, VOS_COST, type Data } from './step.ts';
+import { BLK, tsPath } from './io-update.ts';
+import {
+  COND,
+  DAOS_IOD_ARRAY,
+  DAOS_IOD_SINGLE,
+  MINOR_MAX,
+  iodDump,
+  keyDump,
+  oidDump,
+  sglDump,
+  type VosIod,
+  type VosOid,
+  type VosSgl,
+} from './types.ts';
+
+export interface FetchRequest {
+  cont: VosCont;
+  oid: VosOid;
+  epoch: bigint;
+  flags: number;
+  dkey: Uint8Array;
+  iods: VosIod[];
+  /** VOS_OF_FETCH_SIZE_ONLY */
+  sizeOnly?: boolean;
+}
+
+/** One piece of a fetched value: data at an address, or a hole of `len` bytes. */
+export interface Piece {
+  hole: boolean;
+  len: number;
+  addr?: BioAddr;
+  buf?: Uint8Array;
+}
+
+export interface FetchIoc {
+  readonly kind: 'fetch';
+  readonly req: FetchRequest;
+  readonly pool: VosPool;
+  readonly txId: number;
+  /** Per iod: its pieces in index order. */
+  readonly pieces: Piece[][];
+  ioSize: number;
+}
+
+function pieceDump(p: Piece): Data {
+  if (p.hole) return { hole: true, len: p.len };
+  const a = p.addr as BioAddr;
+  return {
+    bi_addr: {
+      ba_off: hexAddr(a.ba_off),
+      ba_type: a.ba_type === DAOS_MEDIA_NVME ? 'DAOS_MEDIA_NVME' : 'DAOS_MEDIA_SCM',
+      ba_flags: a.ba_flags,
+    },
+    bi_data_len: p.len,
+  };
+}
+
+/** vos_fetch_begin */
+export function* vosFetchBegin(pool: VosPool, req: FetchRequest): Proc<FetchIoc> {
+  const { rt, actor } = pool;
+  return yield* stepP(
+    rt,
+    actor,
+    'vos_fetch_begin',
+    {
+      oid: oidDump(req.oid),
+      epoch: u64Hex(req.epoch),
+      flags: req.flags,
+      dkey: keyDump(req.dkey),
+      iod_nr: req.iods.length,
+      size_only: req.sizeOnly === true,
+    },
+    function* () {
+      yield* sleep(VOS_COST.step);
+      const ioc: FetchIoc = step(
+        rt,
+        actor,
+        'vos_ioc_create',
+        { read_only: true },
+        () => ({
+          kind: 'fetch' as const,
+          req,
+          pool,
+          txId: rt.ids.next('vos.tx'),
+          pieces: [],
+          ioSize: 0,
+        }),
+        () => ({
+          ic_epr: { epr_lo: u64Hex(0n), epr_hi: u64Hex(req.epoch) },
+          ic_bound: u64Hex(req.epoch),
+          ic_iod_nr: req.iods.length,
+          ic_update: 0,
+          ic_size_fetch: req.sizeOnly === true ? 1 : 0,
+        }),
+      );
+      if (req.dkey.length === 0) throw derError('INVAL', 'empty dkey');
+      try {
+        fetchLookup(ioc);
+      } finally {
+        // Reads (also failed conditional ones) leave read timestamps (vos_ts_set_update).
+        for (const iod of req.iods)
+          pool.ts.read(tsPath(req.cont, req.oid, req.dkey, iod.name), req.epoch, ioc.txId);
+        if (req.flags & COND.DKEY_FETCH)
+          pool.ts.read(tsPath(req.cont, req.oid, req.dkey), req.epoch, ioc.txId);
+      }
+      return ioc;
+    },
+    (ioc) => ({ iods: ioc.req.iods.map(iodDump), pieces: ioc.pieces.map((l) => l.map(pieceDump)) }),
+  );
+}
+
+function emptyResults(ioc: FetchIoc): void {
+  ioc.pieces.length = 0;
+  for (const iod of ioc.req.iods) {
+    iod.size = 0;
+    ioc.pieces.push([]);
+  }
+}
+
+function fetchLookup(ioc: FetchIoc): void {
+  const pool = ioc.pool;
+  const { rt, actor, mem } = pool;
+  const req = ioc.req;
+  const epoch = req.epoch;
+  const kinds = objKeyKinds(req.oid);
+  const condDkey = (req.flags & COND.DKEY_FETCH) !== 0;
+  const akeyCond = (iod: VosIod): boolean =>
+    ((req.flags & COND.PER_AKEY ? iod.flags : req.flags) & COND.AKEY_FETCH) !== 0;
+  const anyCond = condDkey || req.iods.some(akeyCond);
+  // stop_check: a missing object/dkey is empty unless a fetch condition asks for it.
+  const stop = (what: string): void => {
+    if (anyCond) throw derError('NONEXIST', `${what} does not exist`);
+    emptyResults(ioc);
+  };
+  const obj = step(
+    rt,
+    actor,
+    'vos_obj_hold',
+    { oid: oidDump(req.oid) },
+    () => {
+      const off = oiFind(req.cont, req.oid);
+      if (off === null) return null;
+      const info = vosIlogFetch(mem, off + OBJ_DF.vo_ilog, epoch, NO_PUNCH);
+      return info.visible ? { off, info } : null;
+    },
+    (o) => ({ found: o !== null }),
+  );
+  if (obj === null) return stop('object');
+  const dk = step(
+    rt,
+    actor,
+    'dkey_fetch',
+    { dkey: keyDump(req.dkey) },
+    () => {
+      const tree = objDkeyTree(mem, obj.off, kinds.dkey, false);
+      const krec =
+        tree === null
+          ? null
+          : step(
+              rt,
+              actor,
+              'key_tree_prepare',
+              { tree: 'VOS_BTR_DKEY' },
+              () => keyTreePrepare(mem, tree, kinds.dkey, req.dkey, false, true),
+              (r) => ({ found: r !== null }),
+            );
+      if (krec === null) return null;
+      const info = step(
+        rt,
+        actor,
+        'vos_ilog_fetch',
+        { level: 'dkey' },
+        () => vosIlogFetch(mem, krec.off + KREC.kr_ilog, epoch, obj.info.priorPunch),
+        (i) => ({ visible: i.visible, create: i.create.toString() }),
+      );
+      return info.visible ? { off: krec.off, info } : null;
+    },
+    (d) => ({ visible: d !== null }),
+  );
+  if (dk === null) return stop('dkey');
+  const atree = dkeyAkeyTree(mem, dk.off, kinds.akey, false);
+  for (const iod of req.iods) {
+    const pieces = step(
+      rt,
+      actor,
+      'akey_fetch',
+      { akey: keyDump(iod.name), iod_type: iod.type },
+      () => akeyFetch(ioc, atree, iod, dk.info, kinds.akey, akeyCond(iod)),
+    );
+    ioc.pieces.push(pieces);
+  }
+  step(rt, actor, 'ioc_trim_tail_holes', undefined, () => {
+    for (const list of ioc.pieces)
+      while (list.length > 0 && (list[list.length - 1] as Piece).hole) list.pop();
+  });
+}
+
+function akeyFetch(
+  ioc: FetchIoc,
+  atree: DbTree | null,
+  iod: VosIod,
+  dkeyInfo: IlogInfo,
+  kind: 'hashed' | 'uint64' | 'lexical',
+  cond: boolean,
+): Piece[] {
+  const { rt, actor, mem } = ioc.pool;
+  const req = ioc.req;
+  const missing = (): Piece[] => {
+    if (cond) throw derError('NONEXIST', 'akey does not exist');
+    iod.size = 0;
+    return [];
+  };
+  if (iod.type === DAOS_IOD_ARRAY && (iod.recxs === null || iod.recxs.length === 0)) {
+    iod.size = 0;
+    return [];
+  }
+  if (atree === null) return missing();
+  const krec = step(
+    rt,
+    actor,
+    'key_tree_prepare',
+    { tree: 'VOS_BTR_AKEY' },
+    () => keyTreePrepare(mem, atree, kind, iod.name, false, false),
+    (r) => ({ found: r !== null }),
+  );
+  if (krec === null) return missing();
+  const info = step(
+    rt,
+    actor,
+    'vos_ilog_fetch',
+    { level: 'akey' },
+    () => vosIlogFetch(mem, krec.off + KREC.kr_ilog, req.epoch, dkeyInfo.priorPunch),
+    (i) => ({ visible: i.visible, create: i.create.toString() }),
+  );
+  if (!info.visible) return missing();
+  const vt = akeyValueTree(mem, krec.off, iod.type === DAOS_IOD_SINGLE ? 'single' : 'array', false);
+  if (vt === null) return missing(); // the other value kind: behaves like a missing akey
+  if (iod.type === DAOS_IOD_SINGLE) {
+    return step(
+      rt,
+      actor,
+      'akey_fetch_single',
+      { probe: 'BTR_PROBE_LE', epoch: u64Hex(req.epoch) },
+      () => fetchSingle(ioc, vt as DbTree, iod, info),
+    );
+  }
+  const evt = vt as EvTree;
+  const all: {
+    lo: bigint;
+    hi: bigint;
+    piece: { hole: true } | { hole: false; addr: BioAddr; inob: number; skip: number };
+  }[] = [];
+  let rsize = 0;
+  for (const rx of iod.recxs ?? []) {
+    const lo = rx.idx;
+    const hi = rx.idx + BigInt(rx.nr) - 1n;
+    if (rx.nr === 0) continue;
+    const vis = step(
+      rt,
+      actor,
+      'akey_fetch_recx',
+      { recx: { rx_idx: u64Hex(rx.idx), rx_nr: rx.nr } },
+      () =>
+        step(
+          rt,
+          actor,
+          'evt_find',
+          {
+            lo: lo.toString(),
+            hi: hi.toString(),
+            fr_epoch: u64Hex(req.epoch),
+            fr_punch_epc: info.priorPunch.epoch.toString(),
+          },
+          () => evt.find(lo, hi, req.epoch, info.priorPunch, info.create),
+          (v) => ({
+            visible: v.map((x) => ({
+              lo: x.lo.toString(),
+              hi: x.hi.toString(),
+              epc: x.epoch.toString(),
+              hole: x.hole,
+            })),
+          }),
+        ),
+    );
+    let pos = lo;
+    for (const v of vis) {
+      if (v.lo > pos) all.push({ lo: pos, hi: v.lo - 1n, piece: { hole: true } });
+      if (v.hole) all.push({ lo: v.lo, hi: v.hi, piece: { hole: true } });
+      else {
+        if (rsize !== 0 && v.inob !== rsize)
+          throw derError('INVAL', 'mixed record sizes in one fetch');
+        rsize = v.inob;
+        all.push({
+          lo: v.lo,
+          hi: v.hi,
+          piece: {
+            hole: false,
+            addr: v.addr,
+            inob: v.inob,
+            skip: Number(v.lo - v.fullLo) * v.inob,
+          },
+        });
+      }
+      pos = v.hi + 1n;
+    }
+    if (pos <= hi) all.push({ lo: pos, hi, piece: { hole: true } });
+  }
+  iod.size = rsize;
+  if (rsize === 0) return [];
+  return all.map((x) => {
+    const len = Number(x.hi - x.lo + 1n) * rsize;
+    if (x.piece.hole) return { hole: true, len };
+    const a = x.piece.addr;
+    return {
+      hole: false,
+      len,
+      addr: { ba_off: a.ba_off + x.piece.skip, ba_type: a.ba_type, ba_flags: a.ba_flags },
+    };
+  });
+}
+
+function fetchSingle(ioc: FetchIoc, svt: DbTree, iod: VosIod, info: IlogInfo): Piece[] {
+  const { mem } = ioc.pool;
+  const req = ioc.req;
+  const c = svt.probe('LE', svtKey(req.epoch, MINOR_MAX));
+  if (c === null) {
+    iod.size = 0;
+    return [];
+  }
+  const k = svtKeyDecode(c.hkey);
+  // Older incarnation (before the akey's visible creation) or at/below the inherited punch.
+  if (
+    k.epoch < info.create ||
+    k.epoch < info.priorPunch.epoch ||
+    (k.epoch === info.priorPunch.epoch && k.minor <= info.priorPunch.minor)
+  ) {
+    iod.size = 0;
+    return [];
+  }
+  const dv = mem.view(c.recOff, IREC_HDR);
+  const size = Number(dv.getBigUint64(IREC.ir_gsize, true));
+  const addr = decBioAddr(dv, IREC.ir_ex_addr);
+  iod.size = size;
+  if (size === 0 || addr.ba_flags & BIO_FLAG_HOLE) {
+    iod.size = 0;
+    return [];
+  }
+  return [{ hole: false, len: size, addr }];
+}
+
+/** bio_iod_prep for a fetch: read SCM directly, NVMe blocks via the device (dma_rw). */
+export function* bioIodPrepFetch(ioc: FetchIoc): Proc<void> {
+  const { rt, actor, umem, nvme } = ioc.pool;
+  if (ioc.req.sizeOnly === true) return;
+  yield* stepP(
+    rt,
+    actor,
+    'bio_iod_prep',
+    { bd_type: 'BIO_IOD_TYPE_FETCH', bd_sgl_cnt: ioc.pieces.length },
+    function* () {
+      for (const list of ioc.pieces) {
+        for (const p of list) {
+          if (p.hole || p.addr === undefined) continue;
+          const a = p.addr;
+          if (a.ba_type === DAOS_MEDIA_SCM) {
+            rt.trace.point('direct_scm_access', actor, { data: pieceDump(p) });
+            p.buf = umem.scm.read(a.ba_off, p.len);
+          } else {
+            if (nvme === undefined) throw derError('NVME_IO', 'no NVMe device');
+            const lba = Math.floor(a.ba_off / BLK);
+            const skip = a.ba_off - lba * BLK;
+            const n = Math.ceil((skip + p.len) / BLK);
+            rt.trace.point('dma_rw', actor, { data: { ...pieceDump(p), lba, blocks: n } });
+            const blocks = yield* nvme.read(lba, n);
+            p.buf = blocks.slice(skip, skip + p.len);
+          }
+          ioc.ioSize += p.len;
+        }
+      }
+      yield* sleep(VOS_COST.step);
+    },
+  );
+}
+
+/**
+ * bio_iod_copy for a fetch: pieces → sgl, in order; holes advance without writing. Sets iov_len
+ * (bytes up to the last data byte) and sg_nr_out. Buffer smaller than the value → REC2BIG.
+ */
+export function* bioIodCopyFetch(ioc: FetchIoc, sgls: readonly (VosSgl | null)[]): Proc<void> {
+  const { rt, actor } = ioc.pool;
+  if (ioc.req.sizeOnly === true) return;
+  yield* stepP(
+    rt,
+    actor,
+    'bio_iod_copy',
+    { direction: 'media buffers → sgl', bd_sgl_cnt: sgls.length },
+    function* () {
+      ioc.pieces.forEach((list, i) => {
+        const sgl = sgls[i] ?? null;
+        if (sgl === null) return;
+        const iod = ioc.req.iods[i] as VosIod;
+        let cap = 0;
+        for (const v of sgl.iovs) cap += v.buf.length;
+        const need =
+          iod.type === DAOS_IOD_SINGLE
+            ? iod.size
+            : (iod.recxs ?? []).reduce((s, r) => s + r.nr, 0) * iod.size;
+        if (list.length > 0 && need > cap)
+          throw derError('REC2BIG', `value of ${need} bytes > buffer of ${cap}`);
+        let pos = 0;
+        let end = 0;
+        for (const p of list) {
+          if (!p.hole && p.buf) {
+            let src = 0;
+            let base = 0;
+            for (const v of sgl.iovs) {
+              const vEnd = base + v.buf.length;
+              if (pos + src < vEnd && src < p.len) {
+                const at = pos + src - base;
+                const n = Math.min(v.buf.length - at, p.len - src);
+                v.buf.set(p.buf.subarray(src, src + n), at);
+                src += n;
+              }
+              base = vEnd;
+            }
+            end = pos + p.len;
+          }
+          pos += p.len;
+        }
+        // iov_len / sg_nr_out: iovs up to the last data byte (trailing holes are not counted).
+        let base = 0;
+        let nr = 0;
+        for (const v of sgl.iovs) {
+          const used = Math.max(0, Math.min(v.buf.length, end - base));
+          v.len = used;
+          if (used > 0) nr++;
+          base += v.buf.length;
+        }
+        sgl.nrOut = nr;
+      });
+      yield* sleep(Math.round(ioc.ioSize * VOS_COST.scmPerByte));
+    },
+    () => ({ sgls: sgls.map(sglDump) }),
+  );
+}
+
+/** vos_fetch_end */
+export function* vosFetchEnd(ioc: FetchIoc, err: number): Proc<void> {
+  const { rt, actor } = ioc.pool;
+  yield* stepP(rt, actor, 'vos_fetch_end', { err, ic_io_size: ioc.ioSize }, function* () {
+    yield* sleep(VOS_COST.step / 2);
+  });
+}
+
+export { IoError };

@@ -1,0 +1,861 @@
+/**
+ * The update path inside VOS (vos_io.c, bio_buffer.c; spec §4.6–§4.8), one function per real
+ * step, in the order the server calls them:
+ *
+ *   vos_update_begin → bio_iod_prep → bio_iod_copy → bio_iod_post → vos_update_end
+ *
+ * Space is reserved in begin (SCM: umem reserve; NVMe: VEA reserve — both volatile), data lands
+ * in copy/post (SCM: straight into the reserved range and persisted; NVMe: DMA buffer, then a
+ * block write), and only vos_update_end publishes metadata, in ONE umem transaction that never
+ * yields: trees, key records, ilog entries, the reservations themselves. Any error before the
+ * commit cancels every reservation and the undo log rolls back every store, so SCM usage, VEA
+ * free space and all trees are exactly as before.
+ */
+import { derError, IoError } from '../core/errors.ts';
+import { hexAddr, u64Hex } from '../core/bytes.ts';
+import { sleep, type Proc } from '../core/sim.ts';
+import type { ScmReservation, VeaExtent } from '../media/types.ts';
+import type { Json } from '../trace/event.ts';
+import type { DbTree } from './btree/btree.ts';
+import { EvTree } from './evtree.ts';
+import { NO_PUNCH, type PunchMark } from './ilog.ts';
+import { vosIlogUpdate, type IlogCond } from './ilog-update.ts';
+import {
+  BIO_FLAG_HOLE,
+  DAOS_MEDIA_NVME,
+  DAOS_MEDIA_SCM,
+  DTX_LID_COMMITTED,
+  encBioAddr,
+  IREC,
+  IREC_HDR,
+  KREC,
+  OBJ_DF,
+  type BioAddr,
+} from './layout.ts';
+import {
+  akeyValueTree,
+  dkeyAkeyTree,
+  keyTreePrepare,
+  objDkeyTree,
+  objKeyKinds,
+  oiAlloc,
+  oiFind,
+  svtKey,
+  type VosCont,
+  type VosPool,
+} from './pool.ts';
+import { step, stepP, VOS_COST, type Data } from './step.ts';
+import type { TsPath } from './ts-cache.ts';
+import {
+  COND,
+  DAOS_IOD_ARRAY,
+  DAOS_IOD_SINGLE,
+  VOS_SUB_OP_MAX,
+  iodDump,
+  keyDump,
+  oidDump,
+  type VosIod,
+  type VosOid,
+  type VosSgl,
+} from './types.ts';
+
+export const BLK = 4096;
+/** SV larger than 255 gang pieces of 8 MiB → -DER_REC2BIG (vos_ioc_reserve_init). */
+const SV_MAX = 255 * 8 * 1024 * 1024;
+
+/** One bio_iov: where a value (or one recx of it) lives. */
+export interface Biov {
+  addr: BioAddr;
+  /** bi_data_len */
+  len: number;
+  /** SCM reservation or NVMe extent backing it (update). */
+  rsv?: ScmReservation;
+  ext?: VeaExtent;
+  /** SV: the reserved vos_irec_df record (payload follows it when on SCM). */
+  recOff?: number;
+  /** NVMe DMA buffer (update) or the fetched bytes (fetch). */
+  buf?: Uint8Array;
+  /** Fetch: a hole piece of this many bytes (nothing copied). */
+  hole?: boolean;
+}
+
+export interface UpdateRequest {
+  cont: VosCont;
+  oid: VosOid;
+  epoch: bigint;
+  flags: number;
+  dkey: Uint8Array;
+  iods: VosIod[];
+  /** Minor epoch (dth_op_seq); default VOS_SUB_OP_MAX (no DTX). */
+  minor?: number;
+  /** Pool map version stored in records (ir_ver / dc_ver). */
+  pmVer?: number;
+}
+
+/** vos_io_context for an update. */
+export interface UpdateIoc {
+  readonly kind: 'update';
+  readonly req: UpdateRequest;
+  readonly pool: VosPool;
+  readonly txId: number;
+  readonly minor: number;
+  /** Per iod: its bio_iovs (SV: one; array: one per recx). */
+  readonly biovs: Biov[][];
+  readonly scmRsv: ScmReservation[];
+  readonly nvmeExts: VeaExtent[];
+  hold: { scm: number; nvme: number };
+  ioSize: number;
+  done: boolean;
+}
+
+export function biovDump(b: Biov): Json {
+  return {
+    bi_addr: {
+      ba_off: hexAddr(b.addr.ba_off),
+      ba_type: b.addr.ba_type === DAOS_MEDIA_NVME ? 'DAOS_MEDIA_NVME' : 'DAOS_MEDIA_SCM',
+      ba_flags: b.addr.ba_flags,
+    },
+    bi_data_len: b.len,
+  };
+}
+
+export function iocDump(ioc: UpdateIoc): Data {
+  const e = u64Hex(ioc.req.epoch);
+  return {
+    ic_epr: { epr_lo: e, epr_hi: e },
+    ic_bound: e,
+    ic_oid: oidDump(ioc.req.oid),
+    ic_iod_nr: ioc.req.iods.length,
+    ic_io_size: ioc.ioSize,
+    ic_update: 1,
+    ic_size_fetch: 0,
+    ic_dedup: 0,
+    ic_dedup_th: 4096,
+    ic_read_ts_only: 0,
+    ic_check_existence: 0,
+    ic_remove: 0,
+    ic_ec: 0,
+    ic_rsrvd_scm: ioc.scmRsv.map((r) => ({ off: hexAddr(r.off), size: r.size })),
+    ic_blk_exts: ioc.nvmeExts.map((x) => ({ vfe_blk_off: x.blkOff, vfe_blk_cnt: x.blkCnt })),
+    biovs: ioc.biovs.map((l) => l.map(biovDump)),
+  };
+}
+
+/** Cancel every reservation of the ioc (update_cancel) and release the space hold. */
+function updateCancel(ioc: UpdateIoc): void {
+  const pool = ioc.pool;
+  if (ioc.scmRsv.length > 0) pool.umem.cancel(ioc.scmRsv);
+  if (ioc.nvmeExts.length > 0) pool.vea?.cancel(ioc.nvmeExts);
+  ioc.scmRsv.length = 0;
+  ioc.nvmeExts.length = 0;
+}
+
+function spaceUnhold(ioc: UpdateIoc): void {
+  ioc.pool.held.scm -= ioc.hold.scm;
+  ioc.pool.held.nvme -= ioc.hold.nvme;
+  ioc.hold = { scm: 0, nvme: 0 };
+}
+
+/** The bytes of each recx (array) or the value (SV). */
+function extentSizes(iod: VosIod): number[] {
+  if (iod.type === DAOS_IOD_SINGLE) return [iod.size];
+  return (iod.recxs ?? []).map((r) => r.nr * iod.size);
+}
+
+/** vos_io_scm: SCM if no NVMe, threshold 0, or size < threshold (per extent). */
+export function mediaSelect(pool: VosPool, size: number): number {
+  if (pool.vea === undefined || pool.nvme === undefined || pool.dataThresh === 0)
+    return DAOS_MEDIA_SCM;
+  return size < pool.dataThresh ? DAOS_MEDIA_SCM : DAOS_MEDIA_NVME;
+}
+
+/** vos_space_hold estimate (spec §7.6). */
+function spaceEstimate(pool: VosPool, req: UpdateRequest): { scm: number; nvme: number } {
+  let scm = 32 + 1024 + 64 + req.dkey.length + 1024;
+  let nvme = 0;
+  for (const iod of req.iods) {
+    scm += 64 + iod.name.length + 1024;
+    for (const size of extentSizes(iod)) {
+      const media = mediaSelect(pool, size);
+      if (iod.type === DAOS_IOD_SINGLE)
+        scm += IREC_HDR + (media === DAOS_MEDIA_SCM ? size : 0) + 256;
+      else scm += (media === DAOS_MEDIA_SCM ? size : 0) + 256 + 1024;
+      if (media === DAOS_MEDIA_NVME) nvme += Math.ceil(size / BLK) * BLK;
+    }
+  }
+  return { scm, nvme };
+}
+
+/** reserve_space: SCM → umem_reserve; NVMe → vea_reserve of ceil(size/4 KiB) blocks. */
+function reserveSpace(
+  ioc: UpdateIoc,
+  media: number,
+  size: number,
+): { off: number; rsv?: ScmReservation; ext?: VeaExtent } {
+  const pool = ioc.pool;
+  return step(
+    pool.rt,
+    pool.actor,
+    'reserve_space',
+    { media: media === DAOS_MEDIA_NVME ? 'NVMe' : 'SCM', size },
+    () => {
+      if (media === DAOS_MEDIA_SCM) {
+        const rsv = pool.umem.reserve(size);
+        ioc.scmRsv.push(rsv);
+        return { off: rsv.off, rsv };
+      }
+      const vea = pool.vea;
+      if (vea === undefined) throw derError('NOSPACE', 'no NVMe');
+      const ext = vea.reserve(Math.ceil(size / BLK));
+      ioc.nvmeExts.push(ext);
+      return { off: ext.blkOff * BLK, ext };
+    },
+    (r) => ({ off: hexAddr(r.off) }),
+  );
+}
+
+function checkIods(req: UpdateRequest): void {
+  if (req.iods.length === 0) throw derError('IO_INVAL', 'iod_nr is 0');
+  for (const iod of req.iods) {
+    if (iod.type === DAOS_IOD_SINGLE) {
+      if (iod.size > SV_MAX) throw derError('REC2BIG', 'single value over 255 gang pieces');
+    } else if (iod.type === DAOS_IOD_ARRAY) {
+      if (iod.recxs === null) throw derError('IO_INVAL', 'array iod without recxs');
+      for (const r of iod.recxs) {
+        if (r.idx < 0n || r.idx >> 63n !== 0n) throw derError('INVAL', 'rx_idx uses bit 63');
+      }
+    } else throw derError('INVAL', `bad iod_type ${iod.type}`);
+  }
+}
+
+/** vos_update_begin (spec §4.6). */
+export function* vosUpdateBegin(pool: VosPool, req: UpdateRequest): Proc<UpdateIoc> {
+  const rt = pool.rt;
+  const actor = pool.actor;
+  return yield* stepP(
+    rt,
+    actor,
+    'vos_update_begin',
+    {
+      oid: oidDump(req.oid),
+      epoch: u64Hex(req.epoch),
+      flags: req.flags,
+      dkey: keyDump(req.dkey),
+      iod_nr: req.iods.length,
+      iods: req.iods.map(iodDump),
+    },
+    function* () {
+      yield* sleep(VOS_COST.step);
+      const ioc = step(
+        rt,
+        actor,
+        'vos_ioc_create',
+        { iod_nr: req.iods.length },
+        () => {
+          checkIods(req);
+          step(rt, actor, 'vos_check_akeys', { iod_nr: req.iods.length }, () => {
+            const seen = new Set<string>();
+            for (const iod of req.iods) {
+              const k = Array.from(iod.name).join(',');
+              if (seen.has(k)) throw derError('NO_PERM', 'duplicate akey in one update');
+              seen.add(k);
+            }
+          });
+          const c: UpdateIoc = {
+            kind: 'update',
+            req,
+            pool,
+            txId: rt.ids.next('vos.tx'),
+            minor: req.minor ?? VOS_SUB_OP_MAX,
+            biovs: [],
+            scmRsv: [],
+            nvmeExts: [],
+            hold: { scm: 0, nvme: 0 },
+            ioSize: 0,
+            done: false,
+          };
+          return c;
+        },
+        (c) => ({
+          ic_epr: { epr_lo: u64Hex(0n), epr_hi: u64Hex(req.epoch) },
+          ic_bound: u64Hex(req.epoch),
+          ic_iod_nr: c.req.iods.length,
+          ic_update: 1,
+        }),
+      );
+      step(
+        rt,
+        actor,
+        'vos_space_hold',
+        undefined,
+        () => {
+          const est = spaceEstimate(pool, req);
+          if (pool.scmAvail < est.scm)
+            throw derError('NOSPACE', `SCM: need ${est.scm}, free ${pool.scmAvail}`);
+          if (est.nvme > 0 && pool.nvmeAvail < est.nvme)
+            throw derError('NOSPACE', `NVMe: need ${est.nvme}, free ${pool.nvmeAvail}`);
+          pool.held.scm += est.scm;
+          pool.held.nvme += est.nvme;
+          ioc.hold = est;
+          return est;
+        },
+        (est) => ({
+          scm: est.scm,
+          nvme: est.nvme,
+          held_scm: pool.held.scm,
+          held_nvme: pool.held.nvme,
+        }),
+      );
+      try {
+        step(rt, actor, 'dkey_update_begin', { dkey: keyDump(req.dkey) }, () => {
+          for (const iod of req.iods) ioc.biovs.push(akeyUpdateBegin(ioc, iod));
+        });
+      } catch (e) {
+        updateCancel(ioc);
+        spaceUnhold(ioc);
+        throw e;
+      }
+      return ioc;
+    },
+    (ioc) => iocDump(ioc),
+  );
+}
+
+/** akey_update_begin: media selection and reservation per value / recx. */
+function akeyUpdateBegin(ioc: UpdateIoc, iod: VosIod): Biov[] {
+  const pool = ioc.pool;
+  const rt = pool.rt;
+  const actor = pool.actor;
+  return step(rt, actor, 'akey_update_begin', { iod: iodDump(iod) }, () => {
+    const out: Biov[] = [];
+    for (const size of extentSizes(iod)) {
+      const media = step(
+        rt,
+        actor,
+        'vos_media_select',
+        { size, vp_data_thresh: pool.dataThresh },
+        () => mediaSelect(pool, size),
+        (m) => ({ media: m === DAOS_MEDIA_NVME ? 'DAOS_MEDIA_NVME' : 'DAOS_MEDIA_SCM' }),
+      );
+      ioc.ioSize += size;
+      let b: Biov;
+      if (iod.type === DAOS_IOD_SINGLE) {
+        b = step(
+          rt,
+          actor,
+          'vos_reserve_single',
+          { size, media },
+          () => {
+            // The SV record: vos_irec_df (+ payload when on SCM), reserved on SCM.
+            const recSize = IREC_HDR + (media === DAOS_MEDIA_SCM ? size : 0);
+            const rec = reserveSpace(ioc, DAOS_MEDIA_SCM, recSize);
+            if (size === 0)
+              return {
+                addr: { ba_off: 0, ba_type: DAOS_MEDIA_SCM, ba_flags: BIO_FLAG_HOLE },
+                len: 0,
+                recOff: rec.off,
+                rsv: rec.rsv,
+              };
+            if (media === DAOS_MEDIA_SCM)
+              return {
+                addr: { ba_off: rec.off + IREC_HDR, ba_type: DAOS_MEDIA_SCM, ba_flags: 0 },
+                len: size,
+                recOff: rec.off,
+                rsv: rec.rsv,
+              };
+            const data = reserveSpace(ioc, DAOS_MEDIA_NVME, size);
+            return {
+              addr: { ba_off: data.off, ba_type: DAOS_MEDIA_NVME, ba_flags: 0 },
+              len: size,
+              recOff: rec.off,
+              ext: data.ext,
+            };
+          },
+          (bv) => ({ biov: biovDump(bv), ir_off: hexAddr(bv.recOff ?? 0) }),
+        );
+      } else {
+        b = step(
+          rt,
+          actor,
+          'vos_reserve_recx',
+          { size, media },
+          () => {
+            if (size === 0)
+              return {
+                addr: { ba_off: 0, ba_type: DAOS_MEDIA_SCM, ba_flags: BIO_FLAG_HOLE },
+                len: 0,
+              };
+            const r = reserveSpace(ioc, media, size);
+            const bv: Biov = { addr: { ba_off: r.off, ba_type: media, ba_flags: 0 }, len: size };
+            if (r.rsv) bv.rsv = r.rsv;
+            if (r.ext) bv.ext = r.ext;
+            return bv;
+          },
+          (bv) => ({ biov: biovDump(bv) }),
+        );
+      }
+      step(rt, actor, 'iod_reserve', { biov: biovDump(b) }, () => undefined);
+      out.push(b);
+    }
+    return out;
+  });
+}
+
+/** bio_iod_prep for an update: SCM → direct access; NVMe → a DMA buffer (dma_map_one). */
+export function* bioIodPrepUpdate(ioc: UpdateIoc): Proc<void> {
+  const { rt, actor } = ioc.pool;
+  yield* stepP(
+    rt,
+    actor,
+    'bio_iod_prep',
+    { bd_type: 'BIO_IOD_TYPE_UPDATE', bd_rdma: 0, bd_sgl_cnt: ioc.biovs.length },
+    function* () {
+      step(rt, actor, 'iterate_biov', { biovs: ioc.biovs.map((l) => l.map(biovDump)) }, () => {
+        for (const list of ioc.biovs) {
+          for (const b of list) {
+            if (b.len === 0 || b.addr.ba_flags & BIO_FLAG_HOLE) continue;
+            if (b.addr.ba_type === DAOS_MEDIA_SCM) {
+              rt.trace.point('direct_scm_access', actor, {
+                data: { ba_off: hexAddr(b.addr.ba_off), len: b.len },
+              });
+            } else {
+              b.buf = new Uint8Array(Math.ceil(b.len / BLK) * BLK);
+              rt.trace.point('dma_map_one', actor, {
+                data: { ba_off: hexAddr(b.addr.ba_off), len: b.len, pages: b.buf.length / BLK },
+              });
+            }
+          }
+        }
+      });
+      yield* sleep(VOS_COST.step);
+    },
+  );
+}
+
+/** bio_iod_copy for an update: sgl bytes → reserved SCM (persisted) / DMA buffers. */
+export function* bioIodCopyUpdate(ioc: UpdateIoc, sgls: readonly (VosSgl | null)[]): Proc<void> {
+  const { rt, actor, umem } = ioc.pool;
+  yield* stepP(
+    rt,
+    actor,
+    'bio_iod_copy',
+    { direction: 'sgl → media buffers', bd_sgl_cnt: sgls.length, bytes: ioc.ioSize },
+    function* () {
+      ioc.biovs.forEach((list, i) => {
+        const sgl = sgls[i] ?? null;
+        let iov = 0;
+        let iovOff = 0;
+        for (const b of list) {
+          if (b.len === 0) continue;
+          if (sgl === null) throw derError('INVAL', 'update without sgl');
+          const dst = new Uint8Array(b.len);
+          let o = 0;
+          while (o < b.len) {
+            const v = sgl.iovs[iov];
+            if (v === undefined) throw derError('REC2BIG', 'sgl shorter than the iod');
+            const n = Math.min(b.len - o, v.len - iovOff);
+            dst.set(v.buf.subarray(iovOff, iovOff + n), o);
+            o += n;
+            iovOff += n;
+            if (iovOff >= v.len) {
+              iov++;
+              iovOff = 0;
+            }
+          }
+          if (b.addr.ba_type === DAOS_MEDIA_SCM) {
+            // umem_atomic_copy into the reserved range, then persist (flush + drain).
+            umem.scm.write(b.addr.ba_off, dst);
+            umem.scm.persist(b.addr.ba_off, b.len);
+            rt.trace.effect({ kind: 'scm.write', off: b.addr.ba_off, len: b.len, what: 'value' });
+          } else {
+            (b.buf as Uint8Array).set(dst, 0);
+          }
+        }
+      });
+      yield* sleep(Math.round(ioc.ioSize * VOS_COST.scmPerByte));
+    },
+  );
+}
+
+/** bio_iod_post for an update: write NVMe DMA buffers to their blocks (before publish). */
+export function* bioIodPostUpdate(ioc: UpdateIoc): Proc<void> {
+  const { rt, actor, nvme } = ioc.pool;
+  const list = ioc.biovs
+    .flat()
+    .filter((b) => b.addr.ba_type === DAOS_MEDIA_NVME && b.buf !== undefined);
+  if (list.length === 0 || nvme === undefined) return;
+  yield* stepP(rt, actor, 'bio_iod_post', { nvme_biovs: list.map(biovDump) }, function* () {
+    for (const b of list) {
+      // FUA: the data must be durable before the metadata that points at it is committed
+      // (DAOS relies on SSDs with power-loss protection for this).
+      yield* nvme.write(b.addr.ba_off / BLK, b.buf as Uint8Array, { fua: true });
+    }
+  });
+}
+
+/** Which ilog condition each level gets from the flags (VOS_COND_UPDATE_OP_MASK). */
+function condFor(flags: number): { obj: IlogCond; dkey: IlogCond } {
+  const upd = (flags & (COND.DKEY_UPDATE | COND.AKEY_UPDATE)) !== 0;
+  return {
+    obj: upd ? 'update' : 'none',
+    dkey: flags & COND.DKEY_INSERT ? 'insert' : upd ? 'update' : 'none',
+  };
+}
+
+function akeyCond(flags: number, iod: VosIod): IlogCond {
+  const f = flags & COND.PER_AKEY ? iod.flags : flags;
+  return f & COND.AKEY_INSERT ? 'insert' : f & COND.AKEY_UPDATE ? 'update' : 'none';
+}
+
+export function hexKey(k: Uint8Array): string {
+  let s = '';
+  for (const b of k) s += (b < 16 ? '0' : '') + b.toString(16);
+  return s;
+}
+
+export function tsPath(cont: VosCont, oid: VosOid, dkey?: Uint8Array, akey?: Uint8Array): TsPath {
+  const p = [cont.id, `${oid.hi}.${oid.lo}.${oid.shard}`];
+  if (dkey) p.push(hexKey(dkey));
+  if (akey) p.push(hexKey(akey));
+  return p;
+}
+
+/** vos_update_end (spec §4.8): publish metadata in one transaction, or cancel. */
+export function* vosUpdateEnd(ioc: UpdateIoc, err: number): Proc<void> {
+  const pool = ioc.pool;
+  const { rt, actor } = pool;
+  const req = ioc.req;
+  yield* stepP(
+    rt,
+    actor,
+    'vos_update_end',
+    { err, epoch: u64Hex(req.epoch), dkey: keyDump(req.dkey), ic_io_size: ioc.ioSize },
+    function* () {
+      try {
+        if (err !== 0) {
+          updateCancel(ioc);
+          return;
+        }
+        try {
+          publishUpdate(ioc);
+        } catch (e) {
+          if (e instanceof IoError) updateCancel(ioc);
+          throw e;
+        } finally {
+          const cf = req.flags & 0xff & ~COND.PER_AKEY;
+          const perAkey = (req.flags & COND.PER_AKEY) !== 0;
+          // Conditional checks are reads: record them even when they failed (vos_ts_set_update).
+          if (cf & (COND.DKEY_INSERT | COND.DKEY_UPDATE))
+            pool.ts.read(tsPath(req.cont, req.oid, req.dkey), req.epoch, ioc.txId);
+          for (const iod of req.iods) {
+            const f = perAkey ? iod.flags : cf;
+            if (f & (COND.AKEY_INSERT | COND.AKEY_UPDATE))
+              pool.ts.read(tsPath(req.cont, req.oid, req.dkey, iod.name), req.epoch, ioc.txId);
+          }
+        }
+      } finally {
+        step(rt, actor, 'vos_space_unhold', { scm: ioc.hold.scm, nvme: ioc.hold.nvme }, () =>
+          spaceUnhold(ioc),
+        );
+        step(rt, actor, 'vos_ioc_destroy', undefined, () => {
+          ioc.done = true;
+        });
+      }
+      yield* sleep(VOS_COST.step);
+    },
+  );
+}
+
+/** The transaction of vos_update_end: never yields (one umem tx per pool at a time). */
+function publishUpdate(ioc: UpdateIoc): void {
+  const pool = ioc.pool;
+  const { rt, actor, mem } = pool;
+  const req = ioc.req;
+  const epoch = req.epoch;
+  const kinds = objKeyKinds(req.oid);
+  const conds = condFor(req.flags);
+  // SV records live in reserved (not yet published) SCM: write their headers now and persist
+  // them; no undo snapshot is needed for memory nothing points to yet.
+  ioc.biovs.forEach((list, i) => {
+    const iod = req.iods[i] as VosIod;
+    if (iod.type !== DAOS_IOD_SINGLE) return;
+    const b = list[0] as Biov;
+    const hdr = new Uint8Array(IREC_HDR);
+    const dv = new DataView(hdr.buffer);
+    dv.setUint32(IREC.ir_ver, req.pmVer ?? 0, true);
+    dv.setUint32(IREC.ir_dtx, DTX_LID_COMMITTED, true);
+    dv.setUint16(IREC.ir_minor_epc, ioc.minor, true);
+    dv.setBigUint64(IREC.ir_size, BigInt(iod.size), true);
+    dv.setBigUint64(IREC.ir_gsize, BigInt(iod.size), true);
+    hdr.set(encBioAddr(b.addr), IREC.ir_ex_addr);
+    pool.umem.scm.write(b.recOff as number, hdr);
+    pool.umem.scm.persist(b.recOff as number, IREC_HDR);
+  });
+
+  mem.actor = actor;
+  step(rt, actor, 'vos_tx_begin', undefined, () => mem.txBegin());
+  try {
+    const obj = step(rt, actor, 'vos_obj_incarnate', { oid: oidDump(req.oid) }, () => {
+      let off = step(
+        rt,
+        actor,
+        'vos_oi_find',
+        undefined,
+        () => oiFind(req.cont, req.oid),
+        (o) => ({ found: o !== null }),
+      );
+      if (off === null) {
+        if (conds.obj === 'update') throw derError('NONEXIST', 'object does not exist');
+        off = step(
+          rt,
+          actor,
+          'vos_oi_alloc',
+          undefined,
+          () => oiAlloc(req.cont, req.oid, epoch).off,
+          (o) => ({ obj_df: hexAddr(o) }),
+        );
+      }
+      const objOff = off;
+      const info = step(
+        rt,
+        actor,
+        'vos_ilog_update',
+        { level: 'object' },
+        () => vosIlogUpdate(mem, objOff + OBJ_DF.vo_ilog, epoch, ioc.minor, NO_PUNCH, conds.obj),
+        (i) => ({ create: i.create.toString(), written: i.written }),
+      );
+      return { off: objOff, punch: info.priorPunch };
+    });
+    step(rt, actor, 'dkey_update', { dkey: keyDump(req.dkey), minor: ioc.minor }, () =>
+      dkeyUpdate(ioc, obj.off, obj.punch, kinds, conds.dkey),
+    );
+    step(rt, actor, 'vos_ts_set_check_conflict', { epoch: u64Hex(epoch) }, () => {
+      for (const iod of req.iods)
+        pool.ts.checkWrite(tsPath(req.cont, req.oid, req.dkey, iod.name), epoch, ioc.txId);
+    });
+    // vo_max_write
+    const mw = mem.u64(obj.off + OBJ_DF.vo_max_write);
+    if (epoch > mw) mem.w64(obj.off + OBJ_DF.vo_max_write, epoch);
+    step(rt, actor, 'vos_tx_end', undefined, () => {
+      step(
+        rt,
+        actor,
+        'vos_tx_publish',
+        { rsrvd_scm: ioc.scmRsv.length, blk_exts: ioc.nvmeExts.length },
+        () => {
+          if (ioc.scmRsv.length > 0) pool.umem.publish(ioc.scmRsv);
+          if (ioc.nvmeExts.length > 0) pool.vea?.publish(ioc.nvmeExts);
+        },
+      );
+      step(rt, actor, 'umem_tx_commit', undefined, () => mem.txCommit());
+    });
+    // Published: nothing left to cancel.
+    ioc.scmRsv.length = 0;
+    ioc.nvmeExts.length = 0;
+  } catch (e) {
+    if (e instanceof IoError) {
+      step(rt, actor, 'umem_tx_abort', { rc: e.rc }, () => mem.txAbort());
+    }
+    throw e;
+  }
+}
+
+function dkeyUpdate(
+  ioc: UpdateIoc,
+  objOff: number,
+  objPunch: PunchMark,
+  kinds: ReturnType<typeof objKeyKinds>,
+  cond: IlogCond,
+): void {
+  const pool = ioc.pool;
+  const { rt, actor, mem } = pool;
+  const req = ioc.req;
+  const dtree = step(
+    rt,
+    actor,
+    'obj_tree_init',
+    undefined,
+    () => objDkeyTree(mem, objOff, kinds.dkey, true) as DbTree,
+    (t) => ({ vo_tree: hexAddr(t.rootOff) }),
+  );
+  const krec = keyTreePrepareStep(ioc, dtree, kinds.dkey, req.dkey, true);
+  const info = step(
+    rt,
+    actor,
+    'vos_ilog_update',
+    { level: 'dkey' },
+    () => vosIlogUpdate(mem, krec + KREC.kr_ilog, req.epoch, ioc.minor, objPunch, cond),
+    (i) => ({ create: i.create.toString(), written: i.written }),
+  );
+  const atree = dkeyAkeyTree(mem, krec, kinds.akey, true) as DbTree;
+  req.iods.forEach((iod, i) => {
+    step(rt, actor, 'akey_update', { akey: keyDump(iod.name), iod_type: iod.type }, () =>
+      akeyUpdate(ioc, atree, iod, ioc.biovs[i] as Biov[], info.priorPunch, kinds.akey),
+    );
+  });
+}
+
+function keyTreePrepareStep(
+  ioc: UpdateIoc,
+  tree: DbTree,
+  kind: 'hashed' | 'uint64' | 'lexical',
+  key: Uint8Array,
+  isDkey: boolean,
+): number {
+  const { rt, actor, mem } = ioc.pool;
+  return step(
+    rt,
+    actor,
+    'key_tree_prepare',
+    { tree: tree.cls.name, key: keyDump(key) },
+    () => {
+      const found = step(
+        rt,
+        actor,
+        'dbtree_fetch',
+        { opc: 'BTR_PROBE_EQ' },
+        () => keyTreePrepare(mem, tree, kind, key, false, isDkey),
+        (r) => ({ found: r !== null }),
+      );
+      if (found !== null) return found.off;
+      return step(
+        rt,
+        actor,
+        'dbtree_upsert',
+        { opc: 'BTR_PROBE_BYPASS' },
+        () => {
+          rt.trace.point('btr_insert', actor, { data: { tree: tree.cls.name, depth: tree.depth } });
+          return (keyTreePrepare(mem, tree, kind, key, true, isDkey) as { off: number }).off;
+        },
+        (off) => ({ krec: hexAddr(off) }),
+      );
+    },
+    (off) => ({ krec: hexAddr(off) }),
+  );
+}
+
+function akeyUpdate(
+  ioc: UpdateIoc,
+  atree: DbTree,
+  iod: VosIod,
+  biovs: Biov[],
+  dkeyPunch: PunchMark,
+  akeyKind: 'hashed' | 'uint64' | 'lexical',
+): void {
+  const pool = ioc.pool;
+  const { rt, actor, mem } = pool;
+  const req = ioc.req;
+  const krec = keyTreePrepareStep(ioc, atree, akeyKind, iod.name, false);
+  const vt = akeyValueTree(mem, krec, iod.type === DAOS_IOD_SINGLE ? 'single' : 'array', true);
+  step(
+    rt,
+    actor,
+    'vos_ilog_update',
+    { level: 'akey' },
+    () =>
+      vosIlogUpdate(
+        mem,
+        krec + KREC.kr_ilog,
+        req.epoch,
+        ioc.minor,
+        dkeyPunch,
+        akeyCond(req.flags, iod),
+      ),
+    (i) => ({ create: i.create.toString(), written: i.written }),
+  );
+  if (iod.type === DAOS_IOD_SINGLE) {
+    const svt = vt as DbTree;
+    const b = biovs[0] as Biov;
+    step(
+      rt,
+      actor,
+      'akey_update_single',
+      {
+        sk_epoch: u64Hex(req.epoch),
+        sk_minor_epc: ioc.minor,
+        ir_size: iod.size,
+        biov: biovDump(b),
+      },
+      () => {
+        const k = svtKey(req.epoch, ioc.minor);
+        step(
+          rt,
+          actor,
+          'dbtree_update',
+          { tree: 'VOS_BTR_SINGV' },
+          () => {
+            const r = svt.upsert(k, () => b.recOff as number);
+            if (!r.inserted) {
+              // Same epoch and minor: the new record replaces the old one, which is freed.
+              const old = svt.replace(k, b.recOff as number);
+              freeSvRecord(ioc, old);
+            }
+            return r.inserted;
+          },
+          (ins) => ({ svt_rec_alloc: ins, rec: hexAddr(b.recOff as number) }),
+        );
+      },
+    );
+    return;
+  }
+  const evt = vt as EvTree;
+  (iod.recxs ?? []).forEach((rx, j) => {
+    if (rx.nr === 0) return;
+    const b = biovs[j] as Biov;
+    const rect = {
+      lo: rx.idx,
+      hi: rx.idx + BigInt(rx.nr) - 1n,
+      epoch: req.epoch,
+      minor: ioc.minor,
+    };
+    step(
+      rt,
+      actor,
+      'akey_update_recx',
+      { recx: { rx_idx: u64Hex(rx.idx), rx_nr: rx.nr }, ei_inob: iod.size, biov: biovDump(b) },
+      () => {
+        step(
+          rt,
+          actor,
+          'evt_insert',
+          {
+            rect: {
+              lo: rect.lo.toString(),
+              hi: rect.hi.toString(),
+              epc: rect.epoch.toString(),
+              minor: rect.minor,
+            },
+          },
+          () =>
+            evt.insert({ rect, ver: req.pmVer ?? 0, inob: iod.size, addr: b.addr }, (old) =>
+              freeData(ioc, old, Number(rect.hi - rect.lo + 1n) * evt.inob),
+            ),
+          (desc) => ({ desc: hexAddr(desc), tr_nr: evt.count }),
+        );
+      },
+    );
+  });
+}
+
+/** Free a replaced SV record (and its NVMe extent) inside the transaction. */
+function freeSvRecord(ioc: UpdateIoc, recOff: number): void {
+  const { mem, vea } = ioc.pool;
+  const dv = mem.view(recOff, IREC_HDR);
+  const size = Number(dv.getBigUint64(IREC.ir_size, true));
+  const addrOff =
+    dv.getUint32(IREC.ir_ex_addr, true) + dv.getUint32(IREC.ir_ex_addr + 4, true) * 0x1_0000_0000;
+  const type = dv.getUint8(IREC.ir_ex_addr + 8);
+  if (type === DAOS_MEDIA_NVME && size > 0 && vea)
+    vea.free({ blkOff: addrOff / BLK, blkCnt: Math.ceil(size / BLK) });
+  mem.free(recOff);
+}
+
+function freeData(ioc: UpdateIoc, addr: BioAddr, len: number): void {
+  const { mem, vea } = ioc.pool;
+  if (addr.ba_flags & BIO_FLAG_HOLE) return;
+  if (addr.ba_type === DAOS_MEDIA_NVME)
+    vea?.free({ blkOff: addr.ba_off / BLK, blkCnt: Math.ceil(len / BLK) });
+  else mem.free(addr.ba_off);
+}
+
+export { EvTree };
