@@ -1,0 +1,234 @@
+/**
+ * librados' Objecter (spec §3): `op_submit` → `_op_submit` → `_calc_target` (object → PG →
+ * acting primary) → `_get_session` → `_send_op` (MOSDOp, ONDISK only, as Pacific), then
+ * `handle_osd_op_reply`. On a new OSDMap `handle_osd_map` → `_scan_requests` re-runs
+ * `_calc_target` for every in-flight op and resends (RETRY=n) those whose primary or PG
+ * changed; replies of an older attempt are dropped.
+ */
+import type { Runtime } from '../../core/runtime.ts';
+import { Future, type ProcContext } from '../../core/sim.ts';
+import type { Json } from '../../trace/event.ts';
+import type { OsdMapView } from '../cluster/map.ts';
+import type { MOSDOp, MOSDOpReply, Message } from '../msg/messages.ts';
+import type { Messenger, RecvStamps } from '../msg/messenger.ts';
+import { currentCtx, runIn } from '../sched.ts';
+import {
+  type HObject,
+  OSD_FLAG,
+  type OSDOp,
+  type PgId,
+  isWriteOp,
+  osdOpJson,
+  pgStr,
+} from '../types.ts';
+
+interface ObjecterOp {
+  readonly tid: number;
+  readonly pool: number;
+  readonly oid: string;
+  readonly ops: OSDOp[];
+  readonly flags: number;
+  readonly ctx: ProcContext;
+  readonly done: Future<MOSDOpReply>;
+  attempts: number;
+  /** target_t */
+  pgid: PgId | null;
+  osd: number;
+  acting: readonly number[];
+  hash: number;
+}
+
+export class Objecter {
+  readonly name: string;
+  readonly addr: string;
+  private view: OsdMapView;
+  private lastTid = 0;
+  private readonly inflight = new Map<number, ObjecterOp>();
+  private readonly sessions = new Set<number>();
+  /** Ops with no up primary (the "homeless" session). */
+  private readonly homeless = new Set<number>();
+
+  constructor(
+    private readonly rt: Runtime,
+    readonly globalId: number,
+    private readonly msgr: Messenger,
+    map: OsdMapView,
+    private readonly mapAt: (epoch: number) => OsdMapView | undefined,
+  ) {
+    this.name = `client.${globalId}`;
+    this.addr = `127.0.0.1:0/${rt.rng.fork(this.name).nextU32()}`;
+    this.view = map;
+    msgr.register(this.name, (m, s, from) => this.msDispatch(m, s, from));
+  }
+
+  get epoch(): number {
+    return this.view.epoch;
+  }
+
+  private trace(step: string, data: { [k: string]: Json }): void {
+    this.rt.trace.point(step, 'client', { data });
+  }
+
+  /** Objecter::op_submit: returns when the reply (ACK|ONDISK) arrives. */
+  opSubmit(pool: number, oid: string, ops: OSDOp[]): Future<MOSDOpReply> {
+    const write = ops.some(isWriteOp);
+    const flags = (write ? OSD_FLAG.WRITE : OSD_FLAG.READ) | OSD_FLAG.ONDISK | OSD_FLAG.KNOWN_REDIR;
+    const op: ObjecterOp = {
+      tid: ++this.lastTid,
+      pool,
+      oid,
+      ops,
+      flags,
+      ctx: currentCtx(this.rt.sim),
+      done: new Future<MOSDOpReply>(`objecter.tid${this.lastTid}`),
+      attempts: 0,
+      pgid: null,
+      osd: -1,
+      acting: [],
+      hash: 0,
+    };
+    this.trace('op_submit', { tid: op.tid, oid, ops: ops.map(osdOpJson) });
+    this.opSubmitInner(op);
+    return op.done;
+  }
+
+  /** _op_submit: target, session, tid, send. */
+  private opSubmitInner(op: ObjecterOp): void {
+    this.trace('_op_submit', { tid: op.tid });
+    this.calcTarget(op);
+    this.inflight.set(op.tid, op);
+    if (op.osd < 0) {
+      this.homeless.add(op.tid);
+      this.trace('_maybe_request_map', { tid: op.tid, reason: 'no up primary' });
+      return;
+    }
+    this.getSession(op.osd);
+    this.sendOp(op);
+  }
+
+  /** _calc_target: object → raw pg → pg → up/acting → primary. Returns whether it changed. */
+  private calcTarget(op: ObjecterOp): boolean {
+    const p = this.view.mapObject(op.pool, op.oid);
+    const changed =
+      op.pgid === null ||
+      op.osd !== p.primary ||
+      op.pgid.ps !== p.pgid.ps ||
+      op.acting.length !== p.acting.length;
+    op.pgid = p.pgid;
+    op.osd = p.primary;
+    op.acting = p.acting;
+    op.hash = p.rawHash;
+    this.trace('_calc_target', {
+      tid: op.tid,
+      oid: op.oid,
+      raw_hash: `0x${p.rawHash.toString(16).padStart(8, '0')}`,
+      pgid: pgStr(p.pgid),
+      up: [...p.up],
+      acting: [...p.acting],
+      primary: p.primary,
+      epoch: this.view.epoch,
+    });
+    return changed;
+  }
+
+  /** _get_session: the OSDSession (messenger connection) to the target. */
+  private getSession(osd: number): void {
+    const fresh = !this.sessions.has(osd);
+    this.sessions.add(osd);
+    this.trace('_get_session', { osd, new_session: fresh });
+  }
+
+  /** _send_op: _prepare_osd_op builds the MOSDOp; the connection sends it. */
+  private sendOp(op: ObjecterOp): void {
+    const hobj: HObject = { pool: op.pool, name: op.oid, hash: op.hash };
+    const flags = op.flags | (op.attempts > 0 ? OSD_FLAG.RETRY : 0);
+    const m: MOSDOp = {
+      type: 'osd_op',
+      reqid: { client: this.globalId, tid: op.tid },
+      pgid: op.pgid as PgId,
+      hobj,
+      ops: op.ops,
+      flags,
+      epoch: this.view.epoch,
+      retryAttempt: op.attempts++,
+      clientAddr: this.addr,
+    };
+    this.trace('_send_op', {
+      tid: op.tid,
+      osd: op.osd,
+      msg: {
+        type: 'MOSDOp',
+        reqid: `${this.name}.0:${op.tid}`,
+        pgid: pgStr(m.pgid),
+        oid: op.oid,
+        ops: op.ops.map(osdOpJson),
+        flags,
+        epoch: m.epoch,
+        retry_attempt: m.retryAttempt,
+      },
+    });
+    this.msgr.send(this.name, `osd.${op.osd}`, m);
+  }
+
+  private msDispatch(m: Message, _s: RecvStamps, _from: string): void {
+    if (m.type === 'osd_op_reply') this.handleOsdOpReply(m);
+    else if (m.type === 'osd_map') {
+      const v = this.mapAt(m.epoch);
+      if (v) this.handleOsdMap(v);
+    }
+  }
+
+  /** handle_osd_op_reply: drop stale attempts, complete the op. */
+  private handleOsdOpReply(m: MOSDOpReply): void {
+    const op = this.inflight.get(m.reqid.tid);
+    if (!op) return;
+    runIn(this.rt.sim, op.ctx, this.name, () => {
+      if (m.retryAttempt !== op.attempts - 1) {
+        this.trace('handle_osd_op_reply', {
+          tid: op.tid,
+          dropped: 'stale attempt',
+          attempt: m.retryAttempt,
+        });
+        return;
+      }
+      this.trace('handle_osd_op_reply', {
+        tid: op.tid,
+        result: m.result,
+        version: `${m.version.epoch}'${m.version.version}`,
+        flags: 'ack+ondisk',
+      });
+      this.inflight.delete(op.tid);
+      op.done.resolve(m);
+    });
+  }
+
+  /** handle_osd_map → _scan_requests: resend ops whose target changed. */
+  handleOsdMap(v: OsdMapView): void {
+    if (v.epoch <= this.view.epoch) return;
+    this.view = v;
+    const resend: ObjecterOp[] = [];
+    for (const op of this.inflight.values()) {
+      runIn(this.rt.sim, op.ctx, this.name, () => {
+        const prevOsd = op.osd;
+        const changed = this.calcTarget(op);
+        if ((changed && op.osd !== prevOsd) || this.homeless.has(op.tid)) resend.push(op);
+      });
+    }
+    for (const op of resend) {
+      runIn(this.rt.sim, op.ctx, this.name, () => {
+        this.trace('handle_osd_map', { epoch: v.epoch, resend_tid: op.tid, osd: op.osd });
+        if (op.osd < 0) {
+          this.homeless.add(op.tid);
+          return;
+        }
+        this.homeless.delete(op.tid);
+        this.getSession(op.osd);
+        this.sendOp(op);
+      });
+    }
+  }
+
+  get inflightCount(): number {
+    return this.inflight.size;
+  }
+}

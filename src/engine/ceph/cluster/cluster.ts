@@ -1,0 +1,232 @@
+/**
+ * A simulated Ceph cluster built from a scenario's `cluster.ceph` section: the OSDMap (CRUSH
+ * map + pools, from osdmap/build-osdmap.ts), one monitor, one OSD daemon per CRUSH device with
+ * its object store (`objectstore`: filestore | bluestore) on its own simulated block device,
+ * the messenger, and librados clients. Faults: kill / restart an OSD; while an OSD is dead but
+ * still up in the map the OSDs heartbeat each other until the monitor marks it down.
+ */
+import type { Runtime } from '../../core/runtime.ts';
+import { type Proc } from '../../core/sim.ts';
+import type { Json } from '../../trace/event.ts';
+import { type NvmeDevice } from '../../media/types.ts';
+import { buildOsdMap } from '../osdmap/build-osdmap.ts';
+import { Messenger } from '../msg/messenger.ts';
+import { createNvme } from '../../media/nvme.ts';
+import { BlueStore, type DeviceClass } from '../objectstore/bluestore.ts';
+import { FileStore } from '../objectstore/filestore.ts';
+import type { ObjectStore, ObjectStoreKind } from '../objectstore/types.ts';
+import { OSD } from '../osd/osd.ts';
+import { DEFAULT_HISTORY, type OpHistoryConfig } from '../osd/optracker.ts';
+import type { PG } from '../osd/pg.ts';
+import { later } from '../sched.ts';
+import type { PgId } from '../types.ts';
+import { Objecter } from '../client/objecter.ts';
+import { HEARTBEAT_GRACE_NS, MON_NAME, Monitor } from './monitor.ts';
+import type { OsdMapView } from './map.ts';
+import { OsdMapViewImpl } from './osdmap-view.ts';
+
+export interface CephClusterOptions {
+  objectstore: ObjectStoreKind;
+  deviceClass: DeviceClass;
+  history: OpHistoryConfig;
+  /** osd_op_num_shards (5 for HDD-class OSDs). */
+  numShards: number;
+  /** Data device size per OSD, 4 KiB blocks. */
+  deviceBlocks: number;
+  /** Build a device for an OSD (default: the media layer's NVMe model). */
+  makeDevice?: (osd: number, blocks: number) => NvmeDevice;
+}
+
+/** osd_heartbeat_interval. */
+const HEARTBEAT_INTERVAL_NS = 6_000_000_000;
+/** Flush latency of the OSD devices (PLP NVMe). */
+const OSD_NVME_FLUSH_NS = 10_000;
+/** Journal / WAL region at the start of every OSD device (16 MiB). */
+const LOG_REGION_BLOCKS = 4096;
+
+export function cephOptionsFromConfig(
+  cfg: Record<string, unknown> | undefined,
+): CephClusterOptions {
+  const store = cfg?.objectstore === 'filestore' ? 'filestore' : 'bluestore';
+  const hist =
+    typeof cfg?.op_history_size === 'number' ? cfg.op_history_size : DEFAULT_HISTORY.size;
+  return {
+    objectstore: store,
+    deviceClass: cfg?.device_class === 'ssd' ? 'ssd' : 'hdd',
+    history: { size: hist, durationSec: DEFAULT_HISTORY.durationSec },
+    numShards: 5,
+    deviceBlocks: 16384,
+  };
+}
+
+export class CephCluster {
+  readonly msgr: Messenger;
+  readonly mon: Monitor;
+  readonly osds: OSD[] = [];
+  readonly options: CephClusterOptions;
+  private readonly clients: Objecter[] = [];
+  private hbRunning = false;
+  private readonly hbRng;
+
+  constructor(
+    readonly rt: Runtime,
+    cephConfig: Record<string, unknown> | undefined,
+    options?: Partial<CephClusterOptions>,
+  ) {
+    this.options = { ...cephOptionsFromConfig(cephConfig), ...options };
+    this.hbRng = rt.rng.fork('ceph.heartbeat');
+    const osdmap = buildOsdMap(cephConfig);
+    const view = OsdMapViewImpl.fromOsdMap(osdmap);
+    this.msgr = new Messenger(rt);
+    this.mon = new Monitor(rt, this.msgr, view);
+    for (const id of view.osds) {
+      const store = this.makeStore(id);
+      const osd = new OSD(
+        rt,
+        id,
+        store,
+        this.msgr,
+        {
+          peerPg: (o, pgid) => this.peerPg(o, pgid),
+          mapAt: (e) => this.mon.mapAt(e),
+        },
+        view,
+        { numShards: this.options.numShards, history: this.options.history },
+      );
+      osd.createInitialPgs();
+      this.osds[id] = osd;
+      this.mon.subscribe(osd.name);
+    }
+  }
+
+  private makeStore(id: number): ObjectStore {
+    const o = this.options;
+    const dev = o.makeDevice
+      ? o.makeDevice(id, o.deviceBlocks)
+      : createNvme({
+          id: `osd.${id}.block`,
+          blocks: o.deviceBlocks,
+          sim: this.rt.sim,
+          // A data-centre NVMe with power-loss protection: no volatile cache, so a flush
+          // has nothing to write back and costs little.
+          latency: { flushNs: OSD_NVME_FLUSH_NS },
+        });
+    const actor = `osd.${id}`;
+    return o.objectstore === 'filestore'
+      ? new FileStore(this.rt, actor, dev, { journalBlocks: LOG_REGION_BLOCKS })
+      : new BlueStore(this.rt, actor, dev, {
+          walBlocks: LOG_REGION_BLOCKS,
+          deviceClass: o.deviceClass,
+        });
+  }
+
+  get map(): OsdMapView {
+    return this.mon.map;
+  }
+
+  osd(id: number): OSD {
+    const o = this.osds[id];
+    if (!o) throw new RangeError(`osd.${id} does not exist`);
+    return o;
+  }
+
+  /** A connected librados client (rados_connect): global ids from 4100 like a fresh cluster. */
+  newObjecter(): Objecter {
+    const gid = 4100 + this.rt.ids.next('ceph.client_gid', 0) * 4 + 24;
+    const o = new Objecter(this.rt, gid, this.msgr, this.mon.map, (e) => this.mon.mapAt(e));
+    this.mon.subscribe(o.name);
+    this.clients.push(o);
+    return o;
+  }
+
+  private peerPg(osd: number, pgid: PgId): PG | undefined {
+    const o = this.osds[osd];
+    return o && o.alive ? o.pg(pgid) : undefined;
+  }
+
+  // ---------------------------------------------------------------- faults
+
+  /** fault_kill_osd: the process dies; the map still says up until the monitor learns. */
+  killOsd(id: number): void {
+    this.osd(id).kill();
+    this.startHeartbeats();
+  }
+
+  /** restart: the OSD mounts its store, loads its PGs and boots (the monitor marks it up). */
+  *restartOsd(id: number): Proc<void> {
+    const osd = this.osd(id);
+    if (osd.alive) return;
+    yield* osd.restart(this.mon.map);
+    for (const o of this.osds) o?.forgetHeartbeat(id);
+    this.mon.subscribe(osd.name);
+    this.mon.boot(id);
+  }
+
+  private needsHeartbeats(): boolean {
+    return this.osds.some((o) => o && !o.alive && this.mon.map.isUp(o.id));
+  }
+
+  /**
+   * OSD::heartbeat every 0.5 s + (0..0.9) × osd_heartbeat_interval; heartbeat_check reports
+   * peers silent for longer than the grace to the monitor (MOSDFailure). Runs only while an
+   * OSD is dead but still marked up, so a healthy cluster's queue can drain.
+   */
+  private startHeartbeats(): void {
+    if (this.hbRunning) return;
+    this.hbRunning = true;
+    const tick = (): void => {
+      if (!this.needsHeartbeats()) {
+        this.hbRunning = false;
+        return;
+      }
+      const map = this.mon.map;
+      for (const o of this.osds) {
+        if (!o || !o.alive) continue;
+        o.heartbeat(map.osds);
+        for (const f of o.heartbeatCheck(HEARTBEAT_GRACE_NS)) {
+          this.rt.trace.point('send_failures', o.name, {
+            data: { target: `osd.${f.osd}`, failed_for_s: f.failedForNs / 1e9 },
+            pipeline: 'ceph.recovery',
+          });
+          this.msgr.send(o.name, MON_NAME, {
+            type: 'osd_failure',
+            from: o.id,
+            target: f.osd,
+            failedForNs: f.failedForNs,
+          });
+        }
+      }
+      const wait = 500_000_000 + (this.hbRng.int(0, 9) / 10) * HEARTBEAT_INTERVAL_NS;
+      later(this.rt.sim, wait, { op: -1, pipeline: 'ceph.recovery' }, 'heartbeat', tick);
+    };
+    later(this.rt.sim, 0, { op: -1, pipeline: 'ceph.recovery' }, 'heartbeat', tick);
+  }
+
+  // ---------------------------------------------------------------- inspection
+
+  /** `dump_historic_ops` of every OSD, keyed `osd.N`. */
+  historicOps(): Record<string, Json> {
+    const out: Record<string, Json> = {};
+    for (const o of this.osds) if (o) out[o.name] = o.tracker.dumpHistoricOps(this.rt.sim.now);
+    return out;
+  }
+
+  /** `ceph pg dump pgs_brief`-like summary of one pool's PGs (from each PG's primary). */
+  pgStates(pool: number): Array<{ pgid: string; state: string; up: number[]; acting: number[] }> {
+    const map = this.mon.map;
+    const info = map.poolById(pool);
+    if (!info) return [];
+    const out: Array<{ pgid: string; state: string; up: number[]; acting: number[] }> = [];
+    for (let ps = 0; ps < info.pgNum; ps++) {
+      const p = map.mapPg({ pool, ps });
+      const prim = p.primary >= 0 ? this.osds[p.primary]?.pg({ pool, ps }) : undefined;
+      out.push({
+        pgid: `${pool}.${ps.toString(16)}`,
+        state: prim ? prim.stateString : 'stale',
+        up: [...p.up],
+        acting: [...p.acting],
+      });
+    }
+    return out;
+  }
+}

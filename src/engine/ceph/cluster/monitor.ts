@@ -1,0 +1,92 @@
+/**
+ * The monitor's OSDMap service (OSDMonitor), reduced to failure handling (spec §10.1):
+ * MOSDFailure reports from heartbeat peers → the OSD is marked down in a new epoch once the
+ * report's failed_for ≥ grace and `mon_osd_min_down_reporters` (2) distinct reporters agree;
+ * MOSDBoot → marked up. Every new epoch is published to the OSDs and clients as MOSDMap.
+ */
+import type { Runtime } from '../../core/runtime.ts';
+import type { Messenger } from '../msg/messenger.ts';
+import type { OsdMapView } from './map.ts';
+
+export const MON_NAME = 'mon.a';
+/** osd_heartbeat_grace. */
+export const HEARTBEAT_GRACE_NS = 20_000_000_000;
+/** mon_osd_min_down_reporters. */
+export const MIN_DOWN_REPORTERS = 2;
+
+export class Monitor {
+  private readonly views = new Map<number, OsdMapView>();
+  private cur: OsdMapView;
+  private readonly reports = new Map<number, Set<number>>();
+  /** Entities that receive new maps (OSDs and clients). */
+  private readonly subscribers = new Set<string>();
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly msgr: Messenger,
+    initial: OsdMapView,
+  ) {
+    this.cur = initial;
+    this.views.set(initial.epoch, initial);
+    msgr.register(MON_NAME, (m) => {
+      if (m.type === 'osd_failure') this.handleFailure(m.from, m.target, m.failedForNs);
+    });
+  }
+
+  get map(): OsdMapView {
+    return this.cur;
+  }
+
+  mapAt(epoch: number): OsdMapView | undefined {
+    return this.views.get(epoch);
+  }
+
+  subscribe(name: string): void {
+    this.subscribers.add(name);
+  }
+
+  /** OSDMonitor::check_failure. */
+  private handleFailure(reporter: number, target: number, failedForNs: number): void {
+    if (!this.cur.isUp(target)) return;
+    let r = this.reports.get(target);
+    if (!r) {
+      r = new Set();
+      this.reports.set(target, r);
+    }
+    r.add(reporter);
+    const possible = this.cur.osds.filter((o) => o !== target && this.cur.isUp(o)).length;
+    const need = Math.min(MIN_DOWN_REPORTERS, possible);
+    this.rt.trace.point('check_failure', MON_NAME, {
+      data: {
+        target: `osd.${target}`,
+        reporters: [...r].map((o) => `osd.${o}`),
+        failed_for_s: failedForNs / 1e9,
+        grace_s: HEARTBEAT_GRACE_NS / 1e9,
+      },
+      pipeline: 'ceph.recovery',
+    });
+    if (r.size >= need && failedForNs >= HEARTBEAT_GRACE_NS) {
+      this.reports.delete(target);
+      this.publish(
+        this.cur.withOsdDown(target, true),
+        `osd.${target} failed (${r.size} reporters from different osd after ${(failedForNs / 1e9).toFixed(6)} >= grace ${(HEARTBEAT_GRACE_NS / 1e9).toFixed(6)})`,
+      );
+    }
+  }
+
+  /** MOSDBoot: mark the OSD up. */
+  boot(osd: number): void {
+    this.publish(this.cur.withOsdDown(osd, false), `osd.${osd} boot`);
+  }
+
+  private publish(v: OsdMapView, why: string): void {
+    this.cur = v;
+    this.views.set(v.epoch, v);
+    this.rt.trace.point('OSDMonitor::update_from_paxos', MON_NAME, {
+      data: { epoch: v.epoch, why, down: v.osds.filter((o) => !v.isUp(o)) },
+      pipeline: 'ceph.recovery',
+    });
+    for (const s of this.subscribers)
+      this.msgr.send(MON_NAME, s, { type: 'osd_map', epoch: v.epoch });
+  }
+}

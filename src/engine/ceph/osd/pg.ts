@@ -1,0 +1,1053 @@
+/**
+ * One placement group on one OSD: PrimaryLogPG + ReplicatedBackend + the parts of
+ * PeeringState the IO path needs. The write path reads top to bottom as in Pacific
+ * (spec §6.1/§6.2, order confirmed by the debug_osd=20 log of one write):
+ *
+ *   primary:  do_request → do_op → get_object_context → [started] → execute_ctx → do_osd_ops
+ *             → finish_ctx → new_repop → issue_repop → issue_op [waiting for subops from …]
+ *             (MOSDRepOp to every replica BEFORE the local write) → append_log
+ *             → queue_transactions; later op_commit [op_commit] and do_repop_reply
+ *             [sub_op_commit_rec] → repop_all_committed → eval_repop → [commit_sent] → [done]
+ *   replica:  do_repop [started] → append_log → queue_transactions → repop_commit
+ *             [commit_sent] → MOSDRepOpReply → [done]
+ *   read:     do_op → [started] → execute_ctx → do_osd_ops (store read) → reply → [done]
+ */
+import { errno } from '../../core/errors.ts';
+import { IoError } from '../../core/errors.ts';
+import { type Proc, sleep } from '../../core/sim.ts';
+import type { Json } from '../../trace/event.ts';
+import type { PgPlacement, PoolInfo } from '../cluster/map.ts';
+import { clsMethod, type ClsContext } from '../cls/cls.ts';
+import {
+  type MOSDOp,
+  type MOSDOpReply,
+  type MOSDPGPush,
+  type MOSDRepOp,
+  type MOSDRepOpReply,
+  type OpOut,
+  describeRepOpReply,
+} from '../msg/messages.ts';
+import { newTransaction, txJson, type Transaction, type TxOp } from '../objectstore/transaction.ts';
+import {
+  EV_ZERO,
+  type Eversion,
+  type HObject,
+  OSD_FLAG,
+  type PgId,
+  type PgLogEntry,
+  evCmp,
+  evStr,
+  isWriteOp,
+  osdOpJson,
+  pgStr,
+  reqidStr,
+} from '../types.ts';
+import {
+  OI_ATTR,
+  type ObjectInfo,
+  absentObjectInfo,
+  decodeObjectInfo,
+  encodeObjectInfo,
+} from './object-info.ts';
+import type { OsdServices } from './services.ts';
+import type { TrackedOp } from './optracker.ts';
+import {
+  PGMETA_OID,
+  PgLog,
+  type PgInfo,
+  encodeEntry,
+  encodeInfo,
+  loadLog,
+  logKey,
+  newPgInfo,
+} from './pglog.ts';
+import { T } from './timing.ts';
+
+/** RepGather: one in-flight replicated write on the primary. */
+interface RepGather {
+  readonly repTid: number;
+  readonly op: TrackedOp;
+  readonly m: MOSDOp;
+  readonly from: string;
+  readonly v: Eversion;
+  readonly outs: OpOut[];
+  readonly waitingForCommit: Set<number>;
+  allCommitted: boolean;
+  /** Dup requests waiting for this version ("waiting for ondisk"). */
+  readonly dupWaiters: Array<{ op: TrackedOp; m: MOSDOp; from: string }>;
+}
+
+type Requeue = () => void;
+
+export class PG {
+  readonly coll: string;
+  readonly name: string;
+  acting: number[] = [];
+  up: number[] = [];
+  primary = -1;
+  sameIntervalSince = 0;
+  readonly states = new Set<string>();
+  log = new PgLog();
+  info: PgInfo = newPgInfo();
+  projected: Eversion = EV_ZERO;
+  /** last_complete_ondisk: this OSD's newest committed write. */
+  lcod: Eversion = EV_ZERO;
+  readonly peerLcod = new Map<number, Eversion>();
+  private readonly obcs = new Map<string, ObjectInfo>();
+  private repops: RepGather[] = [];
+  private repTid = 0;
+  private waitingForPeered: Requeue[] = [];
+  private readonly waitingForObject = new Map<string, Requeue[]>();
+  /** Objects this OSD lacks (need version). */
+  readonly missing = new Map<string, Eversion>();
+  /** Objects each peer lacks (primary only). */
+  readonly peerMissing = new Map<number, Map<string, Eversion>>();
+  private readonly recovering = new Set<string>();
+  private peeringGen = 0;
+
+  constructor(
+    readonly pgid: PgId,
+    readonly pool: PoolInfo,
+    private readonly osd: OsdServices,
+  ) {
+    this.coll = `${pgStr(pgid)}_head`;
+    this.name = pgStr(pgid);
+  }
+
+  get isPrimary(): boolean {
+    return this.primary === this.osd.id;
+  }
+
+  get active(): boolean {
+    return this.states.has('active');
+  }
+
+  /** `pg_state_string`: the states joined with '+', in Ceph's order. */
+  get stateString(): string {
+    const order = [
+      'active',
+      'clean',
+      'recovery_wait',
+      'recovering',
+      'undersized',
+      'degraded',
+      'peering',
+      'peered',
+    ];
+    const s = order.filter((x) => this.states.has(x));
+    return s.length ? s.join('+') : 'unknown';
+  }
+
+  private get actor(): string {
+    return this.osd.name;
+  }
+
+  private trace(step: string, data?: { [k: string]: Json }, pipeline?: string): void {
+    const d: { data?: { [k: string]: Json }; pipeline?: string } = {};
+    if (data) d.data = { pg: this.name, ...data };
+    else d.data = { pg: this.name };
+    if (pipeline) d.pipeline = pipeline;
+    this.osd.rt.trace.point(step, this.actor, d);
+  }
+
+  /** Reload log and info from the store (OSD start). */
+  load(): void {
+    const { log, info } = loadLog(this.osd.store.omapGet(this.coll, PGMETA_OID));
+    this.log = log;
+    this.info = info;
+    this.projected = log.head;
+    this.lcod = info.lastComplete;
+    this.obcs.clear();
+  }
+
+  // ---------------------------------------------------------------- client ops (primary)
+
+  /** PrimaryLogPG::do_request for a client MOSDOp. */
+  *doRequest(op: TrackedOp, m: MOSDOp, from: string): Proc<void> {
+    this.trace('do_request', { reqid: reqidStr(m.reqid) });
+    if (m.epoch < this.sameIntervalSince && m.retryAttempt === 0 && !this.isPrimary) {
+      this.osd.finishOp(op);
+      return;
+    }
+    if (!this.isPrimary) {
+      // Misdirected (the client's map is older): drop, the client resends on the new map.
+      this.trace('misdirected', { reqid: reqidStr(m.reqid) });
+      this.osd.finishOp(op);
+      return;
+    }
+    if (!this.active) {
+      op.mark(
+        this.states.has('peering') || this.states.has('peered')
+          ? 'waiting for peered'
+          : 'waiting for active',
+        this.osd.rt.sim.now,
+      );
+      this.waitingForPeered.push(() => this.requeue(op, m, from));
+      return;
+    }
+    yield* this.doOp(op, m, from);
+  }
+
+  /** Put a parked op back on the shard queue (requeue_ops): it will reach_pg again. */
+  private requeue(op: TrackedOp, m: MOSDOp, from: string): void {
+    const gen = this.osd.gen();
+    this.osd.queue(this.pgid.ps, {
+      ctx: this.osd.rt.sim.current?.ctx ?? { op: -1, pipeline: 'ceph.write' },
+      run: () => this.requeued(op, m, from, gen),
+    });
+  }
+
+  private *requeued(op: TrackedOp, m: MOSDOp, from: string, gen: number): Proc<void> {
+    if (gen !== this.osd.gen()) return;
+    yield* sleep(T.dequeueWrite);
+    op.mark('reached_pg', this.osd.rt.sim.now);
+    yield* this.doRequest(op, m, from);
+  }
+
+  /** PrimaryLogPG::do_op. */
+  *doOp(op: TrackedOp, m: MOSDOp, from: string): Proc<void> {
+    const write = m.ops.some(isWriteOp);
+    const oid = m.hobj.name;
+    this.trace('do_op', {
+      reqid: reqidStr(m.reqid),
+      oid,
+      ops: m.ops.map(osdOpJson),
+      flags: m.flags,
+      may_write: write,
+    });
+    const now = (): number => this.osd.rt.sim.now;
+    if (this.missing.has(oid)) {
+      op.mark('waiting for missing object', now());
+      this.waitForObject(oid, () => this.requeue(op, m, from));
+      this.startRecoveryOf(oid);
+      return;
+    }
+    if (write && this.isDegraded(oid)) {
+      op.mark('waiting for degraded object', now());
+      this.waitForObject(oid, () => this.requeue(op, m, from));
+      this.startRecoveryOf(oid);
+      return;
+    }
+    if (write) {
+      // Dup detection: a resent op whose entry is already in the log.
+      const dup = this.log.findReqid(reqidStr(m.reqid));
+      if (dup) {
+        const inflight = this.repops.find((r) => evCmp(r.v, dup.version) === 0);
+        if (inflight && !inflight.allCommitted) {
+          op.mark('waiting for ondisk', now());
+          inflight.dupWaiters.push({ op, m, from });
+          return;
+        }
+        this.trace('already_complete', { reqid: reqidStr(m.reqid), version: evStr(dup.version) });
+        this.sendReply(m, from, dup.returnCode, dup.version, []);
+        this.osd.finishOp(op);
+        return;
+      }
+    }
+    yield* sleep(write ? T.doOpToStarted : T.readDoOpToStarted);
+    const obc = this.getObjectContext(oid);
+    op.mark('started', now());
+    yield* this.executeCtx(op, m, from, obc, write);
+  }
+
+  private isDegraded(oid: string): boolean {
+    for (const pm of this.peerMissing.values()) if (pm.has(oid)) return true;
+    return false;
+  }
+
+  /** get_object_context: cached obc, else the `_` xattr from the store (or a new obc). */
+  private getObjectContext(oid: string): ObjectInfo {
+    const hit = this.obcs.get(oid);
+    if (hit) {
+      this.trace('get_object_context', { oid, cached: true, exists: hit.exists });
+      return hit;
+    }
+    const st = this.osd.store.stat(this.coll, oid);
+    const attr = st ? this.osd.store.getattr(this.coll, oid, OI_ATTR) : undefined;
+    const oi = st && attr ? decodeObjectInfo(attr, st.size) : absentObjectInfo();
+    this.obcs.set(oid, oi);
+    this.trace(oi.exists ? 'get_object_context' : 'create_object_context', {
+      oid,
+      cached: false,
+      exists: oi.exists,
+    });
+    return oi;
+  }
+
+  /** execute_ctx → prepare_transaction → do_osd_ops → finish_ctx. */
+  private *executeCtx(
+    op: TrackedOp,
+    m: MOSDOp,
+    from: string,
+    obc: ObjectInfo,
+    write: boolean,
+  ): Proc<void> {
+    const oid = m.hobj.name;
+    this.trace('execute_ctx', { reqid: reqidStr(m.reqid), oid });
+    const t = newTransaction(this.coll);
+    const outs: OpOut[] = [];
+    const oi: ObjectInfo = { ...obc };
+    let result = 0;
+    for (const o of m.ops) {
+      const r = yield* this.doOsdOp(o, oid, oi, t, outs);
+      if (r < 0) {
+        result = r;
+        break;
+      }
+    }
+    this.trace('do_osd_ops', {
+      oid,
+      ops: m.ops.map(osdOpJson),
+      result,
+      txn: txJson(t),
+    });
+    if (!write || result < 0) {
+      // complete_read_ctx (or a failed write: reply with the error at once).
+      yield* sleep(T.readReply);
+      this.sendReply(m, from, result, obc.version, outs);
+      this.osd.finishOp(op);
+      return;
+    }
+    // finish_ctx: new object_info_t, a pg_log_entry_t at at_version.
+    const map = this.osd.map();
+    const v: Eversion = { epoch: map.epoch, version: this.projected.version + 1 };
+    const userVersion = Math.max(this.info.lastUserVersion, oi.userVersion) + 1;
+    const entry: PgLogEntry = {
+      op: oi.exists ? 'modify' : 'delete',
+      soid: m.hobj,
+      version: v,
+      priorVersion: obc.version,
+      reqid: m.reqid,
+      userVersion: Math.max(userVersion, v.version),
+      returnCode: 0,
+      mtime: this.osd.rt.sim.now,
+    };
+    if (oi.exists) {
+      oi.version = v;
+      oi.userVersion = entry.userVersion;
+      t.ops.push({ op: 'setattrs', oid, attrs: { [OI_ATTR]: encodeObjectInfo(oi) } });
+    }
+    this.trace('finish_ctx', { oid, version: evStr(v), prior_version: evStr(obc.version) });
+    this.obcs.set(oid, oi);
+    yield* sleep(T.startedToSubops);
+    this.issueRepop(op, m, from, entry, t, outs);
+  }
+
+  /** One OSDOp of do_osd_ops: fills `t` and `outs`, returns the op's rval. */
+  private *doOsdOp(
+    o: MOSDOp['ops'][number],
+    oid: string,
+    oi: ObjectInfo,
+    t: Transaction,
+    outs: OpOut[],
+  ): Proc<number> {
+    const store = this.osd.store;
+    const touch = (): void => {
+      if (!oi.exists) {
+        t.ops.push({ op: 'touch', oid });
+        oi.exists = true;
+      }
+    };
+    switch (o.op) {
+      case 'read':
+      case 'sparse-read': {
+        if (!oi.exists) return pushOut(outs, errno('ENOENT'));
+        const data = yield* store.read(this.coll, oid, o.off, o.len);
+        outs.push({ rval: 0, outdata: data });
+        return 0;
+      }
+      case 'stat': {
+        if (!oi.exists) return pushOut(outs, errno('ENOENT'));
+        const b = new Uint8Array(8);
+        new DataView(b.buffer).setFloat64(0, oi.size, true);
+        outs.push({ rval: 0, outdata: b });
+        return 0;
+      }
+      case 'write':
+        touch();
+        t.ops.push({ op: 'write', oid, off: o.off, data: o.data });
+        oi.size = Math.max(oi.size, o.off + o.data.length);
+        return pushOut(outs, 0);
+      case 'writefull':
+        if (oi.exists && o.data.length < oi.size) {
+          t.ops.push({ op: 'truncate', oid, size: o.data.length });
+        }
+        touch();
+        t.ops.push({ op: 'write', oid, off: 0, data: o.data });
+        oi.size = o.data.length;
+        return pushOut(outs, 0);
+      case 'append':
+        touch();
+        t.ops.push({ op: 'write', oid, off: oi.size, data: o.data });
+        oi.size += o.data.length;
+        return pushOut(outs, 0);
+      case 'delete':
+        if (!oi.exists) return pushOut(outs, errno('ENOENT'));
+        t.ops.push({ op: 'remove', oid });
+        oi.exists = false;
+        oi.size = 0;
+        return pushOut(outs, 0);
+      case 'create':
+        if (oi.exists && o.exclusive) return pushOut(outs, errno('EEXIST'));
+        touch();
+        return pushOut(outs, 0);
+      case 'set-alloc-hint':
+        touch();
+        t.ops.push({ op: 'set_alloc_hint', oid, objectSize: o.objectSize, writeSize: o.writeSize });
+        return pushOut(outs, 0);
+      case 'call':
+        return yield* this.doCall(o.cls, o.method, o.indata, oid, oi, t, outs);
+    }
+  }
+
+  private *doCall(
+    cls: string,
+    method: string,
+    indata: Uint8Array,
+    oid: string,
+    oi: ObjectInfo,
+    t: Transaction,
+    outs: OpOut[],
+  ): Proc<number> {
+    const fn = clsMethod(cls, method);
+    if (!fn) return pushOut(outs, errno('EOPNOTSUPP'));
+    const store = this.osd.store;
+    const coll = this.coll;
+    const pending: TxOp[] = [];
+    const omap = new Map(store.omapGet(coll, oid) ?? []);
+    const state = { exists: oi.exists, size: oi.size };
+    const ctx: ClsContext = {
+      oid,
+      exists: () => state.exists,
+      size: () => state.size,
+      *read(off, len) {
+        if (!oi.exists) return new Uint8Array(0);
+        return yield* store.read(coll, oid, off, len);
+      },
+      omapGet: (k) => omap.get(k),
+      omapKeys: () => [...omap.keys()].sort(),
+      create(exclusive) {
+        if (state.exists && exclusive) return errno('EEXIST');
+        if (!state.exists) pending.push({ op: 'touch', oid });
+        state.exists = true;
+        return 0;
+      },
+      write(off, data) {
+        if (!state.exists) pending.push({ op: 'touch', oid });
+        state.exists = true;
+        pending.push({ op: 'write', oid, off, data });
+        state.size = Math.max(state.size, off + data.length);
+      },
+      writeFull(data) {
+        if (!state.exists) pending.push({ op: 'touch', oid });
+        state.exists = true;
+        pending.push({ op: 'truncate', oid, size: 0 }, { op: 'write', oid, off: 0, data });
+        state.size = data.length;
+      },
+      omapSet(kv) {
+        pending.push({ op: 'omap_setkeys', oid, kv });
+        for (const [k, v] of Object.entries(kv)) omap.set(k, v);
+      },
+      omapRm(keys) {
+        pending.push({ op: 'omap_rmkeys', oid, keys });
+        for (const k of keys) omap.delete(k);
+      },
+    };
+    let r;
+    try {
+      const res = fn(ctx, indata);
+      r = 'rval' in res ? res : yield* res;
+    } catch (e) {
+      if (e instanceof IoError) r = { rval: e.rc };
+      else if (e instanceof RangeError) r = { rval: errno('EINVAL') };
+      else throw e;
+    }
+    outs.push(r.out ? { rval: r.rval, outdata: r.out } : { rval: r.rval });
+    if (r.rval < 0) return r.rval;
+    for (const p of pending) t.ops.push(p);
+    oi.exists = state.exists;
+    oi.size = state.size;
+    return 0;
+  }
+
+  /** PrimaryLogPG::issue_repop → ReplicatedBackend::submit_transaction → issue_op. */
+  private issueRepop(
+    op: TrackedOp,
+    m: MOSDOp,
+    from: string,
+    entry: PgLogEntry,
+    t: Transaction,
+    outs: OpOut[],
+  ): void {
+    const v = entry.version;
+    this.projected = v;
+    const repTid = ++this.repTid;
+    const repop: RepGather = {
+      repTid,
+      op,
+      m,
+      from,
+      v,
+      outs,
+      waitingForCommit: new Set(this.acting),
+      allCommitted: false,
+      dupWaiters: [],
+    };
+    this.repops.push(repop);
+    this.trace('new_repop', { rep_tid: repTid, version: evStr(v) });
+    this.trace('issue_repop', { rep_tid: repTid, version: evStr(v), acting: this.acting });
+    // acting_recovery_backfill is a std::set<pg_shard_t>: the list prints sorted.
+    const replicas = this.acting.filter((o) => o !== this.osd.id).sort((a, b) => a - b);
+    const map = this.osd.map();
+    const mlcod = this.minLastCompleteOndisk();
+    if (replicas.length > 0) {
+      op.mark(`waiting for subops from ${replicas.join(',')}`, this.osd.rt.sim.now);
+    }
+    replicas.forEach((r, i) => {
+      const rm: MOSDRepOp = {
+        type: 'osd_repop',
+        reqid: m.reqid,
+        pgid: this.pgid,
+        hobj: m.hobj,
+        mapEpoch: map.epoch,
+        minEpoch: this.sameIntervalSince,
+        version: v,
+        txn: t,
+        logEntries: [entry],
+        mlcod,
+        repTid,
+        from: this.osd.id,
+      };
+      this.osd.sendOsd(r, rm, (i + 1) * T.repopEncodePerReplica);
+    });
+    this.trace('issue_op', {
+      rep_tid: repTid,
+      replicas,
+      version: evStr(v),
+      mlcod: evStr(mlcod),
+      txn: txJson(t),
+    });
+    // log_operation / append_log: the entry and info go into the same local transaction.
+    const local = this.appendLog([entry], t);
+    const gen = this.osd.gen();
+    this.osd.store.queueTransactions(local, {
+      mark: (e) => op.mark(e, this.osd.rt.sim.now),
+      onCommit: () =>
+        this.osd.queueContext(this.pgid.ps, () => {
+          if (gen === this.osd.gen()) this.opCommit(repop);
+        }),
+    });
+  }
+
+  /** append_log + _write_log_and_missing: returns `t` plus the PG meta omap updates. */
+  private appendLog(entries: readonly PgLogEntry[], t: Transaction): Transaction {
+    const kv: Record<string, Uint8Array> = {};
+    for (const e of entries) {
+      this.log.add(e);
+      this.info.lastUpdate = e.version;
+      this.info.lastUserVersion = Math.max(this.info.lastUserVersion, e.userVersion);
+      kv[logKey(e.version)] = encodeEntry(e);
+      if (this.missing.size === 0) this.info.lastComplete = e.version;
+    }
+    Object.assign(kv, encodeInfo(this.info));
+    this.trace('append_log', {
+      entries: entries.map((e) => evStr(e.version)),
+      head: evStr(this.log.head),
+      last_complete: evStr(this.info.lastComplete),
+    });
+    return {
+      coll: t.coll,
+      ops: [{ op: 'omap_setkeys', oid: PGMETA_OID, kv }, ...t.ops],
+    };
+  }
+
+  private minLastCompleteOndisk(): Eversion {
+    let m = this.lcod;
+    for (const o of this.acting) {
+      if (o === this.osd.id) continue;
+      const p = this.peerLcod.get(o) ?? EV_ZERO;
+      if (evCmp(p, m) < 0) m = p;
+    }
+    return m;
+  }
+
+  /** ReplicatedBackend::op_commit (C_OSD_OnOpCommit in the shard's context queue). */
+  private opCommit(repop: RepGather): void {
+    repop.op.mark('op_commit', this.osd.rt.sim.now);
+    this.trace('op_commit', { rep_tid: repop.repTid, version: evStr(repop.v) });
+    if (evCmp(repop.v, this.lcod) > 0) this.lcod = repop.v;
+    this.commitFrom(repop, this.osd.id);
+  }
+
+  /** PrimaryLogPG::do_repop_reply (the reply's own TrackedOp was marked started). */
+  *doRepopReply(op: TrackedOp, m: MOSDRepOpReply): Proc<void> {
+    yield* sleep(T.replyStarted);
+    op.mark('started', this.osd.rt.sim.now);
+    this.trace('do_repop_reply', {
+      reqid: reqidStr(m.reqid),
+      from: m.from,
+      ack_type: m.ackType,
+      lcod: evStr(m.lastCompleteOndisk),
+    });
+    const repop = this.repops.find((r) => r.repTid === m.repTid);
+    if (repop && m.ackType & OSD_FLAG.ONDISK) {
+      repop.op.mark('sub_op_commit_rec', this.osd.rt.sim.now);
+      this.peerLcod.set(m.from, m.lastCompleteOndisk);
+      this.commitFrom(repop, m.from);
+    }
+    yield* sleep(T.replyDone);
+    this.osd.finishOp(op);
+  }
+
+  private commitFrom(repop: RepGather, osd: number): void {
+    repop.waitingForCommit.delete(osd);
+    if (repop.waitingForCommit.size === 0 && !repop.allCommitted) {
+      repop.allCommitted = true;
+      this.repopAllCommitted(repop);
+    }
+  }
+
+  /** repop_all_committed → complete_write → eval_repop (replies leave in version order). */
+  private repopAllCommitted(repop: RepGather): void {
+    this.trace('repop_all_committed', { rep_tid: repop.repTid, version: evStr(repop.v) });
+    if (evCmp(repop.v, this.info.lastComplete) > 0 && this.missing.size === 0) {
+      this.info.lastComplete = repop.v;
+    }
+    this.evalRepop();
+  }
+
+  private evalRepop(): void {
+    while (this.repops.length > 0 && (this.repops[0] as RepGather).allCommitted) {
+      const r = this.repops.shift() as RepGather;
+      this.trace('eval_repop', { rep_tid: r.repTid, version: evStr(r.v), all_committed: true });
+      const gen = this.osd.gen();
+      const rt = this.osd.rt;
+      rt.sim.schedule(T.evalRepopToCommitSent, () => {
+        if (gen !== this.osd.gen()) return;
+        this.osd.runAs(r.op, () => {
+          this.sendReply(r.m, r.from, 0, r.v, r.outs);
+          r.op.mark('commit_sent', rt.sim.now);
+          for (const d of r.dupWaiters) {
+            this.sendReply(d.m, d.from, 0, r.v, []);
+            this.osd.finishOp(d.op);
+          }
+        });
+        rt.sim.schedule(T.commitSentToDone, () => this.osd.finishOp(r.op));
+      });
+    }
+  }
+
+  private sendReply(m: MOSDOp, to: string, result: number, v: Eversion, outs: OpOut[]): void {
+    const reply: MOSDOpReply = {
+      type: 'osd_op_reply',
+      reqid: m.reqid,
+      result,
+      version: v,
+      flags: OSD_FLAG.ACK | OSD_FLAG.ONDISK,
+      outs,
+      retryAttempt: m.retryAttempt,
+      epoch: this.osd.map().epoch,
+    };
+    this.trace('osd_op_reply', {
+      reqid: reqidStr(m.reqid),
+      result,
+      version: evStr(v),
+      flags: 'ack+ondisk',
+    });
+    this.osd.sendClient(to, reply);
+  }
+
+  // ---------------------------------------------------------------- replica
+
+  /** ReplicatedBackend::do_repop. */
+  *doRepop(op: TrackedOp, m: MOSDRepOp): Proc<void> {
+    if (m.mapEpoch < this.sameIntervalSince) {
+      this.trace('discard_repop', { reqid: reqidStr(m.reqid), epoch: m.mapEpoch });
+      this.osd.finishOp(op);
+      return;
+    }
+    yield* sleep(T.repopStarted);
+    op.mark('started', this.osd.rt.sim.now);
+    this.trace('do_repop', {
+      reqid: reqidStr(m.reqid),
+      version: evStr(m.version),
+      mlcod: evStr(m.mlcod),
+      txn: txJson(m.txn),
+    });
+    for (const e of m.logEntries) this.obcs.delete(e.soid.name);
+    const local = this.appendLog(m.logEntries, m.txn);
+    const gen = this.osd.gen();
+    this.osd.store.queueTransactions(local, {
+      mark: (e) => op.mark(e, this.osd.rt.sim.now),
+      onCommit: () =>
+        // C_OSD_RepModifyCommit takes the PG lock: it runs from the PG's shard queue.
+        this.osd.queueContext(
+          this.pgid.ps,
+          () => {
+            if (gen === this.osd.gen()) this.repopCommit(op, m);
+          },
+          T.replicaCommitDequeue,
+        ),
+    });
+  }
+
+  /** ReplicatedBackend::repop_commit: reply ONDISK with our last_complete_ondisk. */
+  private repopCommit(op: TrackedOp, m: MOSDRepOp): void {
+    if (evCmp(m.version, this.lcod) > 0) this.lcod = m.version;
+    const reply: MOSDRepOpReply = {
+      type: 'osd_repop_reply',
+      reqid: m.reqid,
+      pgid: this.pgid,
+      mapEpoch: m.mapEpoch,
+      minEpoch: m.minEpoch,
+      ackType: OSD_FLAG.ONDISK,
+      result: 0,
+      lastCompleteOndisk: this.lcod,
+      repTid: m.repTid,
+      from: this.osd.id,
+    };
+    this.trace('repop_commit', {
+      reqid: reqidStr(m.reqid),
+      version: evStr(m.version),
+      lcod: evStr(this.lcod),
+    });
+    op.mark('commit_sent', this.osd.rt.sim.now);
+    this.osd.sendOsd(m.from, reply);
+    const gen = this.osd.gen();
+    this.osd.rt.sim.schedule(T.replicaDone, () => {
+      if (gen === this.osd.gen()) this.osd.finishOp(op);
+    });
+    void describeRepOpReply;
+  }
+
+  // ---------------------------------------------------------------- peering & recovery
+
+  /**
+   * A new interval (acting set or primary changed): on_change drops in-flight repops and
+   * requeues their client ops (they come back through the dup path), then peering starts.
+   */
+  onNewInterval(p: PgPlacement, epoch: number): void {
+    this.up = [...p.up];
+    this.acting = [...p.acting];
+    this.primary = p.primary;
+    this.sameIntervalSince = epoch;
+    this.peeringGen++;
+    const inflight = this.repops;
+    this.repops = [];
+    this.states.clear();
+    this.states.add('peering');
+    this.peerMissing.clear();
+    this.recovering.clear();
+    this.projected = this.log.head;
+    this.obcs.clear();
+    for (const r of inflight) {
+      this.waitingForPeered.push(() => this.requeue(r.op, r.m, r.from));
+      for (const d of r.dupWaiters)
+        this.waitingForPeered.push(() => this.requeue(d.op, d.m, d.from));
+    }
+    for (const [, ws] of this.waitingForObject) for (const w of ws) this.waitingForPeered.push(w);
+    this.waitingForObject.clear();
+    if (!this.isPrimary) {
+      this.waitingForPeered = [];
+    }
+  }
+
+  /** The primary's peering: GetInfo → GetLog → GetMissing → (WaitUpThru) → Active. */
+  *peer(peers: (osd: number) => PG | undefined): Proc<void> {
+    const gen = this.peeringGen;
+    const osdGen = this.osd.gen();
+    const alive = (): boolean => gen === this.peeringGen && osdGen === this.osd.gen();
+    const R = 'ceph.recovery';
+    this.trace('GetInfo', { acting: this.acting, up: this.up, epoch: this.sameIntervalSince }, R);
+    yield* sleep(T.peeringRtt);
+    if (!alive()) return;
+    const infos = new Map<number, PG>();
+    for (const o of this.acting) {
+      if (o === this.osd.id) continue;
+      const p = peers(o);
+      if (p) infos.set(o, p);
+    }
+    // Choose the authoritative log: the newest last_update.
+    let best = this.osd.id;
+    let bestHead = this.log.head;
+    for (const [o, p] of infos) {
+      if (evCmp(p.log.head, bestHead) > 0) {
+        best = o;
+        bestHead = p.log.head;
+      }
+    }
+    this.trace(
+      'GetLog',
+      { auth_log_osd: best, auth_head: evStr(bestHead), own_head: evStr(this.log.head) },
+      R,
+    );
+    yield* sleep(T.peeringRtt);
+    if (!alive()) return;
+    if (best !== this.osd.id) {
+      const src = infos.get(best) as PG;
+      const newer = src.log.after(this.log.head);
+      this.mergeLog(newer);
+    }
+    // GetMissing: what each peer lacks according to the authoritative log.
+    for (const [o, p] of infos) {
+      const divergent = p.log.rewindTo(this.log.head);
+      const lacks = new Map<string, Eversion>();
+      for (const e of this.log.after(p.log.head)) lacks.set(e.soid.name, e.version);
+      for (const e of divergent) lacks.set(e.soid.name, this.latestVersionOf(e.soid.name));
+      this.peerMissing.set(o, lacks);
+    }
+    this.trace(
+      'GetMissing',
+      {
+        peers: [...this.peerMissing].map(([o, mm]): Json => ({ osd: o, missing: [...mm.keys()] })),
+        own_missing: [...this.missing.keys()],
+      },
+      R,
+    );
+    yield* sleep(T.peeringRtt);
+    if (!alive()) return;
+    this.trace('WaitUpThru', { epoch: this.sameIntervalSince }, R);
+    yield* sleep(T.waitUpThru);
+    if (!alive()) return;
+    // Activate: replicas get the log entries they lack and their missing sets.
+    for (const [o, p] of infos) {
+      const entries = this.log.after(p.log.head);
+      p.activateReplica(entries, this.peerMissing.get(o) ?? new Map(), this.sameIntervalSince);
+    }
+    this.states.delete('peering');
+    const undersized = this.acting.length < this.pool.size;
+    if (this.acting.length < this.pool.minSize) {
+      this.states.add('peered');
+      if (undersized) this.states.add('undersized');
+      this.states.add('degraded');
+      this.trace(
+        'Peered',
+        { acting: this.acting, min_size: this.pool.minSize, state: this.stateString },
+        R,
+      );
+      return;
+    }
+    this.states.add('active');
+    this.info.lastEpochStarted = this.sameIntervalSince;
+    const anyMissing =
+      this.missing.size > 0 || [...this.peerMissing.values()].some((m) => m.size > 0);
+    if (undersized) this.states.add('undersized');
+    if (undersized || anyMissing) this.states.add('degraded');
+    if (anyMissing) this.states.add('recovery_wait');
+    else if (!undersized) this.states.add('clean');
+    this.trace(
+      'Activating',
+      { acting: this.acting, state: this.stateString, last_update: evStr(this.log.head) },
+      R,
+    );
+    const waiting = this.waitingForPeered;
+    this.waitingForPeered = [];
+    for (const w of waiting) w();
+    if (anyMissing) yield* this.recover(alive);
+  }
+
+  /** Replica side of activation: append the primary's log entries, record what is missing. */
+  activateReplica(
+    entries: readonly PgLogEntry[],
+    missing: ReadonlyMap<string, Eversion>,
+    epoch: number,
+  ): void {
+    if (entries.length > 0) {
+      const t = newTransaction(this.coll);
+      const local = this.appendLog(entries, t);
+      this.osd.store.queueTransactions(local, { onCommit: () => undefined });
+    }
+    for (const [oid, v] of missing) this.missing.set(oid, v);
+    this.states.clear();
+    this.states.add('active');
+    this.info.lastEpochStarted = epoch;
+    this.trace(
+      'ReplicaActive',
+      { last_update: evStr(this.log.head), missing: [...missing.keys()] },
+      'ceph.recovery',
+    );
+  }
+
+  private mergeLog(newer: readonly PgLogEntry[]): void {
+    if (newer.length === 0) return;
+    const t = newTransaction(this.coll);
+    const local = this.appendLog(newer, t);
+    for (const e of newer) this.missing.set(e.soid.name, e.version);
+    this.osd.store.queueTransactions(local, { onCommit: () => undefined });
+  }
+
+  private latestVersionOf(oid: string): Eversion {
+    for (let i = this.log.entries.length - 1; i >= 0; i--) {
+      const e = this.log.entries[i] as PgLogEntry;
+      if (e.soid.name === oid) return e.version;
+    }
+    return EV_ZERO;
+  }
+
+  private latestEntryOf(oid: string): PgLogEntry | undefined {
+    for (let i = this.log.entries.length - 1; i >= 0; i--) {
+      const e = this.log.entries[i] as PgLogEntry;
+      if (e.soid.name === oid) return e;
+    }
+    return undefined;
+  }
+
+  /** Recovery: WaitLocal/RemoteRecoveryReserved → Recovering (pull own, push peers) → Clean. */
+  private *recover(alive: () => boolean): Proc<void> {
+    const R = 'ceph.recovery';
+    this.trace('WaitLocalRecoveryReserved', {}, R);
+    yield* sleep(T.recoveryReserve);
+    if (!alive()) return;
+    this.trace('WaitRemoteRecoveryReserved', {}, R);
+    yield* sleep(T.recoveryReserve);
+    if (!alive()) return;
+    this.states.delete('recovery_wait');
+    this.states.add('recovering');
+    this.trace('Recovering', { state: this.stateString }, R);
+    for (const oid of [...this.missing.keys()]) this.startRecoveryOf(oid);
+    for (const [, mm] of this.peerMissing)
+      for (const oid of [...mm.keys()]) this.startRecoveryOf(oid);
+    this.maybeRecovered();
+  }
+
+  /** recover_object: pull it to the primary if we lack it, else push it to every peer lacking it. */
+  startRecoveryOf(oid: string): void {
+    if (!this.isPrimary || !this.active || this.recovering.has(oid)) return;
+    if (this.missing.has(oid)) {
+      const src = this.acting.find((o) => o !== this.osd.id && !this.peerMissing.get(o)?.has(oid));
+      if (src === undefined) return;
+      this.recovering.add(oid);
+      this.trace('recover_object', { oid, pull_from: src }, 'ceph.recovery');
+      this.osd.sendPull(src, this.pgid, oid);
+      return;
+    }
+    const targets = [...this.peerMissing].filter(([, mm]) => mm.has(oid)).map(([o]) => o);
+    if (targets.length === 0) return;
+    this.recovering.add(oid);
+    this.trace('recover_object', { oid, push_to: targets }, 'ceph.recovery');
+    for (const tgt of targets) this.osd.sendPush(tgt, this.buildPush(oid));
+  }
+
+  /** prep_push: the whole object (data, xattrs, omap) at its newest version. */
+  buildPush(oid: string): MOSDPGPush {
+    const st = this.osd.store.stat(this.coll, oid);
+    const entry = this.latestEntryOf(oid);
+    const attrs: Record<string, Uint8Array> = {};
+    const omap: Record<string, Uint8Array> = {};
+    let data: Uint8Array | null = null;
+    if (st) {
+      data = this.osd.store.readSync(this.coll, oid, 0, st.size);
+      const a = this.osd.store.getattr(this.coll, oid, OI_ATTR);
+      if (a) attrs[OI_ATTR] = a;
+      for (const [k, v] of this.osd.store.omapGet(this.coll, oid) ?? []) omap[k] = v;
+    }
+    return {
+      type: 'pg_push',
+      pgid: this.pgid,
+      from: this.osd.id,
+      oid,
+      version: entry?.version ?? EV_ZERO,
+      data,
+      attrs,
+      omap,
+      mapEpoch: this.osd.map().epoch,
+    };
+  }
+
+  /** handle_push (replica, or the primary receiving a pulled object). */
+  *handlePush(op: TrackedOp, m: MOSDPGPush): Proc<void> {
+    op.mark('started', this.osd.rt.sim.now);
+    const t = newTransaction(this.coll);
+    t.ops.push({ op: 'remove', oid: m.oid });
+    if (m.data) {
+      t.ops.push({ op: 'touch', oid: m.oid });
+      t.ops.push({ op: 'write', oid: m.oid, off: 0, data: m.data });
+      t.ops.push({ op: 'setattrs', oid: m.oid, attrs: m.attrs });
+      if (Object.keys(m.omap).length) t.ops.push({ op: 'omap_setkeys', oid: m.oid, kv: m.omap });
+    }
+    this.trace(
+      'handle_push',
+      { oid: m.oid, version: evStr(m.version), bytes: m.data?.length ?? 0, txn: txJson(t) },
+      'ceph.recovery',
+    );
+    this.obcs.delete(m.oid);
+    const gen = this.osd.gen();
+    this.osd.store.queueTransactions(t, {
+      onCommit: () =>
+        this.osd.queueContext(this.pgid.ps, () => {
+          if (gen !== this.osd.gen()) return;
+          this.missing.delete(m.oid);
+          if (this.missing.size === 0) this.info.lastComplete = this.info.lastUpdate;
+          this.trace(
+            'on_local_recover',
+            { oid: m.oid, missing_left: this.missing.size },
+            'ceph.recovery',
+          );
+          if (this.isPrimary) {
+            this.recovering.delete(m.oid);
+            this.objectRecovered(m.oid);
+          } else {
+            this.osd.sendPushReply(m.from, this.pgid, m.oid);
+          }
+          this.osd.finishOp(op);
+        }),
+    });
+    yield* sleep(T.replyStarted);
+  }
+
+  /** handle_push_reply on the primary. */
+  *handlePushReply(op: TrackedOp, from: number, oid: string): Proc<void> {
+    op.mark('started', this.osd.rt.sim.now);
+    this.peerMissing.get(from)?.delete(oid);
+    this.trace('handle_push_reply', { oid, from }, 'ceph.recovery');
+    if (!this.isDegraded(oid)) {
+      this.recovering.delete(oid);
+      this.objectRecovered(oid);
+    }
+    yield* sleep(T.replyDone);
+    this.osd.finishOp(op);
+  }
+
+  private objectRecovered(oid: string): void {
+    const ws = this.waitingForObject.get(oid);
+    this.waitingForObject.delete(oid);
+    if (ws) for (const w of ws) w();
+    this.maybeRecovered();
+  }
+
+  private maybeRecovered(): void {
+    if (!this.states.has('recovering')) return;
+    const left = this.missing.size + [...this.peerMissing.values()].reduce((n, m) => n + m.size, 0);
+    if (left > 0) return;
+    this.states.delete('recovering');
+    this.states.delete('degraded');
+    if (this.acting.length >= this.pool.size) {
+      this.states.delete('undersized');
+      this.states.add('clean');
+    }
+    this.trace('Recovered', { state: this.stateString }, 'ceph.recovery');
+    if (this.states.has('clean')) this.trace('Clean', { state: this.stateString }, 'ceph.recovery');
+  }
+
+  private waitForObject(oid: string, w: Requeue): void {
+    const l = this.waitingForObject.get(oid);
+    if (l) l.push(w);
+    else this.waitingForObject.set(oid, [w]);
+  }
+
+  /** For inspectors/tests: a summary like `pg[2.b( v 60'8 … lcod 60'7 mlcod 60'7 active+clean]`. */
+  summary(): string {
+    return (
+      `pg[${this.name}( v ${evStr(this.log.head)} (${evStr(this.log.tail)},${evStr(this.log.head)}] ` +
+      `lc ${evStr(this.info.lastComplete)} lcod ${evStr(this.lcod)} ` +
+      `mlcod ${evStr(this.minLastCompleteOndisk())} ${this.stateString}]`
+    );
+  }
+}
+
+function pushOut(outs: OpOut[], rval: number): number {
+  outs.push({ rval });
+  return rval;
+}
+
+export type { HObject };

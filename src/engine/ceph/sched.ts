@@ -1,0 +1,59 @@
+/**
+ * Callback scheduling with a trace context. The OSD's threads (shard workers, finishers, the
+ * journal writer, BlueStore's kv threads) are modelled as callbacks on the virtual clock; each
+ * callback runs "inside" the scenario op that caused it, so its trace events carry that op's
+ * index and pipeline — exactly what a generator process would get, without one per step.
+ */
+import type { ProcContext, Sim } from '../core/sim.ts';
+
+/** Run `fn` now with `ctx` as the current trace context. */
+export function runIn(sim: Sim, ctx: ProcContext, name: string, fn: () => void): void {
+  const prev = sim.current;
+  sim.current = { id: -1, name, ctx, pendingEffects: [] };
+  try {
+    fn();
+  } finally {
+    sim.current = prev;
+  }
+}
+
+/** Run `fn` after `delayNs` of virtual time with `ctx` as the trace context. */
+export function later(
+  sim: Sim,
+  delayNs: number,
+  ctx: ProcContext,
+  name: string,
+  fn: () => void,
+): void {
+  sim.schedule(delayNs, () => runIn(sim, ctx, name, fn));
+}
+
+/** The trace context of whatever runs now (a process or a callback). */
+export function currentCtx(sim: Sim): ProcContext {
+  return sim.current?.ctx ?? { op: -1, pipeline: '' };
+}
+
+/**
+ * A single-threaded worker with a FIFO: work items run one after another, each occupying the
+ * worker for its cost. Models a thread (a FileStore op thread, a finisher, an OSD shard).
+ */
+export class Worker {
+  private busyUntil = 0;
+
+  constructor(
+    private readonly sim: Sim,
+    readonly name: string,
+  ) {}
+
+  /** Run `fn` when the worker is free (at least `delayNs` from now), keeping it busy `costNs`. */
+  submit(delayNs: number, costNs: number, ctx: ProcContext, fn: () => void): void {
+    const start = Math.max(this.sim.now + delayNs, this.busyUntil);
+    this.busyUntil = start + costNs;
+    later(this.sim, start - this.sim.now, ctx, this.name, fn);
+  }
+
+  /** Forget queued work timing (after a restart). */
+  reset(): void {
+    this.busyUntil = 0;
+  }
+}
