@@ -30,3 +30,4 @@ export { registerOps, getOp, allOps, registerClusterCheck } from './scenario/reg
 export { ensureSystemsRegistered } from './scenario/systems.ts';
 export { decodeValue, encodeValue, checkValue, dtsBufRender } from './scenario/values.ts';
 export type { ValueDoc } from './scenario/values.ts';
+export * from './media/index.ts';

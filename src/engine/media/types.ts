@@ -21,6 +21,8 @@ export interface BlockBackend {
   write(off: number, src: Uint8Array): void;
   /** Make every earlier write durable on the host (OPFS flush / fsync / IDB tx commit). */
   sync(): void;
+  /** Release host resources (file handles, locks). Optional: memory has none. */
+  close?(): void;
 }
 
 export type LineState = 'clean' | 'dirty' | 'flushed';
