@@ -7,7 +7,7 @@
  * *transferred* (zero-copy), never structured-cloned, so a million-event trace costs one
  * copy, not two.
  */
-import type { PipelineDef, SystemName, TraceEvent } from '../engine/index.ts';
+import type { Effect, Json, PipelineDef, SystemName, TraceEvent } from '../engine/index.ts';
 import type { OpDoc, ResultDoc, ScenarioDoc } from '../engine/scenario/types.ts';
 
 export const PROTOCOL_VERSION = 1 as const;
@@ -136,4 +136,4 @@ export type Reply = CatalogReply | LoadedReply | EventsReply | DoneReply | Error
 /** Events per batch: big enough to amortize a postMessage (~30 µs), small enough to stream. */
 export const EVENT_BATCH_SIZE = 2048;
 
-export type { TraceEvent, OpDoc, ResultDoc, ScenarioDoc };
+export type { TraceEvent, Effect, Json, OpDoc, ResultDoc, ScenarioDoc };

@@ -14,13 +14,19 @@ export interface BuiltinScenario {
   doc: ScenarioDoc;
 }
 
-/** A scenario that has run; more ops can be appended (the console). */
+/**
+ * A loaded scenario, run op by op (so the server can stream while it runs); more ops can be
+ * appended (the console).
+ */
 export interface ScenarioSession {
   /** Events emitted so far, seq dense from 0. */
   readonly events: readonly TraceEvent[];
-  readonly result: ResultDoc;
+  /** The result document of the ops finished so far. */
+  result(): ResultDoc;
   readonly doc: ScenarioDoc;
-  /** Run one more op; returns "<path>: <problem>" when the op is invalid (nothing ran). */
+  /** Run the next op to completion; false when every op has run. */
+  runNextOp(): boolean;
+  /** Validate and append one op (not run yet); returns "<path>: <problem>" when invalid. */
   append(op: OpDoc): string | null;
 }
 
@@ -31,7 +37,7 @@ export interface ScenarioEngine {
   rcNames(): Record<string, string>;
   /** The first problem of a document as "<json path>: <message>", or null when valid. */
   validate(doc: unknown): string | null;
-  /** Run a valid document to the end. */
+  /** Load a valid document (nothing runs until runNextOp). */
   start(doc: ScenarioDoc): ScenarioSession;
   /** Parse an `iopath.trace/1` file; the error names the JSON path of the first problem. */
   parseTrace(

@@ -5,7 +5,7 @@ import {
   type Reply,
   type TraceEvent,
 } from '../protocol/index.ts';
-import type { OpDoc, ScenarioDoc } from '../engine/scenario/types.ts';
+import type { OpDoc, ResultDoc, ScenarioDoc } from '../engine/scenario/types.ts';
 import type { ScenarioEngine, ScenarioSession } from './engineApi.ts';
 import { EngineServer } from './server.ts';
 
@@ -18,8 +18,9 @@ function fakeEngine(): ScenarioEngine {
     const ops: ScenarioDoc['ops'] = [];
     const result = {
       schema: 'iopath.result/1' as const,
-      ops: [] as ScenarioSession['result']['ops'],
+      ops: [] as ResultDoc['ops'],
     };
+    const pending: OpDoc[] = [...doc.ops];
     const exec = (op: OpDoc) => {
       const index = ops.length;
       ops.push(op);
@@ -36,14 +37,18 @@ function fakeEngine(): ScenarioEngine {
       }
       result.ops.push({ index, op: op.op, rc: 0, rc_name: 'OK', result: null });
     };
-    doc.ops.forEach(exec);
     return {
       events,
-      result,
+      result: () => result,
       doc: { ...doc, ops },
+      runNextOp: () => {
+        const op = pending.shift();
+        if (op) exec(op);
+        return pending.length > 0;
+      },
       append: (op) => {
         if (typeof op.n !== 'number') return 'n: expected a number';
-        exec(op);
+        pending.push(op);
         return null;
       },
     };

@@ -75,14 +75,12 @@ export class EngineServer {
           this.error(req.id, 'bad-request', 'no scenario is loaded: load one before appending ops');
           return;
         }
-        const from = s.events.length;
         const problem = s.append(req.op);
         if (problem !== null) {
           this.problem(req.id, 'invalid-document', problem);
           return;
         }
-        this.stream(req.id, s.events, from);
-        this.send(req.id, { type: 'done', result: s.result, eventCount: s.events.length });
+        this.runAndStream(req.id, s);
         return;
       }
     }
@@ -132,8 +130,25 @@ export class EngineServer {
     const session = this.engine.start(doc as ScenarioDoc);
     this.session = session;
     this.send(id, { type: 'loaded', doc: session.doc, name });
-    this.stream(id, session.events, 0);
-    this.send(id, { type: 'done', result: session.result, eventCount: session.events.length });
+    this.runAndStream(id, session);
+  }
+
+  /**
+   * Run the session's remaining ops one by one, streaming each op's events as soon as it
+   * finishes (the UI can show the first ops while later ones still run), then `done`.
+   */
+  private runAndStream(id: number, s: ScenarioSession): void {
+    // Everything before the first op still to run was streamed already (appendOp).
+    let sent = s.events.length;
+    for (;;) {
+      const more = s.runNextOp();
+      if (s.events.length - sent >= EVENT_BATCH_SIZE || !more) {
+        this.stream(id, s.events, sent);
+        sent = s.events.length;
+      }
+      if (!more) break;
+    }
+    this.send(id, { type: 'done', result: s.result(), eventCount: s.events.length });
   }
 
   /** Post events[from…] in transferred batches. */

@@ -1,9 +1,11 @@
 /** Play/pause, step and op buttons, speed, the scrubber and the position readout. */
+import type { ReactNode } from 'react';
 import { COMMANDS, command, speedLabel } from '../commands/commands.ts';
+import { IconOpBack, IconOpFwd, IconPause, IconPlay, IconStepBack, IconStepFwd } from './icons.tsx';
 import { SPEEDS, useApp } from '../state/store.ts';
 import { Scrubber } from '../views/timeline/Scrubber.tsx';
 
-function Btn({ id, icon }: { id: string; icon: string }) {
+function Btn({ id, icon }: { id: string; icon: ReactNode }) {
   const c = command(id);
   const count = useApp((s) => s.count);
   return (
@@ -16,7 +18,7 @@ function Btn({ id, icon }: { id: string; icon: string }) {
       data-command={c.id}
       disabled={count === 0}
     >
-      <span aria-hidden="true">{icon}</span>
+      {icon}
     </button>
   );
 }
@@ -30,8 +32,8 @@ export function Transport() {
   const play = COMMANDS.find((c) => c.id === 'play')!;
   return (
     <div className="transport" role="toolbar" aria-label="Step controls">
-      <Btn id="prevOp" icon="⏮" />
-      <Btn id="prev" icon="◀" />
+      <Btn id="prevOp" icon={<IconOpBack />} />
+      <Btn id="prev" icon={<IconStepBack />} />
       <button
         type="button"
         className="tbtn tbtn-play"
@@ -42,10 +44,10 @@ export function Transport() {
         data-command="play"
         disabled={count === 0}
       >
-        <span aria-hidden="true">{playing ? '⏸' : '▶'}</span>
+        {playing ? <IconPause /> : <IconPlay />}
       </button>
-      <Btn id="next" icon="▶" />
-      <Btn id="nextOp" icon="⏭" />
+      <Btn id="next" icon={<IconStepFwd />} />
+      <Btn id="nextOp" icon={<IconOpFwd />} />
       <label className="speed">
         <span className="sr-only">Speed</span>
         <select

@@ -2,13 +2,7 @@
  * The flow diagram of the current event's pipeline (`data-view="flow"`). Re-renders only
  * when the pipeline changes; stepping within it patches the DOM (highlight.ts).
  */
-import {
-  Controls,
-  MarkerType,
-  ReactFlow,
-  ReactFlowProvider,
-  useNodesInitialized,
-} from '@xyflow/react';
+import { Controls, MarkerType, ReactFlow, ReactFlowProvider } from '@xyflow/react';
 import { useEffect, useMemo, useRef } from 'react';
 import type { PipelineView } from '../../../protocol/index.ts';
 import { opSegment } from '../../state/navigation.ts';
@@ -71,7 +65,6 @@ function FlowCanvas({ view, layoutKey }: { view: PipelineView; layoutKey: string
   const { nodes, edges } = useMemo(() => toElements(layout, view), [layout, view]);
   const edgeIds = useMemo(() => new Set(layout.edges.map((e) => e.id)), [layout]);
   const ref = useRef<HTMLDivElement>(null);
-  const initialized = useNodesInitialized();
 
   useEffect(() => {
     const root = ref.current;
@@ -79,10 +72,23 @@ function FlowCanvas({ view, layoutKey }: { view: PipelineView; layoutKey: string
     const apply = () =>
       applyFrame(root, flowFrame(trace.events, useApp.getState().cursor, view.id, edgeIds));
     apply();
-    return useApp.subscribe((s, p) => {
+    // xyflow mounts node/edge elements after its own store settles (and may re-mount them):
+    // re-apply whenever elements are added. Attribute changes (ours, zoom) don't trigger it.
+    let frame = 0;
+    const mo = new MutationObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(apply);
+    });
+    mo.observe(root, { childList: true, subtree: true });
+    const unsubscribe = useApp.subscribe((s, p) => {
       if (s.cursor !== p.cursor || s.count !== p.count) apply();
     });
-  }, [view.id, edgeIds, initialized]);
+    return () => {
+      mo.disconnect();
+      cancelAnimationFrame(frame);
+      unsubscribe();
+    };
+  }, [view.id, edgeIds]);
 
   return (
     <div ref={ref} className="flow-canvas">

@@ -21,7 +21,7 @@ export const STEP_H = 34;
 const ROW_GAP = 9;
 const COL_GAP = 20;
 const LANE_PAD_X = 6;
-const LANE_HEAD = 30;
+const LANE_HEAD = 36;
 const LANE_PAD_BOTTOM = 8;
 
 /** Lane colours (hues) in lane order: client blue, network violet, server green, vos amber … */

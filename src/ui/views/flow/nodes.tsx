@@ -14,7 +14,7 @@ import {
   type Node,
   type NodeProps,
 } from '@xyflow/react';
-import { memo, type CSSProperties } from 'react';
+import { memo, type CSSProperties, type ReactNode } from 'react';
 import type { EdgeKind } from '../../../engine/pipelines/types.ts';
 
 export type StepNodeData = {
@@ -39,6 +39,11 @@ const SIDES = [
   ['b', Position.Bottom],
 ] as const;
 
+/** A function name with line-break opportunities after its underscores (long names wrap). */
+function breakable(name: string): ReactNode[] {
+  return name.split(/(?<=_)/).flatMap((part, i) => (i === 0 ? [part] : [<wbr key={i} />, part]));
+}
+
 function StepNodeView({ data }: NodeProps<StepNode>) {
   return (
     <div
@@ -51,8 +56,8 @@ function StepNodeView({ data }: NodeProps<StepNode>) {
       {SIDES.map(([s, pos]) => (
         <Handle key={`t-${s}`} id={`t-${s}`} type="target" position={pos} isConnectable={false} />
       ))}
-      <span className={data.label.length > 19 ? 'step-label is-long' : 'step-label'}>
-        {data.label}
+      <span className={data.label.length > 16 ? 'step-label is-long' : 'step-label'}>
+        {breakable(data.label)}
       </span>
       {SIDES.map(([s, pos]) => (
         <Handle key={`s-${s}`} id={`s-${s}`} type="source" position={pos} isConnectable={false} />
@@ -61,12 +66,22 @@ function StepNodeView({ data }: NodeProps<StepNode>) {
   );
 }
 
+/** "Network (CaRT / Mercury)" → name "Network", detail "CaRT / Mercury" (two lines). */
+export function splitLaneLabel(label: string): { name: string; detail: string } {
+  const m = /^(.*?)\s*\((.*)\)\s*$/.exec(label);
+  return m ? { name: m[1]!, detail: m[2]! } : { name: label, detail: '' };
+}
+
 function LaneNodeView({ data }: NodeProps<LaneNode>) {
+  const { name, detail } = splitLaneLabel(data.label);
   return (
     <div className="lane" aria-hidden="true" style={{ '--lane-hue': data.hue } as CSSProperties}>
       <div className="lane-head">
-        {data.label}
-        {data.parallel ? <span className="lane-parallel"> ×N</span> : null}
+        <span className="lane-name">
+          {name}
+          {data.parallel ? <span className="lane-parallel"> ×N</span> : null}
+        </span>
+        {detail ? <span className="lane-detail">{detail}</span> : null}
       </div>
     </div>
   );

@@ -1,0 +1,39 @@
+/**
+ * Shared e2e helpers: a page fixture that fails the test on any console error or uncaught
+ * exception, and readers for the contract-3 hooks (data-step / aria-current / position).
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+
+export const test = base.extend<{ errors: string[] }>({
+  errors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    await use(errors);
+    expect(errors, 'no console errors').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** The position readout "K / N-1" → K (waits until a trace is loaded). */
+export async function cursorOf(page: Page): Promise<number> {
+  const text = (await page.getByTestId('position').textContent()) ?? '';
+  return Number(text.split('/')[0]);
+}
+
+/** Wait until the scenario has run and the cursor sits at `k`. */
+export async function waitForCursor(page: Page, k: number): Promise<void> {
+  await expect(page.getByTestId('position')).toHaveText(new RegExp(`^${k} / \\d+$`));
+}
+
+/** The current step node: its step id and the pipeline the flow view shows. */
+export async function current(page: Page): Promise<{ step: string; pipeline: string }> {
+  const node = page.locator('[data-view="flow"] [aria-current="step"]');
+  await expect(node).toHaveCount(1);
+  const step = (await node.getAttribute('data-step')) ?? '';
+  const pipeline = (await page.locator('[data-view="flow"]').getAttribute('data-pipeline')) ?? '';
+  return { step, pipeline };
+}

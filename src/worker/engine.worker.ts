@@ -1,0 +1,12 @@
+/**
+ * The module worker entry: wires the protocol server to this worker's port. Kept tiny on
+ * purpose — everything testable lives in server.ts and engineAdapter.ts.
+ */
+import { createEngineAdapter } from './engineAdapter.ts';
+import { EngineServer } from './server.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const server = new EngineServer(createEngineAdapter(), (reply, transfer) =>
+  scope.postMessage(reply, transfer),
+);
+scope.addEventListener('message', (e: MessageEvent<unknown>) => server.handle(e.data));
