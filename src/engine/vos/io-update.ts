@@ -652,6 +652,7 @@ function publishUpdate(ioc: UpdateIoc): void {
     // Published: nothing left to cancel.
     ioc.scmRsv.length = 0;
     ioc.nvmeExts.length = 0;
+    for (const iod of req.iods) pool.ts.wrote(tsPath(req.cont, req.oid, req.dkey, iod.name), epoch);
   } catch (e) {
     if (e instanceof IoError) {
       step(rt, actor, 'umem_tx_abort', { rc: e.rc }, () => mem.txAbort());

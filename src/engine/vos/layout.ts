@@ -13,8 +13,8 @@ export const POOL_DF = {
   pd_scm_sz: 8, // u64
   pd_nvme_sz: 16, // u64
   pd_cont_root: 24, // btr_root (24)
-  pd_vea_df: 48, // u64 (offset of the VEA's own persistent root, owned by media/vea)
-  size: 64,
+  pd_vea_df: 64, // 64 B: the VEA space descriptor (vea_space_df, written by media/vea)
+  size: 128,
 } as const;
 
 // ---- vos_cont_df ----------------------------------------------------------------------------

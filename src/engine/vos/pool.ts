@@ -72,7 +72,7 @@ export class VosPool {
   readonly nvme: NvmeDevice | undefined;
   readonly vea: Vea | undefined;
   readonly dataThresh: number;
-  readonly scmSysReserved: number;
+  scmSysReserved: number;
   readonly ts = new TsCache();
   /** vos_space_hold totals (DRAM only). */
   held = { scm: 0, nvme: 0 };

@@ -22,7 +22,7 @@ import {
   type VosPool,
 } from './pool.ts';
 import { step, stepP, VOS_COST } from './step.ts';
-import { tsPath } from './io-update.ts';
+import { hexKey, tsPath } from './io-update.ts';
 import { COND, VOS_SUB_OP_MAX, keyDump, oidDump, type VosOid } from './types.ts';
 
 export interface PunchRequest {
@@ -68,6 +68,7 @@ export function* vosObjPunch(pool: VosPool, req: PunchRequest): Proc<void> {
         if (req.dkey === undefined) {
           step(rt, actor, 'vos_oi_punch', { obj_df: hexAddr(oOff) }, () => {
             pool.ts.checkWrite(tsPath(req.cont, req.oid), req.epoch, txId);
+            pool.ts.checkUnderPunch(tsPath(req.cont, req.oid), req.epoch);
             vosIlogPunch(mem, oOff + OBJ_DF.vo_ilog, req.epoch, minor, NO_PUNCH, condPunch);
           });
         } else {
@@ -80,6 +81,7 @@ export function* vosObjPunch(pool: VosPool, req: PunchRequest): Proc<void> {
           if (akeys.length === 0) {
             step(rt, actor, 'key_tree_punch', { dkey: keyDump(dkey) }, () => {
               pool.ts.checkWrite(tsPath(req.cont, req.oid, dkey), req.epoch, txId);
+              pool.ts.checkUnderPunch(tsPath(req.cont, req.oid, dkey), req.epoch);
               vosIlogPunch(
                 mem,
                 dk.off + KREC.kr_ilog,
@@ -96,6 +98,7 @@ export function* vosObjPunch(pool: VosPool, req: PunchRequest): Proc<void> {
             for (const akey of akeys) {
               step(rt, actor, 'key_tree_punch', { akey: keyDump(akey) }, () => {
                 pool.ts.checkWrite(tsPath(req.cont, req.oid, dkey, akey), req.epoch, txId);
+                pool.ts.checkUnderPunch(tsPath(req.cont, req.oid, dkey, akey), req.epoch);
                 const ak = keyTreePrepare(mem, atree, kinds.akey, akey, true, false);
                 if (ak === null) throw derError('NONEXIST', 'akey');
                 vosIlogPunch(
@@ -140,6 +143,10 @@ export function* vosObjPunch(pool: VosPool, req: PunchRequest): Proc<void> {
           }
         }
         step(rt, actor, 'umem_tx_commit', undefined, () => mem.txCommit());
+        const base = tsPath(req.cont, req.oid, req.dkey);
+        if (req.dkey === undefined || (req.akeys ?? []).length === 0)
+          pool.ts.wrote(base, req.epoch);
+        else for (const a of req.akeys ?? []) pool.ts.wrote([...base, hexKey(a)], req.epoch);
       } catch (e) {
         if (e instanceof IoError)
           step(rt, actor, 'umem_tx_abort', { rc: e.rc }, () => mem.txAbort());

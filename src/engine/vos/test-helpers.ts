@@ -6,9 +6,9 @@ import { IoError } from '../core/errors.ts';
 import { utf8Encode } from '../core/bytes.ts';
 import { createRuntime, type Runtime } from '../core/runtime.ts';
 import type { Proc } from '../core/sim.ts';
-import type { NvmeDevice, Umem, Vea } from '../media/types.ts';
 import { vosObjFetch, vosObjPunch, vosObjUpdate } from './api.ts';
-import { VosPool, type VosCont } from './pool.ts';
+import type { VosPool, VosCont } from './pool.ts';
+import { createVosTarget, type VosTarget } from './target.ts';
 import { DAOS_IOD_ARRAY, DAOS_IOD_SINGLE, type VosIod, type VosOid, type VosSgl } from './types.ts';
 
 export interface TestPool {
@@ -20,30 +20,30 @@ export interface TestPool {
 
 export const CONT_UUID = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
 
-export function makePool(opts: {
+/** A target on memory-backed media with one container; `oid` of object type `otype`. */
+export function makeTarget(opts: {
   rt?: Runtime;
-  umem: Umem;
-  nvme?: NvmeDevice;
-  vea?: Vea;
-  create?: boolean;
+  scmBytes?: number;
+  nvmeBlocks?: number;
   otype?: number;
   scmSysReserved?: number;
-}): TestPool {
+  mediaTrace?: boolean;
+}): TestPool & { target: VosTarget } {
   const rt = opts.rt ?? createRuntime(1);
-  const base = {
+  const target = createVosTarget({
     rt,
     actor: 'engine0.tgt0',
-    umem: opts.umem,
-    scmSysReserved: opts.scmSysReserved ?? 0,
-  };
-  const full = {
-    ...base,
-    ...(opts.nvme ? { nvme: opts.nvme } : {}),
-    ...(opts.vea ? { vea: opts.vea } : {}),
-  };
-  const pool = opts.create === false ? VosPool.open(full) : VosPool.create(full);
+    scmBytes: opts.scmBytes ?? 16 << 20,
+    nvmeBlocks: opts.nvmeBlocks ?? 0,
+    mediaTrace: opts.mediaTrace ?? false,
+  });
+  return { ...wrap(rt, target.pool, opts.otype, opts.scmSysReserved), target };
+}
+
+export function wrap(rt: Runtime, pool: VosPool, otype = 0, scmSysReserved = 0): TestPool {
+  pool.scmSysReserved = scmSysReserved;
   const cont = pool.cont(CONT_UUID);
-  const oid: VosOid = { hi: BigInt(opts.otype ?? 0) << 56n, lo: 0x1234n, shard: 0 };
+  const oid: VosOid = { hi: BigInt(otype) << 56n, lo: 0x1234n, shard: 0 };
   return { rt, pool, cont, oid };
 }
 

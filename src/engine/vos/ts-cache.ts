@@ -15,6 +15,8 @@ interface TsEntry {
   rlTx: number;
   rh: bigint;
   rhTx: number;
+  /** Highest write epoch in the subtree (the write cache, reduced to its top entry). */
+  wh: bigint;
 }
 
 /** The path of entity keys from the container down (vos_ts_set). */
@@ -26,7 +28,7 @@ export class TsCache {
   private entry(key: string): TsEntry {
     let e = this.map.get(key);
     if (!e) {
-      e = { rl: 0n, rlTx: 0, rh: 0n, rhTx: 0 };
+      e = { rl: 0n, rlTx: 0, rh: 0n, rhTx: 0, wh: 0n };
       this.map.set(key, e);
     }
     return e;
@@ -70,6 +72,27 @@ export class TsCache {
         throw derError('TX_RESTART', `read at ${ts} ≥ write at ${epoch} on ${key}`);
       }
     });
+  }
+
+  /** vos_ts_set_wupdate: a committed write at `epoch` below every level of `path`. */
+  wrote(path: TsPath, epoch: bigint): void {
+    let key = '';
+    for (const p of path) {
+      key += '/' + p;
+      const e = this.entry(key);
+      if (epoch > e.wh) e.wh = epoch;
+    }
+  }
+
+  /**
+   * vos_ts_wcheck with bound = DAOS_EPOCH_MAX, as punch uses it: a punch below a later write
+   * in the entity's subtree ("under-punch") → -DER_TX_RESTART.
+   */
+  checkUnderPunch(path: TsPath, epoch: bigint): void {
+    const e = this.map.get('/' + path.join('/'));
+    if (e !== undefined && e.wh > epoch) {
+      throw derError('TX_RESTART', `punch at ${epoch} below a write at ${e.wh}`);
+    }
   }
 
   /** For trace data: the timestamps of one entity. */

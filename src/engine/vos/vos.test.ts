@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { der } from '../core/errors.ts';
-import { createMemoryBackend, createScm, createUmem, type UmemPool } from '../media/index.ts';
-import { arrIod, enc, makePool, runRc, svIod, Vos } from './test-helpers.ts';
+import type { UmemPool } from '../media/index.ts';
+import { arrIod, enc, makeTarget, runRc, svIod, Vos } from './test-helpers.ts';
 import { vosListAkeys, vosListDkeys, vosObjFetch } from './api.ts';
 import type { VosSgl } from './types.ts';
 
-function fresh(scmBytes = 16 << 20, scmSysReserved = 0) {
-  const scm = createScm({ id: 'scm0', backend: createMemoryBackend(scmBytes) });
-  const umem = createUmem(scm, { rootSize: 64 });
-  const t = makePool({ umem, scmSysReserved });
+function fresh(scmBytes = 16 << 20, scmSysReserved = 0, nvmeBlocks = 0) {
+  const t = makeTarget({ scmBytes, scmSysReserved, nvmeBlocks });
+  const scm = t.target.scm;
+  const umem = t.target.umem as UmemPool;
   return { scm, umem, t, v: new Vos(t) };
 }
 
@@ -212,9 +212,7 @@ describe('VOS conditional flags, punch, enumeration, MVCC', () => {
     expect(v.update(e++, 'dkey', [one('akey_ne')], [enc('x')], C.DKEY_UPDATE | C.AKEY_UPDATE)).toBe(
       der('NONEXIST'),
     );
-    expect(v.update(e, 'dkey', [one('akey_0')], [enc('z')], C.DKEY_UPDATE | C.AKEY_UPDATE)).toBe(
-      0,
-    );
+    expect(v.update(e, 'dkey', [one('akey_0')], [enc('z')], C.DKEY_UPDATE | C.AKEY_UPDATE)).toBe(0);
   });
 
   it('KV conditional ops (S41) at VOS level', () => {
@@ -353,5 +351,60 @@ describe('VOS conditional flags, punch, enumeration, MVCC', () => {
     expect(fails).toBeGreaterThan(0);
     expect(ok).toBeGreaterThan(100);
     expect(v.getSv(e, 'key-1-x', 'a')).toEqual(A(7, 'q'));
+  });
+});
+
+describe('VOS media selection (SCM < 4 KiB ≤ NVMe)', () => {
+  it('S20 io_simple: 64 B lands in SCM, 5 KiB on NVMe blocks; fetch returns the bytes', () => {
+    const { v, t } = fresh(16 << 20, 0, 1024);
+    const vea = t.target.vea;
+    if (vea === undefined) throw new Error('no vea');
+    const free0 = vea.freeBlocks;
+    const small = A(64, 's');
+    const big = Uint8Array.from({ length: 5120 }, (_, i) => (i * 7) & 0xff);
+    expect(
+      v.update(1, 'd', [svIod('sv64', 64), arrIod('ar64', 1, [[0, 64]])], [small, small]),
+    ).toBe(0);
+    expect(vea.freeBlocks).toBe(free0);
+    expect(
+      v.update(2, 'd', [svIod('sv5k', 5120), arrIod('ar5k', 1, [[0, 5120]])], [big, big]),
+    ).toBe(0);
+    expect(vea.freeBlocks).toBe(free0 - 4); // two values × ceil(5120/4096) blocks
+    for (const [ak, want] of [
+      ['sv64', small],
+      ['sv5k', big],
+    ] as const) {
+      const r = v.fetch(3, 'd', [svIod(ak, 0)], [8192]);
+      expect(r.sizes[0]).toBe(want.length);
+      expect(r.sgls[0]?.iovs[0]?.buf.slice(0, want.length)).toEqual(want);
+    }
+    for (const [ak, want] of [
+      ['ar64', small],
+      ['ar5k', big],
+    ] as const) {
+      const r = v.fetch(3, 'd', [arrIod(ak, 0, [[0, want.length]])], [want.length]);
+      expect(r.sizes[0]).toBe(1);
+      expect(r.sgls[0]?.iovs[0]?.buf).toEqual(want);
+    }
+  });
+
+  it('S24/S25 mixed SCM/NVMe overwrites: NVMe space only for ≥ 4 KiB pieces, data matches the model', () => {
+    const { v, t } = fresh(16 << 20, 0, 1024);
+    const vea = t.target.vea as NonNullable<typeof t.target.vea>;
+    const model = A(12 * 1024, 'A');
+    let e = 1;
+    expect(v.update(e++, 'd', [arrIod('a', 1024, [[0, 12]])], [model.slice()])).toBe(0);
+    let idx = 0;
+    for (const nr of [3, 4, 5]) {
+      const free = vea.freeBlocks;
+      const data = A(nr * 1024, String.fromCharCode(97 + nr));
+      expect(v.update(e++, 'd', [arrIod('a', 1024, [[idx, nr]])], [data])).toBe(0);
+      model.set(data, idx * 1024);
+      if (nr * 1024 < 4096) expect(vea.freeBlocks).toBe(free);
+      else expect(free - vea.freeBlocks).toBeGreaterThanOrEqual(Math.ceil((nr * 1024) / 4096));
+      const r = v.fetch(e++, 'd', [arrIod('a', 0, [[0, 12]])], [12 * 1024]);
+      expect(r.sgls[0]?.iovs[0]?.buf).toEqual(model);
+      idx += nr;
+    }
   });
 });
