@@ -4,6 +4,7 @@
  */
 import { registerOps, registerClusterCheck } from './registry.ts';
 import { DAOS_OPS, checkDaosCluster } from '../daos/ops.ts';
+import { registerPlacement } from '../ceph/ops/placement-ops.ts';
 
 let done = false;
 
@@ -12,4 +13,5 @@ export function ensureSystemsRegistered(): void {
   done = true;
   registerOps(DAOS_OPS);
   registerClusterCheck('daos', checkDaosCluster);
+  registerPlacement(); // ceph_osd_map, crush_map + the ceph.placement pipeline
 }

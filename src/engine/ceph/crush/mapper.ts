@@ -19,6 +19,35 @@ import {
 /** Device reweight vector: 16.16, 0x10000 = fully in, 0 = out (length = weight_max). */
 export type WeightVector = ArrayLike<number>;
 
+/**
+ * What a traced mapping reports, in the order the C code does it (for the animation and
+ * for teaching: spec §4.6's worked example is exactly this stream). Untraced mappings pass
+ * no observer and pay one null check per event site.
+ */
+export type CrushEvent =
+  | { kind: 'step'; index: number; op: string; arg1: number; arg2: number }
+  | {
+      kind: 'choose_begin';
+      mode: 'firstn' | 'indep';
+      bucket: number;
+      numrep: number;
+      type: number;
+      leaf: boolean;
+      outpos: number;
+      parentR: number;
+    }
+  | { kind: 'choose_end'; mode: 'firstn' | 'indep'; bucket: number; out: number[] }
+  | { kind: 'bucket_choose'; bucket: number; r: number; item: number }
+  | {
+      kind: 'reject';
+      item: number;
+      reason: 'collide' | 'out' | 'no_leaf' | 'bad_item';
+      ftotal: number;
+    }
+  | { kind: 'emit'; items: number[] };
+
+export type CrushObserver = (e: CrushEvent) => void;
+
 /** A mapping's working state for one `crush_do_rule` call. */
 class Work {
   private readonly perms = new Map<number, PermWork>();
@@ -26,6 +55,7 @@ class Work {
     readonly map: CrushMap,
     readonly weight: WeightVector,
     readonly x: number,
+    readonly obs: CrushObserver | undefined,
   ) {}
 
   permWork(b: CrushBucket): PermWork {
@@ -80,6 +110,18 @@ function chooseFirstn(
   let outpos = outposIn;
   let count = outSize;
   let item = 0;
+  const obs = wk.obs;
+  if (obs)
+    obs({
+      kind: 'choose_begin',
+      mode: 'firstn',
+      bucket: bucket.id,
+      numrep,
+      type,
+      leaf: recurseToLeaf,
+      outpos,
+      parentR,
+    });
   for (let rep = stable ? 0 : outpos; rep < numrep && count > 0; rep++) {
     let ftotal = 0;
     let skipRep = false;
@@ -104,7 +146,9 @@ function chooseFirstn(
           )
             item = bucketPermChoose(inb, wk.permWork(inb), x, r);
           else item = bucketChoose(inb, wk.permWork(inb), x, r);
+          if (obs) obs({ kind: 'bucket_choose', bucket: inb.id, r, item });
           if (item >= map.maxDevices) {
+            if (obs) obs({ kind: 'reject', item, reason: 'bad_item', ftotal });
             skipRep = true;
             break;
           }
@@ -161,6 +205,14 @@ function chooseFirstn(
           if (!reject && !collide && itemtype === 0) reject = wk.isOut(item);
         }
         if (reject || collide) {
+          if (obs) {
+            const reason = collide
+              ? 'collide'
+              : item < 0 || inb.items.length === 0
+                ? 'no_leaf'
+                : 'out';
+            obs({ kind: 'reject', item, reason, ftotal });
+          }
           ftotal++;
           flocal++;
           if (collide && flocal <= localRetries) retryBucket = true;
@@ -176,6 +228,13 @@ function chooseFirstn(
     outpos++;
     count--;
   }
+  if (obs)
+    obs({
+      kind: 'choose_end',
+      mode: 'firstn',
+      bucket: bucket.id,
+      out: out.a.slice(out.off, out.off + outpos),
+    });
   return outpos;
 }
 
@@ -199,6 +258,18 @@ function chooseIndep(
   const endpos = outpos + left;
   const o = out.a;
   const oo = out.off;
+  const obs = wk.obs;
+  if (obs)
+    obs({
+      kind: 'choose_begin',
+      mode: 'indep',
+      bucket: bucket.id,
+      numrep,
+      type,
+      leaf: recurseToLeaf,
+      outpos,
+      parentR,
+    });
   for (let rep = outpos; rep < endpos; rep++) {
     o[oo + rep] = CRUSH_ITEM_UNDEF;
     if (out2) out2.a[out2.off + rep] = CRUSH_ITEM_UNDEF;
@@ -215,6 +286,7 @@ function chooseIndep(
         else r += numrep * ftotal;
         if (inb.items.length === 0) break;
         const item = bucketChoose(inb, wk.permWork(inb), x, r);
+        if (obs) obs({ kind: 'bucket_choose', bucket: inb.id, r, item });
         if (item >= map.maxDevices) {
           o[oo + rep] = CRUSH_ITEM_NONE;
           if (out2) out2.a[out2.off + rep] = CRUSH_ITEM_NONE;
@@ -240,16 +312,25 @@ function chooseIndep(
             break;
           }
         }
-        if (collide) break;
+        if (collide) {
+          if (obs) obs({ kind: 'reject', item, reason: 'collide', ftotal });
+          break;
+        }
         if (recurseToLeaf) {
           if (item < 0) {
             chooseIndep(wk, sub!, 1, numrep, 0, out2!, rep, recurseTries, 0, false, null, r);
-            if (out2!.a[out2!.off + rep] === CRUSH_ITEM_NONE) break;
+            if (out2!.a[out2!.off + rep] === CRUSH_ITEM_NONE) {
+              if (obs) obs({ kind: 'reject', item, reason: 'no_leaf', ftotal });
+              break;
+            }
           } else {
             out2!.a[out2!.off + rep] = item;
           }
         }
-        if (itemtype === 0 && wk.isOut(item)) break;
+        if (itemtype === 0 && wk.isOut(item)) {
+          if (obs) obs({ kind: 'reject', item, reason: 'out', ftotal });
+          break;
+        }
         o[oo + rep] = item;
         left--;
         break;
@@ -261,6 +342,13 @@ function chooseIndep(
     if (out2 && out2.a[out2.off + rep] === CRUSH_ITEM_UNDEF)
       out2.a[out2.off + rep] = CRUSH_ITEM_NONE;
   }
+  if (obs)
+    obs({
+      kind: 'choose_end',
+      mode: 'indep',
+      bucket: bucket.id,
+      out: o.slice(oo + outpos, oo + endpos),
+    });
 }
 
 /**
@@ -274,12 +362,13 @@ export function crushDoRule(
   x: number,
   resultMax: number,
   weight: WeightVector,
+  observe?: CrushObserver,
 ): number[] {
   const rule = map.rules[ruleno];
   const result: number[] = [];
   if (rule === undefined || resultMax <= 0) return result;
   x |= 0;
-  const wk = new Work(map, weight, x);
+  const wk = new Work(map, weight, x, observe);
   const t = map.tunables;
   let chooseTries = t.choose_total_tries + 1;
   let chooseLeafTries = 0;
@@ -293,7 +382,10 @@ export function crushDoRule(
   const c: number[] = new Array<number>(resultMax).fill(0);
   let wsize = 0;
 
-  for (const step of rule.steps) {
+  for (let si = 0; si < rule.steps.length; si++) {
+    const step = rule.steps[si]!;
+    if (observe)
+      observe({ kind: 'step', index: si, op: step.op, arg1: step.arg1, arg2: step.arg2 });
     switch (step.op) {
       case 'take': {
         const a = step.arg1;
@@ -389,6 +481,7 @@ export function crushDoRule(
         break;
       }
       case 'emit':
+        if (observe) observe({ kind: 'emit', items: w.slice(0, wsize) });
         for (let i = 0; i < wsize && result.length < resultMax; i++) result.push(w[i]!);
         wsize = 0;
         break;

@@ -107,3 +107,22 @@ export function buildOsdMap(cephConfig: Record<string, unknown> | undefined): Os
   });
   return osdmap;
 }
+
+/**
+ * Validator for the placement part of `cluster.ceph` (crush_map, pools), in the shape of
+ * the scenario registry's ClusterCheck: the first problem as "<path>: message", or null.
+ */
+export function checkCephPlacementConfig(section: unknown): string | null {
+  if (
+    section !== undefined &&
+    (typeof section !== 'object' || section === null || Array.isArray(section))
+  )
+    return 'expected an object';
+  try {
+    buildOsdMap(section as Record<string, unknown> | undefined);
+    return null;
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message;
+    throw e;
+  }
+}
