@@ -1,0 +1,110 @@
+/**
+ * Device images in the Origin Private File System through `createSyncAccessHandle` (worker
+ * only). One file per device, its handle kept open for the device's lifetime (opening costs
+ * ~0.5 ms, see browser-limits.md); `sync()` is `handle.flush()`. A sync handle is exclusive,
+ * so a second tab fails with NoModificationAllowedError — reported as StoreInUseError.
+ * Quota errors become -DER_NOSPACE.
+ */
+import { checkRange, derError, type BlockBackend } from '../../engine/index.ts';
+import { StoreInUseError, storageError } from './errors.ts';
+
+export const OPFS_DIR = 'iopath-media';
+
+export function opfsAvailable(): boolean {
+  return (
+    typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle !==
+      'undefined' && typeof globalThis.navigator?.storage?.getDirectory === 'function'
+  );
+}
+
+export class OpfsBackend implements BlockBackend {
+  readonly name: string;
+  private handle: FileSystemSyncAccessHandle | null;
+
+  private constructor(
+    readonly file: string,
+    readonly size: number,
+    handle: FileSystemSyncAccessHandle,
+  ) {
+    this.name = `opfs:${file}`;
+    this.handle = handle;
+  }
+
+  static async open(device: string, size: number): Promise<OpfsBackend> {
+    if (!Number.isSafeInteger(size) || size <= 0) throw new RangeError(`bad size ${size}`);
+    const root = await navigator.storage.getDirectory();
+    const dir = await root.getDirectoryHandle(OPFS_DIR, { create: true });
+    const fh = await dir.getFileHandle(`${device}.img`, { create: true });
+    let handle: FileSystemSyncAccessHandle;
+    try {
+      handle = await fh.createSyncAccessHandle();
+    } catch (e) {
+      const name = (e as { name?: string }).name;
+      if (name === 'NoModificationAllowedError' || name === 'InvalidStateError') {
+        throw new StoreInUseError(device);
+      }
+      throw e;
+    }
+    try {
+      if (handle.getSize() < size) handle.truncate(size);
+    } catch (e) {
+      handle.close();
+      throw storageError(e, `OPFS ${device}: growing to ${size} bytes`);
+    }
+    return new OpfsBackend(`${OPFS_DIR}/${device}.img`, size, handle);
+  }
+
+  read(off: number, dst: Uint8Array): void {
+    checkRange(this, off, dst.length);
+    const h = this.h();
+    let done = 0;
+    while (done < dst.length) {
+      const n = h.read(dst.subarray(done), { at: off + done });
+      if (n === 0) {
+        dst.fill(0, done);
+        return;
+      }
+      done += n;
+    }
+  }
+
+  write(off: number, src: Uint8Array): void {
+    checkRange(this, off, src.length);
+    const h = this.h();
+    let done = 0;
+    try {
+      while (done < src.length) {
+        const n = h.write(src.subarray(done), { at: off + done });
+        if (n === 0) throw derError('NOSPACE', `OPFS ${this.file}: short write`);
+        done += n;
+      }
+    } catch (e) {
+      throw storageError(e, `OPFS ${this.file}`);
+    }
+  }
+
+  sync(): void {
+    try {
+      this.h().flush();
+    } catch (e) {
+      throw storageError(e, `OPFS ${this.file}`);
+    }
+  }
+
+  close(): void {
+    this.handle?.close();
+    this.handle = null;
+  }
+
+  private h(): FileSystemSyncAccessHandle {
+    if (!this.handle) throw new Error(`${this.name}: backend is closed`);
+    return this.handle;
+  }
+}
+
+/** Delete a device image (the store must be closed). */
+export async function removeOpfsDevice(device: string): Promise<void> {
+  const root = await navigator.storage.getDirectory();
+  const dir = await root.getDirectoryHandle(OPFS_DIR, { create: true });
+  await dir.removeEntry(`${device}.img`).catch(() => undefined);
+}
