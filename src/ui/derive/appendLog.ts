@@ -1,0 +1,68 @@
+/**
+ * Append-only derived logs (message lists, PG-log rows, SCM owner notes): each event adds zero
+ * or more entries tagged with its index, so the log "at cursor k" is just the prefix of entries
+ * with index ≤ k (a binary search) — no checkpoints needed, and stepping back is exact for free.
+ * The log extends itself lazily as the trace grows and rebuilds when the trace is replaced
+ * (detected by the identity of its first event, as in createDerived).
+ */
+import type { TraceEvent } from '../../protocol/index.ts';
+
+export interface Indexed {
+  /** Index of the event that produced the entry. */
+  i: number;
+}
+
+export interface AppendLog<T extends Indexed, C> {
+  /** Bring the log up to date with events[0..count) and return all entries so far. */
+  sync(events: readonly TraceEvent[], count?: number): readonly T[];
+  /** Number of entries produced by events[0..cursor] (inclusive). */
+  upTo(events: readonly TraceEvent[], cursor: number): number;
+  /** The extractor's running context (e.g. per-actor state), after the last synced event. */
+  readonly context: C;
+}
+
+/**
+ * `extract(event, index, context, push)` reads one event and pushes entries; `context` is a
+ * mutable object the extractor keeps between events (created by `makeContext`).
+ */
+export function createAppendLog<T extends Indexed, C>(
+  makeContext: () => C,
+  extract: (e: TraceEvent, i: number, ctx: C, push: (entry: T) => void) => void,
+): AppendLog<T, C> {
+  let entries: T[] = [];
+  let done = 0;
+  let first: TraceEvent | undefined;
+  let ctx = makeContext();
+  const push = (t: T): void => {
+    entries.push(t);
+  };
+  const sync = (events: readonly TraceEvent[], count = events.length): readonly T[] => {
+    if (events[0] !== first || count < done) {
+      entries = [];
+      done = 0;
+      ctx = makeContext();
+      first = events[0];
+    }
+    const n = Math.min(count, events.length);
+    for (; done < n; done++) extract(events[done] as TraceEvent, done, ctx, push);
+    return entries;
+  };
+  return {
+    sync,
+    upTo(events, cursor) {
+      const all = sync(events);
+      // first entry with i > cursor
+      let lo = 0;
+      let hi = all.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((all[mid] as T).i <= cursor) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    },
+    get context() {
+      return ctx;
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Who owns SCM bytes: an append-only log of notes `{dev, off, len, label}` built from effects
+ * (`alloc`/`reserve` in a step, `tree.insert` node/record, `tree.split`, `tree.grow`,
+ * `ilog.update`, VOS value writes `{kind:'scm.write', what:'value'}`) and the VOS key context
+ * (vosContext.ts). The SCM map's hover shows the notes that cover a line, newest first.
+ *
+ * VOS effects carry no `dev`: they are attributed to the last SCM device the same actor
+ * touched (VOS runs on one pool per target, one SCM device each).
+ */
+import type { Effect } from '../../engine/trace/event.ts';
+import { createAppendLog, type Indexed } from './appendLog.ts';
+import { num, str } from './grow.ts';
+import { describeCtx, updateVosCtx, type VosCtx } from './vosContext.ts';
+
+export interface OwnerNote extends Indexed {
+  dev: string;
+  off: number;
+  len: number;
+  label: string;
+  step: string;
+}
+
+interface Ctx {
+  vos: Map<string, VosCtx>;
+  lastDev: Map<string, string>;
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+function label(f: Effect, where: string, step: string): [number, number, string] | null {
+  const off = num(f, 'off');
+  const len = num(f, 'len') ?? 0;
+  const tree = str(f, 'tree') ?? 'tree';
+  const w = where === '' ? '' : ` — ${where}`;
+  switch (f.kind) {
+    case 'alloc':
+      return str(f, 'media') === 'scm' && off !== undefined
+        ? [off, len, `allocated by ${step}${w}`]
+        : null;
+    case 'reserve':
+      return str(f, 'media') === 'scm' && off !== undefined
+        ? [off, len, `reserved by ${step}${w}`]
+        : null;
+    case 'scm.write':
+      return str(f, 'dev') === undefined && off !== undefined
+        ? [off, len, `${str(f, 'what') ?? 'data'} bytes${w}`]
+        : null;
+    case 'tree.insert': {
+      const rec = num(f, 'rec');
+      const node = num(f, 'node');
+      if (rec === undefined) return null;
+      return [
+        rec,
+        1,
+        `${tree} record (slot ${num(f, 'idx') ?? '?'} of node ${node === undefined ? '?' : hex(node)})${w}`,
+      ];
+    }
+    case 'tree.split': {
+      const right = num(f, 'right');
+      const node = num(f, 'node');
+      return right === undefined
+        ? null
+        : [right, 1, `${tree} node (right half of split ${node === undefined ? '?' : hex(node)})`];
+    }
+    case 'tree.grow': {
+      const root = num(f, 'root');
+      return root === undefined
+        ? null
+        : [root, 1, `${tree} root node (depth ${num(f, 'depth') ?? '?'})`];
+    }
+    default:
+      if (f.kind.startsWith('ilog.')) {
+        const ilog = num(f, 'ilog');
+        return ilog === undefined
+          ? null
+          : [ilog, 1, `incarnation log ${f.kind.slice(5)} at epoch ${str(f, 'epoch') ?? '?'}${w}`];
+      }
+      return null;
+  }
+}
+
+export function createScmOwners() {
+  return createAppendLog<OwnerNote, Ctx>(
+    () => ({ vos: new Map(), lastDev: new Map() }),
+    (e, i, ctx, push) => {
+      const c = updateVosCtx(ctx.vos, e);
+      if (!e.effects) return;
+      for (const f of e.effects) {
+        const d = str(f, 'dev');
+        if (
+          d !== undefined &&
+          (f.kind.startsWith('scm.') || str(f, 'media') === 'scm' || f.kind.startsWith('tx.'))
+        ) {
+          ctx.lastDev.set(e.actor, d);
+        }
+      }
+      for (const f of e.effects) {
+        if (f.kind === 'tree.insert') {
+          const node = num(f, 'node');
+          if (node !== undefined) {
+            const dev = ctx.lastDev.get(e.actor);
+            if (dev !== undefined)
+              push({
+                i,
+                dev,
+                off: node,
+                len: 1,
+                label: `${str(f, 'tree') ?? 'tree'} node`,
+                step: e.step,
+              });
+          }
+        }
+        const l = label(f, describeCtx(c), e.step);
+        if (!l) continue;
+        const dev = str(f, 'dev') ?? ctx.lastDev.get(e.actor);
+        if (dev === undefined) continue;
+        push({ i, dev, off: l[0], len: l[1], label: l[2], step: e.step });
+      }
+    },
+  );
+}
+
+/**
+ * Notes about the bytes of line [lineOff, lineOff + lineLen) among the first `n` notes: notes
+ * that overlap the line, plus notes that start inside an allocation that covers it. Newest first.
+ */
+export function ownersOf(
+  notes: readonly OwnerNote[],
+  n: number,
+  dev: string,
+  lineOff: number,
+  lineLen: number,
+): OwnerNote[] {
+  // The newest live allocation/reservation covering the line gives the block bounds.
+  let blockLo = lineOff;
+  let blockHi = lineOff + lineLen;
+  for (let k = n - 1; k >= 0; k--) {
+    const o = notes[k] as OwnerNote;
+    if (o.dev !== dev || o.len <= 1) continue;
+    if (
+      o.off < lineOff + lineLen &&
+      lineOff < o.off + o.len &&
+      /^(allocated|reserved)/.test(o.label)
+    ) {
+      blockLo = Math.min(blockLo, o.off);
+      blockHi = Math.max(blockHi, o.off + o.len);
+      break;
+    }
+  }
+  const out: OwnerNote[] = [];
+  for (let k = n - 1; k >= 0 && out.length < 8; k--) {
+    const o = notes[k] as OwnerNote;
+    if (o.dev !== dev) continue;
+    const end = o.off + Math.max(1, o.len);
+    if (o.off < blockHi && blockLo < end) out.push(o);
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { createSequenceLog, opSpans, orderActors } from './sequence.ts';
+import { ev } from './testing.ts';
+
+describe('sequence log', () => {
+  it('pairs DAOS sends/recvs FIFO per destination and opcode; recvI marks arrival', () => {
+    const events = [
+      ev(0, { actor: 'client' }, [
+        { kind: 'msg.send', from: 'client', to: 'engine1.tgt3', opc: 'UPDATE', bytes: 10 },
+      ]),
+      ev(1, { actor: 'client' }, [
+        { kind: 'msg.send', from: 'client', to: 'engine1.tgt3', opc: 'UPDATE', bytes: 11 },
+      ]),
+      ev(2, { actor: 'engine1.tgt3' }, [
+        { kind: 'msg.recv', at: 'engine1.tgt3', opc: 'UPDATE', bytes: 10 },
+      ]),
+      ev(3, { actor: 'engine1.tgt3' }, [
+        { kind: 'msg.send', from: 'engine1.tgt3', to: 'client', opc: 'UPDATE', bytes: 4 },
+      ]),
+    ];
+    const log = createSequenceLog();
+    const all = log.sync(events);
+    expect(all.map((m) => [m.i, m.from, m.to, m.recvI])).toEqual([
+      [0, 'client', 'engine1.tgt3', 2],
+      [1, 'client', 'engine1.tgt3', undefined],
+      [3, 'engine1.tgt3', 'client', undefined],
+    ]);
+    expect(log.upTo(events, 1)).toBe(2);
+    expect(log.upTo(events, 2)).toBe(2);
+    expect(log.upTo(events, 3)).toBe(3);
+  });
+
+  it('pairs Ceph messages by (to, msg) and adds handoff arrows between message-less events of one op', () => {
+    const events = [
+      ev(0, { actor: 'client', op: 1 }),
+      ev(1, { actor: 'osd.0', op: 1 }),
+      ev(2, { actor: 'osd.0', op: 1 }, [
+        { kind: 'msg.send', from: 'osd.0', to: 'osd.2', msg: 'osd_repop', bytes: 5 },
+      ]),
+      ev(3, { actor: 'osd.2', op: 1 }, [
+        { kind: 'msg.recv', from: 'osd.0', to: 'osd.2', msg: 'osd_repop', bytes: 5 },
+      ]),
+      ev(4, { actor: 'client', op: 2 }),
+    ];
+    const all = createSequenceLog().sync(events);
+    expect(all.map((m) => [m.kind, m.from, m.to, m.i, m.recvI])).toEqual([
+      ['handoff', 'client', 'osd.0', 0, 1],
+      ['msg', 'osd.0', 'osd.2', 2, 3],
+    ]);
+  });
+
+  it('orders actors client, engines, osds, mon; natural numbers', () => {
+    expect(
+      orderActors(['osd.10', 'mon.a', 'engine0.tgt10', 'osd.2', 'client', 'engine0.tgt2']),
+    ).toEqual(['client', 'engine0.tgt2', 'engine0.tgt10', 'osd.2', 'osd.10', 'mon.a']);
+  });
+
+  it('op spans are clipped to the window', () => {
+    const events = [0, 1, 2, 3, 4].map((i) =>
+      ev(i, { actor: i % 2 ? 'a' : 'b', op: i < 3 ? 0 : 1 }),
+    );
+    expect(opSpans(events, 1, 3)).toEqual([
+      { op: 0, actor: 'a', from: 1, to: 1 },
+      { op: 0, actor: 'b', from: 2, to: 2 },
+      { op: 1, actor: 'a', from: 3, to: 3 },
+    ]);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Sequence-diagram facts: actors in a stable order and messages between them, as an
+ * append-only log (appendLog.ts). A message comes from a `msg.send` effect `{from, to, opc |
+ * msg, bytes}` and is matched FIFO with the `msg.recv` `{at | to, opc | msg}` at its
+ * destination; its `recvI` (the receiving event) is set when the receive is seen — a view at
+ * cursor k treats `recvI > k` as still in flight. Consecutive events of one op on different
+ * actors with no message effects on either become "handoff" arrows (the engine moved work
+ * across actors without a modelled message).
+ */
+import type { TraceEvent } from '../../protocol/index.ts';
+import { createAppendLog, type Indexed } from './appendLog.ts';
+import { num, str } from './grow.ts';
+
+export interface SeqMessage extends Indexed {
+  from: string;
+  to: string;
+  label: string;
+  bytes?: number;
+  /** Index of the receiving event (undefined: not received in the trace so far). */
+  recvI?: number;
+  kind: 'msg' | 'handoff';
+}
+
+interface Ctx {
+  queues: Map<string, SeqMessage[]>;
+  actors: Map<string, number>;
+  prev?: TraceEvent;
+}
+
+const hasMsg = (e: TraceEvent | undefined): boolean =>
+  !!e?.effects?.some((f) => f.kind === 'msg.send' || f.kind === 'msg.recv');
+
+export function createSequenceLog() {
+  return createAppendLog<SeqMessage, Ctx>(
+    () => ({ queues: new Map(), actors: new Map() }),
+    (e, i, ctx, push) => {
+      if (!ctx.actors.has(e.actor)) ctx.actors.set(e.actor, i);
+      for (const f of e.effects ?? []) {
+        if (f.kind === 'msg.send') {
+          const from = str(f, 'from') ?? e.actor;
+          const to = str(f, 'to');
+          if (to === undefined) continue;
+          const label = str(f, 'opc') ?? str(f, 'msg') ?? 'msg';
+          const m: SeqMessage = { i, from, to, label, kind: 'msg' };
+          const b = num(f, 'bytes');
+          if (b !== undefined) m.bytes = b;
+          push(m);
+          const key = `${to}|${label}`;
+          const q = ctx.queues.get(key);
+          if (q) q.push(m);
+          else ctx.queues.set(key, [m]);
+          if (!ctx.actors.has(to)) ctx.actors.set(to, i);
+        } else if (f.kind === 'msg.recv') {
+          const at = str(f, 'at') ?? str(f, 'to') ?? e.actor;
+          const label = str(f, 'opc') ?? str(f, 'msg') ?? 'msg';
+          const q = ctx.queues.get(`${at}|${label}`);
+          const m = q?.shift();
+          if (m) m.recvI = i;
+        }
+      }
+      const p = ctx.prev;
+      if (p && p.actor !== e.actor && p.op === e.op && e.op >= 0 && !hasMsg(p) && !hasMsg(e)) {
+        push({ i: i - 1, from: p.actor, to: e.actor, label: e.step, recvI: i, kind: 'handoff' });
+      }
+      ctx.prev = e;
+    },
+  );
+}
+
+/** Actor order for lifelines: client(s) first, then DAOS engines/targets, OSDs, monitors, rest; natural number order within. */
+export function orderActors(names: Iterable<string>): string[] {
+  const rank = (a: string): number =>
+    a.startsWith('client')
+      ? 0
+      : a.startsWith('engine')
+        ? 1
+        : a.startsWith('osd')
+          ? 2
+          : a.startsWith('mon')
+            ? 3
+            : 4;
+  return [...names].sort(
+    (a, b) => rank(a) - rank(b) || a.localeCompare(b, 'en', { numeric: true }),
+  );
+}
+
+/** Per (op, actor), the first and last event index within [lo, hi]: the op spans on lifelines. */
+export function opSpans(
+  events: readonly TraceEvent[],
+  lo: number,
+  hi: number,
+): { op: number; actor: string; from: number; to: number }[] {
+  const m = new Map<string, { op: number; actor: string; from: number; to: number }>();
+  for (let i = Math.max(0, lo); i <= hi && i < events.length; i++) {
+    const e = events[i] as TraceEvent;
+    if (e.op < 0) continue;
+    const k = `${e.op}|${e.actor}`;
+    const s = m.get(k);
+    if (s) s.to = i;
+    else m.set(k, { op: e.op, actor: e.actor, from: i, to: i });
+  }
+  return [...m.values()];
+}

@@ -1,0 +1,156 @@
+/**
+ * The SCM map (`data-view="scm"`): per SCM device, every 64-byte line coloured and patterned by
+ * allocation and persistence at the cursor (derive/scm.ts through checkpoints); hover a line
+ * for its offset, state and owner (tree node, record, value — derive/scmOwners.ts); lines the
+ * current event touched are framed.
+ */
+import { useMemo, useState } from 'react';
+import { createDerived } from '../../derive/createDerived.ts';
+import { lineCounts, lineLook, SCM_LINE, scmInitial, scmReducer } from '../../derive/scm.ts';
+import { createScmOwners, ownersOf } from '../../derive/scmOwners.ts';
+import { str, num } from '../../derive/grow.ts';
+import { trace } from '../../state/store.ts';
+import { BlockMap, Legend } from './BlockMap.tsx';
+import { SCM_LOOK_INDEX, SCM_LOOK_ORDER, SCM_LOOKS } from './looks.ts';
+import { bytesText } from './paint.ts';
+import { ViewPanel } from './shell.tsx';
+import { useTraceCursor } from './useTraceCursor.ts';
+
+/** One derivation per page: checkpoints survive tab switches. */
+const derived = createDerived(scmReducer, scmInitial(), 256);
+const owners = createScmOwners();
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** Lines of `dev` the event at `i` wrote, flushed or allocated (framed on the map). */
+function touched(i: number, dev: string): number[] {
+  const e = trace.events[i];
+  const out: number[] = [];
+  for (const f of e?.effects ?? []) {
+    if (str(f, 'dev') !== dev) continue;
+    const off = num(f, 'off');
+    const len = num(f, 'len');
+    if (off === undefined || len === undefined || len <= 0) continue;
+    const last = Math.floor((off + len - 1) / SCM_LINE);
+    for (let l = Math.floor(off / SCM_LINE); l <= last && out.length < 4096; l++) out.push(l);
+  }
+  return out;
+}
+
+/** The SCM device the latest events up to `i` touched (the map follows the cursor). */
+function currentDev(i: number): string | undefined {
+  for (let k = i; k >= 0 && k > i - 5000; k--) {
+    for (const f of trace.events[k]?.effects ?? []) {
+      const d = str(f, 'dev');
+      if (d !== undefined && (f.kind.startsWith('scm.') || str(f, 'media') === 'scm')) return d;
+    }
+  }
+  return undefined;
+}
+
+export function ScmView() {
+  const { count, cursor } = useTraceCursor();
+  const state = useMemo(() => derived.at(trace.events, Math.min(cursor, count - 1)), [cursor, count]);
+  const [pick, setPick] = useState<string>('');
+  const devs = [...state.devs.keys()].sort();
+  const followed = useMemo(() => currentDev(cursor), [cursor]);
+  const id =
+    pick !== '' && state.devs.has(pick)
+      ? pick
+      : followed !== undefined && state.devs.has(followed)
+        ? followed
+        : devs[0];
+  const d = id === undefined ? undefined : state.devs.get(id);
+  const counts = useMemo(() => (d ? lineCounts(d) : null), [d]);
+  const marks = id === undefined ? [] : touched(cursor, id);
+
+  if (!d || !id || !counts) {
+    return (
+      <ViewPanel
+        name="scm"
+        title="SCM map"
+        empty={
+          <>
+            <p>
+              This trace has no SCM activity {count > 0 ? 'up to this step' : 'yet'}. The map fills
+              in when VOS writes into a target&apos;s pool: tree nodes, records and small values
+              live in SCM (values under 4 KiB).
+            </p>
+            <p>
+              Try stepping forward into a DAOS update (<code>vos_update_begin</code> →{' '}
+              <code>umem_tx_commit</code>), or run <code>obj update o1 d0 a0 --sv 1024</code> in the
+              console.
+            </p>
+          </>
+        }
+      />
+    );
+  }
+  const n = notesAt(cursor);
+  return (
+    <ViewPanel
+      name="scm"
+      title="SCM map"
+      controls={
+        <label>
+          device{' '}
+          <select value={pick} onChange={(e) => setPick(e.target.value)} aria-label="SCM device">
+            <option value="">follow the cursor ({id})</option>
+            {devs.map((x) => (
+              <option key={x} value={x}>
+                {x}
+              </option>
+            ))}
+          </select>
+        </label>
+      }
+    >
+      <div className="dv-stats">
+        {id}: {bytesText(d.lines * SCM_LINE)} touched · {d.writes} writes · {d.flushes} flushes ·{' '}
+        {d.drains} drains{d.txDepth > 0 ? ' · in a transaction' : ''}
+        {d.powerCut ? ' · POWER CUT' : ''}
+      </div>
+      <Legend looks={SCM_LOOKS} counts={SCM_LOOK_ORDER.map((l) => counts[l])} />
+      <BlockMap
+        cells={d.lines}
+        lookOf={(l) => SCM_LOOK_INDEX[lineLook(d, l)]}
+        looks={SCM_LOOKS}
+        unit={SCM_LINE}
+        marks={marks}
+        version={d}
+        label={`SCM lines of ${id}: ${SCM_LOOK_ORDER.map((l) => `${counts[l]} ${l}`).join(', ')}`}
+        describe={(l) => {
+          const look = SCM_LOOKS[SCM_LOOK_INDEX[lineLook(d, l)]];
+          const who = ownersOf(owners.sync(trace.events), n, id, l * SCM_LINE, SCM_LINE);
+          return (
+            <>
+              <div>
+                line <b>{l}</b> · <b>{hex(l * SCM_LINE)}</b>–{hex(l * SCM_LINE + SCM_LINE - 1)}
+              </div>
+              <div>
+                <b>{look?.label}</b>: {look?.desc}
+              </div>
+              {who.length ? (
+                <ul>
+                  {who.map((o, k) => (
+                    <li key={k}>
+                      {hex(o.off)}
+                      {o.len > 1 ? ` (+${o.len})` : ''}: {o.label}{' '}
+                      <span className="muted">#{o.i}</span>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <div className="muted">no owner recorded in the trace</div>
+              )}
+            </>
+          );
+        }}
+      />
+    </ViewPanel>
+  );
+}
+
+function notesAt(cursor: number): number {
+  return owners.upTo(trace.events, cursor);
+}

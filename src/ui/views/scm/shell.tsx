@@ -1,0 +1,39 @@
+/**
+ * Shared chrome of the trace-derived views (scm, nvme, sequence, vos-tree, evtree, placement,
+ * pglog): a panel carrying `data-view`, a header with title and controls, and a helpful empty
+ * state. Styles in views.css.
+ */
+import type { ReactNode } from 'react';
+import './views.css';
+
+export function ViewPanel({
+  name,
+  title,
+  controls,
+  children,
+  empty,
+}: {
+  /** The `data-view` name (DESIGN.md contract 3). */
+  name: string;
+  title: string;
+  controls?: ReactNode;
+  children?: ReactNode;
+  /** When set, the view shows this hint instead of its body. */
+  empty?: ReactNode;
+}) {
+  return (
+    <section className="panel dv" data-view={name} aria-label={title}>
+      <header className="dv-head">
+        <h2>{title}</h2>
+        {controls ? <div className="dv-controls">{controls}</div> : null}
+      </header>
+      {empty ? (
+        <div className="dv-empty" role="note" data-empty="true">
+          {empty}
+        </div>
+      ) : (
+        <div className="dv-body">{children}</div>
+      )}
+    </section>
+  );
+}

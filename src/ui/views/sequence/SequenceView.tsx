@@ -1,0 +1,237 @@
+/**
+ * The sequence diagram (`data-view="sequence"`): actors as lifelines across, the trace prefix
+ * down to the cursor (one row per event — a compressed virtual-time axis, each row labelled with
+ * its virtual time), messages as arrows (solid: modelled messages; dashed: handoffs of work
+ * between actors), in-flight messages as arrows that leave the window, ops as spans on the
+ * lifelines, the cursor as a line. Click an arrow to seek to its send event.
+ *
+ * SVG is fine here: at most a few hundred elements (a window of rows), not a block map.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { createSequenceLog, opSpans, orderActors, type SeqMessage } from '../../derive/sequence.ts';
+import { trace, useApp } from '../../state/store.ts';
+import { formatVirtualTime } from '../caption/time.ts';
+import { ViewPanel } from '../scm/shell.tsx';
+import { useTraceCursor } from '../scm/useTraceCursor.ts';
+import './sequence.css';
+
+const log = createSequenceLog();
+const ROW = 18;
+const HEAD = 44;
+const GUTTER = 78;
+
+/** Messages visible in rows [lo, hi]: sent in the window, or received in it, or still in flight. */
+function visibleMessages(
+  all: readonly SeqMessage[],
+  n: number,
+  lo: number,
+  hi: number,
+): SeqMessage[] {
+  const out: SeqMessage[] = [];
+  for (let k = n - 1; k >= 0; k--) {
+    const m = all[k] as SeqMessage;
+    if (m.i < lo - 5000) break;
+    const recv = m.recvI !== undefined && m.recvI <= hi ? m.recvI : undefined;
+    if (m.i >= lo || (recv !== undefined && recv >= lo) || recv === undefined) out.push(m);
+    if (out.length > 400) break;
+  }
+  return out.reverse();
+}
+
+export function SequenceView() {
+  const { count, cursor } = useTraceCursor();
+  const setCursor = useApp((s) => s.setCursor);
+  const body = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState({ w: 520, h: 560 });
+
+  const hasData = count > 0;
+  useEffect(() => {
+    const el = body.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setSize({ w: el.clientWidth, h: el.clientHeight }));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [hasData]);
+
+  const rows = Math.max(8, Math.floor((size.h - HEAD - 8) / ROW));
+  const hi = cursor;
+  const lo = Math.max(0, hi - rows + 1);
+
+  const view = useMemo(() => {
+    if (count <= 0 || hi < 0) return null;
+    const all = log.sync(trace.events, count);
+    const n = log.upTo(trace.events, hi);
+    const msgs = visibleMessages(all, n, lo, hi);
+    const names = new Set<string>();
+    for (const [a, first] of log.context.actors) if (first <= hi) names.add(a);
+    for (const m of msgs) {
+      names.add(m.from);
+      names.add(m.to);
+    }
+    return { actors: orderActors(names), msgs, spans: opSpans(trace.events, lo, hi) };
+  }, [count, lo, hi]);
+
+  if (!view || view.actors.length === 0) {
+    return (
+      <ViewPanel
+        name="sequence"
+        title="Sequence"
+        empty={<p>No events yet — load a scenario (top left) or run a command in the console.</p>}
+      />
+    );
+  }
+
+  const { actors, msgs, spans } = view;
+  const w = Math.max(320, size.w - 4);
+  const colW = (w - GUTTER - 10) / Math.max(1, actors.length);
+  const xOf = new Map(actors.map((a, k) => [a, GUTTER + colW * (k + 0.5)]));
+  const yOf = (i: number): number => HEAD + (i - lo) * ROW + ROW / 2;
+  const height = HEAD + (hi - lo + 1) * ROW + 10;
+  const rotate = colW < 70;
+  const rowsEls = [];
+  for (let i = lo; i <= hi; i++) {
+    const e = trace.events[i];
+    if (!e) continue;
+    const x = xOf.get(e.actor);
+    const newOp = i === 0 || trace.events[i - 1]?.op !== e.op;
+    rowsEls.push(
+      <g
+        key={i}
+        className={i === cursor ? 'sq-row is-cursor' : 'sq-row'}
+        onClick={() => setCursor(i)}
+      >
+        <rect x={0} y={yOf(i) - ROW / 2} width={w} height={ROW} className="sq-hit" />
+        {newOp || i === lo || i === cursor ? (
+          <text x={4} y={yOf(i) + 4} className="sq-time">
+            {formatVirtualTime(e.t)}
+          </text>
+        ) : null}
+        {newOp && e.op >= 0 ? (
+          <text x={GUTTER - 6} y={yOf(i) + 4} className="sq-op" textAnchor="end">
+            op {e.op}
+          </text>
+        ) : null}
+        {x !== undefined ? (
+          <>
+            <circle cx={x} cy={yOf(i)} r={i === cursor ? 5 : 2.5} className="sq-dot" />
+            {i === cursor ? (
+              <text x={x + 8} y={yOf(i) - 6} className="sq-step">
+                {e.step}
+              </text>
+            ) : null}
+          </>
+        ) : null}
+      </g>,
+    );
+  }
+
+  return (
+    <ViewPanel
+      name="sequence"
+      title="Sequence"
+      controls={
+        <span className="muted">
+          events {lo}–{hi} · {msgs.filter((m) => m.kind === 'msg').length} messages
+        </span>
+      }
+    >
+      <div className="sq-body" ref={body}>
+        <svg
+          width={w}
+          height={height}
+          className="sq"
+          role="img"
+          aria-label={`Sequence diagram of events ${lo} to ${hi}`}
+        >
+          <defs>
+            <marker
+              id="sq-arrow"
+              viewBox="0 0 10 10"
+              refX="9"
+              refY="5"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto-start-reverse"
+            >
+              <path d="M0,0 L10,5 L0,10 z" className="sq-head" />
+            </marker>
+          </defs>
+          {actors.map((a) => {
+            const x = xOf.get(a) as number;
+            return (
+              <g key={a} className="sq-actor">
+                <line x1={x} x2={x} y1={HEAD - 4} y2={height - 4} className="sq-life" />
+                <text
+                  x={x}
+                  y={HEAD - 10}
+                  textAnchor={rotate ? 'start' : 'middle'}
+                  transform={rotate ? `rotate(-28 ${x} ${HEAD - 10})` : undefined}
+                  className="sq-name"
+                >
+                  {a}
+                </text>
+              </g>
+            );
+          })}
+          {spans.map((s) => {
+            const x = xOf.get(s.actor);
+            if (x === undefined) return null;
+            return (
+              <rect
+                key={`${s.op}|${s.actor}`}
+                x={x - 4}
+                y={yOf(s.from) - 6}
+                width={8}
+                height={yOf(s.to) - yOf(s.from) + 12}
+                className={`sq-span op-${s.op % 2}`}
+              >
+                <title>{`op ${s.op} on ${s.actor}`}</title>
+              </rect>
+            );
+          })}
+          {rowsEls}
+          <line x1={0} x2={w} y1={yOf(cursor)} y2={yOf(cursor)} className="sq-cursor" />
+          {msgs.map((m, k) => {
+            const x1 = xOf.get(m.from);
+            const x2 = xOf.get(m.to);
+            if (x1 === undefined || x2 === undefined) return null;
+            const arrived = m.recvI !== undefined && m.recvI <= hi;
+            const y1 = m.i < lo ? HEAD - 2 : yOf(m.i);
+            const y2 = arrived ? yOf(m.recvI as number) : height - 6;
+            const self = x1 === x2;
+            const d = self
+              ? `M${x1},${y1} C${x1 + 40},${y1} ${x2 + 40},${y2} ${x2 + 4},${y2}`
+              : `M${x1},${y1} L${x2},${y2}`;
+            const cls = `sq-msg ${m.kind === 'handoff' ? 'is-handoff' : ''} ${arrived ? '' : 'is-flight'} ${
+              m.i === cursor || m.recvI === cursor ? 'is-current' : ''
+            }`;
+            const mx = (x1 + x2) / 2;
+            const my = (y1 + y2) / 2;
+            return (
+              <g
+                key={k}
+                className={cls}
+                onClick={() => setCursor(m.i)}
+                role="button"
+                aria-label={`${m.label} from ${m.from} to ${m.to}, event ${m.i}`}
+                data-seq-msg={m.i}
+              >
+                <path d={d} className="sq-msg-hit" />
+                <path d={d} className="sq-msg-line" markerEnd="url(#sq-arrow)" />
+                {m.kind === 'msg' ? (
+                  <text x={self ? x1 + 44 : mx} y={my - 3} textAnchor="middle" className="sq-label">
+                    {m.label}
+                    {m.bytes !== undefined ? ` (${m.bytes} B)` : ''}
+                  </text>
+                ) : null}
+                <title>{`${m.kind === 'handoff' ? 'handoff' : 'message'} ${m.label}: ${m.from} → ${m.to}, sent at event ${m.i}${
+                  arrived ? `, received at ${m.recvI}` : ', in flight'
+                } — click to seek`}</title>
+              </g>
+            );
+          })}
+        </svg>
+      </div>
+    </ViewPanel>
+  );
+}
