@@ -17,8 +17,15 @@ const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url)
 });
 connectEngine(new EngineClient(worker, (message) => useApp.getState().showError({ message })));
 
+/** Without `?scenario=`, open the seed's first example so the page is never empty. */
+const DEFAULT_SCENARIO = 'daos-key-sv';
+
 const app = useApp.getState();
-app.requestCatalog();
+app.requestCatalog((catalog) => {
+  if (params.scenario || params.scenarioError !== null) return;
+  const first = catalog.scenarios.find((s) => s.name === DEFAULT_SCENARIO) ?? catalog.scenarios[0];
+  if (first) app.load({ kind: 'builtin', name: first.name });
+});
 if (params.scenarioError !== null) {
   app.showError({ message: params.scenarioError });
   useApp.setState({ status: 'ready' });
@@ -27,8 +34,6 @@ if (params.scenarioError !== null) {
   if (params.seed !== undefined) opts.seed = params.seed;
   if (params.step !== undefined) opts.step = params.step;
   app.load(params.scenario, opts);
-} else {
-  useApp.setState({ status: 'ready' });
 }
 
 const root = document.getElementById('root');

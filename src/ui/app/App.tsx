@@ -2,21 +2,15 @@
 import { useEffect } from 'react';
 import { useKeyboard } from '../commands/useKeyboard.ts';
 import { usePlayback } from '../commands/usePlayback.ts';
-import { useApp, type Tab } from '../state/store.ts';
+import { useApp } from '../state/store.ts';
 import { withStep } from '../url.ts';
 import { CaptionPanel } from '../views/caption/CaptionPanel.tsx';
 import { Console } from '../views/console/Console.tsx';
-import { EventLog } from '../views/events/EventLog.tsx';
 import { FlowView } from '../views/flow/FlowView.tsx';
-import { Inspector } from '../views/inspector/Inspector.tsx';
 import { ErrorBanner, HelpOverlay } from './Overlays.tsx';
 import { ImportFile, ScenarioPicker } from './ScenarioPicker.tsx';
+import { SIDE_TABS, STAGE_TABS, type TabDef } from './tabs.tsx';
 import { Transport } from './Transport.tsx';
-
-const TABS: { id: Tab; label: string }[] = [
-  { id: 'inspector', label: 'Inspector' },
-  { id: 'events', label: 'Events' },
-];
 
 /** Keep `?step=` in the address bar (so reload and shared links land on the same step). */
 function useStepInUrl(): void {
@@ -36,37 +30,79 @@ function useStepInUrl(): void {
   }, []);
 }
 
+function TabBar({
+  tabs,
+  active,
+  onSelect,
+  label,
+}: {
+  tabs: TabDef[];
+  active: string;
+  onSelect: (id: string) => void;
+  label: string;
+}) {
+  return (
+    <div className="tabs" role="tablist" aria-label={label}>
+      {tabs.map((t) => (
+        <button
+          key={t.id}
+          type="button"
+          role="tab"
+          id={`tab-${t.id}`}
+          aria-selected={active === t.id}
+          aria-controls={`tabpanel-${t.id}`}
+          data-view-tab={t.id}
+          className={active === t.id ? 'tab is-active' : 'tab'}
+          onClick={() => onSelect(t.id)}
+        >
+          {t.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function TabPanel({ tabs, active }: { tabs: TabDef[]; active: string }) {
+  const tab = tabs.find((t) => t.id === active) ?? tabs[0];
+  if (!tab) return null;
+  return (
+    <div
+      className="tabpanel"
+      role="tabpanel"
+      id={`tabpanel-${tab.id}`}
+      aria-labelledby={`tab-${tab.id}`}
+    >
+      {tab.render()}
+    </div>
+  );
+}
+
+function Stage({ embed }: { embed: boolean }) {
+  const active = useApp((s) => s.stageTab);
+  const setStageTab = useApp((s) => s.setStageTab);
+  return (
+    <div className="stage">
+      {STAGE_TABS.length > 1 && !embed ? (
+        <>
+          <TabBar tabs={STAGE_TABS} active={active} onSelect={setStageTab} label="Main views" />
+          <TabPanel tabs={STAGE_TABS} active={active} />
+        </>
+      ) : (
+        <FlowView />
+      )}
+      {embed ? <CaptionPanel /> : null}
+    </div>
+  );
+}
+
 function SideTabs() {
   const tab = useApp((s) => s.tab);
   const setTab = useApp((s) => s.setTab);
   return (
     <aside className="side">
       <CaptionPanel />
-      <div className="tabs" role="tablist" aria-label="Views">
-        {TABS.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            id={`tab-${t.id}`}
-            aria-selected={tab === t.id}
-            aria-controls={`tabpanel-${t.id}`}
-            data-view-tab={t.id}
-            className={tab === t.id ? 'tab is-active' : 'tab'}
-            onClick={() => setTab(t.id)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
-      <div
-        className="tabpanel"
-        role="tabpanel"
-        id={`tabpanel-${tab}`}
-        aria-labelledby={`tab-${tab}`}
-      >
-        {tab === 'inspector' ? <Inspector /> : <EventLog />}
-      </div>
+      <TabBar tabs={SIDE_TABS} active={tab} onSelect={setTab} label="Details" />
+      <TabPanel tabs={SIDE_TABS} active={tab} />
     </aside>
   );
 }
@@ -125,10 +161,7 @@ export function App({ embed }: { embed: boolean }) {
       )}
       <ErrorBanner />
       <main className="workspace">
-        <div className="stage">
-          <FlowView />
-          {embed ? <CaptionPanel /> : null}
-        </div>
+        <Stage embed={embed} />
         {embed ? null : <SideTabs />}
       </main>
       <footer className="bottombar">

@@ -32,7 +32,8 @@ export interface Problem {
 }
 
 export type Status = 'starting' | 'loading' | 'ready';
-export type Tab = 'inspector' | 'events';
+/** A tab id (app/tabs.tsx lists them). */
+export type Tab = string;
 export type Theme = 'light' | 'dark';
 
 /** Playback speeds in steps per second (a log scale; `[`/`]` move along it). */
@@ -55,6 +56,8 @@ export interface AppState {
   consoleBusy: boolean;
   helpOpen: boolean;
   tab: Tab;
+  /** The view shown in the main area (`flow` unless another stage tab is chosen). */
+  stageTab: Tab;
   theme: Theme;
 }
 
@@ -67,11 +70,13 @@ export interface AppActions {
   setPlaying: (on: boolean) => void;
   setSpeedIndex: (i: number) => void;
   setTab: (t: Tab) => void;
+  setStageTab: (t: Tab) => void;
   setHelpOpen: (open: boolean) => void;
   setTheme: (t: Theme) => void;
   showError: (p: Problem | null) => void;
   clearConsoleError: () => void;
-  requestCatalog: () => void;
+  /** Ask the worker for pipelines and built-ins; `onReady` runs once they arrived. */
+  requestCatalog: (onReady?: (c: Catalog) => void) => void;
   load: (source: ScenarioSource, opts?: { seed?: number; step?: number }) => void;
   appendOp: (op: OpDoc) => void;
 }
@@ -114,6 +119,7 @@ export const useApp = create<Store>()((set, get) => ({
   consoleBusy: false,
   helpOpen: false,
   tab: 'inspector',
+  stageTab: 'flow',
   theme: initialTheme(),
 
   setCursor: (i) => set({ cursor: clampCursor(i, trace.length) }),
@@ -132,6 +138,7 @@ export const useApp = create<Store>()((set, get) => ({
   setPlaying: (on) => set({ playing: on }),
   setSpeedIndex: (i) => set({ speedIndex: Math.max(0, Math.min(SPEEDS.length - 1, i)) }),
   setTab: (t) => set({ tab: t }),
+  setStageTab: (t) => set({ stageTab: t }),
   setHelpOpen: (open) => set({ helpOpen: open }),
   setTheme: (t) => {
     try {
@@ -144,10 +151,13 @@ export const useApp = create<Store>()((set, get) => ({
   showError: (p) => set({ error: p }),
   clearConsoleError: () => set({ consoleError: null }),
 
-  requestCatalog: () => {
+  requestCatalog: (onReady) => {
     client?.request({ type: 'catalog' }, (r) => {
-      if (r.type === 'catalog') set({ catalog: toCatalog(r) });
-      else if (r.type === 'error') set({ error: { message: r.message } });
+      if (r.type === 'catalog') {
+        const catalog = toCatalog(r);
+        set({ catalog });
+        onReady?.(catalog);
+      } else if (r.type === 'error') set({ error: { message: r.message } });
     });
   },
 
