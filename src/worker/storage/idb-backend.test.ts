@@ -9,7 +9,7 @@ import { StoreInUseError } from './errors.ts';
 function installFakeLocks(): () => void {
   const held = new Set<string>();
   const locks = {
-    request(name: string, opts: { ifAvailable?: boolean }, cb: (l: object | null) => unknown) {
+    request(name: string, _opts: { ifAvailable?: boolean }, cb: (l: object | null) => unknown) {
       if (held.has(name)) return Promise.resolve(cb(null));
       held.add(name);
       return Promise.resolve(cb({ name })).finally(() => held.delete(name));
@@ -84,14 +84,17 @@ describe('IndexedDB backend', () => {
     const be = await IdbBackend.open(fresh(), 8192);
     be.write(0, new Uint8Array([1]));
     const proto = IDBObjectStore.prototype;
-    const put = proto.put;
-    proto.put = () => {
-      throw new DOMException('over quota', 'QuotaExceededError');
-    };
+    const put = Object.getOwnPropertyDescriptor(proto, 'put') as PropertyDescriptor;
+    Object.defineProperty(proto, 'put', {
+      configurable: true,
+      value: () => {
+        throw new DOMException('over quota', 'QuotaExceededError');
+      },
+    });
     try {
       expect(() => be.sync()).toThrow(/DER_NOSPACE/);
     } finally {
-      proto.put = put;
+      Object.defineProperty(proto, 'put', put);
     }
     be.sync();
     expect(be.pagesShipped).toBe(1);

@@ -10,6 +10,16 @@ import { StoreInUseError, storageError } from './errors.ts';
 
 export const OPFS_DIR = 'iopath-media';
 
+/** The part of FileSystemSyncAccessHandle we use (declared here: not every lib has it). */
+interface SyncHandle {
+  read(buf: Uint8Array, opts?: { at?: number }): number;
+  write(buf: Uint8Array, opts?: { at?: number }): number;
+  flush(): void;
+  getSize(): number;
+  truncate(size: number): void;
+  close(): void;
+}
+
 export function opfsAvailable(): boolean {
   return (
     typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle !==
@@ -19,12 +29,12 @@ export function opfsAvailable(): boolean {
 
 export class OpfsBackend implements BlockBackend {
   readonly name: string;
-  private handle: FileSystemSyncAccessHandle | null;
+  private handle: SyncHandle | null;
 
   private constructor(
     readonly file: string,
     readonly size: number,
-    handle: FileSystemSyncAccessHandle,
+    handle: SyncHandle,
   ) {
     this.name = `opfs:${file}`;
     this.handle = handle;
@@ -35,9 +45,11 @@ export class OpfsBackend implements BlockBackend {
     const root = await navigator.storage.getDirectory();
     const dir = await root.getDirectoryHandle(OPFS_DIR, { create: true });
     const fh = await dir.getFileHandle(`${device}.img`, { create: true });
-    let handle: FileSystemSyncAccessHandle;
+    let handle: SyncHandle;
     try {
-      handle = await fh.createSyncAccessHandle();
+      handle = await (
+        fh as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }
+      ).createSyncAccessHandle();
     } catch (e) {
       const name = (e as { name?: string }).name;
       if (name === 'NoModificationAllowedError' || name === 'InvalidStateError') {
@@ -96,7 +108,7 @@ export class OpfsBackend implements BlockBackend {
     this.handle = null;
   }
 
-  private h(): FileSystemSyncAccessHandle {
+  private h(): SyncHandle {
     if (!this.handle) throw new Error(`${this.name}: backend is closed`);
     return this.handle;
   }
