@@ -6,6 +6,7 @@
 import { runCommand } from './run.ts';
 import { importCommand } from './import.ts';
 import { UsageError } from './usage.ts';
+import './osd-dumps.ts'; // adds `run --osd-dumps DIR` (Ceph)
 
 type Command = (args: string[]) => number;
 

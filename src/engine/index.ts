@@ -31,3 +31,4 @@ export { ensureSystemsRegistered } from './scenario/systems.ts';
 export { decodeValue, encodeValue, checkValue, dtsBufRender } from './scenario/values.ts';
 export type { ValueDoc } from './scenario/values.ts';
 export * from './media/index.ts';
+export { CephSystem, cephSystem, cephOsdDumps, CEPH_IO_OPS } from './ceph/scenario-ops.ts';

@@ -8,6 +8,9 @@ import { DAOS_UPDATE } from './daos-update.ts';
 import { DAOS_FETCH } from './daos-fetch.ts';
 import { DAOS_SETUP } from './daos-setup.ts';
 import { MEDIA_RECOVERY } from './media-recovery.ts';
+import { CEPH_WRITE } from './ceph-write.ts';
+import { CEPH_READ } from './ceph-read.ts';
+import { CEPH_RECOVERY } from './ceph-recovery.ts';
 
 export { DAOS_UPDATE, DAOS_FETCH, DAOS_SETUP, MEDIA_RECOVERY };
 export { DAOS_LANES } from './lanes.ts';
@@ -17,6 +20,9 @@ export const PIPELINES: Record<string, PipelineDef> = {
   [DAOS_UPDATE.id]: DAOS_UPDATE,
   [DAOS_FETCH.id]: DAOS_FETCH,
   [MEDIA_RECOVERY.id]: MEDIA_RECOVERY,
+  [CEPH_WRITE.id]: CEPH_WRITE,
+  [CEPH_READ.id]: CEPH_READ,
+  [CEPH_RECOVERY.id]: CEPH_RECOVERY,
 };
 
 /** A pipeline by id, or undefined. */

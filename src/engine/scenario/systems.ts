@@ -5,6 +5,7 @@
 import { registerOps, registerClusterCheck } from './registry.ts';
 import { DAOS_OPS, checkDaosCluster } from '../daos/ops.ts';
 import { registerPlacement } from '../ceph/ops/placement-ops.ts';
+import { registerCephIo } from '../ceph/scenario-ops.ts';
 
 let done = false;
 
@@ -14,4 +15,5 @@ export function ensureSystemsRegistered(): void {
   registerOps(DAOS_OPS);
   registerClusterCheck('daos', checkDaosCluster);
   registerPlacement(); // ceph_osd_map, crush_map + the ceph.placement pipeline
+  registerCephIo(); // rados_*, rbd_*, fault_kill_osd, restart (osd)
 }

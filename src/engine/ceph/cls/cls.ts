@@ -86,8 +86,9 @@ reg('rbd.create', function (ctx, indata) {
   const size = d.u64();
   const order = d.u8();
   const features = d.u64();
-  if (ctx.exists()) return fail('EEXIST');
-  ctx.create(true);
+  // cls_rbd checks the object_prefix key, not the object (librbd sends create(excl) first).
+  if (ctx.omapGet('object_prefix')) return fail('EEXIST');
+  ctx.create(false);
   ctx.omapSet({
     size: new Encoder().u64(size).done(),
     order: new Encoder().u8(order).done(),

@@ -300,6 +300,10 @@ export class OSD implements OsdServices {
     this.tracker.finish(op, this.rt.sim.now);
   }
 
+  ctxOf(op: TrackedOp): ProcContext {
+    return this.opCtx.get(op) ?? currentCtx(this.rt.sim);
+  }
+
   runAs(op: TrackedOp, fn: () => void): void {
     runIn(this.rt.sim, this.opCtx.get(op) ?? currentCtx(this.rt.sim), this.name, fn);
   }

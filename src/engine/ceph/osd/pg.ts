@@ -192,7 +192,7 @@ export class PG {
   private requeue(op: TrackedOp, m: MOSDOp, from: string): void {
     const gen = this.osd.gen();
     this.osd.queue(this.pgid.ps, {
-      ctx: this.osd.rt.sim.current?.ctx ?? { op: -1, pipeline: 'ceph.write' },
+      ctx: this.osd.ctxOf(op),
       run: () => this.requeued(op, m, from, gen),
     });
   }

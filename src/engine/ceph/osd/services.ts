@@ -3,6 +3,7 @@
  * the shard queue and the messengers.
  */
 import type { Runtime } from '../../core/runtime.ts';
+import type { ProcContext } from '../../core/sim.ts';
 import type { OsdMapView } from '../cluster/map.ts';
 import type { Message, MOSDPGPush } from '../msg/messages.ts';
 import type { ObjectStore } from '../objectstore/types.ts';
@@ -29,6 +30,8 @@ export interface OsdServices {
   sendPull(osd: number, pgid: PgId, oid: string): void;
   /** The op's last reference is gone: `done`, history. */
   finishOp(op: TrackedOp): void;
+  /** The trace context (scenario op, pipeline) an op arrived with. */
+  ctxOf(op: TrackedOp): ProcContext;
   /** Run `fn` with `op`'s trace context (for callbacks scheduled outside a process). */
   runAs(op: TrackedOp, fn: () => void): void;
 }

@@ -1,0 +1,394 @@
+/**
+ * The Ceph IO ops of the scenario op reference (DESIGN.md contract 1): librados
+ * (`rados_write`, `rados_write_full`, `rados_append`, `rados_read`, `rados_remove`,
+ * `rados_stat`), librbd (`rbd_create`, `rbd_open`, `rbd_write`, `rbd_read`) and the faults
+ * `fault_kill_osd` and `restart` (`osd`). The cluster is `world.system('ceph')`, built from
+ * `cluster.ceph` on first use. Each op runs the full simulated path and returns the real rc.
+ */
+import { type Proc, sleep } from '../core/sim.ts';
+import type { Json } from '../trace/event.ts';
+import type { OpDoc, OpOutcome, OpSpec, ScenarioWorld } from '../scenario/types.ts';
+import { checkValue, decodeValue, encodeValue, type ValueDoc } from '../scenario/values.ts';
+import { registerOps } from '../scenario/registry.ts';
+import { CephCluster } from './cluster/cluster.ts';
+import type { OsdMapView } from './cluster/map.ts';
+import { Librbd } from './client/librbd.ts';
+import { RadosClient } from './client/rados.ts';
+
+/** The running Ceph system of a scenario. */
+export class CephSystem {
+  readonly cluster: CephCluster;
+  readonly rados: RadosClient;
+  readonly rbd: Librbd;
+
+  constructor(world: ScenarioWorld) {
+    this.cluster = new CephCluster(world.rt, world.doc.cluster?.ceph);
+    this.rados = new RadosClient(this.cluster);
+    this.rbd = new Librbd(this.rados);
+  }
+
+  /** The monitor's current OSDMap (ceph_osd_map follows its up/down state). */
+  get map(): OsdMapView {
+    return this.cluster.map;
+  }
+}
+
+export function cephSystem(world: ScenarioWorld): CephSystem {
+  return world.system('ceph', () => new CephSystem(world));
+}
+
+// ---- argument checks ------------------------------------------------------------------------
+
+type Check = () => string | null;
+
+function first(...checks: Check[]): string | null {
+  for (const c of checks) {
+    const r = c();
+    if (r) return r;
+  }
+  return null;
+}
+
+function onlyArgs(op: OpDoc, allowed: readonly string[]): string | null {
+  for (const k of Object.keys(op)) {
+    if (k === 'op' || k === 'as') continue;
+    if (!allowed.includes(k)) return `${k}: unknown argument (expected ${allowed.join(', ')})`;
+  }
+  return null;
+}
+
+function needString(op: OpDoc, k: string): string | null {
+  return typeof op[k] === 'string' && op[k] !== '' ? null : `${k}: expected a non-empty string`;
+}
+
+function needUint(op: OpDoc, k: string, optional = false): string | null {
+  const v = op[k];
+  if (v === undefined && optional) return null;
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+    ? null
+    : `${k}: expected a non-negative integer`;
+}
+
+const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
+
+/** The op's value (seeded per op index for `fill: random`). */
+function value(op: OpDoc, world: ScenarioWorld, index: number): Uint8Array {
+  return decodeValue(op.value as ValueDoc, world.rt.rng.fork(`ceph.value.${index}`));
+}
+
+function api(
+  world: ScenarioWorld,
+  step: string,
+  phase: 'enter' | 'exit',
+  data: { [k: string]: Json },
+  rc?: number,
+): void {
+  const d: { data: { [k: string]: Json }; rc?: number } = { data };
+  if (rc !== undefined) d.rc = rc;
+  if (phase === 'enter') world.rt.trace.enter(step, 'client', d);
+  else world.rt.trace.exit(step, 'client', d);
+}
+
+/** Wrap an API call: enter/exit events at the client with the rc. */
+function* traced<T>(
+  world: ScenarioWorld,
+  name: string,
+  args: { [k: string]: Json },
+  body: Proc<T>,
+): Proc<T> {
+  api(world, name, 'enter', args);
+  try {
+    const r = yield* body;
+    api(world, name, 'exit', args, 0);
+    return r;
+  } catch (e) {
+    const rc = (e as { rc?: unknown }).rc;
+    api(world, name, 'exit', args, typeof rc === 'number' ? rc : -5);
+    throw e;
+  } finally {
+    yield* sleep(0);
+  }
+}
+
+// ---- librados ---------------------------------------------------------------------------------
+
+function radosWriteSpec(name: 'rados_write' | 'rados_write_full' | 'rados_append'): OpSpec {
+  return {
+    name,
+    pipeline: 'ceph.write',
+    check: (op) =>
+      first(
+        () => onlyArgs(op, ['pool', 'oid', 'offset', 'value']),
+        () => needString(op, 'pool'),
+        () => needString(op, 'oid'),
+        () => needUint(op, 'offset', true),
+        () => checkValue(op.value, 'value'),
+      ),
+    *run(op, world, index): Proc<OpOutcome> {
+      const sys = cephSystem(world);
+      const data = value(op, world, index);
+      const pool = op.pool as string;
+      const oid = op.oid as string;
+      const args = { pool, oid, len: data.length, offset: num(op.offset, 0) };
+      const r = sys.rados;
+      const body =
+        name === 'rados_write'
+          ? r.write(pool, oid, num(op.offset, 0), data)
+          : name === 'rados_write_full'
+            ? r.writeFull(pool, oid, data)
+            : r.append(pool, oid, data);
+      yield* traced(world, name, args, body);
+      return { rc: 0 };
+    },
+  };
+}
+
+const radosRead: OpSpec = {
+  name: 'rados_read',
+  pipeline: 'ceph.read',
+  check: (op) =>
+    first(
+      () => onlyArgs(op, ['pool', 'oid', 'offset', 'len']),
+      () => needString(op, 'pool'),
+      () => needString(op, 'oid'),
+      () => needUint(op, 'offset', true),
+      () => needUint(op, 'len', true),
+    ),
+  *run(op, world): Proc<OpOutcome> {
+    const sys = cephSystem(world);
+    const pool = op.pool as string;
+    const oid = op.oid as string;
+    const off = num(op.offset, 0);
+    const len = num(op.len, 4 * 1024 * 1024);
+    const data = yield* traced(
+      world,
+      'rados_read',
+      { pool, oid, offset: off, len },
+      sys.rados.read(pool, oid, off, len),
+    );
+    return { rc: 0, result: { value: encodeValue(data) } };
+  },
+};
+
+const radosRemove: OpSpec = {
+  name: 'rados_remove',
+  pipeline: 'ceph.write',
+  check: (op) =>
+    first(
+      () => onlyArgs(op, ['pool', 'oid']),
+      () => needString(op, 'pool'),
+      () => needString(op, 'oid'),
+    ),
+  *run(op, world): Proc<OpOutcome> {
+    const sys = cephSystem(world);
+    const pool = op.pool as string;
+    const oid = op.oid as string;
+    yield* traced(world, 'rados_remove', { pool, oid }, sys.rados.remove(pool, oid));
+    return { rc: 0 };
+  },
+};
+
+const radosStat: OpSpec = {
+  name: 'rados_stat',
+  pipeline: 'ceph.read',
+  check: (op) =>
+    first(
+      () => onlyArgs(op, ['pool', 'oid']),
+      () => needString(op, 'pool'),
+      () => needString(op, 'oid'),
+    ),
+  *run(op, world): Proc<OpOutcome> {
+    const sys = cephSystem(world);
+    const pool = op.pool as string;
+    const oid = op.oid as string;
+    const size = yield* traced(world, 'rados_stat', { pool, oid }, sys.rados.stat(pool, oid));
+    return { rc: 0, result: { size } };
+  },
+};
+
+// ---- librbd -----------------------------------------------------------------------------------
+
+const rbdCreate: OpSpec = {
+  name: 'rbd_create',
+  pipeline: 'ceph.write',
+  check: (op) =>
+    first(
+      () => onlyArgs(op, ['pool', 'image', 'size', 'order', 'id']),
+      () => needString(op, 'pool'),
+      () => needString(op, 'image'),
+      () => needUint(op, 'size'),
+      () =>
+        op.order === undefined ||
+        (typeof op.order === 'number' &&
+          Number.isInteger(op.order) &&
+          op.order >= 12 &&
+          op.order <= 25)
+          ? null
+          : 'order: expected an integer 12..25',
+      () =>
+        op.id === undefined || (typeof op.id === 'string' && /^[0-9a-f]{1,14}$/.test(op.id))
+          ? null
+          : 'id: expected 1-14 lower-case hex digits',
+    ),
+  *run(op, world): Proc<OpOutcome> {
+    const sys = cephSystem(world);
+    const pool = op.pool as string;
+    const image = op.image as string;
+    const size = op.size as number;
+    const order = num(op.order, 22);
+    const id = yield* traced(
+      world,
+      'rbd_create',
+      { pool, image, size, order },
+      sys.rbd.create(pool, image, size, order, op.id as string | undefined),
+    );
+    if (op.as !== undefined) world.bindings.set(op.as, { kind: 'ceph.rbd_image', image });
+    return { rc: 0, result: { id } };
+  },
+};
+
+const rbdOpen: OpSpec = {
+  name: 'rbd_open',
+  pipeline: 'ceph.read',
+  check: (op) =>
+    first(
+      () => onlyArgs(op, ['pool', 'image']),
+      () => needString(op, 'pool'),
+      () => needString(op, 'image'),
+    ),
+  *run(op, world): Proc<OpOutcome> {
+    const sys = cephSystem(world);
+    const pool = op.pool as string;
+    const image = op.image as string;
+    const img = yield* traced(world, 'rbd_open', { pool, image }, sys.rbd.open(pool, image));
+    return { rc: 0, result: { id: img.id, size: img.size, order: img.order } };
+  },
+};
+
+const rbdWrite: OpSpec = {
+  name: 'rbd_write',
+  pipeline: 'ceph.write',
+  check: (op) =>
+    first(
+      () => onlyArgs(op, ['image', 'offset', 'value']),
+      () => needString(op, 'image'),
+      () => needUint(op, 'offset'),
+      () => checkValue(op.value, 'value'),
+    ),
+  *run(op, world, index): Proc<OpOutcome> {
+    const sys = cephSystem(world);
+    const data = value(op, world, index);
+    const image = op.image as string;
+    const offset = op.offset as number;
+    const n = yield* traced(
+      world,
+      'rbd_write',
+      { image, offset, len: data.length },
+      sys.rbd.write(image, offset, data),
+    );
+    return { rc: 0, result: { len: n } };
+  },
+};
+
+const rbdRead: OpSpec = {
+  name: 'rbd_read',
+  pipeline: 'ceph.read',
+  check: (op) =>
+    first(
+      () => onlyArgs(op, ['image', 'offset', 'len']),
+      () => needString(op, 'image'),
+      () => needUint(op, 'offset'),
+      () => needUint(op, 'len'),
+    ),
+  *run(op, world): Proc<OpOutcome> {
+    const sys = cephSystem(world);
+    const image = op.image as string;
+    const offset = op.offset as number;
+    const len = op.len as number;
+    const data = yield* traced(
+      world,
+      'rbd_read',
+      { image, offset, len },
+      sys.rbd.read(image, offset, len),
+    );
+    return { rc: 0, result: { value: encodeValue(data) } };
+  },
+};
+
+// ---- faults -----------------------------------------------------------------------------------
+
+function checkOsd(op: OpDoc): string | null {
+  return needUint(op, 'osd');
+}
+
+const faultKillOsd: OpSpec = {
+  name: 'fault_kill_osd',
+  pipeline: 'ceph.recovery',
+  check: (op) =>
+    first(
+      () => onlyArgs(op, ['osd']),
+      () => checkOsd(op),
+    ),
+  *run(op, world): Proc<OpOutcome> {
+    const sys = cephSystem(world);
+    const id = op.osd as number;
+    if (!sys.cluster.osds[id]) return { rc: -2 };
+    api(world, 'fault_kill_osd', 'enter', { osd: id });
+    sys.cluster.killOsd(id);
+    api(world, 'fault_kill_osd', 'exit', { osd: id }, 0);
+    yield* sleep(0);
+    return { rc: 0 };
+  },
+};
+
+const restart: OpSpec = {
+  name: 'restart',
+  pipeline: 'ceph.recovery',
+  check: (op) =>
+    first(
+      () => onlyArgs(op, ['osd']),
+      () => checkOsd(op),
+    ),
+  *run(op, world): Proc<OpOutcome> {
+    const sys = cephSystem(world);
+    const id = op.osd as number;
+    if (!sys.cluster.osds[id]) return { rc: -2 };
+    yield* traced(world, 'restart', { osd: id }, sys.cluster.restartOsd(id));
+    return { rc: 0 };
+  },
+};
+
+export const CEPH_IO_OPS: readonly OpSpec[] = [
+  radosWriteSpec('rados_write'),
+  radosWriteSpec('rados_write_full'),
+  radosWriteSpec('rados_append'),
+  radosRead,
+  radosRemove,
+  radosStat,
+  rbdCreate,
+  rbdOpen,
+  rbdWrite,
+  rbdRead,
+  faultKillOsd,
+  restart,
+];
+
+/** Install the Ceph IO ops (called once from scenario/systems.ts). */
+export function registerCephIo(): void {
+  registerOps(CEPH_IO_OPS);
+}
+
+/** Background work after the last op (replica `done` marks, deferred writes) gets this long. */
+const SETTLE_NS = 2_000_000_000;
+
+/**
+ * `dump_historic_ops` of every simulated OSD (`{"osd.0": {...}, …}`), after letting the
+ * cluster's background work finish; undefined when the scenario never used Ceph.
+ */
+export function cephOsdDumps(world: ScenarioWorld): Record<string, Json> | undefined {
+  const peek = (world as Partial<{ peekSystem(name: string): unknown }>).peekSystem;
+  const sys = peek?.call(world, 'ceph');
+  if (!(sys instanceof CephSystem)) return undefined;
+  world.rt.sim.run({ untilTime: world.rt.sim.now + SETTLE_NS });
+  return sys.cluster.historicOps();
+}

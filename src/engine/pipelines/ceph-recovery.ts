@@ -1,0 +1,323 @@
+/**
+ * `ceph.recovery`: Ceph OSD failure, peering and recovery. Step ids are the real Ceph function names the engine emits
+ * (src/engine/ceph); order = the order a simple run reaches them (spec ceph-io-path.md).
+ */
+import type { PipelineDef } from './types.ts';
+
+export const CEPH_RECOVERY: PipelineDef = {
+  id: 'ceph.recovery',
+  system: 'ceph',
+  title: 'Ceph OSD failure, peering and recovery',
+  summary:
+    'Heartbeats detect a dead OSD, the monitor marks it down, PGs peer (GetInfo \u2192 GetLog \u2192 GetMissing \u2192 Active, undersized+degraded), and when it returns log-based recovery pushes what it missed.',
+  lanes: [
+    {
+      id: 'mon',
+      label: 'Monitor',
+    },
+    {
+      id: 'osd',
+      label: 'OSDs',
+    },
+    {
+      id: 'store',
+      label: 'Object store',
+    },
+  ],
+  steps: [
+    {
+      id: 'fault_kill_osd',
+      lane: 'osd',
+      caption: 'Fault: the OSD process dies; the map still says it is up.',
+      source: 'src/ceph_osd.cc',
+      optional: true,
+    },
+    {
+      id: 'kill',
+      lane: 'osd',
+      caption: 'The OSD is gone: in-memory state lost, the store keeps only what was durable.',
+      source: 'src/ceph_osd.cc',
+      optional: true,
+    },
+    {
+      id: 'send_failures',
+      lane: 'osd',
+      caption:
+        'heartbeat_check: a peer did not answer pings for longer than osd_heartbeat_grace (20 s): MOSDFailure to the monitor.',
+      source: 'src/osd/OSD.cc',
+    },
+    {
+      id: 'check_failure',
+      lane: 'mon',
+      caption: 'OSDMonitor::check_failure: enough reporters (2) and failed_for ≥ grace?',
+      source: 'src/mon/OSDMonitor.cc',
+    },
+    {
+      id: 'OSDMonitor::update_from_paxos',
+      lane: 'mon',
+      caption: 'A new OSDMap epoch (OSD down or up) is published to OSDs and clients.',
+      source: 'src/mon/OSDMonitor.cc',
+    },
+    {
+      id: 'handle_osd_map',
+      lane: 'osd',
+      caption:
+        'Each OSD consumes the map; a PG whose acting set changed starts a new interval and peers.',
+      source: 'src/osd/OSD.cc',
+    },
+    {
+      id: 'GetInfo',
+      lane: 'osd',
+      caption: 'Peering: the primary queries the pg_info of every OSD of the acting set.',
+      source: 'src/osd/PeeringState.cc',
+    },
+    {
+      id: 'GetLog',
+      lane: 'osd',
+      caption:
+        'The authoritative log is the one with the newest last_update; the primary fetches it if it is not its own.',
+      source: 'src/osd/PeeringState.cc',
+    },
+    {
+      id: 'GetMissing',
+      lane: 'osd',
+      caption: "Each peer's missing set = the objects of newer log entries.",
+      source: 'src/osd/PeeringState.cc',
+    },
+    {
+      id: 'WaitUpThru',
+      lane: 'osd',
+      caption: 'Wait until the monitor records up_thru for this interval (about one map epoch).',
+      source: 'src/osd/PeeringState.cc',
+    },
+    {
+      id: 'ReplicaActive',
+      lane: 'osd',
+      caption: 'A replica receives the log entries it lacks and its missing set.',
+      source: 'src/osd/PeeringState.cc',
+    },
+    {
+      id: 'Activating',
+      lane: 'osd',
+      caption:
+        'Active: with acting ≥ min_size client I/O resumes (undersized+degraded while a copy is missing).',
+      source: 'src/osd/PeeringState.cc',
+    },
+    {
+      id: 'Peered',
+      lane: 'osd',
+      caption: 'Fewer OSDs than min_size: the PG is peered but not active; client I/O blocks.',
+      source: 'src/osd/PeeringState.cc',
+      optional: true,
+    },
+    {
+      id: 'WaitLocalRecoveryReserved',
+      lane: 'osd',
+      caption: 'Recovery reservation on the primary.',
+      source: 'src/osd/PeeringState.cc',
+      optional: true,
+    },
+    {
+      id: 'WaitRemoteRecoveryReserved',
+      lane: 'osd',
+      caption: 'Recovery reservations on the replicas.',
+      source: 'src/osd/PeeringState.cc',
+      optional: true,
+    },
+    {
+      id: 'Recovering',
+      lane: 'osd',
+      caption: 'Log-based recovery: the objects named by the missing sets are copied whole.',
+      source: 'src/osd/PeeringState.cc',
+      optional: true,
+    },
+    {
+      id: 'recover_object',
+      lane: 'osd',
+      caption:
+        'recover_object: pull it if the primary lacks it, else push it to every peer that lacks it.',
+      source: 'src/osd/ReplicatedBackend.cc',
+      optional: true,
+    },
+    {
+      id: 'prep_push',
+      lane: 'osd',
+      caption: "MOSDPGPush with the object's data, xattrs and omap.",
+      source: 'src/osd/ReplicatedBackend.cc',
+      optional: true,
+    },
+    {
+      id: 'ms_fast_dispatch',
+      lane: 'osd',
+      caption: 'The push (or its reply) is tracked like any op.',
+      source: 'src/osd/OSD.cc',
+      optional: true,
+    },
+    {
+      id: 'enqueue_op',
+      lane: 'osd',
+      caption: 'queued_for_pg.',
+      source: 'src/osd/OSD.cc',
+      optional: true,
+    },
+    {
+      id: 'dequeue_op',
+      lane: 'osd',
+      caption: 'reached_pg.',
+      source: 'src/osd/OSD.cc',
+      optional: true,
+    },
+    {
+      id: 'handle_push',
+      lane: 'osd',
+      caption: 'The peer writes the pushed object into its store.',
+      source: 'src/osd/ReplicatedBackend.cc',
+      optional: true,
+    },
+    {
+      id: 'append_log',
+      lane: 'osd',
+      caption: 'Log entries from the authoritative log are appended.',
+      source: 'src/osd/PrimaryLogPG.cc',
+      optional: true,
+    },
+    {
+      id: 'queue_transactions',
+      lane: 'store',
+      caption: 'The recovered object (or log) is written to the store.',
+      source: 'src/os/filestore/FileStore.cc',
+      optional: true,
+    },
+    {
+      id: 'submit_entry',
+      lane: 'store',
+      caption: 'FileJournal::submit_entry: commit_queued_for_journal_write.',
+      source: 'src/os/filestore/FileJournal.cc',
+      optional: true,
+    },
+    {
+      id: 'do_aio_write',
+      lane: 'store',
+      caption:
+        'The journal write thread batches entries (write_thread_in_journal_buffer) and writes them with O_DIRECT aio.',
+      source: 'src/os/filestore/FileJournal.cc',
+      optional: true,
+    },
+    {
+      id: '_journaled_ahead',
+      lane: 'store',
+      caption:
+        'C_JournaledAhead: the entry is durable in the journal; the apply is queued and the commit callbacks go to the ondisk finisher.',
+      source: 'src/os/filestore/FileStore.cc',
+      optional: true,
+    },
+    {
+      id: 'ondisk_finisher',
+      lane: 'store',
+      caption: 'The ondisk finisher runs the commit callback: the write is committed on this OSD.',
+      source: 'src/os/filestore/FileStore.cc',
+      optional: true,
+    },
+    {
+      id: 'queue_completions_thru',
+      lane: 'store',
+      caption: 'journaled_completion_queued.',
+      source: 'src/os/filestore/FileJournal.cc',
+      optional: true,
+    },
+    {
+      id: '_do_transactions',
+      lane: 'store',
+      caption:
+        'The FileStore op thread applies the transaction to the file system (data lands in the object file).',
+      source: 'src/os/filestore/FileStore.cc',
+      optional: true,
+    },
+    {
+      id: '_finish_op',
+      lane: 'store',
+      caption: 'Applied: the data is readable from the file system.',
+      source: 'src/os/filestore/FileStore.cc',
+      optional: true,
+    },
+    {
+      id: '_txc_state_proc',
+      lane: 'store',
+      caption:
+        'BlueStore TransContext state machine: PREPARE → AIO_WAIT → IO_DONE → KV_QUEUED → KV_SUBMITTED → KV_DONE → (DEFERRED_*) → FINISHING → DONE.',
+      source: 'src/os/bluestore/BlueStore.cc',
+      optional: true,
+    },
+    {
+      id: 'submit_transaction_sync',
+      lane: 'store',
+      caption: 'kv_sync_thread: the RocksDB WAL is written and flushed — the durability point.',
+      source: 'src/os/bluestore/BlueStore.cc',
+      optional: true,
+    },
+    {
+      id: '_deferred_submit_unlock',
+      lane: 'store',
+      caption:
+        'Deferred writes (small writes whose data rode in the WAL) go to their final location.',
+      source: 'src/os/bluestore/BlueStore.cc',
+      optional: true,
+    },
+    {
+      id: 'on_local_recover',
+      lane: 'osd',
+      caption: 'The object is now present on this OSD.',
+      source: 'src/osd/PrimaryLogPG.cc',
+      optional: true,
+    },
+    {
+      id: 'handle_push_reply',
+      lane: 'osd',
+      caption: 'The primary learns the peer has the object; ops waiting for it run again.',
+      source: 'src/osd/ReplicatedBackend.cc',
+      optional: true,
+    },
+    {
+      id: 'Recovered',
+      lane: 'osd',
+      caption: 'Nothing missing anywhere.',
+      source: 'src/osd/PeeringState.cc',
+      optional: true,
+    },
+    {
+      id: 'Clean',
+      lane: 'osd',
+      caption: 'active+clean: every object has all its copies.',
+      source: 'src/osd/PeeringState.cc',
+      optional: true,
+    },
+    {
+      id: 'restart',
+      lane: 'osd',
+      caption: 'The OSD process starts again.',
+      source: 'src/ceph_osd.cc',
+      optional: true,
+    },
+    {
+      id: 'OSD::init',
+      lane: 'osd',
+      caption: 'OSD::init: mount the store, load the PGs, boot.',
+      source: 'src/osd/OSD.cc',
+      optional: true,
+    },
+    {
+      id: 'journal_replay',
+      lane: 'store',
+      caption: 'FileStore mount: replay committed journal entries that were not applied.',
+      source: 'src/os/filestore/FileJournal.cc',
+      optional: true,
+    },
+    {
+      id: '_deferred_replay',
+      lane: 'store',
+      caption: 'BlueStore mount: replay deferred writes still in the KV (L keys).',
+      source: 'src/os/bluestore/BlueStore.cc',
+      optional: true,
+    },
+  ],
+};
