@@ -149,11 +149,19 @@ export function straw2Choose(
   return b.items[high]!;
 }
 
-/** `crush_bucket_choose` dispatch. */
-export function bucketChoose(b: CrushBucket, work: PermWork, x: number, r: number): number {
+/** Where a mapping keeps its per-bucket permutation scratch (allocated on first use). */
+export interface PermSource {
+  permWork(b: CrushBucket): PermWork;
+}
+
+/**
+ * `crush_bucket_choose` dispatch. Only uniform buckets use the permutation scratch, so it
+ * is fetched from `work` only for them.
+ */
+export function bucketChoose(b: CrushBucket, work: PermSource, x: number, r: number): number {
   switch (b.alg) {
     case CRUSH_BUCKET_UNIFORM:
-      return bucketPermChoose(b, work, x, r);
+      return bucketPermChoose(b, work.permWork(b), x, r);
     case CRUSH_BUCKET_LIST:
       return listChoose(b, x, r);
     case CRUSH_BUCKET_TREE:

@@ -7,7 +7,13 @@
  * relative to the sub-vector start) exactly as in C.
  */
 import { crushHash32_2 } from '../hash/rjenkins.ts';
-import { bucketChoose, bucketPermChoose, newPermWork, type PermWork } from './buckets.ts';
+import {
+  bucketChoose,
+  bucketPermChoose,
+  newPermWork,
+  type PermSource,
+  type PermWork,
+} from './buckets.ts';
 import {
   CRUSH_BUCKET_UNIFORM,
   CRUSH_ITEM_NONE,
@@ -49,8 +55,8 @@ export type CrushEvent =
 export type CrushObserver = (e: CrushEvent) => void;
 
 /** A mapping's working state for one `crush_do_rule` call. */
-class Work {
-  private readonly perms = new Map<number, PermWork>();
+class Work implements PermSource {
+  private perms: Map<number, PermWork> | undefined;
   constructor(
     readonly map: CrushMap,
     readonly weight: WeightVector,
@@ -59,10 +65,11 @@ class Work {
   ) {}
 
   permWork(b: CrushBucket): PermWork {
-    let w = this.perms.get(b.id);
+    const perms = (this.perms ??= new Map());
+    let w = perms.get(b.id);
     if (w === undefined) {
       w = newPermWork(b.items.length);
-      this.perms.set(b.id, w);
+      perms.set(b.id, w);
     }
     return w;
   }
@@ -145,7 +152,7 @@ function chooseFirstn(
             flocal > localFallbackRetries
           )
             item = bucketPermChoose(inb, wk.permWork(inb), x, r);
-          else item = bucketChoose(inb, wk.permWork(inb), x, r);
+          else item = bucketChoose(inb, wk, x, r);
           if (obs) obs({ kind: 'bucket_choose', bucket: inb.id, r, item });
           if (item >= map.maxDevices) {
             if (obs) obs({ kind: 'reject', item, reason: 'bad_item', ftotal });
@@ -285,7 +292,7 @@ function chooseIndep(
           r += (numrep + 1) * ftotal;
         else r += numrep * ftotal;
         if (inb.items.length === 0) break;
-        const item = bucketChoose(inb, wk.permWork(inb), x, r);
+        const item = bucketChoose(inb, wk, x, r);
         if (obs) obs({ kind: 'bucket_choose', bucket: inb.id, r, item });
         if (item >= map.maxDevices) {
           o[oo + rep] = CRUSH_ITEM_NONE;
