@@ -51,7 +51,7 @@ function apiData(cl: DaosCluster, a: ObjIoArgs, oh: ObjHandle | undefined): Data
 }
 
 /** The TSE wrapper every blocking object call goes through: create, schedule, run, wait. */
-function* blockingTask<T>(cl: DaosCluster, taskName: string, body: () => Proc<T>): Proc<T> {
+export function* blockingTask<T>(cl: DaosCluster, taskName: string, body: () => Proc<T>): Proc<T> {
   const rt = cl.rt;
   const taskId = rt.ids.next('daos.tse.task');
   yield* traced(

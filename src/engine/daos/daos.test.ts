@@ -370,3 +370,96 @@ describe('storage semantics through the full pipeline', () => {
     expect(h?.data?.orw_epoch).toBe('0xffffffffffffffff');
   });
 });
+
+describe('enumeration and punch', () => {
+  const list = (more: object = {}): OpDoc => ({ op: 'daos_obj_list_dkey', obj: 'o', ...more });
+
+  it('lists dkeys over every group; punched keys disappear; a later update brings the dkey back', () => {
+    const keys = Array.from({ length: 12 }, (_, i) => `k${i}`);
+    const r = run([
+      ...setup(),
+      ...keys.map((k) => upd(k, [sv('a', 1)], [{ utf8: 'v' }])),
+      list(),
+      { op: 'daos_obj_punch_dkeys', obj: 'o', dkeys: ['k3'] },
+      list(),
+      fetch('k3', [sv('a', 1)]),
+      upd('k3', [sv('a', 1)], [{ utf8: 'w' }]),
+      fetch('k3', [sv('a', 1)]),
+      { op: 'daos_obj_punch_dkeys', obj: 'o', dkeys: ['k1', 'k2'] },
+    ]);
+    const lines = r.result.ops.slice(17);
+    const first = lines[0]?.result?.keys as string[];
+    expect([...first].sort()).toEqual([...keys].sort());
+    expect(lines[2]?.result?.keys).toEqual(first.filter((k) => k !== 'k3'));
+    expect(lines[3]?.result).toMatchObject({ iods: [{ size: 0 }] });
+    expect(lines[5]?.result).toMatchObject({ data: [{ utf8: 'w' }] });
+    expect(lines[6]?.rc_name).toBe('DER_INVAL'); // nr must be 1
+    // one daos_obj_list_dkey call per group of the OC_SX object (8 targets → 8 groups)
+    const calls = r.events.filter(
+      (e) => e.op === 17 && e.step === 'daos_obj_list_dkey' && e.phase === 'enter',
+    );
+    expect(calls).toHaveLength(8);
+  });
+
+  it('uint64 dkeys enumerate in numeric order within a group', () => {
+    const nums = [300, 5, 70000, 42, 1];
+    const r = run([
+      ...setup('OC_S1', 'DAOS_OT_DKEY_UINT64'),
+      ...nums.map((n) => upd(n, [sv('a', 1)], [{ utf8: 'v' }])),
+      list(),
+    ]);
+    expect(r.result.ops[10]?.result).toEqual({ keys: [1, 5, 42, 300, 70000] });
+  });
+
+  it('akey listing and akey punch', () => {
+    const r = run([
+      ...setup(),
+      upd('d', [sv('x', 1), sv('y', 1), sv('z', 1)], [{ utf8: '1' }, { utf8: '2' }, { utf8: '3' }]),
+      { op: 'daos_obj_list_akey', obj: 'o', dkey: 'd' },
+      { op: 'daos_obj_punch_akeys', obj: 'o', dkey: 'd', akeys: ['y'] },
+      { op: 'daos_obj_list_akey', obj: 'o', dkey: 'd' },
+      fetch('d', [sv('x', 1), sv('y', 1)]),
+      { op: 'daos_obj_punch_akeys', obj: 'o', dkey: 'd', akeys: [] },
+    ]);
+    expect(r.result.ops[6]?.result).toEqual({ keys: ['x', 'y', 'z'] });
+    expect(r.result.ops[8]?.result).toEqual({ keys: ['x', 'z'] });
+    expect(r.result.ops[9]?.result).toMatchObject({ iods: [{ size: 1 }, { size: 0 }] });
+    expect(r.result.ops[10]?.rc_name).toBe('DER_INVAL');
+  });
+
+  it('object punch hides every dkey; DAOS_COND_PUNCH on a missing key → -DER_NONEXIST', () => {
+    const r = run([
+      ...setup(),
+      upd('a', [sv('x', 1)], [{ utf8: '1' }]),
+      upd('b', [sv('x', 1)], [{ utf8: '2' }]),
+      { op: 'daos_obj_punch_dkeys', obj: 'o', dkeys: ['nope'], flags: ['DAOS_COND_PUNCH'] },
+      { op: 'daos_obj_punch', obj: 'o' },
+      list(),
+      fetch('a', [sv('x', 1)]),
+    ]);
+    expect(r.result.ops.slice(7).map((l) => l.rc_name)).toEqual(['DER_NONEXIST', 'OK', 'OK', 'OK']);
+    expect(r.result.ops[9]?.result).toEqual({ keys: [] });
+    expect(r.result.ops[10]?.result).toMatchObject({ iods: [{ size: 0 }] });
+  });
+
+  it('punch on a read-only handle → -DER_NO_PERM; replicated punch reaches the replica', () => {
+    const ro = setup();
+    (ro[4] as OpDoc).mode = 'DAOS_OO_RO';
+    expect(
+      run([...ro, { op: 'daos_obj_punch_dkeys', obj: 'o', dkeys: ['d'] }]).result.ops[5]?.rc_name,
+    ).toBe('DER_NO_PERM');
+    const r = run([
+      ...setup('OC_RP_2G1'),
+      upd('d', [sv('a', 1)], [{ utf8: 'x' }]),
+      { op: 'daos_obj_punch_dkeys', obj: 'o', dkeys: ['d'] },
+      fetch('d', [sv('a', 1)]),
+      fetch('d', [sv('a', 1)]),
+    ]);
+    expect(r.events.some((e) => e.step === 'ds_obj_tgt_punch_handler')).toBe(true);
+    const punched = r.events.filter(
+      (e) => e.op === 6 && e.step === 'vos_obj_punch' && e.phase === 'exit',
+    );
+    expect(new Set(punched.map((e) => e.actor)).size).toBe(2);
+    for (const l of r.result.ops.slice(7)) expect(l.result).toMatchObject({ iods: [{ size: 0 }] });
+  });
+});

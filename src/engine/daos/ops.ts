@@ -19,12 +19,15 @@ import {
   OPEN_MODES,
   OTYPES,
   oclassIdByName,
+  otypeAkeyIsUint64,
 } from './constants.ts';
 import { COST } from './costs.ts';
-import { u64ToLe } from './hash.ts';
+import { u64FromLe, u64ToLe } from './hash.ts';
+import { daosObjListKeys, dkeysAreUint64 } from './list.ts';
+import { daosObjPunch, type PunchKind } from './punch.ts';
 import { utf8Encode } from '../core/bytes.ts';
 import { iodDataSize, type DaosIod, type Sgl } from './io-types.ts';
-import { oclassFitMax, oidClass, oidJson, setOid, type ObjId } from './oid.ts';
+import { oclassFitMax, oidClass, oidJson, oidType, setOid, type ObjId } from './oid.ts';
 import {
   checkCondFlags,
   checkData,
@@ -384,15 +387,89 @@ const objFetch: OpSpec = {
   },
 };
 
-/** Ops of the reference that come with later issues: registered so documents validate. */
-function notYet(name: string, pipeline: string, args: string[]): OpSpec {
+/** A listed key as JSON: a number for uint64 keys, a string when UTF-8, else base64. */
+function keyResult(key: Uint8Array, uint64: boolean): Json {
+  if (uint64 && key.length === 8) {
+    const v = u64FromLe(key);
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : u64Hex(v);
+  }
+  const enc = encodeValue(key);
+  return typeof enc.utf8 === 'string' ? enc.utf8 : { base64: enc.base64 as string };
+}
+
+function checkKeyList(op: OpDoc, key: string): Check {
+  const v = op[key];
+  if (!Array.isArray(v)) return `${key}: expected a list of keys`;
+  for (let i = 0; i < v.length; i++) {
+    const p = checkKey(v[i], `${key}[${i}]`);
+    if (p) return p;
+  }
+  return null;
+}
+
+const listDkey: OpSpec = {
+  name: 'daos_obj_list_dkey',
+  pipeline: 'daos.list',
+  check: (op) =>
+    first(
+      () => onlyArgs(op, ['obj']),
+      () => needString(op, 'obj'),
+    ),
+  *run(op, world): Proc<OpOutcome> {
+    const cl = daosCluster(world);
+    const name = openObj(op.obj);
+    const keys = yield* daosObjListKeys(cl, name, null);
+    const oh = cl.client.objects.get(name);
+    const u64 = oh ? dkeysAreUint64(oh.oid) : false;
+    return { rc: 0, result: { keys: keys.map((k) => keyResult(k, u64)) } };
+  },
+};
+
+const listAkey: OpSpec = {
+  name: 'daos_obj_list_akey',
+  pipeline: 'daos.list',
+  check: (op) =>
+    first(
+      () => onlyArgs(op, ['obj', 'dkey']),
+      () => needString(op, 'obj'),
+      () => checkKey(op.dkey, 'dkey'),
+    ),
+  *run(op, world): Proc<OpOutcome> {
+    const cl = daosCluster(world);
+    const name = openObj(op.obj);
+    const keys = yield* daosObjListKeys(cl, name, keyBytes(op.dkey));
+    const oh = cl.client.objects.get(name);
+    const u64 = oh ? otypeAkeyIsUint64(oidType(oh.oid)) : false;
+    return { rc: 0, result: { keys: keys.map((k) => keyResult(k, u64)) } };
+  },
+};
+
+function punchSpec(name: string, kind: PunchKind, args: string[]): OpSpec {
   return {
     name,
-    pipeline,
-    check: (op) => onlyArgs(op, args),
-    // eslint-disable-next-line require-yield
-    *run(): Proc<OpOutcome> {
-      throw derError('NOSYS', `${name} is not simulated yet`);
+    pipeline: 'daos.punch',
+    check: (op) =>
+      first(
+        () => onlyArgs(op, args),
+        () => needString(op, 'obj'),
+        () => checkCondFlags(op.flags, 'flags'),
+        () => (args.includes('dkeys') ? checkKeyList(op, 'dkeys') : null),
+        () => (args.includes('dkey') ? checkKey(op.dkey, 'dkey') : null),
+        () => (args.includes('akeys') ? checkKeyList(op, 'akeys') : null),
+      ),
+    *run(op, world): Proc<OpOutcome> {
+      const cl = daosCluster(world);
+      let dkeys: Uint8Array[] | null = null;
+      if (kind === 'dkeys') dkeys = (op.dkeys as unknown[]).map(keyBytes);
+      if (kind === 'akeys') dkeys = [keyBytes(op.dkey)];
+      const akeys = kind === 'akeys' ? (op.akeys as unknown[]).map(keyBytes) : null;
+      yield* daosObjPunch(cl, kind, {
+        oh: openObj(op.obj),
+        flags: condFlags(op.flags),
+        dkeys,
+        akeys,
+      });
+      return { rc: 0 };
     },
   };
 }
@@ -405,11 +482,11 @@ export const DAOS_OPS: OpSpec[] = [
   objOpen,
   objUpdate,
   objFetch,
-  notYet('daos_obj_list_dkey', 'daos.list', ['obj']),
-  notYet('daos_obj_list_akey', 'daos.list', ['obj', 'dkey']),
-  notYet('daos_obj_punch', 'daos.punch', ['obj']),
-  notYet('daos_obj_punch_dkeys', 'daos.punch', ['obj', 'dkeys']),
-  notYet('daos_obj_punch_akeys', 'daos.punch', ['obj', 'dkey', 'akeys']),
+  listDkey,
+  listAkey,
+  punchSpec('daos_obj_punch', 'obj', ['obj', 'flags']),
+  punchSpec('daos_obj_punch_dkeys', 'dkeys', ['obj', 'dkeys', 'flags']),
+  punchSpec('daos_obj_punch_akeys', 'akeys', ['obj', 'dkey', 'akeys', 'flags']),
 ];
 
 const CLUSTER_KEYS: Record<string, [number, number]> = {

@@ -25,7 +25,7 @@ import {
 import type { StoreIoh } from './target-store.ts';
 import { traced } from './traced.ts';
 
-interface IoContext {
+export interface IoContext {
   target: DaosTarget;
   write: boolean;
   mapVer: number;
@@ -101,11 +101,14 @@ function* dsObjRwHandler(cl: DaosCluster, target: DaosTarget, req: ObjRwIn): Pro
   );
 }
 
+/** What `obj_ioc_begin` reads from any object RPC. */
+export type IocRequest = Pick<ObjRwIn, 'coh' | 'coUuid' | 'mapVer' | 'oid' | 'layoutVer'>;
+
 /** `obj_ioc_begin`: handle, map version, capability and class checks (spec §4.2). */
-function* objIocBegin(
+export function* objIocBegin(
   cl: DaosCluster,
   target: DaosTarget,
-  req: ObjRwIn,
+  req: IocRequest,
   isWrite: boolean,
 ): Proc<IoContext> {
   const rt = cl.rt;

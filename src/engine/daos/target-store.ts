@@ -30,6 +30,14 @@ export interface StoreFetchRequest extends StoreIoRequest {
   sizeOnly: boolean;
 }
 
+export interface StoreKeyRequest {
+  cont: string;
+  oid: ObjId;
+  shard: number;
+  epoch: bigint;
+  dkey: Uint8Array | null;
+}
+
 /** An open VOS I/O (`daos_handle_t ioh`). Opaque to the server. */
 export interface StoreIoh {
   readonly kind: 'update' | 'fetch';
@@ -55,8 +63,14 @@ export interface TargetStore {
   fetchBegin(req: StoreFetchRequest): Proc<StoreIoh>;
   /** `vos_fetch_end`. */
   fetchEnd(ioh: StoreIoh, err: number): Proc<void>;
-  /** Visible dkeys of a unit object at an epoch (enumeration), in store order. */
-  listDkeys(cont: string, oid: ObjId, shard: number, epoch: bigint): Proc<Uint8Array[]>;
-  /** Punch a dkey at an epoch (`vos_obj_punch` with one dkey). */
-  punchDkey(cont: string, oid: ObjId, shard: number, epoch: bigint, dkey: Uint8Array): Proc<void>;
+  /**
+   * `vos_iterate` over the dkeys of a unit object (`dkey` null) or the akeys of one dkey: the
+   * keys visible at `epoch`, in the store's key order.
+   */
+  iterate(req: StoreKeyRequest): Proc<Uint8Array[]>;
+  /**
+   * `vos_obj_punch`: punch the object (`dkey` null), one dkey (`akeys` null) or some akeys of
+   * a dkey, at `epoch`. `DAOS_COND_PUNCH` in `flags`: -DER_NONEXIST if the key is not there.
+   */
+  punch(req: StoreKeyRequest & { akeys: Uint8Array[] | null; flags: number }): Proc<void>;
 }

@@ -24,15 +24,24 @@ import { sleep, type Proc } from '../core/sim.ts';
 import type { Json } from '../trace/event.ts';
 import {
   COND_FLAGS,
+  otypeAkeyIsUint64,
+  otypeDkeyIsUint64,
   DAOS_MEDIA_NVME,
   DAOS_MEDIA_SCM,
   DEDUP_THRESHOLD,
   VOS_BLK_SZ,
 } from './constants.ts';
 import { COST } from './costs.ts';
+import { murmur64, u64FromLe, u64ToLe } from './hash.ts';
 import { iodDump, keyDump, type DaosIod, type Sgl } from './io-types.ts';
-import { oidText, type ObjId } from './oid.ts';
-import type { StoreFetchRequest, StoreIoh, StoreIoRequest, TargetStore } from './target-store.ts';
+import { oidText, oidType, type ObjId } from './oid.ts';
+import type {
+  StoreFetchRequest,
+  StoreIoh,
+  StoreIoRequest,
+  StoreKeyRequest,
+  TargetStore,
+} from './target-store.ts';
 import { traced, type Data } from './traced.ts';
 
 interface SvRecord {
@@ -58,9 +67,17 @@ interface Extent {
 
 interface AkeyEntry {
   name: Uint8Array;
+  /** Akey punch epochs. */
+  punches: bigint[];
   kind: 1 | 2;
   svs: SvRecord[];
   exts: Extent[];
+}
+
+interface ObjEntry {
+  dkeys: Map<string, DkeyEntry>;
+  /** Object punch epochs. */
+  punches: bigint[];
 }
 
 interface DkeyEntry {
@@ -90,9 +107,34 @@ interface TmpIoh extends StoreIoh {
 
 const SCM_BASE = 0x400000;
 
+function cmpBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return a.length - b.length;
+}
+
+/**
+ * A 16-byte hashed-key order key like VOS's hkey (spec §1.3): keys ≤ 15 bytes inline after a
+ * `(len << 2) | 1` byte; longer keys by murmur64(seed 0xC0FFEE) + a djb2-style hash + length.
+ */
+function hkey(key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(16);
+  if (key.length <= 15) {
+    out[0] = (key.length << 2) | 1;
+    out.set(key, 1);
+    return out;
+  }
+  out.set(u64ToLe(murmur64(key, 0xc0ffee)), 0);
+  let h = 5381;
+  for (const b of key) h = (Math.imul(h, 33) + b) >>> 0;
+  new DataView(out.buffer).setUint32(8, h, true);
+  new DataView(out.buffer).setUint32(12, (key.length << 2) >>> 0, true);
+  return out;
+}
+
 export class TemporaryValueStore implements TargetStore {
   readonly kind = 'temporary';
-  private readonly objects = new Map<string, Map<string, DkeyEntry>>();
+  private readonly objects = new Map<string, ObjEntry>();
   private scmNext = SCM_BASE;
   private nvmeNextBlock = 0;
   private writeSeq = 0;
@@ -306,10 +348,10 @@ export class TemporaryValueStore implements TargetStore {
     yield* sleep(COST.vosStep);
     if (err !== 0) return []; // cancel the reservations (bump space is simply not reused)
     const req = ioh.req;
-    const obj = this.objectMap(req.cont, req.oid, req.shard, true) as Map<string, DkeyEntry>;
+    const obj = this.objectMap(req.cont, req.oid, req.shard, true) as ObjEntry;
     const dk = toHex(req.dkey);
-    const existing = obj.get(dk);
-    const dkeyVisible = existing !== undefined && this.dkeyVisible(existing, req.epoch);
+    const existing = obj.dkeys.get(dk);
+    const dkeyVisible = existing !== undefined && this.dkeyVisible(obj, existing, req.epoch);
     if (req.flags & COND_FLAGS.DAOS_COND_DKEY_INSERT && dkeyVisible) {
       throw derError('EXIST', 'DAOS_COND_DKEY_INSERT: dkey exists');
     }
@@ -320,7 +362,9 @@ export class TemporaryValueStore implements TargetStore {
     for (const iod of ioh.iods) {
       const ak = existing?.akeys.get(toHex(iod.name));
       const akVisible =
-        ak !== undefined && existing !== undefined && this.akeyVisible(existing, ak, req.epoch);
+        ak !== undefined &&
+        existing !== undefined &&
+        this.akeyVisible(obj, existing, ak, req.epoch);
       const flags = req.flags & COND_FLAGS.DAOS_COND_PER_AKEY ? iod.flags : req.flags;
       if (flags & COND_FLAGS.DAOS_COND_AKEY_INSERT && akVisible)
         throw derError('EXIST', 'DAOS_COND_AKEY_INSERT: akey exists');
@@ -353,7 +397,7 @@ export class TemporaryValueStore implements TargetStore {
     let dkEntry = existing;
     if (!dkEntry) {
       dkEntry = { name: req.dkey.slice(), akeys: new Map(), punches: [] };
-      obj.set(dk, dkEntry);
+      obj.dkeys.set(dk, dkEntry);
     }
     const published: Json[] = [];
     for (let i = 0; i < ioh.iods.length; i++) {
@@ -362,7 +406,13 @@ export class TemporaryValueStore implements TargetStore {
       const key = toHex(iod.name);
       let ak = dkEntry.akeys.get(key);
       if (!ak) {
-        ak = { name: iod.name.slice(), kind: iod.type === 1 ? 1 : 2, svs: [], exts: [] };
+        ak = {
+          name: iod.name.slice(),
+          punches: [],
+          kind: iod.type === 1 ? 1 : 2,
+          svs: [],
+          exts: [],
+        };
         dkEntry.akeys.set(key, ak);
       }
       const seq = this.writeSeq++;
@@ -439,8 +489,9 @@ export class TemporaryValueStore implements TargetStore {
   private *doFetchBegin(req: StoreFetchRequest): Proc<StoreIoh> {
     yield* sleep(COST.vosStep);
     const obj = this.objectMap(req.cont, req.oid, req.shard, false);
-    const dkEntry = obj?.get(toHex(req.dkey));
-    const dkVisible = dkEntry !== undefined && this.dkeyVisible(dkEntry, req.epoch);
+    const dkEntry = obj?.dkeys.get(toHex(req.dkey));
+    const dkVisible =
+      obj !== undefined && dkEntry !== undefined && this.dkeyVisible(obj, dkEntry, req.epoch);
     if (req.flags & COND_FLAGS.DAOS_COND_DKEY_FETCH && !dkVisible) {
       throw derError('NONEXIST', 'DAOS_COND_DKEY_FETCH: dkey does not exist');
     }
@@ -453,12 +504,13 @@ export class TemporaryValueStore implements TargetStore {
       const visible =
         ak !== undefined &&
         dkEntry !== undefined &&
+        obj !== undefined &&
         ak.kind === iod.type &&
-        this.akeyVisible(dkEntry, ak, req.epoch);
+        this.akeyVisible(obj, dkEntry, ak, req.epoch);
       if (flags & COND_FLAGS.DAOS_COND_AKEY_FETCH && !visible) {
         throw derError('NONEXIST', 'DAOS_COND_AKEY_FETCH: akey does not exist');
       }
-      const floor = dkEntry ? this.punchFloor(dkEntry, req.epoch) : -1n;
+      const floor = obj && dkEntry ? this.punchFloor(obj, dkEntry, ak, req.epoch) : -1n;
       let data: Uint8Array | null = null;
       const list: Biov[] = [];
       if (ak && ak.kind === iod.type && iod.type === 1) {
@@ -542,27 +594,106 @@ export class TemporaryValueStore implements TargetStore {
     );
   }
 
-  // ---- enumeration and punch (used by daos_obj_list_dkey / daos_obj_punch_dkeys) -------
+  // ---- enumeration and punch (daos_obj_list_* / daos_obj_punch*) ---------------------
 
-  *listDkeys(cont: string, oid: ObjId, shard: number, epoch: bigint): Proc<Uint8Array[]> {
-    yield* sleep(COST.vosStep);
-    const obj = this.objectMap(cont, oid, shard, false);
-    if (!obj) return [];
-    const out: Uint8Array[] = [];
-    for (const d of obj.values()) if (this.dkeyVisible(d, epoch)) out.push(d.name);
-    return out;
+  *iterate(req: StoreKeyRequest): Proc<Uint8Array[]> {
+    return yield* traced(
+      this.rt,
+      'vos_iterate',
+      this.actor,
+      {
+        store: this.kind,
+        type: req.dkey ? 'VOS_ITER_AKEY' : 'VOS_ITER_DKEY',
+        oid: oidText(req.oid),
+        epoch: u64Hex(req.epoch),
+        ...(req.dkey ? { dkey: keyDump(req.dkey) } : {}),
+      },
+      () => this.doIterate(req),
+      (keys) => ({ nr: keys.length, keys: keys.map(keyDump) }),
+    );
   }
 
-  *punchDkey(cont: string, oid: ObjId, shard: number, epoch: bigint, dkey: Uint8Array): Proc<void> {
+  private *doIterate(req: StoreKeyRequest): Proc<Uint8Array[]> {
     yield* sleep(COST.vosStep);
-    const obj = this.objectMap(cont, oid, shard, true) as Map<string, DkeyEntry>;
-    const k = toHex(dkey);
-    let d = obj.get(k);
-    if (!d) {
-      d = { name: dkey.slice(), akeys: new Map(), punches: [] };
-      obj.set(k, d);
+    const obj = this.objectMap(req.cont, req.oid, req.shard, false);
+    if (!obj) return [];
+    const out: Uint8Array[] = [];
+    if (req.dkey === null) {
+      for (const d of obj.dkeys.values()) if (this.dkeyVisible(obj, d, req.epoch)) out.push(d.name);
+    } else {
+      const d = obj.dkeys.get(toHex(req.dkey));
+      if (d)
+        for (const ak of d.akeys.values())
+          if (this.akeyVisible(obj, d, ak, req.epoch)) out.push(ak.name);
     }
-    d.punches.push(epoch);
+    return out.sort(this.keyOrder(oidType(req.oid), req.dkey === null));
+  }
+
+  *punch(req: StoreKeyRequest & { akeys: Uint8Array[] | null; flags: number }): Proc<void> {
+    yield* traced(
+      this.rt,
+      'vos_obj_punch',
+      this.actor,
+      {
+        store: this.kind,
+        oid: oidText(req.oid),
+        epoch: u64Hex(req.epoch),
+        dkey: req.dkey ? keyDump(req.dkey) : null,
+        akeys: req.akeys ? req.akeys.map(keyDump) : null,
+        flags: req.flags,
+      },
+      () => this.doPunch(req),
+    );
+  }
+
+  private *doPunch(
+    req: StoreKeyRequest & { akeys: Uint8Array[] | null; flags: number },
+  ): Proc<void> {
+    yield* sleep(COST.vosStep);
+    const cond = (req.flags & COND_FLAGS.DAOS_COND_PUNCH) !== 0;
+    const obj = this.objectMap(req.cont, req.oid, req.shard, !cond);
+    if (!obj) throw derError('NONEXIST', 'DAOS_COND_PUNCH: object does not exist');
+    if (req.dkey === null) {
+      if (cond && ![...obj.dkeys.values()].some((d) => this.dkeyVisible(obj, d, req.epoch))) {
+        throw derError('NONEXIST', 'DAOS_COND_PUNCH: object does not exist');
+      }
+      obj.punches.push(req.epoch);
+      return;
+    }
+    const k = toHex(req.dkey);
+    let d = obj.dkeys.get(k);
+    if (cond && (!d || !this.dkeyVisible(obj, d, req.epoch))) {
+      throw derError('NONEXIST', 'DAOS_COND_PUNCH: dkey does not exist');
+    }
+    if (!d) {
+      d = { name: req.dkey.slice(), akeys: new Map(), punches: [] };
+      obj.dkeys.set(k, d);
+    }
+    if (req.akeys === null) {
+      d.punches.push(req.epoch);
+      return;
+    }
+    for (const a of req.akeys) {
+      const ak = d.akeys.get(toHex(a));
+      if (cond && (!ak || !this.akeyVisible(obj, d, ak, req.epoch))) {
+        throw derError('NONEXIST', 'DAOS_COND_PUNCH: akey does not exist');
+      }
+      if (ak) ak.punches.push(req.epoch);
+    }
+  }
+
+  /**
+   * Enumeration order of VOS key trees (spec §1.3): uint64 keys numerically, lexical keys by
+   * memcmp then length, hashed keys by their 16-byte hkey (short keys inline after a length
+   * byte, long keys by hash) — a deterministic order that is not insertion order.
+   */
+  private keyOrder(otype: number, dkeys: boolean): (a: Uint8Array, b: Uint8Array) => number {
+    const uint64 = dkeys ? otypeDkeyIsUint64(otype) : otypeAkeyIsUint64(otype);
+    const lexical = dkeys ? otype === 5 || otype === 7 || otype === 10 : otype === 6 || otype === 7;
+    if (uint64)
+      return (a, b) => (u64FromLe(a) < u64FromLe(b) ? -1 : u64FromLe(a) > u64FromLe(b) ? 1 : 0);
+    if (lexical) return (a, b) => cmpBytes(a, b);
+    return (a, b) => cmpBytes(hkey(a), hkey(b));
   }
 
   // ---- helpers ------------------------------------------------------------------------
@@ -572,11 +703,11 @@ export class TemporaryValueStore implements TargetStore {
     oid: ObjId,
     shard: number,
     create: boolean,
-  ): Map<string, DkeyEntry> | undefined {
+  ): ObjEntry | undefined {
     const key = `${cont}/${oidText(oid)}.${shard}`;
     let m = this.objects.get(key);
     if (!m && create) {
-      m = new Map();
+      m = { dkeys: new Map(), punches: [] };
       this.objects.set(key, m);
     }
     return m;
@@ -594,9 +725,17 @@ export class TemporaryValueStore implements TargetStore {
     return off;
   }
 
-  private punchFloor(d: DkeyEntry, epoch: bigint): bigint {
+  /** The newest punch at or below `epoch` of the object, the dkey and (if given) the akey. */
+  private punchFloor(
+    obj: ObjEntry,
+    d: DkeyEntry,
+    ak: AkeyEntry | undefined,
+    epoch: bigint,
+  ): bigint {
     let floor = -1n;
-    for (const p of d.punches) if (p <= epoch && p > floor) floor = p;
+    for (const list of [obj.punches, d.punches, ak?.punches ?? []]) {
+      for (const p of list) if (p <= epoch && p > floor) floor = p;
+    }
     return floor;
   }
 
@@ -625,8 +764,8 @@ export class TemporaryValueStore implements TargetStore {
     return best;
   }
 
-  private akeyVisible(d: DkeyEntry, ak: AkeyEntry, epoch: bigint): boolean {
-    const floor = this.punchFloor(d, epoch);
+  private akeyVisible(obj: ObjEntry, d: DkeyEntry, ak: AkeyEntry, epoch: bigint): boolean {
+    const floor = this.punchFloor(obj, d, ak, epoch);
     if (ak.kind === 1) {
       const r = this.latestSv(ak, epoch);
       return r !== undefined && r.epoch > floor && r.data.length > 0;
@@ -634,8 +773,8 @@ export class TemporaryValueStore implements TargetStore {
     return ak.exts.some((e) => e.epoch <= epoch && e.epoch > floor && e.data !== null);
   }
 
-  private dkeyVisible(d: DkeyEntry, epoch: bigint): boolean {
-    for (const ak of d.akeys.values()) if (this.akeyVisible(d, ak, epoch)) return true;
+  private dkeyVisible(obj: ObjEntry, d: DkeyEntry, epoch: bigint): boolean {
+    for (const ak of d.akeys.values()) if (this.akeyVisible(obj, d, ak, epoch)) return true;
     return false;
   }
 

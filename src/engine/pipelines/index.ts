@@ -7,6 +7,8 @@ import type { PipelineDef } from './types.ts';
 import { DAOS_UPDATE } from './daos-update.ts';
 import { DAOS_FETCH } from './daos-fetch.ts';
 import { DAOS_SETUP } from './daos-setup.ts';
+import { DAOS_LIST } from './daos-list.ts';
+import { DAOS_PUNCH } from './daos-punch.ts';
 import { MEDIA_RECOVERY } from './media-recovery.ts';
 import { CEPH_WRITE } from './ceph-write.ts';
 import { CEPH_READ } from './ceph-read.ts';
@@ -14,11 +16,14 @@ import { CEPH_RECOVERY } from './ceph-recovery.ts';
 
 export { DAOS_UPDATE, DAOS_FETCH, DAOS_SETUP, MEDIA_RECOVERY };
 export { DAOS_LANES } from './lanes.ts';
+export { DAOS_LIST, DAOS_PUNCH };
 
 export const PIPELINES: Record<string, PipelineDef> = {
   [DAOS_SETUP.id]: DAOS_SETUP,
   [DAOS_UPDATE.id]: DAOS_UPDATE,
   [DAOS_FETCH.id]: DAOS_FETCH,
+  [DAOS_LIST.id]: DAOS_LIST,
+  [DAOS_PUNCH.id]: DAOS_PUNCH,
   [MEDIA_RECOVERY.id]: MEDIA_RECOVERY,
   [CEPH_WRITE.id]: CEPH_WRITE,
   [CEPH_READ.id]: CEPH_READ,

@@ -4,6 +4,7 @@
  * run them like any file.
  */
 import type { OpDoc, ScenarioDoc } from './types.ts';
+import { CEPH_BUILTINS } from '../ceph/builtins.ts';
 
 const DKEYS = 10;
 /** BUFLEN of the example: a 1 KiB single value. */
@@ -58,8 +59,52 @@ function daosKeySv(): ScenarioDoc {
   };
 }
 
+/**
+ * The seed's `example_daos_key_array`: 10 dkeys, one akey ("akey") each holding a byte array
+ * of 1024 records (`iod_size` 1, recx {0, 1024}, as in the seed's gdb dump); fetch all, list
+ * the dkeys (10), punch one dkey, list again (9).
+ */
+function daosKeyArray(): ScenarioDoc {
+  const buf = { fill: 'random', len: BUFLEN, seed: 1 };
+  const iod = { akey: 'akey', type: 'DAOS_IOD_ARRAY', size: 1, recxs: [{ idx: 0, nr: BUFLEN }] };
+  const ops: OpDoc[] = [
+    { op: 'daos_pool_connect', pool: 'tank' },
+    { op: 'daos_cont_create', pool: 'tank', cont: 'example' },
+    { op: 'daos_cont_open', pool: 'tank', cont: 'example' },
+    {
+      op: 'daos_obj_generate_oid',
+      cont: 'example',
+      otype: 'DAOS_OT_MULTI_HASHED',
+      oclass: 'OC_SX',
+      as: 'obj',
+    },
+    { op: 'daos_obj_open', obj: 'obj', mode: 'DAOS_OO_RW' },
+  ];
+  for (let i = 0; i < DKEYS; i++) {
+    ops.push({ op: 'daos_obj_update', obj: 'obj', dkey: `dkey_${i}`, iods: [iod], data: [buf] });
+  }
+  for (let i = 0; i < DKEYS; i++) {
+    ops.push({ op: 'daos_obj_fetch', obj: 'obj', dkey: `dkey_${i}`, iods: [iod] });
+  }
+  ops.push({ op: 'daos_obj_list_dkey', obj: 'obj' });
+  ops.push({ op: 'daos_obj_punch_dkeys', obj: 'obj', dkeys: ['dkey_0'] });
+  ops.push({ op: 'daos_obj_list_dkey', obj: 'obj' });
+  return {
+    schema: 'iopath.scenario/1',
+    seed: 1,
+    title: 'DAOS example_daos_key_array',
+    description:
+      'The seed example: 10 dkeys, one akey each holding a 1 KiB byte array; fetch all, list ' +
+      'the dkeys, punch one, list again.',
+    cluster: { daos: { engines: 2, targets_per_engine: 4 } },
+    ops,
+  };
+}
+
 export const BUILTIN_SCENARIOS: Record<string, ScenarioDoc> = {
   'daos-key-sv': daosKeySv(),
+  'daos-key-array': daosKeyArray(),
+  ...CEPH_BUILTINS,
 };
 
 /** A built-in scenario by name (a fresh copy), or undefined. */

@@ -26,6 +26,12 @@ describe('a document written by someone else from the op reference', () => {
       iods: [{ size: 5 }],
       data: [{ base64: 'aGVsbG8=', utf8: 'hello', len: 5 }],
     });
+    // enumeration walks all groups; the punched dkey is gone from the second listing
+    expect(result.ops.slice(8).map((l) => [l.op, l.rc_name, l.result])).toEqual([
+      ['daos_obj_list_dkey', 'OK', { keys: ['dkey_0', 'dkey_1'] }],
+      ['daos_obj_punch_dkeys', 'OK', null],
+      ['daos_obj_list_dkey', 'OK', { keys: ['dkey_1'] }],
+    ]);
     // OC_SX over 2 engines × 4 targets: 8 groups, type 0, ord 1 (RP_1)
     expect(result.ops[3]?.result).toMatchObject({ oid: { hi: '0001000800000000' } });
   });
