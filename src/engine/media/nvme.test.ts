@@ -3,6 +3,7 @@ import { Sim, type Proc } from '../core/sim.ts';
 import { createMemoryBackend } from './memory-backend.ts';
 import { createNvme } from './nvme.ts';
 import { PowerCutError } from './power.ts';
+import { Rng } from '../core/rng.ts';
 import { NVME_BLOCK } from './types.ts';
 
 const block = (byte: number, n = 1): Uint8Array => new Uint8Array(n * NVME_BLOCK).fill(byte);
@@ -84,5 +85,72 @@ describe('nvme', () => {
     expect(() => run(sim, dev.write(0, new Uint8Array(100)))).toThrow(RangeError);
     expect(() => run(sim, dev.read(-1, 1))).toThrow(RangeError);
     expect(() => dev.peek(0, 5)).toThrow(RangeError);
+  });
+
+  it('property: a power cut at every persistence point keeps exactly the flushed/FUA writes', () => {
+    const BLOCKS = 32;
+    let cuts = 0;
+    for (let seed = 1; seed <= 8; seed++) {
+      /** Returns per block the durable value (by the model) at the moment of the cut. */
+      const runOnce = (cutAt: number, backend: ReturnType<typeof createMemoryBackend>): number => {
+        const sim = new Sim();
+        const dev = createNvme({ id: 'nvme0', blocks: BLOCKS, backend, sim, volatileCache: true });
+        const durable = new Uint8Array(BLOCKS);
+        const cached = new Map<number, number>();
+        let n = 0;
+        let cut = false;
+        dev.persistenceHook = () => {
+          if (n++ === cutAt) {
+            dev.powerCut();
+            cut = true;
+            throw new PowerCutError(dev.id);
+          }
+        };
+        const rng = new Rng(seed).fork('nvme');
+        function* work(): Proc<void> {
+          for (let i = 0; i < 40; i++) {
+            const r = rng.int(0, 9);
+            if (r < 6) {
+              const lba = rng.int(0, BLOCKS - 2);
+              const nb = rng.int(1, 2);
+              const v = rng.int(1, 255);
+              const fua = rng.chance(0.2);
+              yield* dev.write(lba, block(v, nb), { fua });
+              for (let k = 0; k < nb; k++) {
+                if (fua) {
+                  durable[lba + k] = v;
+                  cached.delete(lba + k);
+                } else cached.set(lba + k, v);
+              }
+            } else if (r < 8) {
+              yield* dev.flush();
+              for (const [k, v] of cached) durable[k] = v;
+              cached.clear();
+            } else {
+              const lba = rng.int(0, BLOCKS - 1);
+              const got = (yield* dev.read(lba, 1))[0];
+              if (got !== (cached.get(lba) ?? durable[lba])) throw new Error(`read ${lba}: ${got}`);
+            }
+          }
+        }
+        const f = sim.spawn('work', work());
+        sim.run();
+        if (cutAt >= 0) expect(cut).toBe(true);
+        if (cut) expect(() => f.value).toThrow(PowerCutError);
+        else expect(f.value).toBeUndefined();
+        const after = createNvme({ id: 'nvme0', blocks: BLOCKS, backend, sim });
+        for (let b = 0; b < BLOCKS; b++) {
+          if (after.peek(b, 1)[0] !== durable[b])
+            throw new Error(`seed ${seed} cut ${cutAt} block ${b}`);
+        }
+        return n;
+      };
+      const points = runOnce(-1, createMemoryBackend(BLOCKS * NVME_BLOCK));
+      for (let k = 0; k < points; k++) {
+        runOnce(k, createMemoryBackend(BLOCKS * NVME_BLOCK));
+        cuts++;
+      }
+    }
+    expect(cuts).toBeGreaterThan(200);
   });
 });
