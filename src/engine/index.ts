@@ -19,7 +19,14 @@ export { StepGate, matches } from './trace/breakpoints.ts';
 export type { Breakpoint } from './trace/breakpoints.ts';
 export * from './pipelines/types.ts';
 export { PIPELINES, getPipeline, getStep, registerPipeline } from './pipelines/index.ts';
-export { DAOS_UPDATE, DAOS_FETCH, DAOS_SETUP, DAOS_LANES } from './pipelines/index.ts';
+export {
+  DAOS_UPDATE,
+  DAOS_FETCH,
+  DAOS_SETUP,
+  DAOS_LIST,
+  DAOS_PUNCH,
+  DAOS_LANES,
+} from './pipelines/index.ts';
 export * from './scenario/types.ts';
 export { ScenarioRunner, runScenario } from './scenario/runner.ts';
 export type { RunnerOptions, RunStatus, StopReason } from './scenario/runner.ts';
@@ -32,3 +39,14 @@ export { decodeValue, encodeValue, checkValue, dtsBufRender } from './scenario/v
 export type { ValueDoc } from './scenario/values.ts';
 export * from './media/index.ts';
 export { CephSystem, cephSystem, cephOsdDumps, CEPH_IO_OPS } from './ceph/scenario-ops.ts';
+export { DaosCluster, daosCluster } from './daos/cluster.ts';
+export type { DaosClusterConfig, DaosTarget } from './daos/cluster.ts';
+export { registerTargetStore, targetStoreNames } from './daos/store-registry.ts';
+export type { TargetStoreFactory } from './daos/store-registry.ts';
+export type {
+  TargetStore,
+  StoreIoh,
+  StoreIoRequest,
+  StoreFetchRequest,
+  StoreKeyRequest,
+} from './daos/target-store.ts';

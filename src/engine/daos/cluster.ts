@@ -10,13 +10,15 @@ import { Hlc } from './hlc.ts';
 import type { ObjLayout, TargetRef } from './placement.ts';
 import type { ObjId } from './oid.ts';
 import type { TargetStore } from './target-store.ts';
-import { TemporaryValueStore } from './temporary-store.ts';
+import { getTargetStoreFactory } from './store-registry.ts';
 
 export interface DaosClusterConfig {
   engines: number;
   targetsPerEngine: number;
   scmBytes: number;
   nvmeBytes: number;
+  /** Target storage by registered name (store-registry.ts); default: the registry's default. */
+  store?: string;
 }
 
 export const DAOS_CLUSTER_DEFAULTS: DaosClusterConfig = {
@@ -88,16 +90,22 @@ export class DaosCluster {
   constructor(
     readonly rt: Runtime,
     config: Partial<DaosClusterConfig> = {},
-    /** Store factory: the VOS issue swaps TemporaryValueStore for the real VOS here. */
-    makeStore: (rt: Runtime, t: DaosTarget) => TargetStore = (r, t) =>
-      new TemporaryValueStore(r, t.actor),
+    /** Store factory; default: the one named by `config.store` in store-registry.ts. */
+    makeStore?: (rt: Runtime, t: DaosTarget) => TargetStore,
   ) {
     this.config = { ...DAOS_CLUSTER_DEFAULTS, ...config };
+    if (!makeStore) {
+      const f = getTargetStoreFactory(this.config.store);
+      if (!f) throw new Error(`no target store "${this.config.store ?? ''}" registered`);
+      const media = { scmBytes: this.config.scmBytes, nvmeBytes: this.config.nvmeBytes };
+      makeStore = (r, t) => f(r, t, media);
+    }
+    const make = makeStore;
     const skew = rt.rng.fork('daos.hlc-skew');
     for (let r = 0; r < this.config.engines; r++) {
       for (let i = 0; i < this.config.targetsPerEngine; i++) {
         const id = r * this.config.targetsPerEngine + i;
-        this.targets.push(new DaosTarget(id, r, i, skew.int(0, 5000), (t) => makeStore(rt, t)));
+        this.targets.push(new DaosTarget(id, r, i, skew.int(0, 5000), (t) => make(rt, t)));
       }
     }
   }
@@ -133,6 +141,7 @@ export function daosConfigFromDoc(
   if (typeof daos.targets_per_engine === 'number') c.targetsPerEngine = daos.targets_per_engine;
   if (typeof daos.scm_bytes === 'number') c.scmBytes = daos.scm_bytes;
   if (typeof daos.nvme_bytes === 'number') c.nvmeBytes = daos.nvme_bytes;
+  if (typeof daos.store === 'string') c.store = daos.store;
   return c;
 }
 

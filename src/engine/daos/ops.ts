@@ -42,6 +42,7 @@ import {
   type Check,
 } from './op-args.ts';
 import { placeObject } from './placement.ts';
+import { targetStoreNames } from './store-registry.ts';
 
 const CLIENT = 'client';
 
@@ -500,8 +501,15 @@ const CLUSTER_KEYS: Record<string, [number, number]> = {
 export function checkDaosCluster(section: unknown): string | null {
   if (!isObj(section)) return ': expected an object';
   for (const [k, v] of Object.entries(section)) {
+    if (k === 'store') {
+      const names = targetStoreNames();
+      if (typeof v !== 'string' || !names.includes(v))
+        return `store: expected ${names.join(' or ')}`;
+      continue;
+    }
     const range = CLUSTER_KEYS[k];
-    if (!range) return `${k}: unknown field (expected ${Object.keys(CLUSTER_KEYS).join(', ')})`;
+    if (!range)
+      return `${k}: unknown field (expected ${[...Object.keys(CLUSTER_KEYS), 'store'].join(', ')})`;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < range[0] || v > range[1]) {
       return `${k}: expected an integer ${range[0]}..${range[1]}`;
     }
