@@ -5,6 +5,7 @@
  */
 import type { OpDoc, ScenarioDoc } from './types.ts';
 import { CEPH_BUILTINS } from '../ceph/builtins.ts';
+import { CEPH_BUILTINS } from '../ceph/builtins.ts';
 
 const DKEYS = 10;
 /** BUFLEN of the example: a 1 KiB single value. */
@@ -103,6 +104,7 @@ function daosKeyArray(): ScenarioDoc {
 
 export const BUILTIN_SCENARIOS: Record<string, ScenarioDoc> = {
   'daos-key-sv': daosKeySv(),
+  ...CEPH_BUILTINS,
   'daos-key-array': daosKeyArray(),
   ...CEPH_BUILTINS,
 };

@@ -54,7 +54,11 @@ export class Monitor {
       this.reports.set(target, r);
     }
     r.add(reporter);
-    const possible = this.cur.osds.filter((o) => o !== target && this.cur.isUp(o)).length;
+    // Reporters that can still speak: up OSDs that are not themselves reported failed (with two
+    // of three OSDs dead the survivor is the only possible reporter).
+    const possible = this.cur.osds.filter(
+      (o) => o !== target && this.cur.isUp(o) && !(this.reports.get(o)?.size ?? 0),
+    ).length;
     const need = Math.min(MIN_DOWN_REPORTERS, possible);
     this.rt.trace.point('check_failure', MON_NAME, {
       data: {

@@ -1,0 +1,176 @@
+/**
+ * Built-in Ceph scenarios (merged into scenario/builtins.ts). The RBD ones follow the real
+ * captures of ceph-real-traces (15: first 600 B write, 16: second write, 17: 8 MiB write over
+ * two objects, 18: 600 B across the 4 MiB boundary); `ceph-rbd-write` is the seed's python
+ * example.
+ */
+import type { OpDoc, ScenarioDoc } from '../scenario/types.ts';
+
+const MIB = 1024 * 1024;
+
+/** The seed: `rbd.RBD().create(ioctx, 'myimage', 4 GiB)`; `image.write('foo' * 200, 0)`. */
+function rbdWrite(): ScenarioDoc {
+  return {
+    schema: 'iopath.scenario/1',
+    seed: 1,
+    title: "Ceph RBD: image.write('foo' * 200, 0)",
+    description:
+      "The seed's python example: connect, open pool mypool, create a 4 GiB image myimage, " +
+      "write 'foo' * 200 at offset 0 (one 600-byte extent of object 0), then read it back. " +
+      'FileStore + FileJournal OSDs, as in the seed.',
+    cluster: {
+      ceph: {
+        crush_map: { hosts: 3, osds_per_host: 2 },
+        pools: [{ name: 'mypool', size: 3, min_size: 2, pg_num: 64 }],
+        objectstore: 'filestore',
+      },
+    },
+    ops: [
+      { op: 'rbd_create', pool: 'mypool', image: 'myimage', size: 4 * 1024 * MIB },
+      { op: 'rbd_open', pool: 'mypool', image: 'myimage' },
+      { op: 'rbd_write', image: 'myimage', offset: 0, value: { utf8: 'foo'.repeat(200) } },
+      { op: 'rbd_read', image: 'myimage', offset: 0, len: 600 },
+    ],
+  };
+}
+
+/** The cluster of the reference traces: 3 OSDs, pools sim (2) and rbd (3). */
+function realCluster(objectstore: 'bluestore' | 'filestore'): ScenarioDoc['cluster'] {
+  return {
+    ceph: {
+      crush_map: { hosts: 3, osds_per_host: 1 },
+      pools: [
+        { name: 'device_health_metrics', size: 3, min_size: 2, pg_num: 1 },
+        { name: 'sim', size: 3, min_size: 2, pg_num: 16 },
+        { name: 'rbd', size: 3, min_size: 2, pg_num: 16 },
+      ],
+      objectstore,
+    },
+  };
+}
+
+function radosPutGet(): ScenarioDoc {
+  return {
+    schema: 'iopath.scenario/1',
+    seed: 1,
+    title: 'Ceph RADOS: put and get 4 KiB',
+    description:
+      '`rados put` of a 4 KiB object (one writefull replicated to 3 BlueStore OSDs) and `rados ' +
+      'get` of it (a read served by the primary alone).',
+    cluster: realCluster('bluestore'),
+    ops: [
+      {
+        op: 'rados_write_full',
+        pool: 'sim',
+        oid: 'obj-put-4k',
+        value: { fill: 'random', len: 4096, seed: 4 },
+      },
+      { op: 'rados_read', pool: 'sim', oid: 'obj-put-4k', offset: 0, len: 5120 },
+      { op: 'rados_stat', pool: 'sim', oid: 'obj-put-4k' },
+    ],
+  };
+}
+
+const rbdSetup: OpDoc[] = [
+  { op: 'rbd_create', pool: 'rbd', image: 'img', size: 64 * MIB },
+  { op: 'rbd_open', pool: 'rbd', image: 'img' },
+];
+
+function rbd8Mib(): ScenarioDoc {
+  return {
+    schema: 'iopath.scenario/1',
+    seed: 1,
+    title: 'Ceph RBD: 8 MiB write at 0 (two objects)',
+    description:
+      'After a first 600-byte write (object map update, set-alloc-hint + write) and a second ' +
+      'one (a plain write), an 8 MiB write at 0: writefull on object 0, an object-map update ' +
+      'for the new object 1, then set-alloc-hint + writefull on it — two 4 MiB replicated ' +
+      'writes on different PGs. Then 128 KiB across the object boundary are read back (two sparse-reads).',
+    cluster: realCluster('bluestore'),
+    ops: [
+      ...rbdSetup,
+      { op: 'rbd_write', image: 'img', offset: 0, value: { fill: 'byte', len: 600, byte: 0x41 } },
+      {
+        op: 'rbd_write',
+        image: 'img',
+        offset: 4096,
+        value: { fill: 'byte', len: 600, byte: 0x42 },
+      },
+      {
+        op: 'rbd_write',
+        image: 'img',
+        offset: 0,
+        value: { fill: 'byte', len: 8 * MIB, byte: 0x5a },
+      },
+      // 64 KiB on each side of the object boundary: a sparse-read (≥ 64 KiB) per object.
+      { op: 'rbd_read', image: 'img', offset: 4 * MIB - 64 * 1024, len: 128 * 1024 },
+    ],
+  };
+}
+
+function rbdStraddle(): ScenarioDoc {
+  return {
+    schema: 'iopath.scenario/1',
+    seed: 1,
+    title: 'Ceph RBD: 600 bytes across the 4 MiB boundary',
+    description:
+      'A 600-byte write at 4194004 splits into write 4194004~300 on object 0 and write 0~300 ' +
+      'on object 1 (Striper::file_to_extents); the read is split the same way.',
+    cluster: realCluster('bluestore'),
+    ops: [
+      ...rbdSetup,
+      {
+        op: 'rbd_write',
+        image: 'img',
+        offset: 4 * MIB - 300,
+        value: { fill: 'random', len: 600, seed: 18 },
+      },
+      { op: 'rbd_read', image: 'img', offset: 4 * MIB - 300, len: 600 },
+    ],
+  };
+}
+
+/** A write burst; osd.1 is killed midway and restarted; every object is read back. */
+function osdFailure(): ScenarioDoc {
+  const ops: OpDoc[] = [];
+  const n = 24;
+  const write = (i: number): OpDoc => ({
+    op: 'rados_write_full',
+    pool: 'sim',
+    oid: `burst-${i}`,
+    value: { fill: 'random', len: 4096, seed: 100 + i },
+  });
+  for (let i = 0; i < n / 2; i++) ops.push(write(i));
+  ops.push({ op: 'fault_kill_osd', osd: 1 });
+  for (let i = n / 2; i < n; i++) ops.push(write(i));
+  ops.push({ op: 'restart', osd: 1 });
+  for (let i = 0; i < n; i++)
+    ops.push({ op: 'rados_read', pool: 'sim', oid: `burst-${i}`, len: 4096 });
+  return {
+    schema: 'iopath.scenario/1',
+    seed: 1,
+    title: 'Ceph: OSD killed during a write burst',
+    description:
+      'Size 3 / min_size 2. osd.1 dies after 12 writes: the next write to a PG with osd.1 ' +
+      'blocks until heartbeats (20 s grace) get it marked down; the PGs peer and go ' +
+      'active+undersized+degraded, writes continue with two copies (the blocked one is ' +
+      'answered from the PG log). osd.1 restarts, peers, and log-based recovery pushes the ' +
+      'objects it missed. Every object reads back intact.',
+    cluster: {
+      ceph: {
+        crush_map: { hosts: 3, osds_per_host: 1 },
+        pools: [{ name: 'sim', size: 3, min_size: 2, pg_num: 8 }],
+        objectstore: 'bluestore',
+      },
+    },
+    ops,
+  };
+}
+
+export const CEPH_BUILTINS: Record<string, ScenarioDoc> = {
+  'ceph-rbd-write': rbdWrite(),
+  'ceph-rados-put-get': radosPutGet(),
+  'ceph-rbd-8mib': rbd8Mib(),
+  'ceph-rbd-straddle': rbdStraddle(),
+  'ceph-osd-failure': osdFailure(),
+};
