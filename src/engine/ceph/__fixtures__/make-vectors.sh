@@ -356,6 +356,102 @@ algs_map 0 > "$TMP/algs12_straw0.src"
   echo "	step take flat"; echo "	step choose indep 0 type osd"; echo "	step emit"; echo "}"
 } > "$TMP/flat10.src"
 
+# classes10: device classes (hdd/ssd) without declared shadow ids: crushtool allocates them
+# (printed as `id -N class C`), rules take the per-class shadow trees.
+cat > "$TMP/classes10.src" <<'MAP'
+tunable choose_local_tries 0
+tunable choose_local_fallback_tries 0
+tunable choose_total_tries 50
+tunable chooseleaf_descend_once 1
+tunable chooseleaf_vary_r 1
+tunable chooseleaf_stable 1
+tunable straw_calc_version 1
+tunable allowed_bucket_algs 54
+device 0 osd.0 class hdd
+device 1 osd.1 class hdd
+device 2 osd.2 class ssd
+device 3 osd.3 class hdd
+device 4 osd.4 class ssd
+device 5 osd.5 class hdd
+device 6 osd.6 class hdd
+device 7 osd.7 class ssd
+device 8 osd.8 class hdd
+device 9 osd.9 class hdd
+type 0 osd
+type 1 host
+type 11 root
+host a {
+	alg straw2
+	hash 0
+	item osd.0 weight 1.0
+	item osd.1 weight 2.0
+	item osd.2 weight 0.5
+}
+host b {
+	alg straw2
+	hash 0
+	item osd.3 weight 1.0
+	item osd.4 weight 0.5
+	item osd.5 weight 1.0
+}
+host c {
+	alg straw2
+	hash 0
+	item osd.6 weight 1.5
+	item osd.7 weight 0.5
+}
+host d {
+	alg straw2
+	hash 0
+	item osd.8 weight 1.0
+	item osd.9 weight 1.0
+}
+root default {
+	alg straw2
+	hash 0
+	item a
+	item b
+	item c
+	item d
+}
+rule any {
+	id 0
+	type replicated
+	min_size 1
+	max_size 10
+	step take default
+	step chooseleaf firstn 0 type host
+	step emit
+}
+rule ssd {
+	id 1
+	type replicated
+	min_size 1
+	max_size 10
+	step take default class ssd
+	step chooseleaf firstn 0 type host
+	step emit
+}
+rule hdd {
+	id 2
+	type replicated
+	min_size 1
+	max_size 10
+	step take default class hdd
+	step chooseleaf firstn 0 type host
+	step emit
+}
+rule hdd_ec {
+	id 3
+	type erasure
+	min_size 1
+	max_size 10
+	step take default class hdd
+	step choose indep 0 type osd
+	step emit
+}
+MAP
+
 compile() { # name: compile src, write the decompiled canonical text to generated/
   crushtool -c "$TMP/$1.src" -o "$TMP/$1.bin"
   crushtool -d "$TMP/$1.bin" -o "$OUT/$1.txt"
@@ -364,6 +460,7 @@ compile rack16
 compile algs12
 compile algs12_straw0
 compile flat10
+compile classes10
 
 # Tunable variants of rack16 made with crushtool's own setters.
 crushtool -i "$TMP/rack16.bin" --set-choose-local-tries 2 --set-choose-local-fallback-tries 5 \
@@ -437,6 +534,13 @@ m flat10 0 3
 m flat10 0 9
 m flat10 0 8 0 0 1 0 2 0 3 0.5
 m flat10 1 6 4 0 5 0
+m classes10 0 3
+m classes10 1 3
+m classes10 1 3 4 0
+m classes10 2 3
+m classes10 2 3 1 0 8 0.5
+m classes10 3 5
+m classes10 3 5 3 0
 } > "$OUT/mappings.index"
 
 # ---------------------------------------------------------------- osdmaps
@@ -449,7 +553,8 @@ om() { # name numosd pgbits pgpbits crushbin
 om om_rack16_80 20 2 1 rack16
 om om_rack16_128 16 3 3 rack16
 om om_algs12_56 14 2 2 algs12
-for o in om_rack16_80 om_rack16_128 om_algs12_56; do
+om om_classes10_32 10 2 2 classes10
+for o in om_rack16_80 om_rack16_128 om_algs12_56 om_classes10_32; do
   osdmaptool "$TMP/$o" --mark-up-in --test-map-pgs-dump-all --pool 1 2>/dev/null | grep ' raw (' > "$OUT/${o}_pgs_dump_all.txt"
   while read -r name; do
     osdmaptool "$TMP/$o" --mark-up-in --test-map-object "$name" --pool 1 2>/dev/null | grep "object '"

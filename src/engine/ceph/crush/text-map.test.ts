@@ -44,6 +44,7 @@ describe('crushtool -d text maps', () => {
     'algs12',
     'algs12_straw0',
     'flat10',
+    'classes10',
   ]) {
     it(`generated/${name}: parse → print reproduces crushtool -d byte for byte`, () => {
       const txt = fixtureText(`generated/${name}.txt`);
@@ -62,6 +63,27 @@ describe('crushtool -d text maps', () => {
       buildDefaultCrushMap({ hosts: 1, osds_per_host: 3, host_names: ['vm'] }),
     );
     expect(built).toBe(real);
+  });
+  it('device classes: shadow trees rebuilt with the ids crushtool allocated', () => {
+    const map = parseCrushMap(fixtureText('generated/classes10.txt'));
+    const root = map.buckets[-1 - -5]!;
+    expect(root.classIds).toEqual(
+      new Map([
+        ['hdd', -10],
+        ['ssd', -15],
+      ]),
+    );
+    const ssdRoot = map.buckets[-1 - -15]!;
+    expect(ssdRoot.name).toBe('default~ssd');
+    expect(ssdRoot.items).toEqual([-11, -12, -13, -14]);
+    // host d has no ssd: its empty shadow stays in the tree with weight 0
+    expect(ssdRoot.itemWeights).toEqual([0x8000, 0x8000, 0x8000, 0]);
+    expect(map.rules[1]!.steps[0]).toMatchObject({
+      op: 'take',
+      arg1: -15,
+      className: 'ssd',
+      baseItem: -5,
+    });
   });
   it('defaults to legacy tunables when the text has none', () => {
     const map = parseCrushMap(

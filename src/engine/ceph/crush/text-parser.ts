@@ -8,11 +8,13 @@
  *
  * Supported: tunable, device [class], type, buckets (uniform/list/tree/straw/straw2,
  * `id N [class C]`, alg, hash, `item NAME [weight W] [pos P]`), rules (id/ruleset, type,
- * min_size, max_size, every `step`), `choose_args` (parsed and kept for printing; they are
- * not used by the mapper).
+ * min_size, max_size, every `step`, `take X class C` through the device-class shadow trees
+ * rebuilt after parsing, see shadow.ts), `choose_args` (parsed and kept for printing; they
+ * are not used by the mapper).
  */
 import { legacyTunables, TUNABLE_NAMES } from './tunables.ts';
 import { finalizeMap, makeBucket, weightFromFloat } from './build.ts';
+import { buildShadowTrees } from './shadow.ts';
 import {
   CRUSH_BUCKET_LIST,
   CRUSH_BUCKET_STRAW,
@@ -197,6 +199,7 @@ export function parseCrushMap(src: string): ParsedCrushMap {
       }
     }
   }
+  buildShadowTrees(map);
   return finalizeMap(map);
 }
 
@@ -404,18 +407,19 @@ function parseStep(
       if (p.peek()?.text === 'class' && p.peek()?.line === op.line) {
         p.next('class');
         const c = p.name('class name');
-        const shadow = map.buckets[-1 - id]?.classIds.get(c.text);
+        const base = map.buckets[-1 - id];
+        if (base === undefined || base.classIds.size === 0)
+          throw new CrushParseError(
+            c.line,
+            `in rule '${rname}' step take ${item.text} has no class information`,
+          );
+        const shadow = base.classIds.get(c.text);
         if (shadow === undefined)
           throw new CrushParseError(
             c.line,
             `in rule '${rname}' step take ${item.text} no matching bucket for class ${c.text}`,
           );
-        // Mapping through a device-class shadow tree needs the shadow buckets, which
-        // crushtool rebuilds from device classes; not simulated yet.
-        throw new CrushParseError(
-          c.line,
-          `in rule '${rname}': 'step take ${item.text} class ${c.text}' (device-class shadow trees) is not supported by this simulator yet`,
-        );
+        return { op: 'take', arg1: shadow, arg2: 0, className: c.text, baseItem: id };
       }
       return { op: 'take', arg1: id, arg2: 0 };
     }

@@ -59,7 +59,7 @@ export function printCrushMap(map: CrushMap | ParsedCrushMap): string {
   const done = new Set<number>();
   const visit = (id: number): void => {
     const b = map.buckets[-1 - id];
-    if (b === undefined || done.has(id)) return;
+    if (b === undefined || b.shadowOf || done.has(id)) return;
     done.add(id);
     for (const it of b.items) if (it < 0) visit(it);
     out.push(`${typeName(map, b.type)} ${b.name} {\n`);
@@ -105,7 +105,7 @@ export function printCrushMap(map: CrushMap | ParsedCrushMap): string {
           break;
         case 'take':
           out.push(
-            `\tstep take ${itemName(map, s.arg1)}${s.className ? ` class ${s.className}` : ''}\n`,
+            `\tstep take ${itemName(map, s.baseItem ?? s.arg1)}${s.className ? ` class ${s.className}` : ''}\n`,
           );
           break;
         case 'emit':

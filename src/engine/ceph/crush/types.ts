@@ -49,6 +49,11 @@ export interface CrushBucket {
   nodeWeights: number[];
   /** Device-class shadow ids printed as `id -N class C` (class name → shadow bucket id). */
   classIds: Map<string, number>;
+  /**
+   * Set on device-class shadow buckets (`default~hdd`): built from the real tree by
+   * `buildShadowTrees`, used by `take X class C`, never printed (crushtool -d skips them).
+   */
+  shadowOf?: { id: number; className: string };
 }
 
 export type RuleOp =
@@ -74,6 +79,8 @@ export interface RuleStep {
   arg2: number;
   /** take with `class C`: the class name (arg1 is then the shadow bucket id). */
   className?: string;
+  /** take with `class C`: the bucket named in the rule (arg1 holds its shadow id). */
+  baseItem?: number;
 }
 
 export interface CrushRule {
