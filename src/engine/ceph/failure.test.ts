@@ -7,8 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../core/rng.ts';
 import { makeHarness, type Harness } from './testing/harness.ts';
-import type { Future} from '../core/sim.ts';
-import { type Proc } from '../core/sim.ts';
+import type { Proc } from '../core/sim.ts';
 import { bytesEqual } from '../core/bytes.ts';
 
 const CONFIG = {

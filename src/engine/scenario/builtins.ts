@@ -5,7 +5,6 @@
  */
 import type { OpDoc, ScenarioDoc } from './types.ts';
 import { CEPH_BUILTINS } from '../ceph/builtins.ts';
-import { CEPH_BUILTINS } from '../ceph/builtins.ts';
 
 const DKEYS = 10;
 /** BUFLEN of the example: a 1 KiB single value. */
@@ -104,7 +103,6 @@ function daosKeyArray(): ScenarioDoc {
 
 export const BUILTIN_SCENARIOS: Record<string, ScenarioDoc> = {
   'daos-key-sv': daosKeySv(),
-  ...CEPH_BUILTINS,
   'daos-key-array': daosKeyArray(),
   ...CEPH_BUILTINS,
 };
