@@ -1,5 +1,5 @@
 /** The side views, the console, the help overlay and the screenshots we look at. */
-import { getBuiltinScenario, runScenario } from '../src/engine/index.ts';
+import { getBuiltinScenario, runScenario, serializeTrace } from '../src/engine/index.ts';
 import { expect, test, waitForCursor } from './fixtures.ts';
 
 const { events } = runScenario(getBuiltinScenario('daos-key-sv'));
@@ -36,6 +36,13 @@ test('inspector, event log tab, console op, help overlay', async ({ page }) => {
   await expect(page.getByTestId('position')).not.toHaveText(before ?? '');
   await expect(page.locator('[data-view="flow"]')).toHaveAttribute('data-pipeline', 'daos.fetch');
 
+  // Clicking a step node jumps to that step's next event.
+  await page.locator('[data-view="flow"] [data-step="obj_rw_complete"]').click();
+  await expect(page.locator('[data-view="flow"] [aria-current="step"]')).toHaveAttribute(
+    'data-step',
+    'obj_rw_complete',
+  );
+
   // Help overlay on "?" (focus away from the console first).
   await page.locator('[data-view="flow"]').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('?');
@@ -64,4 +71,43 @@ test('screenshots: update in flight, light and dark', async ({ page }) => {
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.waitForTimeout(300);
   await page.screenshot({ path: test.info().outputPath('flow-dark.png') });
+});
+
+test('import-file opens a trace file and a scenario document', async ({ page }) => {
+  await page.goto('/?scenario=daos-key-sv');
+  await waitForCursor(page, 0);
+  const input = page.getByTestId('import-file');
+
+  // An iopath.trace/1 file replays as is (here: the first 60 events of daos-key-sv).
+  const part = events.slice(0, 60);
+  await input.setInputFiles({
+    name: 'part.trace.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(serializeTrace(null, part)),
+  });
+  await expect(page.getByTestId('position')).toHaveText('0 / 59');
+  await page.keyboard.press('End');
+  await waitForCursor(page, 59);
+  await expect(page.locator('[data-view="flow"] [aria-current="step"]')).toHaveAttribute(
+    'data-step',
+    part[59]!.step,
+  );
+
+  // A scenario document runs; a broken one shows the banner and leaves the trace loaded.
+  await input.setInputFiles({
+    name: 'bad.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"schema":"iopath.scenario/1","ops":[{"op":"daos_pool_connect"}]}'),
+  });
+  await expect(page.getByTestId('error-banner')).toContainText('ops[0]');
+  await expect(page.getByTestId('position')).toHaveText('59 / 59');
+  const doc = getBuiltinScenario('daos-key-sv')!;
+  const small = { ...doc, ops: doc.ops.slice(0, 6) };
+  await input.setInputFiles({
+    name: 'small.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(small)),
+  });
+  await expect(page.getByTestId('error-banner')).toBeHidden();
+  await expect(page.getByTestId('position')).toHaveText(/^0 \/ \d+$/);
 });

@@ -21,18 +21,19 @@ connectEngine(new EngineClient(worker, (message) => useApp.getState().showError(
 const DEFAULT_SCENARIO = 'daos-key-sv';
 
 const app = useApp.getState();
+const opts: { seed?: number; step?: number } = {};
+if (params.seed !== undefined) opts.seed = params.seed;
+if (params.step !== undefined) opts.step = params.step;
+
 app.requestCatalog((catalog) => {
   if (params.scenario || params.scenarioError !== null) return;
   const first = catalog.scenarios.find((s) => s.name === DEFAULT_SCENARIO) ?? catalog.scenarios[0];
-  if (first) app.load({ kind: 'builtin', name: first.name });
+  if (first) app.load({ kind: 'builtin', name: first.name }, opts);
 });
 if (params.scenarioError !== null) {
   app.showError({ message: params.scenarioError });
   useApp.setState({ status: 'ready' });
 } else if (params.scenario) {
-  const opts: { seed?: number; step?: number } = {};
-  if (params.seed !== undefined) opts.seed = params.seed;
-  if (params.step !== undefined) opts.step = params.step;
   app.load(params.scenario, opts);
 }
 

@@ -32,3 +32,22 @@ describe('page parameters', () => {
     expect(withStep('?scenario=x&step=1&embed=1', 9)).toBe('?scenario=x&step=9&embed=1');
   });
 });
+
+describe('share links', () => {
+  it('round-trips a document through the URL', async () => {
+    const { shareSearch } = await import('./app/shareLink.ts');
+    const doc = {
+      schema: 'iopath.scenario/1' as const,
+      seed: 3,
+      ops: [{ op: 'daos_pool_connect', pool: 'tank' }],
+    };
+    const search = shareSearch({ kind: 'doc', doc }, doc, 17, '?embed=1&step=2')!;
+    const p = parsePageParams(search);
+    expect(p.scenario).toEqual({ kind: 'doc', doc });
+    expect([p.step, p.embed]).toEqual([17, true]);
+    expect(shareSearch({ kind: 'builtin', name: 'daos-key-sv' }, null, 4, '')).toBe(
+      '?scenario=daos-key-sv&step=4',
+    );
+    expect(shareSearch({ kind: 'trace', text: '{}' }, null, 4, '')).toBeNull();
+  });
+});

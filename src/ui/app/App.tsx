@@ -1,5 +1,5 @@
 /** The page: header (scenario, files, theme, help), flow + caption, side tabs, transport, console. */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useKeyboard } from '../commands/useKeyboard.ts';
 import { usePlayback } from '../commands/usePlayback.ts';
 import { useApp } from '../state/store.ts';
@@ -9,6 +9,7 @@ import { Console } from '../views/console/Console.tsx';
 import { FlowView } from '../views/flow/FlowView.tsx';
 import { ErrorBanner, HelpOverlay } from './Overlays.tsx';
 import { ImportFile, ScenarioPicker } from './ScenarioPicker.tsx';
+import { shareSearch } from './shareLink.ts';
 import { SIDE_TABS, STAGE_TABS, type TabDef } from './tabs.tsx';
 import { Transport } from './Transport.tsx';
 
@@ -28,6 +29,37 @@ function useStepInUrl(): void {
       }, 250);
     });
   }, []);
+}
+
+function ShareButton() {
+  const source = useApp((s) => s.source);
+  const [copied, setCopied] = useState(false);
+  const disabled = source === null || source.kind === 'trace';
+  return (
+    <button
+      type="button"
+      className="btn"
+      disabled={disabled}
+      title={disabled ? 'Trace files cannot be shared as a link' : 'Copy a link to this step'}
+      aria-label="Copy a link to this scenario at this step"
+      onClick={() => {
+        const s = useApp.getState();
+        const search = shareSearch(s.source, s.doc, s.cursor, window.location.search);
+        if (search === null) return;
+        window.history.replaceState(null, '', search);
+        const url = window.location.href;
+        void navigator.clipboard?.writeText(url).then(
+          () => {
+            setCopied(true);
+            window.setTimeout(() => setCopied(false), 1500);
+          },
+          () => undefined, // no clipboard permission: the address bar holds the link
+        );
+      }}
+    >
+      {copied ? 'Link copied' : 'Share link'}
+    </button>
+  );
 }
 
 function TabBar({
@@ -139,6 +171,7 @@ export function App({ embed }: { embed: boolean }) {
                 : 'starting…'}
           </span>
           <span className="spacer" />
+          <ShareButton />
           <button
             type="button"
             className="btn"

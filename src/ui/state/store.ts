@@ -43,6 +43,8 @@ export interface AppState {
   catalog: Catalog | null;
   status: Status;
   scenarioName: string;
+  /** What was loaded last (share links are built from it; null before the first load). */
+  source: ScenarioSource | null;
   /** The loaded document (null for a replayed trace file or before the first load). */
   doc: { ops: OpDoc[] } | null;
   result: ResultDoc | null;
@@ -108,6 +110,7 @@ export const useApp = create<Store>()((set, get) => ({
   catalog: null,
   status: 'starting',
   scenarioName: '',
+  source: null,
   doc: null,
   result: null,
   count: 0,
@@ -178,6 +181,7 @@ export const useApp = create<Store>()((set, get) => ({
           set({
             doc: r.doc,
             scenarioName: r.name,
+            source,
             result: null,
             count: 0,
             cursor: 0,

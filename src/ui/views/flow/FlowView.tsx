@@ -2,7 +2,7 @@
  * The flow diagram of the current event's pipeline (`data-view="flow"`). Re-renders only
  * when the pipeline changes; stepping within it patches the DOM (highlight.ts).
  */
-import { Controls, MarkerType, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { Controls, MarkerType, Panel, ReactFlow, ReactFlowProvider } from '@xyflow/react';
 import { useEffect, useMemo, useRef } from 'react';
 import type { PipelineView } from '../../../protocol/index.ts';
 import { opSegment } from '../../state/navigation.ts';
@@ -60,6 +60,19 @@ function toElements(
   return { nodes: [...lanes, ...steps], edges };
 }
 
+/** Clicking a step moves the cursor to that step's next event (wrapping to the first). */
+function jumpToStep(pipeline: string, step: string): void {
+  const { cursor, setCursor, setPlaying } = useApp.getState();
+  const ev = trace.events;
+  const hit = (i: number) => ev[i]?.step === step && ev[i]?.pipeline === pipeline;
+  for (let i = cursor + 1; i < ev.length; i++) if (hit(i)) return go(i);
+  for (let i = 0; i <= cursor; i++) if (hit(i)) return go(i);
+  function go(i: number): void {
+    setPlaying(false);
+    setCursor(i);
+  }
+}
+
 function FlowCanvas({ view, layoutKey }: { view: PipelineView; layoutKey: string }) {
   const layout = cachedLayout(view, layoutKey);
   const { nodes, edges } = useMemo(() => toElements(layout, view), [layout, view]);
@@ -98,17 +111,35 @@ function FlowCanvas({ view, layoutKey }: { view: PipelineView; layoutKey: string
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         fitView
-        fitViewOptions={{ padding: 0.04 }}
+        fitViewOptions={{ padding: 0.04, maxZoom: 1.15 }}
         minZoom={0.2}
         maxZoom={2}
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
         zoomOnDoubleClick={false}
+        onNodeClick={(_, node) => {
+          if (node.type === 'step') jumpToStep(view.id, node.id);
+        }}
         preventScrolling
         aria-label={`Flow diagram of ${view.title}`}
       >
         <Controls showInteractive={false} position="bottom-right" />
+        <Panel position="bottom-left" className="flow-legend">
+          <span>
+            <svg width="26" height="8" aria-hidden="true">
+              <line x1="0" y1="4" x2="26" y2="4" className="legend-call" />
+            </svg>
+            call
+          </span>
+          <span>
+            <svg width="26" height="8" aria-hidden="true">
+              <line x1="0" y1="4" x2="26" y2="4" className="legend-msg" />
+            </svg>
+            message / hand-off
+          </span>
+          <span>→ enter · ↩ return · ● event · ✓ done in this op · dashed box: optional</span>
+        </Panel>
       </ReactFlow>
     </div>
   );
