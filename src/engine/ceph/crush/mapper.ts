@@ -65,7 +65,7 @@ class Work implements PermSource {
   ) {}
 
   permWork(b: CrushBucket): PermWork {
-    const perms = (this.perms ??= new Map());
+    const perms = (this.perms ??= new Map<number, PermWork>());
     let w = perms.get(b.id);
     if (w === undefined) {
       w = newPermWork(b.items.length);
