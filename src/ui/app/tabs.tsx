@@ -8,6 +8,13 @@ import type { ReactNode } from 'react';
 import { EventLog } from '../views/events/EventLog.tsx';
 import { FlowView } from '../views/flow/FlowView.tsx';
 import { Inspector } from '../views/inspector/Inspector.tsx';
+import { NvmeView } from '../views/nvme/NvmeView.tsx';
+import { PgLogView } from '../views/pglog/PgLogView.tsx';
+import { PlacementView } from '../views/placement/PlacementView.tsx';
+import { ScmView } from '../views/scm/ScmView.tsx';
+import { SequenceView } from '../views/sequence/SequenceView.tsx';
+import { EvtreeView } from '../views/vostree/EvtreeView.tsx';
+import { VosTreeView } from '../views/vostree/VosTreeView.tsx';
 
 export interface TabDef {
   id: string;
@@ -15,7 +22,16 @@ export interface TabDef {
   render: () => ReactNode;
 }
 
-export const STAGE_TABS: TabDef[] = [{ id: 'flow', label: 'Flow', render: () => <FlowView /> }];
+export const STAGE_TABS: TabDef[] = [
+  { id: 'flow', label: 'Flow', render: () => <FlowView /> },
+  { id: 'sequence', label: 'Sequence', render: () => <SequenceView /> },
+  { id: 'scm', label: 'SCM', render: () => <ScmView /> },
+  { id: 'nvme', label: 'NVMe', render: () => <NvmeView /> },
+  { id: 'vos-tree', label: 'VOS tree', render: () => <VosTreeView /> },
+  { id: 'evtree', label: 'Evtree', render: () => <EvtreeView /> },
+  { id: 'placement', label: 'Placement', render: () => <PlacementView /> },
+  { id: 'pglog', label: 'Logs', render: () => <PgLogView /> },
+];
 
 export const SIDE_TABS: TabDef[] = [
   { id: 'inspector', label: 'Inspector', render: () => <Inspector /> },

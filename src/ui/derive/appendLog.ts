@@ -1,7 +1,8 @@
 /**
  * Append-only derived logs (message lists, PG-log rows, SCM owner notes): each event adds zero
- * or more entries tagged with its index, so the log "at cursor k" is just the prefix of entries
- * with index ≤ k (a binary search) — no checkpoints needed, and stepping back is exact for free.
+ * or more entries, so the log "at cursor k" is just the prefix of entries pushed while reading
+ * events 0..k (a binary search; an entry's `i` may point earlier, e.g. a message whose send
+ * event is known only from its receive) — no checkpoints needed, and stepping back is exact for free.
  * The log extends itself lazily as the trace grows and rebuilds when the trace is replaced
  * (detected by the identity of its first event, as in createDerived).
  */
@@ -30,15 +31,19 @@ export function createAppendLog<T extends Indexed, C>(
   extract: (e: TraceEvent, i: number, ctx: C, push: (entry: T) => void) => void,
 ): AppendLog<T, C> {
   let entries: T[] = [];
+  /** pushedAt[k] = index of the event whose processing pushed entries[k] (non-decreasing). */
+  let pushedAt: number[] = [];
   let done = 0;
   let first: TraceEvent | undefined;
   let ctx = makeContext();
   const push = (t: T): void => {
     entries.push(t);
+    pushedAt.push(done);
   };
   const sync = (events: readonly TraceEvent[], count = events.length): readonly T[] => {
     if (events[0] !== first || count < done) {
       entries = [];
+      pushedAt = [];
       done = 0;
       ctx = makeContext();
       first = events[0];
@@ -50,13 +55,13 @@ export function createAppendLog<T extends Indexed, C>(
   return {
     sync,
     upTo(events, cursor) {
-      const all = sync(events);
-      // first entry with i > cursor
+      sync(events);
+      // first entry pushed by an event after the cursor
       let lo = 0;
-      let hi = all.length;
+      let hi = pushedAt.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if ((all[mid] as T).i <= cursor) lo = mid + 1;
+        if ((pushedAt[mid] as number) <= cursor) lo = mid + 1;
         else hi = mid;
       }
       return lo;

@@ -92,7 +92,11 @@ describe('nvme reducer', () => {
     const s = run(nvmeReducer, nvmeInitial(), [
       [{ kind: 'nvme.write', device: 'osd.0.block', lbas: [3, 4] }],
       [{ kind: 'journal.append', device: 'osd.0.journal', lba: 0, blocks: 2, entries: 1 }],
+      [{ kind: 'alloc', device: 'osd.0.block', lbas: [7] }],
+      [{ kind: 'kv.commit', device: 'osd.0.block', lba: 0, blocks: 2 }],
     ]);
+    expect(blockLook(s.devs.get('osd.0.block')!, 7)).toBe('allocated');
+    expect(blockLook(s.devs.get('osd.0.block')!, 1)).toBe('written-free');
     expect(blockLook(s.devs.get('osd.0.block')!, 4)).toBe('written-free');
     expect(s.devs.get('osd.0.journal')!.blocks).toBe(2);
   });

@@ -4,8 +4,9 @@
  * `dev, blk_off, blk_cnt`) and its data state from the queue effects (`nvme.submit` write →
  * in flight, `nvme.complete` → cached (volatile write cache) or durable when the write was FUA,
  * `nvme.flush` → every cached block of the device durable, `nvme.power_cut` → cached lost).
- * Ceph's object stores emit `nvme.write {device, lbas}` and `journal.append {device, lba,
- * blocks}`; both count as durable writes (their aio completes with FUA semantics).
+ * Ceph's object stores emit `alloc {device, lbas}` (BlueStore allocator), `nvme.write {device,
+ * lbas}`, `kv.commit {device, lba, blocks}` and `journal.append {device, lba, blocks}`; the
+ * writes count as durable (their aio completes with FUA semantics).
  */
 import type { TraceEvent } from '../../protocol/index.ts';
 import type { Effect } from '../../engine/trace/event.ts';
@@ -169,6 +170,15 @@ export function applyNvmeEffect(s: NvmeState, f: Effect): void {
       }
       return;
     }
+    case 'alloc': {
+      // BlueStore's allocator: {device, lbas} (umem's SCM allocs carry media:'scm' instead)
+      if (!Array.isArray(f.lbas) || str(f, 'media') === 'scm') return;
+      const d = dev(s, id);
+      for (const l of f.lbas)
+        if (typeof l === 'number' && span(d, l, 1)) d.alloc[l] = BLK_ALLOCATED;
+      return;
+    }
+    case 'kv.commit':
     case 'journal.append': {
       const d = dev(s, id);
       const r = span(d, num(f, 'lba'), num(f, 'blocks'));

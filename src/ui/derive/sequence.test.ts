@@ -49,6 +49,30 @@ describe('sequence log', () => {
     ]);
   });
 
+  it("a receive seen before its send (late send effect) draws from the sender's last event; client.N is the client lifeline", () => {
+    const events = [
+      ev(0, { actor: 'client', op: 0, step: '_send_op' }),
+      ev(1, { actor: 'osd.2', op: 0 }, [
+        { kind: 'msg.recv', from: 'client.4124', to: 'osd.2', msg: 'osd_op', bytes: 205 },
+      ]),
+      ev(2, { actor: 'osd.2', op: 0 }, [
+        { kind: 'msg.send', from: 'osd.2', to: 'client.4124', msg: 'osd_op_reply', bytes: 9 },
+      ]),
+      ev(3, { actor: 'client', op: 0 }, [
+        { kind: 'msg.send', from: 'client.4124', to: 'osd.2', msg: 'osd_op', bytes: 205 },
+      ]),
+    ];
+    const log = createSequenceLog();
+    const all = log.sync(events);
+    expect(all.map((m) => [m.from, m.to, m.label, m.i, m.recvI])).toEqual([
+      ['client', 'osd.2', 'osd_op', 0, 1],
+      ['osd.2', 'client.4124', 'osd_op_reply', 2, undefined],
+    ]);
+    // known from event 1 on, although its arrow starts at event 0
+    expect(log.upTo(events, 0)).toBe(0);
+    expect(log.upTo(events, 1)).toBe(1);
+  });
+
   it('orders actors client, engines, osds, mon; natural numbers', () => {
     expect(
       orderActors(['osd.10', 'mon.a', 'engine0.tgt10', 'osd.2', 'client', 'engine0.tgt2']),

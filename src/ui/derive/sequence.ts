@@ -23,8 +23,22 @@ export interface SeqMessage extends Indexed {
 
 interface Ctx {
   queues: Map<string, SeqMessage[]>;
+  /** Receives seen before their send (the send effect rode on a later event): by `to|label`. */
+  orphans: Map<string, SeqMessage[]>;
   actors: Map<string, number>;
+  /** Latest event index per actor (an orphan receive's arrow starts there). */
+  lastAt: Map<string, number>;
   prev?: TraceEvent;
+}
+
+/**
+ * Message endpoints as lifeline names: a Ceph client's messenger name (`client.4124`) is the
+ * `client` actor of the trace events.
+ */
+function lifeline(name: string, ctx: Ctx): string {
+  return /^client\.\d+$/.test(name) && ctx.actors.has('client') && !ctx.actors.has(name)
+    ? 'client'
+    : name;
 }
 
 const hasMsg = (e: TraceEvent | undefined): boolean =>
@@ -32,20 +46,22 @@ const hasMsg = (e: TraceEvent | undefined): boolean =>
 
 export function createSequenceLog() {
   return createAppendLog<SeqMessage, Ctx>(
-    () => ({ queues: new Map(), actors: new Map() }),
+    () => ({ queues: new Map(), orphans: new Map(), actors: new Map(), lastAt: new Map() }),
     (e, i, ctx, push) => {
       if (!ctx.actors.has(e.actor)) ctx.actors.set(e.actor, i);
       for (const f of e.effects ?? []) {
         if (f.kind === 'msg.send') {
-          const from = str(f, 'from') ?? e.actor;
+          const from = lifeline(str(f, 'from') ?? e.actor, ctx);
           const to = str(f, 'to');
           if (to === undefined) continue;
           const label = str(f, 'opc') ?? str(f, 'msg') ?? 'msg';
+          const key = `${to}|${label}`;
+          // Already received (the send effect came late): that entry stands for this send.
+          if (ctx.orphans.get(key)?.shift()) continue;
           const m: SeqMessage = { i, from, to, label, kind: 'msg' };
           const b = num(f, 'bytes');
           if (b !== undefined) m.bytes = b;
           push(m);
-          const key = `${to}|${label}`;
           const q = ctx.queues.get(key);
           if (q) q.push(m);
           else ctx.queues.set(key, [m]);
@@ -53,11 +69,32 @@ export function createSequenceLog() {
         } else if (f.kind === 'msg.recv') {
           const at = str(f, 'at') ?? str(f, 'to') ?? e.actor;
           const label = str(f, 'opc') ?? str(f, 'msg') ?? 'msg';
-          const q = ctx.queues.get(`${at}|${label}`);
-          const m = q?.shift();
-          if (m) m.recvI = i;
+          const key = `${at}|${label}`;
+          const m = ctx.queues.get(key)?.shift();
+          if (m) {
+            m.recvI = i;
+            continue;
+          }
+          const fromRaw = str(f, 'from');
+          if (fromRaw === undefined) continue;
+          const from = lifeline(fromRaw, ctx);
+          const o: SeqMessage = {
+            i: ctx.lastAt.get(from) ?? i,
+            from,
+            to: at,
+            label,
+            recvI: i,
+            kind: 'msg',
+          };
+          const b = num(f, 'bytes');
+          if (b !== undefined) o.bytes = b;
+          push(o);
+          const q = ctx.orphans.get(key);
+          if (q) q.push(o);
+          else ctx.orphans.set(key, [o]);
         }
       }
+      ctx.lastAt.set(e.actor, i);
       const p = ctx.prev;
       if (p && p.actor !== e.actor && p.op === e.op && e.op >= 0 && !hasMsg(p) && !hasMsg(e)) {
         push({ i: i - 1, from: p.actor, to: e.actor, label: e.step, recvI: i, kind: 'handoff' });

@@ -119,7 +119,10 @@ function currentDev(i: number): string | undefined {
 
 export function NvmeView() {
   const { count, cursor } = useTraceCursor();
-  const state = useMemo(() => derived.at(trace.events, Math.min(cursor, count - 1)), [cursor, count]);
+  const state = useMemo(
+    () => derived.at(trace.events, Math.min(cursor, count - 1)),
+    [cursor, count],
+  );
   const [pick, setPick] = useState('');
   const devs = [...state.devs.keys()].sort();
   const followed = useMemo(() => currentDev(cursor), [cursor]);

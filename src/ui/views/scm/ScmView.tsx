@@ -50,7 +50,10 @@ function currentDev(i: number): string | undefined {
 
 export function ScmView() {
   const { count, cursor } = useTraceCursor();
-  const state = useMemo(() => derived.at(trace.events, Math.min(cursor, count - 1)), [cursor, count]);
+  const state = useMemo(
+    () => derived.at(trace.events, Math.min(cursor, count - 1)),
+    [cursor, count],
+  );
   const [pick, setPick] = useState<string>('');
   const devs = [...state.devs.keys()].sort();
   const followed = useMemo(() => currentDev(cursor), [cursor]);

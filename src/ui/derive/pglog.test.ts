@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { createLogTables, statusAt } from './pglog.ts';
+import { ev } from './testing.ts';
+
+describe('log tables', () => {
+  const events = [
+    ev(0, {
+      actor: 'osd.0',
+      step: 'finish_ctx',
+      data: { pg: '1.7', oid: 'rbd_data.1', version: "3'5", prior_version: "0'0" },
+    }),
+    ev(1, {
+      actor: 'osd.0',
+      step: 'append_log',
+      data: { pg: '1.7', entries: ["3'5"], head: "3'5", last_complete: "3'4" },
+    }),
+    ev(2, { actor: 'osd.0', step: 'submit_entry', data: { seq: 9, len: 4096 } }),
+    ev(3, {
+      actor: 'engine0.tgt1',
+      step: 'dtx_leader_begin',
+      phase: 'enter',
+      data: {
+        dti: { dti_uuid: 'ab', dti_hlc: '0x1' },
+        epoch: '0x10',
+        tgt_cnt: 2,
+        flags: ['DTX_SOLO'],
+      },
+    }),
+    ev(4, { actor: 'osd.0', step: '_journaled_ahead', data: { seq: 9 } }),
+    ev(5, { actor: 'osd.0', step: 'op_commit', data: { pg: '1.7', rep_tid: 1, version: "3'5" } }),
+    ev(6, {
+      actor: 'engine0.tgt1',
+      step: 'dtx_leader_end',
+      phase: 'enter',
+      data: { result: 'committed (solo)' },
+    }),
+    ev(7, { actor: 'osd.0', step: '_finish_op', data: { seq: 9 } }),
+  ];
+
+  it('builds PG log, journal and DTX rows whose status at a cursor replays exactly', () => {
+    const log = createLogTables();
+    const rows = log.sync(events);
+    expect(rows.map((r) => [r.table, r.key, r.i])).toEqual([
+      ['pglog', '1.7', 1],
+      ['journal', '9', 2],
+      ['dtx', 'ab', 3],
+    ]);
+    const [pg, j, dtx] = rows;
+    expect(pg!.fields.oid).toBe('rbd_data.1');
+    expect([0, 1, 4, 5].map((k) => statusAt(pg!, k))).toEqual([
+      undefined,
+      'appended',
+      'appended',
+      'committed',
+    ]);
+    expect([2, 3, 4, 6, 7].map((k) => statusAt(j!, k))).toEqual([
+      'queued',
+      'queued',
+      'journaled',
+      'journaled',
+      'applied',
+    ]);
+    expect([3, 5, 6].map((k) => statusAt(dtx!, k))).toEqual([
+      'active',
+      'active',
+      'committed (solo)',
+    ]);
+    expect(dtx!.fields).toEqual({ epoch: '0x10', targets: '2', flags: 'SOLO' });
+    expect(log.upTo(events, 2)).toBe(2);
+  });
+
+  it('ignores the zero DTX id of non-transactional fetches', () => {
+    const rows = createLogTables().sync([
+      ev(0, {
+        step: 'dtx_leader_begin',
+        phase: 'enter',
+        data: { dti: { dti_uuid: '0000', dti_hlc: '0x0' } },
+      }),
+    ]);
+    expect(rows).toEqual([]);
+  });
+});
