@@ -44,6 +44,8 @@ export class Scm implements ScmDevice {
   readonly backend: BlockBackend;
   /** Consulted at every flush and drain before it takes effect (fault injection). */
   persistenceHook: PersistenceHook | undefined;
+  /** Sees every store (umem's pmemcheck uses it to catch stores the undo log misses). */
+  storeObserver: ((off: number, len: number) => void) | undefined;
   private readonly view: Uint8Array;
   private readonly dv: DataView;
   private readonly states: Uint8Array;
@@ -276,6 +278,7 @@ export class Scm implements ScmDevice {
   // ---- internals ---------------------------------------------------------------------------
 
   private stored(off: number, len: number): void {
+    this.storeObserver?.(off, len);
     this.stats.writes++;
     if (len > 0) {
       const first = Math.floor(off / SCM_LINE);

@@ -212,6 +212,24 @@ describe('umem', () => {
     expect(() => pool.allocSize(a)).toThrow(IoError);
   });
 
+  it('pmemcheck: a store in a transaction outside added ranges and new objects throws', () => {
+    const scm = createScm({ id: 'scm', size: SCM_SIZE });
+    const pool = createUmem(scm, { rootSize: ROOT, pmemcheck: true });
+    pool.txBegin();
+    const a = pool.txAlloc(64, true);
+    scm.writeU32(a, 1); // new object: fine
+    pool.txAddRange(pool.rootOff, 8);
+    scm.writeNum64(pool.rootOff, a); // added: fine
+    expect(() => scm.writeU32(pool.rootOff + 8, 1)).toThrow(/pmemcheck/);
+    pool.txCommit();
+    scm.writeU32(pool.rootOff + 8, 1); // outside a transaction nothing is checked
+    const r = pool.reserve(100);
+    pool.txBegin();
+    scm.writeU32(r.off, 5); // reserved object: fine
+    expect(() => scm.writeU32(a, 2)).toThrow(/pmemcheck/); // committed object, not added
+    pool.txAbort();
+  });
+
   it('open of a device without a pool fails with -DER_NONEXIST', () => {
     expect(() => openUmem(createScm({ id: 'scm', size: SCM_SIZE }))).toThrow(/DER_NONEXIST/);
   });
@@ -227,7 +245,13 @@ describe('umem', () => {
       const dscm = createScm({ id: 'scm', backend: dry });
       dscm.persistenceHook = () => void points++;
       const st = { committed: emptyModel(), inflight: null as Model | null };
-      workload(openUmem(dscm), new Rng(seed).fork('work'), TXS, emptyModel(), st);
+      workload(
+        openUmem(dscm, { pmemcheck: true }),
+        new Rng(seed).fork('work'),
+        TXS,
+        emptyModel(),
+        st,
+      );
       checkPool(openUmem(createScm({ id: 'scm', backend: dry })), st.committed);
       const stride = Math.max(1, Math.floor(points / 100));
       for (let k = 0; k < points; k += stride) {

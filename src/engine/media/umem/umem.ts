@@ -25,6 +25,12 @@ export type TxStage = 'commit' | 'abort' | 'end';
 
 export interface UmemCreateOptions {
   rootSize: number;
+  /**
+   * Like PMDK's pmemcheck: inside a transaction, a store to SCM that is not in a range added
+   * with txAddRange, a new object of this transaction, or a reserved object throws at once
+   * (such a store would survive an abort or a power cut half-done).
+   */
+  pmemcheck?: boolean;
   /** Undo-log bytes (default: size/32 clamped to [64 KiB, 1 MiB]). */
   ulogSize?: number;
   trace?: Tracer;
@@ -33,6 +39,7 @@ export interface UmemCreateOptions {
 }
 
 export interface UmemOpenOptions {
+  pmemcheck?: boolean;
   trace?: Tracer;
   actor?: string;
 }
@@ -81,6 +88,27 @@ export class UmemPool implements Umem {
     this.recovery = recovery;
   }
 
+  /** Turn pmemcheck on or off (see UmemCreateOptions.pmemcheck). */
+  setPmemcheck(on: boolean): void {
+    const scm = this.scm as ScmDevice & { storeObserver?: (off: number, len: number) => void };
+    if (!('storeObserver' in scm)) throw new Error('pmemcheck needs the simulated Scm device');
+    scm.storeObserver = on ? (off, len) => this.checkStore(off, len) : undefined;
+  }
+
+  private checkStore(off: number, len: number): void {
+    if (this.depth === 0 || len === 0) return;
+    const end = off + len;
+    const l = this.layout;
+    if (off >= l.ulogOff && end <= l.ulogOff + l.ulogSize) return; // the log itself
+    for (const [s, e] of this.covered) if (s <= off && end <= e) return;
+    for (const b of this.fresh) if (b.off <= off && end <= b.off + b.size) return;
+    for (const [r, size] of this.reservations) if (r <= off && end <= r + size) return;
+    throw new Error(
+      `pmemcheck: store to [${off}, +${len}) inside a transaction without txAddRange ` +
+        `(not a new or reserved object either)`,
+    );
+  }
+
   /** Format a new pool on `scm` (pmemobj_create). */
   static create(scm: ScmDevice, opts: UmemCreateOptions): UmemPool {
     const layout = computeLayout(scm.size, opts.rootSize, opts.ulogSize);
@@ -91,6 +119,7 @@ export class UmemPool implements Umem {
     writePoolHeader(scm, layout);
     const pool = new UmemPool(scm, layout, opts.trace, undefined);
     pool.heap.rebuild();
+    if (opts.pmemcheck) pool.setPmemcheck(true);
     return pool;
   }
 
@@ -149,6 +178,7 @@ export class UmemPool implements Umem {
       data: { allocated_bytes: pool.heap.allocatedBytes, free_bytes: pool.freeBytes },
     });
     t?.exit('pmemobj_open', actor, { ...p, rc: 0 });
+    if (opts.pmemcheck) pool.setPmemcheck(true);
     return pool;
   }
 
@@ -195,8 +225,8 @@ export class UmemPool implements Umem {
       this.heap.unpick(b);
       throw e;
     }
-    if (zero) this.scm.fill(b.off, b.size, 0);
     this.fresh.push(b);
+    if (zero) this.scm.fill(b.off, b.size, 0);
     this.trace?.effect({ kind: 'alloc', media: 'scm', dev: this.scm.id, off: b.off, len: b.size });
     return b.off;
   }
