@@ -47,8 +47,8 @@ function keysBytes(keys: readonly Uint8Array[]): number {
 function* enumHandler(cl: DaosCluster, target: DaosTarget, req: EnumIn): Proc<EnumOut> {
   const rt = cl.rt;
   const out: EnumOut = { ret: 0, keys: [], epoch: 0n };
+  rt.trace.effect({ kind: 'msg.recv', at: target.actor, opc: req.opc, bytes: 200 });
   yield* traced(rt, 'crt_handle_rpc', target.actor, { opc: req.opc, from: CLIENT }, function* () {
-    rt.trace.effect({ kind: 'msg.recv', at: target.actor, opc: req.opc, bytes: 200 });
     target.hlc.recv(rt.sim.now, req.hlc);
     yield* traced(
       rt,

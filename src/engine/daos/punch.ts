@@ -106,8 +106,8 @@ function* tgtPunchHandler(cl: DaosCluster, target: DaosTarget, req: PunchIn): Pr
 function* punchHandler(cl: DaosCluster, target: DaosTarget, req: PunchIn): Proc<number> {
   const rt = cl.rt;
   let ret = 0;
+  rt.trace.effect({ kind: 'msg.recv', at: target.actor, opc: req.opc, bytes: 200 });
   yield* traced(rt, 'crt_handle_rpc', target.actor, { opc: req.opc, from: CLIENT }, function* () {
-    rt.trace.effect({ kind: 'msg.recv', at: target.actor, opc: req.opc, bytes: 200 });
     target.hlc.recv(rt.sim.now, req.hlc);
     yield* traced(
       rt,

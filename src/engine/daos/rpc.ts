@@ -135,19 +135,20 @@ export function* crtReqSend<R>(
   handler: () => Proc<R>,
 ): Proc<Future<R>> {
   let reply: Future<R> | undefined;
+  // The effect rides on the step's enter event (the moment the message leaves).
+  rt.trace.effect({
+    kind: 'msg.send',
+    from: fromActor,
+    to: toActor,
+    opc: opcName,
+    bytes: wireBytes,
+  });
   yield* traced(
     rt,
     'crt_req_send',
     fromActor,
     { opc: opcName, to: toActor, bytes: wireBytes, ...data },
     function* () {
-      rt.trace.effect({
-        kind: 'msg.send',
-        from: fromActor,
-        to: toActor,
-        opc: opcName,
-        bytes: wireBytes,
-      });
       yield* sleep(COST.clientStep / 3);
       reply = rt.sim.spawn(
         `${opcName}@${toActor}`,
@@ -169,19 +170,19 @@ export function* crtReplySend(
   opcName: string,
   wireBytes: number,
 ): Proc<void> {
+  rt.trace.effect({
+    kind: 'msg.send',
+    from: fromActor,
+    to: toActor,
+    opc: `${opcName} reply`,
+    bytes: wireBytes,
+  });
   yield* traced(
     rt,
     'crt_reply_send',
     fromActor,
     { opc: opcName, to: toActor, bytes: wireBytes },
     function* () {
-      rt.trace.effect({
-        kind: 'msg.send',
-        from: fromActor,
-        to: toActor,
-        opc: `${opcName} reply`,
-        bytes: wireBytes,
-      });
       yield* sleep(COST.serverStep / 4);
     },
   );

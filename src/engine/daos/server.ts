@@ -35,13 +35,14 @@ export interface IoContext {
 export function* crtHandleRpc(cl: DaosCluster, target: DaosTarget, req: ObjRwIn): Proc<ObjRwOut> {
   const rt = cl.rt;
   const opc = OPC_NAMES[req.opc] ?? String(req.opc);
+  // The effect rides on the step's enter event (the moment the message arrives).
+  rt.trace.effect({ kind: 'msg.recv', at: target.actor, opc, bytes: rwInWireBytes(req) });
   const reply = yield* traced(
     rt,
     'crt_handle_rpc',
     target.actor,
     { opc, from: 'client', ep: { rank: target.rank, tag: target.idx } },
     function* () {
-      rt.trace.effect({ kind: 'msg.recv', at: target.actor, opc, bytes: rwInWireBytes(req) });
       target.hlc.recv(rt.sim.now, req.hlc);
       yield* sleep(COST.serverStep / 2);
       return yield* dsObjRwHandler(cl, target, req);
@@ -223,18 +224,18 @@ function* tgtUpdateHandler(cl: DaosCluster, target: DaosTarget, req: ObjRwIn): P
     nrs: [],
     hlc: 0n,
   };
+  rt.trace.effect({
+    kind: 'msg.recv',
+    at: target.actor,
+    opc: 'DAOS_OBJ_RPC_TGT_UPDATE',
+    bytes: rwInWireBytes(req),
+  });
   yield* traced(
     rt,
     'crt_handle_rpc',
     target.actor,
     { opc: 'DAOS_OBJ_RPC_TGT_UPDATE' },
     function* () {
-      rt.trace.effect({
-        kind: 'msg.recv',
-        at: target.actor,
-        opc: 'DAOS_OBJ_RPC_TGT_UPDATE',
-        bytes: rwInWireBytes(req),
-      });
       target.hlc.recv(rt.sim.now, req.epoch);
       yield* traced(rt, 'ds_obj_tgt_update_handler', target.actor, rwInDump(req), function* () {
         try {

@@ -238,7 +238,7 @@ export class TemporaryValueStore implements TargetStore {
         biovs: this.biovsDump(ioh),
       },
       () => (ioh.kind === 'update' ? this.copyIn(ioh, sgls) : this.copyOut(ioh, sgls)),
-      () => ({ bytes: ioh.ioSize }),
+      () => ({ bytes: ioh.ioSize, preview: this.preview(ioh) }),
     );
   }
 
@@ -776,6 +776,17 @@ export class TemporaryValueStore implements TargetStore {
   private dkeyVisible(obj: ObjEntry, d: DkeyEntry, epoch: bigint): boolean {
     for (const ak of d.akeys.values()) if (this.akeyVisible(obj, d, ak, epoch)) return true;
     return false;
+  }
+
+  /** The first bytes that moved, for the inspector: printable text, else hex. */
+  private preview(ioh: TmpIoh): string {
+    const src =
+      ioh.kind === 'update' ? ioh.biovs.flat().find((b) => b.buf)?.buf : ioh.found.find((f) => f);
+    if (!src) return '';
+    const head = src.subarray(0, 32);
+    const printable = head.every((c) => c >= 0x20 && c < 0x7f);
+    const text = printable ? String.fromCharCode(...head) : toHex(head);
+    return src.length > 32 ? text + '…' : text;
   }
 
   private biovDump(b: Biov): Data {
