@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from './runner.ts';
 import { getBuiltinScenario } from './builtins.ts';
-import { serializeTrace } from '../trace/serialize.ts';
+import { parseTrace, serializeTrace } from '../trace/serialize.ts';
 
 // Golden traces of the built-ins. `npm run test:update` (IOPATH_UPDATE_GOLDEN=1) rewrites them on
 // purpose; otherwise any change of the engine's output is a test failure to look at.
@@ -31,4 +31,15 @@ describe('golden traces', () => {
       expect(text).toBe(golden);
     });
   }
+
+  it('a serialized trace parses back to the same events and scenario', () => {
+    const doc = getBuiltinScenario('daos-key-array');
+    const { events } = runScenario(doc);
+    const parsed = parseTrace(serializeTrace(doc, events));
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok) {
+      expect(parsed.value.scenario).toEqual(doc);
+      expect(parsed.value.events).toEqual(JSON.parse(JSON.stringify(events)));
+    }
+  });
 });
