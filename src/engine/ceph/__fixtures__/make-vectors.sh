@@ -462,6 +462,62 @@ compile algs12_straw0
 compile flat10
 compile classes10
 
+# Re-creations of the reference set's held-back checks (described in provided/README.txt):
+# map1_legacy, map2_stable0, map3 (racks; rules rack/two-step/indep) and om100.
+crushtool -c "$HERE/provided/map1.txt" -o "$TMP/map1.bin"
+crushtool -c "$HERE/provided/map2.txt" -o "$TMP/map2.bin"
+crushtool -c "$HERE/provided/map4.txt" -o "$TMP/map4.bin"
+crushtool -i "$TMP/map1.bin" --set-choose-total-tries 19 --set-chooseleaf-descend-once 0 \
+  --set-chooseleaf-vary-r 0 --set-chooseleaf-stable 0 -o "$TMP/map1_legacy.bin" >/dev/null 2>&1
+crushtool -d "$TMP/map1_legacy.bin" -o "$OUT/map1_legacy.txt"
+crushtool -i "$TMP/map2.bin" --set-chooseleaf-stable 0 -o "$TMP/map2_stable0.bin" >/dev/null 2>&1
+crushtool -d "$TMP/map2_stable0.bin" -o "$OUT/map2_stable0.txt"
+crushtool -o "$TMP/map3_built.bin" --build --num_osds 16 host straw2 2 rack straw2 2 root straw2 0 >/dev/null 2>&1
+crushtool -d "$TMP/map3_built.bin" | sed '/^# rules/,$d' > "$TMP/map3.src"
+cat >> "$TMP/map3.src" <<'MAP'
+# rules
+rule replicated_rule {
+	id 0
+	type replicated
+	min_size 1
+	max_size 10
+	step take root
+	step chooseleaf firstn 0 type host
+	step emit
+}
+rule rack_rule {
+	id 1
+	type replicated
+	min_size 1
+	max_size 10
+	step take root
+	step chooseleaf firstn 0 type rack
+	step emit
+}
+rule two_racks_two_hosts {
+	id 2
+	type replicated
+	min_size 1
+	max_size 10
+	step take root
+	step choose firstn 2 type rack
+	step chooseleaf firstn 2 type host
+	step emit
+}
+rule ec_like_indep {
+	id 3
+	type erasure
+	min_size 1
+	max_size 10
+	step set_chooseleaf_tries 5
+	step set_choose_tries 100
+	step take root
+	step chooseleaf indep 0 type host
+	step emit
+}
+MAP
+compile map3
+
 # Tunable variants of rack16 made with crushtool's own setters.
 crushtool -i "$TMP/rack16.bin" --set-choose-local-tries 2 --set-choose-local-fallback-tries 5 \
   --set-choose-total-tries 19 --set-chooseleaf-descend-once 0 --set-chooseleaf-vary-r 0 \
@@ -541,6 +597,15 @@ m classes10 2 3
 m classes10 2 3 1 0 8 0.5
 m classes10 3 5
 m classes10 3 5 3 0
+m map1_legacy 0 3
+m map1_legacy 0 3 3 0
+m map2_stable0 0 3 6 0
+m map2_stable0 0 3
+m map3 0 3
+m map3 1 3
+m map3 2 4
+m map3 3 4
+m map3 3 4 5 0
 } > "$OUT/mappings.index"
 
 # ---------------------------------------------------------------- osdmaps
@@ -554,7 +619,8 @@ om om_rack16_80 20 2 1 rack16
 om om_rack16_128 16 3 3 rack16
 om om_algs12_56 14 2 2 algs12
 om om_classes10_32 10 2 2 classes10
-for o in om_rack16_80 om_rack16_128 om_algs12_56 om_classes10_32; do
+om om100 25 2 2 map4
+for o in om_rack16_80 om_rack16_128 om_algs12_56 om_classes10_32 om100; do
   osdmaptool "$TMP/$o" --mark-up-in --test-map-pgs-dump-all --pool 1 2>/dev/null | grep ' raw (' > "$OUT/${o}_pgs_dump_all.txt"
   while read -r name; do
     osdmaptool "$TMP/$o" --mark-up-in --test-map-object "$name" --pool 1 2>/dev/null | grep "object '"

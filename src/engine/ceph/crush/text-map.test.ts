@@ -45,6 +45,9 @@ describe('crushtool -d text maps', () => {
     'algs12_straw0',
     'flat10',
     'classes10',
+    'map1_legacy',
+    'map2_stable0',
+    'map3',
   ]) {
     it(`generated/${name}: parse → print reproduces crushtool -d byte for byte`, () => {
       const txt = fixtureText(`generated/${name}.txt`);
