@@ -50,3 +50,4 @@ export type {
   StoreFetchRequest,
   StoreKeyRequest,
 } from './daos/target-store.ts';
+export * from './import/index.ts';
