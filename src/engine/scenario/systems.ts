@@ -6,6 +6,7 @@ import { registerOps, registerClusterCheck } from './registry.ts';
 import { DAOS_OPS, checkDaosCluster } from '../daos/ops.ts';
 import { registerPlacement } from '../ceph/ops/placement-ops.ts';
 import { registerCephIo } from '../ceph/scenario-ops.ts';
+import { registerVos } from '../vos/ops.ts';
 
 let done = false;
 
@@ -16,4 +17,5 @@ export function ensureSystemsRegistered(): void {
   registerClusterCheck('daos', checkDaosCluster);
   registerPlacement(); // ceph_osd_map, crush_map + the ceph.placement pipeline
   registerCephIo(); // rados_*, rbd_*, fault_kill_osd, restart (osd)
+  registerVos(); // `vos` target store (cluster.daos.store), vos_obj_* ops, VOS inner steps
 }

@@ -108,26 +108,26 @@ export class VosMem {
     return new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
 
+  // Scalar loads go straight to the device (little-endian, no copy).
   u8(off: number): number {
-    return this.view(off, 1).getUint8(0);
+    return this.scm.readU8(off);
   }
 
   u16(off: number): number {
-    return this.view(off, 2).getUint16(0, true);
+    return this.scm.readU16(off);
   }
 
   u32(off: number): number {
-    return this.view(off, 4).getUint32(0, true);
+    return this.scm.readU32(off);
   }
 
   /** A u64 holding an SCM/NVMe offset or a count (always < 2^53). */
   off(off: number): number {
-    const v = this.view(off, 8);
-    return v.getUint32(0, true) + v.getUint32(4, true) * 0x1_0000_0000;
+    return this.scm.readU32(off) + this.scm.readU32(off + 4) * 0x1_0000_0000;
   }
 
   u64(off: number): bigint {
-    return this.view(off, 8).getBigUint64(0, true);
+    return this.scm.readU64(off);
   }
 
   // ---- stores (snapshot first) ----------------------------------------------------------

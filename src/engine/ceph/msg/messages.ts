@@ -62,6 +62,8 @@ export interface MOSDRepOp {
   readonly txn: Transaction;
   readonly logEntries: PgLogEntry[];
   readonly mlcod: Eversion;
+  /** pg_trim_to: the replica trims its log up to here. */
+  readonly pgTrimTo: Eversion;
   readonly repTid: number;
   readonly from: number;
 }

@@ -127,12 +127,21 @@ export class BlueStore implements ObjectStore {
       this.overlay.set(w.lba, w.data);
     }
     for (const l of res.freed) txc.freed.push(l);
-    // _txc_write_nodes: dirty onodes and omap keys go into the KV transaction.
+    // _txc_write_nodes: dirty onodes go under "O", omap keys under "M" (one KV key each).
+    for (const op of t.ops) {
+      const base = `M${ObjectTable.key(t.coll, op.oid)}\u0000`;
+      if (op.op === 'omap_setkeys') {
+        for (const [k, v] of Object.entries(op.kv)) txc.kvt.sets.push([base + k, { v }, k.length + v.length]);
+      } else if (op.op === 'omap_rmkeys') {
+        for (const k of op.keys) txc.kvt.rms.push(base + k);
+      } else if (op.op === 'remove') {
+        for (const k of this.kv.keys(base)) txc.kvt.rms.push(k);
+      }
+    }
     for (const oid of new Set(t.ops.map((o) => o.oid))) {
       const key = `O${ObjectTable.key(t.coll, oid)}`;
       const o = this.table.get(t.coll, oid);
-      if (o)
-        txc.kvt.sets.push([key, cloneOnode(o) as unknown as KvValueObj, 64 + o.blocks.size * 8]);
+      if (o) txc.kvt.sets.push([key, onodeRecord(o), 64 + o.blocks.size * 8]);
       else txc.kvt.rms.push(key);
     }
     if (txc.deferred.length > 0) {
@@ -369,6 +378,12 @@ export class BlueStore implements ObjectStore {
       const v = this.kv.get(k) as unknown as Onode;
       this.table.objects.set(k.slice(1), cloneOnode(v));
     }
+    for (const k of this.kv.keys('M')) {
+      const sep = k.indexOf('\u0000');
+      const o = this.table.objects.get(k.slice(1, sep));
+      const v = this.kv.get(k) as { v: Uint8Array } | undefined;
+      if (o && v) o.omap.set(k.slice(sep + 1), v.v);
+    }
     const replay = newKvTransaction();
     let n = 0;
     for (const k of this.kv.keys('L')) {
@@ -385,7 +400,12 @@ export class BlueStore implements ObjectStore {
   }
 }
 
-type KvValueObj = { readonly [k: string]: unknown };
+/** The onode as BlueStore encodes it under "O": size, extent map, xattrs (omap is in "M"). */
+function onodeRecord(o: Onode): { readonly [k: string]: unknown } {
+  const r: Onode = { size: o.size, blocks: new Map(o.blocks), attrs: new Map(o.attrs), omap: new Map() };
+  if (o.allocHint) r.allocHint = o.allocHint;
+  return r as unknown as { readonly [k: string]: unknown };
+}
 
 function txDataBytes(t: Transaction): number {
   let n = 0;

@@ -52,6 +52,9 @@ import {
 import type { OsdServices } from './services.ts';
 import type { TrackedOp } from './optracker.ts';
 import {
+  PG_LOG_MAX_ENTRIES,
+  PG_LOG_MIN_ENTRIES,
+  PG_LOG_TRIM_MIN,
   PGMETA_OID,
   PgLog,
   type PgInfo,
@@ -500,6 +503,7 @@ export class PG {
     const replicas = this.acting.filter((o) => o !== this.osd.id).sort((a, b) => a - b);
     const map = this.osd.map();
     const mlcod = this.minLastCompleteOndisk();
+    const trimTo = this.calcTrimTo(mlcod);
     if (replicas.length > 0) {
       op.mark(`waiting for subops from ${replicas.join(',')}`, this.osd.rt.sim.now);
     }
@@ -515,6 +519,7 @@ export class PG {
         txn: t,
         logEntries: [entry],
         mlcod,
+        pgTrimTo: trimTo,
         repTid,
         from: this.osd.id,
       };
@@ -528,7 +533,7 @@ export class PG {
       txn: txJson(t),
     });
     // log_operation / append_log: the entry and info go into the same local transaction.
-    const local = this.appendLog([entry], t);
+    const local = this.appendLog([entry], t, trimTo);
     const gen = this.osd.gen();
     this.osd.store.queueTransactions(local, {
       mark: (e) => op.mark(e, this.osd.rt.sim.now),
@@ -539,8 +544,22 @@ export class PG {
     });
   }
 
+  /**
+   * calc_trim_to: keep osd_min_pg_log_entries (osd_max_pg_log_entries while degraded or
+   * recovering, so a returning OSD can still recover from the log), trim in batches of at
+   * least osd_pg_log_trim_min, never past min_last_complete_ondisk.
+   */
+  private calcTrimTo(mlcod: Eversion): Eversion {
+    const target =
+      this.states.has('clean') && !this.states.has('degraded') ? PG_LOG_MIN_ENTRIES : PG_LOG_MAX_ENTRIES;
+    const n = this.log.entries.length;
+    if (n <= target + PG_LOG_TRIM_MIN) return this.log.tail;
+    const cut = this.log.entries[n - target - 1] as PgLogEntry;
+    return evCmp(cut.version, mlcod) <= 0 ? cut.version : mlcod;
+  }
+
   /** append_log + _write_log_and_missing: returns `t` plus the PG meta omap updates. */
-  private appendLog(entries: readonly PgLogEntry[], t: Transaction): Transaction {
+  private appendLog(entries: readonly PgLogEntry[], t: Transaction, trimTo?: Eversion): Transaction {
     const kv: Record<string, Uint8Array> = {};
     for (const e of entries) {
       this.log.add(e);
@@ -549,16 +568,21 @@ export class PG {
       kv[logKey(e.version)] = encodeEntry(e);
       if (this.missing.size === 0) this.info.lastComplete = e.version;
     }
+    const trimmed = trimTo ? this.log.trim(trimTo) : [];
+    this.info.logTail = this.log.tail;
     Object.assign(kv, encodeInfo(this.info));
     this.trace('append_log', {
       entries: entries.map((e) => evStr(e.version)),
       head: evStr(this.log.head),
+      tail: evStr(this.log.tail),
+      trimmed: trimmed.length,
       last_complete: evStr(this.info.lastComplete),
     });
-    return {
-      coll: t.coll,
-      ops: [{ op: 'omap_setkeys', oid: PGMETA_OID, kv }, ...t.ops],
-    };
+    const meta: TxOp[] = [{ op: 'omap_setkeys', oid: PGMETA_OID, kv }];
+    if (trimmed.length > 0) {
+      meta.push({ op: 'omap_rmkeys', oid: PGMETA_OID, keys: trimmed.map((e) => logKey(e.version)) });
+    }
+    return { coll: t.coll, ops: [...meta, ...t.ops] };
   }
 
   private minLastCompleteOndisk(): Eversion {
@@ -675,7 +699,7 @@ export class PG {
       txn: txJson(m.txn),
     });
     for (const e of m.logEntries) this.obcs.delete(e.soid.name);
-    const local = this.appendLog(m.logEntries, m.txn);
+    const local = this.appendLog(m.logEntries, m.txn, m.pgTrimTo);
     const gen = this.osd.gen();
     this.osd.store.queueTransactions(local, {
       mark: (e) => op.mark(e, this.osd.rt.sim.now),

@@ -17,6 +17,12 @@ import {
 } from '../types.ts';
 
 export const PGMETA_OID = 'pgmeta';
+/** osd_min_pg_log_entries / osd_max_pg_log_entries (Pacific) and osd_pg_log_trim_min. */
+export const PG_LOG_MIN_ENTRIES = 250;
+export const PG_LOG_MAX_ENTRIES = 10000;
+export const PG_LOG_TRIM_MIN = 100;
+/** osd_pg_log_dups_tracked. */
+const PG_LOG_DUPS_TRACKED = 3000;
 const INFO_KEY = '_info';
 
 export interface PgInfo {
@@ -56,7 +62,29 @@ export class PgLog {
   }
 
   findReqid(reqid: string): PgLogEntry | undefined {
-    return this.byReqid.get(reqid);
+    return this.byReqid.get(reqid) ?? this.dups.get(reqid);
+  }
+
+  /** Trimmed entries still answer duplicate requests (osd_pg_log_dups_tracked). */
+  private readonly dups = new Map<string, PgLogEntry>();
+
+  /** Trim entries up to and including `to`; returns them (their omap keys must go). */
+  trim(to: Eversion): PgLogEntry[] {
+    let n = 0;
+    while (n < this.entries.length && evCmp((this.entries[n] as PgLogEntry).version, to) <= 0) n++;
+    if (n === 0) return [];
+    const gone = this.entries.splice(0, n);
+    this.tail = to;
+    for (const e of gone) {
+      const k = reqidStr(e.reqid);
+      this.byReqid.delete(k);
+      this.dups.set(k, e);
+    }
+    while (this.dups.size > PG_LOG_DUPS_TRACKED) {
+      const first = this.dups.keys().next().value as string;
+      this.dups.delete(first);
+    }
+    return gone;
   }
 
   /** Entries newer than `v`, oldest first. */
