@@ -131,7 +131,8 @@ export class BlueStore implements ObjectStore {
     for (const op of t.ops) {
       const base = `M${ObjectTable.key(t.coll, op.oid)}\u0000`;
       if (op.op === 'omap_setkeys') {
-        for (const [k, v] of Object.entries(op.kv)) txc.kvt.sets.push([base + k, { v }, k.length + v.length]);
+        for (const [k, v] of Object.entries(op.kv))
+          txc.kvt.sets.push([base + k, { v }, k.length + v.length]);
       } else if (op.op === 'omap_rmkeys') {
         for (const k of op.keys) txc.kvt.rms.push(base + k);
       } else if (op.op === 'remove') {
@@ -402,7 +403,12 @@ export class BlueStore implements ObjectStore {
 
 /** The onode as BlueStore encodes it under "O": size, extent map, xattrs (omap is in "M"). */
 function onodeRecord(o: Onode): { readonly [k: string]: unknown } {
-  const r: Onode = { size: o.size, blocks: new Map(o.blocks), attrs: new Map(o.attrs), omap: new Map() };
+  const r: Onode = {
+    size: o.size,
+    blocks: new Map(o.blocks),
+    attrs: new Map(o.attrs),
+    omap: new Map(),
+  };
   if (o.allocHint) r.allocHint = o.allocHint;
   return r as unknown as { readonly [k: string]: unknown };
 }

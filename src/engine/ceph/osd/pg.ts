@@ -551,7 +551,9 @@ export class PG {
    */
   private calcTrimTo(mlcod: Eversion): Eversion {
     const target =
-      this.states.has('clean') && !this.states.has('degraded') ? PG_LOG_MIN_ENTRIES : PG_LOG_MAX_ENTRIES;
+      this.states.has('clean') && !this.states.has('degraded')
+        ? PG_LOG_MIN_ENTRIES
+        : PG_LOG_MAX_ENTRIES;
     const n = this.log.entries.length;
     if (n <= target + PG_LOG_TRIM_MIN) return this.log.tail;
     const cut = this.log.entries[n - target - 1] as PgLogEntry;
@@ -559,7 +561,11 @@ export class PG {
   }
 
   /** append_log + _write_log_and_missing: returns `t` plus the PG meta omap updates. */
-  private appendLog(entries: readonly PgLogEntry[], t: Transaction, trimTo?: Eversion): Transaction {
+  private appendLog(
+    entries: readonly PgLogEntry[],
+    t: Transaction,
+    trimTo?: Eversion,
+  ): Transaction {
     const kv: Record<string, Uint8Array> = {};
     for (const e of entries) {
       this.log.add(e);
@@ -580,7 +586,11 @@ export class PG {
     });
     const meta: TxOp[] = [{ op: 'omap_setkeys', oid: PGMETA_OID, kv }];
     if (trimmed.length > 0) {
-      meta.push({ op: 'omap_rmkeys', oid: PGMETA_OID, keys: trimmed.map((e) => logKey(e.version)) });
+      meta.push({
+        op: 'omap_rmkeys',
+        oid: PGMETA_OID,
+        keys: trimmed.map((e) => logKey(e.version)),
+      });
     }
     return { coll: t.coll, ops: [...meta, ...t.ops] };
   }
