@@ -93,6 +93,13 @@ export const COMMANDS: Command[] = [
     run: () => app().setSpeedIndex(app().speedIndex + 1),
   },
   {
+    id: 'follow',
+    label: 'Camera follows the current step',
+    keys: ['f'],
+    keyHint: 'f',
+    run: () => app().setFollow(!app().follow),
+  },
+  {
     id: 'help',
     label: 'Keyboard help',
     keys: ['?'],

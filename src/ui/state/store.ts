@@ -57,6 +57,8 @@ export interface AppState {
   consoleError: string | null;
   consoleBusy: boolean;
   helpOpen: boolean;
+  /** The flow camera follows the current step (zoomed in) instead of showing the whole pipeline. */
+  follow: boolean;
   tab: Tab;
   /** The view shown in the main area (`flow` unless another stage tab is chosen). */
   stageTab: Tab;
@@ -74,6 +76,7 @@ export interface AppActions {
   setTab: (t: Tab) => void;
   setStageTab: (t: Tab) => void;
   setHelpOpen: (open: boolean) => void;
+  setFollow: (on: boolean) => void;
   setTheme: (t: Theme) => void;
   showError: (p: Problem | null) => void;
   clearConsoleError: () => void;
@@ -121,6 +124,7 @@ export const useApp = create<Store>()((set, get) => ({
   consoleError: null,
   consoleBusy: false,
   helpOpen: false,
+  follow: false,
   tab: 'inspector',
   stageTab: 'flow',
   theme: initialTheme(),
@@ -143,6 +147,7 @@ export const useApp = create<Store>()((set, get) => ({
   setTab: (t) => set({ tab: t }),
   setStageTab: (t) => set({ stageTab: t }),
   setHelpOpen: (open) => set({ helpOpen: open }),
+  setFollow: (on) => set({ follow: on }),
   setTheme: (t) => {
     try {
       globalThis.localStorage?.setItem('iopath.theme', t);

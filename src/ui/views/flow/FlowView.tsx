@@ -2,14 +2,14 @@
  * The flow diagram of the current event's pipeline (`data-view="flow"`). Re-renders only
  * when the pipeline changes; stepping within it patches the DOM (highlight.ts).
  */
-import { Controls, MarkerType, Panel, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { Controls, MarkerType, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useRef } from 'react';
 import type { PipelineView } from '../../../protocol/index.ts';
 import { opSegment } from '../../state/navigation.ts';
 import { trace, useApp } from '../../state/store.ts';
 import { flowFrame } from './frame.ts';
 import { applyFrame } from './highlight.ts';
-import { cachedLayout, type FlowLayout } from './layout.ts';
+import { cachedLayout, STEP_H, STEP_W, type FlowLayout } from './layout.ts';
 import { edgeTypes, nodeTypes, type FlowEdge, type LaneNode, type StepNode } from './nodes.tsx';
 import { synthesizePipeline } from './synthesize.ts';
 
@@ -79,11 +79,23 @@ function FlowCanvas({ view, layoutKey }: { view: PipelineView; layoutKey: string
   const edgeIds = useMemo(() => new Set(layout.edges.map((e) => e.id)), [layout]);
   const ref = useRef<HTMLDivElement>(null);
 
+  const rf = useReactFlow();
+  const boxes = useMemo(() => new Map(layout.steps.map((s) => [s.id, s])), [layout]);
+
   useEffect(() => {
     const root = ref.current;
     if (!root) return;
-    const apply = () =>
-      applyFrame(root, flowFrame(trace.events, useApp.getState().cursor, view.id, edgeIds));
+    let followed: string | null = null;
+    const apply = () => {
+      const frame = flowFrame(trace.events, useApp.getState().cursor, view.id, edgeIds);
+      applyFrame(root, frame);
+      // Follow mode: a viewport transform (no React render) centred on the current step.
+      const box = frame.current === null ? undefined : boxes.get(frame.current);
+      if (useApp.getState().follow && box && followed !== box.id) {
+        followed = box.id;
+        void rf.setCenter(box.x + STEP_W / 2, box.y + STEP_H / 2, { zoom: 1.1, duration: 250 });
+      }
+    };
     apply();
     // xyflow mounts node/edge elements after its own store settles (and may re-mount them):
     // re-apply whenever elements are added. Attribute changes (ours, zoom) don't trigger it.
@@ -94,14 +106,18 @@ function FlowCanvas({ view, layoutKey }: { view: PipelineView; layoutKey: string
     });
     mo.observe(root, { childList: true, subtree: true });
     const unsubscribe = useApp.subscribe((s, p) => {
-      if (s.cursor !== p.cursor || s.count !== p.count) apply();
+      if (s.follow !== p.follow) {
+        followed = null;
+        if (!s.follow) void rf.fitView({ padding: 0.04, maxZoom: 1.15, duration: 250 });
+      }
+      if (s.cursor !== p.cursor || s.count !== p.count || s.follow !== p.follow) apply();
     });
     return () => {
       mo.disconnect();
       cancelAnimationFrame(frame);
       unsubscribe();
     };
-  }, [view.id, edgeIds]);
+  }, [view.id, edgeIds, boxes, rf]);
 
   return (
     <div ref={ref} className="flow-canvas">
@@ -125,23 +141,44 @@ function FlowCanvas({ view, layoutKey }: { view: PipelineView; layoutKey: string
         aria-label={`Flow diagram of ${view.title}`}
       >
         <Controls showInteractive={false} position="bottom-right" />
-        <Panel position="bottom-left" className="flow-legend">
-          <span>
-            <svg width="26" height="8" aria-hidden="true">
-              <line x1="0" y1="4" x2="26" y2="4" className="legend-call" />
-            </svg>
-            call
-          </span>
-          <span>
-            <svg width="26" height="8" aria-hidden="true">
-              <line x1="0" y1="4" x2="26" y2="4" className="legend-msg" />
-            </svg>
-            message / hand-off
-          </span>
-          <span>→ enter · ↩ return · ● event · ✓ done in this op · dashed box: optional</span>
-        </Panel>
       </ReactFlow>
     </div>
+  );
+}
+
+function FollowToggle() {
+  const follow = useApp((s) => s.follow);
+  const setFollow = useApp((s) => s.setFollow);
+  return (
+    <button
+      type="button"
+      className={follow ? 'btn btn-small is-on' : 'btn btn-small'}
+      aria-pressed={follow}
+      onClick={() => setFollow(!follow)}
+      title="Camera follows the current step (f)"
+    >
+      {follow ? '◉ Follow' : '○ Follow'}
+    </button>
+  );
+}
+
+function Legend() {
+  return (
+    <footer className="flow-legend" aria-label="Legend">
+      <span>
+        <svg width="26" height="8" aria-hidden="true">
+          <line x1="0" y1="4" x2="26" y2="4" className="legend-call" />
+        </svg>
+        call
+      </span>
+      <span>
+        <svg width="26" height="8" aria-hidden="true">
+          <line x1="0" y1="4" x2="26" y2="4" className="legend-msg" />
+        </svg>
+        message / hand-off
+      </span>
+      <span>→ enter · ↩ return · ● event · ✓ done in this op · dashed box: optional</span>
+    </footer>
   );
 }
 
@@ -184,6 +221,7 @@ export function FlowView() {
               {view.title !== view.id ? view.title : ''}
             </h2>
             <p className="pipeline-summary">{view.summary}</p>
+            <FollowToggle />
           </>
         ) : (
           <h2>Flow</h2>
@@ -193,9 +231,8 @@ export function FlowView() {
         <ReactFlowProvider key={layoutKey}>
           <FlowCanvas view={view} layoutKey={layoutKey} />
         </ReactFlowProvider>
-      ) : (
-        <p className="empty">Load a scenario to see its IO path.</p>
-      )}
+      ) : null}
+      {view ? <Legend /> : <p className="empty">Load a scenario to see its IO path.</p>}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PipelineView } from '../../../protocol/index.ts';
-import { layoutPipeline, STEP_H, STEP_W } from './layout.ts';
+import { chooseRows, layoutPipeline, STEP_H, STEP_W } from './layout.ts';
 
 function chain(lanes: string[], steps: [string, string][]): PipelineView {
   const edges = steps
@@ -96,5 +96,34 @@ describe('layoutPipeline', () => {
     const y = (id: string) => l.steps.find((s) => s.id === id)!.y;
     expect(y('fail')).toBeGreaterThan(y('start'));
     expect(l.steps.find((s) => s.id === 'fail')!.optional).toBe(true);
+  });
+
+  it('wraps a long lane into sub-columns so a 60-step pipeline stays wide, not tall', () => {
+    const steps: [string, string][] = [];
+    for (let i = 0; i < 8; i++) steps.push([`c${i}`, 'client']);
+    for (let i = 0; i < 40; i++) steps.push([`v${i}`, 'vos']);
+    for (let i = 0; i < 6; i++) steps.push([`s${i}`, 'scm']);
+    const l = layoutPipeline(chain(['client', 'vos', 'scm'], steps));
+    const rows = Math.max(...l.steps.map((s) => s.row)) + 1;
+    expect(rows).toBeLessThan(40);
+    expect(l.width / l.height).toBeGreaterThan(1);
+    for (const a of l.steps)
+      for (const b of l.steps) if (a !== b) expect(overlaps(a, b)).toBe(false);
+    for (const s of l.steps) {
+      const lane = l.lanes.find((x) => x.id === s.lane)!;
+      expect(s.x).toBeGreaterThanOrEqual(lane.x);
+      expect(s.x + STEP_W).toBeLessThanOrEqual(lane.x + lane.w);
+    }
+    // Column-major: v0…v(rows-1) fill the first sub-column top to bottom.
+    const v = (i: number) => l.steps.find((s) => s.id === `v${i}`)!;
+    expect(v(1).y).toBeGreaterThan(v(0).y);
+    expect(v(rows).x).toBeGreaterThan(v(0).x);
+    expect(v(rows).row).toBe(0);
+  });
+
+  it('chooses rows by fitting a wide box', () => {
+    expect(chooseRows([3, 3, 3])).toBe(3);
+    expect(chooseRows([1])).toBe(1);
+    expect(chooseRows([9, 3, 12, 35, 7, 2])).toBeLessThan(35);
   });
 });

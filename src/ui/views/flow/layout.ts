@@ -23,6 +23,36 @@ const COL_GAP = 20;
 const LANE_PAD_X = 6;
 const LANE_HEAD = 36;
 const LANE_PAD_BOTTOM = 8;
+/** Gap between the sub-columns of one wrapped lane. */
+const SUB_GAP = 12;
+/** The shape we lay out for: a wide screen area (the flow panel at 1280×720 is ≈1.65:1). */
+const TARGET_ASPECT = 1.7;
+
+/**
+ * How many rows the lanes get: the count that lets the whole diagram be drawn largest in a
+ * TARGET_ASPECT box. Few rows → long lanes wrap into many sub-columns (wide); many rows →
+ * tall. Pure arithmetic over the lane sizes; ties go to fewer rows.
+ */
+export function chooseRows(laneSizes: readonly number[]): number {
+  const longest = Math.max(1, ...laneSizes);
+  let best = longest;
+  let bestScale = 0;
+  for (let r = Math.min(4, longest); r <= longest; r++) {
+    let w = 0;
+    for (const n of laneSizes) {
+      const cols = Math.max(1, Math.ceil(n / r));
+      w += cols * STEP_W + (cols - 1) * SUB_GAP + 2 * LANE_PAD_X + COL_GAP;
+    }
+    w -= COL_GAP;
+    const h = LANE_HEAD + r * (STEP_H + ROW_GAP) - ROW_GAP + LANE_PAD_BOTTOM;
+    const scale = Math.min(TARGET_ASPECT / w, 1 / h);
+    if (scale > bestScale + 1e-12) {
+      bestScale = scale;
+      best = r;
+    }
+  }
+  return best;
+}
 
 /** Lane colours (hues) in lane order: client blue, network violet, server green, vos amber … */
 export const LANE_HUES = [212, 268, 150, 34, 8, 190, 326, 90] as const;
@@ -107,7 +137,6 @@ export function layoutPipeline(p: PipelineView): FlowLayout {
     if (!laneDefs.some((l) => l.id === s.lane)) laneDefs.push({ id: s.lane, label: s.lane });
   }
   const used = laneDefs.filter((l) => p.steps.some((s) => s.lane === l.id));
-  const colOf = new Map(used.map((l, i) => [l.id, i]));
 
   const order = new Map(p.steps.map((s, i) => [s.id, i]));
   const byLane = new Map<string, string[]>();
@@ -125,31 +154,53 @@ export function layoutPipeline(p: PipelineView): FlowLayout {
     });
     list.forEach((id, i) => rowOf.set(id, i));
   }
-  const rows = Math.max(1, ...[...byLane.values()].map((l) => l.length));
-  const colW = STEP_W + 2 * LANE_PAD_X;
+  const laneSizes = used.map((l) => byLane.get(l.id)?.length ?? 0);
+  const rows = chooseRows(laneSizes);
   const laneH = LANE_HEAD + rows * (STEP_H + ROW_GAP) - ROW_GAP + LANE_PAD_BOTTOM;
 
-  const lanes: LaidLane[] = used.map((l, i) => ({
-    id: l.id,
-    label: l.label,
-    parallel: l.parallel === true,
-    hue: LANE_HUES[i % LANE_HUES.length]!,
-    x: i * (colW + COL_GAP),
-    y: 0,
-    w: colW,
-    h: laneH,
-  }));
+  // Lanes left to right; a lane longer than `rows` wraps into sub-columns (column-major, so
+  // the flow still reads top to bottom, then on in the next sub-column).
+  const lanes: LaidLane[] = [];
+  /** Global sub-column index of each step (edge routing compares them). */
+  const subColOf = new Map<string, number>();
+  let x = 0;
+  let globalCol = 0;
+  used.forEach((l, i) => {
+    const list = byLane.get(l.id) ?? [];
+    const cols = Math.max(1, Math.ceil(list.length / rows));
+    const w = cols * STEP_W + (cols - 1) * SUB_GAP + 2 * LANE_PAD_X;
+    lanes.push({
+      id: l.id,
+      label: l.label,
+      parallel: l.parallel === true,
+      hue: LANE_HUES[i % LANE_HUES.length]!,
+      x,
+      y: 0,
+      w,
+      h: laneH,
+    });
+    list.forEach((id, k) => {
+      const sub = Math.floor(k / rows);
+      subColOf.set(id, globalCol + sub);
+      rowOf.set(id, k % rows);
+    });
+    x += w + COL_GAP;
+    globalCol += cols;
+  });
+  const laneAt = new Map(lanes.map((l, i) => [l.id, { l, i }]));
   const steps: LaidStep[] = p.steps.map((s, i) => {
-    const col = colOf.get(s.lane) ?? 0;
+    const lane = laneAt.get(s.lane)!;
     const row = rowOf.get(s.id) ?? 0;
+    const firstCol = subColOf.get(byLane.get(s.lane)![0]!) ?? 0;
+    const sub = (subColOf.get(s.id) ?? 0) - firstCol;
     return {
       id: s.id,
       lane: s.lane,
-      hue: LANE_HUES[col % LANE_HUES.length]!,
+      hue: lane.l.hue,
       label: s.label ?? s.id,
       optional: s.optional === true,
       order: i,
-      x: col * (colW + COL_GAP) + LANE_PAD_X,
+      x: lane.l.x + LANE_PAD_X + sub * (STEP_W + SUB_GAP),
       y: LANE_HEAD + row * (STEP_H + ROW_GAP),
       row,
     };
@@ -163,8 +214,8 @@ export function layoutPipeline(p: PipelineView): FlowLayout {
     const id = edgeId(e.from, e.to);
     if (!a || !b || seen.has(id)) continue;
     seen.add(id);
-    const ca = colOf.get(a.lane) ?? 0;
-    const cb = colOf.get(b.lane) ?? 0;
+    const ca = subColOf.get(a.id) ?? 0;
+    const cb = subColOf.get(b.id) ?? 0;
     let sourceSide: Side;
     let targetSide: Side;
     if (cb > ca) [sourceSide, targetSide] = ['r', 'l'];
@@ -180,7 +231,7 @@ export function layoutPipeline(p: PipelineView): FlowLayout {
     steps,
     lanes,
     edges,
-    width: lanes.length * (colW + COL_GAP) - COL_GAP,
+    width: Math.max(0, x - COL_GAP),
     height: laneH,
   };
 }

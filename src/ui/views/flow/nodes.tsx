@@ -75,7 +75,11 @@ export function splitLaneLabel(label: string): { name: string; detail: string } 
 function LaneNodeView({ data }: NodeProps<LaneNode>) {
   const { name, detail } = splitLaneLabel(data.label);
   return (
-    <div className="lane" aria-hidden="true" style={{ '--lane-hue': data.hue } as CSSProperties}>
+    <div
+      className={data.parallel ? 'lane is-parallel' : 'lane'}
+      aria-hidden="true"
+      style={{ '--lane-hue': data.hue } as CSSProperties}
+    >
       <div className="lane-head">
         <span className="lane-name">
           {name}
