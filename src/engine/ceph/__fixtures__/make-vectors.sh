@@ -1,7 +1,9 @@
 #!/bin/sh
 # Regenerates generated/ with Ceph 16.2.15's crushtool and osdmaptool (Debian package
 # ceph-base 16.2.15+ds-0+deb12u2). Usage: sh make-vectors.sh   (from any directory)
-# Every output is deterministic; re-running reproduces the files byte for byte.
+# Every output is deterministic and re-running reproduces the files byte for byte, except
+# om_rack16_upmap_*: osdmaptool's upmap balancer shuffles randomly (commands and dump of
+# one run always belong together).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT="$HERE/generated"
@@ -630,4 +632,11 @@ osdmaptool "$TMP/om_rack16_80" --mark-up-in --mark-out 10 --test-map-pgs-dump-al
   | grep ' raw (' > "$OUT/om_rack16_80_osd10out_pgs_dump_all.txt"
 osdmaptool "$TMP/om_algs12_56" --mark-up-in --mark-out 2 --test-map-pgs-dump-all --pool 1 2>/dev/null \
   | grep ' raw (' > "$OUT/om_algs12_56_osd2out_pgs_dump_all.txt"
+# pg_upmap_items from osdmaptool's own balancer (--upmap ... --save), then the PG dump.
+osdmaptool --createsimple 16 --with-default-pool --pg-bits 3 --pgp-bits 3 "$TMP/om_upmap" >/dev/null 2>&1
+osdmaptool "$TMP/om_upmap" --import-crush "$TMP/rack16.bin" >/dev/null 2>&1
+osdmaptool "$TMP/om_upmap" --mark-up-in --upmap "$OUT/om_rack16_upmap_commands.txt" --upmap-max 20 \
+  --upmap-deviation 1 --save >/dev/null 2>&1
+osdmaptool "$TMP/om_upmap" --mark-up-in --test-map-pgs-dump-all --pool 1 2>/dev/null | grep ' raw (' \
+  > "$OUT/om_rack16_upmap_pgs_dump_all.txt"
 echo "done: $(ls "$OUT" | wc -l) files in $OUT"

@@ -4,7 +4,8 @@
  *
  *   object name ─ceph_str_hash_rjenkins→ raw ps ─ceph_stable_mod(pg_num)→ pg seed
  *   ─raw_pg_to_pps (hashpspool)→ pps ─crush_do_rule→ raw ─remove nonexistent→
- *   ─drop down→ up, up_primary ─primary affinity→ ─pg_temp/primary_temp→ acting.
+ *   ─pg_upmap(_items)→ ─drop down→ up, up_primary ─primary affinity→ ─pg_temp/primary_temp→
+ *   acting. (`raw` in the results is CRUSH's output before upmap, as osdmaptool prints it.)
  *
  * Every mutation bumps the epoch like a new map from the monitor would.
  */
@@ -60,6 +61,9 @@ export class OsdMap {
   /** pg_temp / primary_temp keyed by printed pg id. */
   readonly pgTemp = new Map<string, number[]>();
   readonly primaryTemp = new Map<string, number>();
+  /** pg_upmap (whole raw vector) and pg_upmap_items (pairwise replacements), by pg id. */
+  readonly pgUpmap = new Map<string, number[]>();
+  readonly pgUpmapItems = new Map<string, [number, number][]>();
 
   constructor(crush: CrushMap, maxOsd = crush.maxDevices, epoch = 1) {
     this.crush = crush;
@@ -146,6 +150,23 @@ export class OsdMap {
     this.epoch++;
   }
 
+  /** `ceph osd pg-upmap PG OSD…` (undefined or [] removes it). */
+  setPgUpmap(pg: PgId, osds: number[] | undefined): void {
+    if (osds && osds.length) this.pgUpmap.set(formatPgId(pg), [...osds]);
+    else this.pgUpmap.delete(formatPgId(pg));
+    this.epoch++;
+  }
+  /** `ceph osd pg-upmap-items PG FROM TO [FROM TO]…` (undefined or [] removes it). */
+  setPgUpmapItems(pg: PgId, pairs: [number, number][] | undefined): void {
+    if (pairs && pairs.length)
+      this.pgUpmapItems.set(
+        formatPgId(pg),
+        pairs.map(([a, b]) => [a, b]),
+      );
+    else this.pgUpmapItems.delete(formatPgId(pg));
+    this.epoch++;
+  }
+
   /** The reweight vector CRUSH sees (osd_weight[0..max_osd)). */
   weightVector(): number[] {
     return this.osds.map((o) => (o.exists ? o.weight : 0));
@@ -189,6 +210,42 @@ export class OsdMap {
   private removeNonexistent(pool: PgPool, osds: number[]): number[] {
     if (this.canShift(pool)) return osds.filter((o) => this.exists(o));
     return osds.map((o) => (o !== CRUSH_ITEM_NONE && !this.exists(o) ? CRUSH_ITEM_NONE : o));
+  }
+
+  private markedOut(osd: number): boolean {
+    return (
+      osd !== CRUSH_ITEM_NONE && osd >= 0 && osd < this.osds.length && this.osds[osd]!.weight === 0
+    );
+  }
+
+  /**
+   * `_apply_upmap`: an explicit pg_upmap replaces the whole vector unless one of its targets
+   * is marked out; then each pg_upmap_items pair replaces its `from` OSD, skipped when the
+   * target is out or already in the vector (so a swap [[1,2],[2,1]] does not swap).
+   */
+  private applyUpmap(pg: PgId, raw: number[]): number[] {
+    const key = formatPgId(pg);
+    let out = raw;
+    const um = this.pgUpmap.get(key);
+    if (um !== undefined && !um.some((o) => this.markedOut(o))) out = [...um];
+    const items = this.pgUpmapItems.get(key);
+    if (items !== undefined) {
+      out = [...out];
+      for (const [from, to] of items) {
+        let exists = false;
+        let pos = -1;
+        for (let i = 0; i < out.length; i++) {
+          const osd = out[i]!;
+          if (osd === to) {
+            exists = true;
+            break;
+          }
+          if (osd === from && pos < 0 && !this.markedOut(to)) pos = i;
+        }
+        if (!exists && pos >= 0) out[pos] = to;
+      }
+    }
+    return out;
   }
 
   /** `_raw_to_up_osds`: down OSDs leave (replicated) or become holes (EC). */
@@ -264,7 +321,7 @@ export class OsdMap {
   /** `pg_to_up_acting_osds` for an actual pg (seed < pg_num). */
   pgToUpActing(pool: PgPool, pg: PgId): PgMapping {
     const { raw, pps } = this.pgToRawOsds(pool, pg);
-    let up = this.rawToUp(pool, raw);
+    let up = this.rawToUp(pool, this.applyUpmap(pg, raw));
     let upPrimary = OsdMap.pickPrimary(up);
     ({ osds: up, primary: upPrimary } = this.applyPrimaryAffinity(pps, pool, up, upPrimary));
     const { temp, tempPrimary } = this.tempOsds(pool, pg);

@@ -28,6 +28,8 @@ interface OsdmapVectorSet {
   mark_down?: number[];
   reweight?: Record<string, number>;
   primary_affinity?: Record<string, number>;
+  /** `ceph osd pg-upmap-items PG FROM TO …` lines (osdmaptool --upmap output). */
+  upmap_commands?: string;
   objects?: string;
   pgs_dump?: string;
   /** `--test-map-pgs-dump-all`: `1.0 raw ([2,9,7], p2) up ([2,9,7], p2) acting ([2,9,7], p2)`. */
@@ -62,6 +64,16 @@ function build(s: OsdmapVectorSet): { om: OsdMap; pool: PgPool } {
     om.setWeight(Number(o), Math.trunc(w * 0x10000));
   for (const [o, a] of Object.entries(s.primary_affinity ?? {}))
     om.setPrimaryAffinity(Number(o), Math.trunc(a * 0x10000));
+  if (s.upmap_commands) {
+    for (const line of fixtureText(s.upmap_commands).split('\n')) {
+      const m = /^ceph osd pg-upmap-items (\d+)\.([0-9a-f]+) ([\d ]+)$/.exec(line.trim());
+      if (!m) continue;
+      const nums = m[3]!.split(' ').map(Number);
+      const pairs: [number, number][] = [];
+      for (let i = 0; i + 1 < nums.length; i += 2) pairs.push([nums[i]!, nums[i + 1]!]);
+      om.setPgUpmapItems({ pool: Number(m[1]), seed: parseInt(m[2]!, 16) }, pairs);
+    }
+  }
   return { om, pool };
 }
 
