@@ -108,3 +108,31 @@ test('below min_size a write blocks until an OSD comes back', () => {
   const back = h.run(client.read('sim', 'x', 0, 4096));
   expect(bytesEqual(back, payload(2, 2))).toBe(true);
 });
+
+test('primary killed during a write: the client resends (RETRY=1) to the new primary', () => {
+  const h = makeHarness({ ...CONFIG, objectstore: 'bluestore', op_history_size: 1000 }, 9);
+  const { client, cluster } = h;
+  const p = cluster.map.mapObject(1, 'y');
+  const oldPrimary = p.primary;
+  let acked = false;
+  const w = h.rt.sim.spawn(
+    'w',
+    (function* (): Proc<void> {
+      yield* client.writeFull('sim', 'y', payload(3, 3));
+      acked = true;
+    })(),
+    { op: 0, pipeline: 'ceph.write' },
+  );
+  // The MOSDOp is on the wire: kill the primary before it arrives.
+  h.rt.sim.run({ untilTime: h.rt.sim.now + 10_000 });
+  cluster.killOsd(oldPrimary);
+  h.rt.sim.runToCompletion(w);
+  expect(acked).toBe(true);
+  const np = cluster.map.mapObject(1, 'y').primary;
+  expect(np).not.toBe(oldPrimary);
+  const descs = cluster.osd(np).tracker.historic.map((o) => o.description);
+  expect(descs.some((d) => d.includes('RETRY=1 ondisk+retry+write+known_if_redirected'))).toBe(
+    true,
+  );
+  expect(bytesEqual(h.run(client.read('sim', 'y', 0, 4096)), payload(3, 3))).toBe(true);
+});
