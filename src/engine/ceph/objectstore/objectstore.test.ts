@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { createRuntime, type Runtime } from '../../core/runtime.ts';
-import { Future, type Proc } from '../../core/sim.ts';
+import { Future } from '../../core/sim.ts';
 import { createNvme } from '../../media/nvme.ts';
 import { BlueStore } from './bluestore.ts';
 import { FileStore } from './filestore.ts';
@@ -65,7 +65,7 @@ describe.each(['bluestore', 'filestore'] as const)('%s', (kind) => {
     store.kill(); // before the second transaction's journal/WAL write completes
     rt.sim.run();
     expect(lost.done).toBe(false);
-    rt.sim.runToCompletion(rt.sim.spawn('mount', store.mount() as Proc<void>));
+    rt.sim.runToCompletion(rt.sim.spawn('mount', store.mount()));
     expect(read(rt, store, 'kept', 0, 4096)).toEqual(a);
     expect(store.stat('1.0_head', 'lost')).toBeUndefined();
   });
@@ -76,12 +76,12 @@ test('BlueStore hdd: small new writes and overwrites are deferred, big new write
   const states: string[] = [];
   rt.trace.listen((e) => {
     if (e.step === 'queue_transactions' && e.data)
-      states.push(`${String(e.data.aio_blocks)}/${String(e.data.deferred_blocks)}`);
+      states.push(JSON.stringify([e.data.aio_blocks, e.data.deferred_blocks]));
   });
   rt.sim.runToCompletion(queue(store, write('small', 0, pattern(4096, 1))));
   rt.sim.runToCompletion(queue(store, write('big', 0, pattern(65536, 2))));
   rt.sim.runToCompletion(queue(store, write('big', 0, pattern(4096, 3))));
-  expect(states).toEqual(['0/1', '16/0', '0/1']);
+  expect(states).toEqual(['[0,1]', '[16,0]', '[0,1]']);
   // The deferred overwrite is readable at once (from the cache) and after its aio.
   const want = pattern(65536, 2);
   want.set(pattern(4096, 3), 0);
