@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { der } from '../core/errors.ts';
 import type { UmemPool } from '../media/index.ts';
 import { arrIod, enc, makeTarget, runRc, svIod, Vos } from './test-helpers.ts';
-import { vosListAkeys, vosListDkeys, vosObjFetch } from './api.ts';
+import {
+  DAOS_GET_AKEY,
+  DAOS_GET_DKEY,
+  DAOS_GET_MAX,
+  DAOS_GET_MIN,
+  DAOS_GET_RECX,
+  vosListAkeys,
+  vosListDkeys,
+  vosListRecx,
+  vosObjFetch,
+  vosQueryKey,
+} from './api.ts';
 import type { VosSgl } from './types.ts';
 
 function fresh(scmBytes = 16 << 20, scmSysReserved = 0, nvmeBlocks = 0) {
@@ -406,5 +417,158 @@ describe('VOS media selection (SCM < 4 KiB ≤ NVMe)', () => {
       expect(r.sgls[0]?.iovs[0]?.buf).toEqual(model);
       idx += nr;
     }
+  });
+});
+
+describe('VOS keys: sizes, kinds, enumeration, query key', () => {
+  it('S22 variable key sizes 1 B … 1 MiB as dkey and as akey (inline ≤ 15 B, hashed beyond)', () => {
+    const { v } = fresh(64 << 20);
+    let e = 1;
+    const keys: Uint8Array[] = [];
+    for (let size = 1; size <= 1 << 20; size <<= 2) {
+      const k = new Uint8Array(size).fill(0x61);
+      if (keys.length > 0) k[(keys[keys.length - 1] as Uint8Array).length - 1] = 0x62;
+      keys.push(k);
+      expect(v.update(e++, k, [arrIod('akey', 5, [[0, 1]])], [enc('data\0')])).toBe(0);
+      expect(v.update(e++, 'dkey', [arrIod(k, 5, [[0, 1]])], [enc('data\0')])).toBe(0);
+    }
+    for (const k of keys) {
+      const a = v.fetch(e, k, [arrIod('akey', 0, [[0, 1]])], [5]);
+      expect([a.rc, a.sizes[0]]).toEqual([0, 5]);
+      expect(a.sgls[0]?.iovs[0]?.buf).toEqual(enc('data\0'));
+      const b = v.fetch(e, 'dkey', [arrIod(k, 0, [[0, 1]])], [5]);
+      expect([b.rc, b.sizes[0]]).toEqual([0, 5]);
+    }
+  });
+
+  it('uint64 dkeys enumerate in numeric order; lexical dkeys in memcmp order (S6-style, 5000 keys)', () => {
+    const tu = makeTarget({ otype: 4 }); // DAOS_OT_MULTI_UINT64
+    const vu = new Vos(tu);
+    const rng = [...Array(5000).keys()].map((i) => (i * 7919) % 5000);
+    const u64 = (n: number): Uint8Array => {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigUint64(0, BigInt(n) * 1_000_003n, true);
+      return b;
+    };
+    let e = 1;
+    for (const n of rng)
+      expect(
+        vu.update(e++, u64(n), [arrIod(u64(1), 4, [[0, 1]])], [Uint8Array.of(1, 2, 3, 4)]),
+      ).toBe(0);
+    const listed = vosListDkeys(tu.pool, tu.cont, tu.oid, BigInt(e)).map((k) =>
+      new DataView(k.buffer, k.byteOffset).getBigUint64(0, true),
+    );
+    expect(listed).toEqual([...Array(5000).keys()].map((n) => BigInt(n) * 1_000_003n));
+    const tl = makeTarget({ otype: 5 }); // DAOS_OT_DKEY_LEXICAL
+    const vl = new Vos(tl);
+    const words = ['pear', 'apple', 'app', 'zebra', 'apple pie', 'Apple', 'a'.repeat(40), 'b'];
+    for (const w of words) expect(vl.update(e++, w, [svIod('x', 1)], [enc('1')])).toBe(0);
+    const got = vosListDkeys(tl.pool, tl.cont, tl.oid, BigInt(e)).map((k) =>
+      new TextDecoder().decode(k),
+    );
+    expect(got).toEqual([...words].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1)));
+  });
+
+  it('S31 query key: max dkey / akey / recx of a uint64 object', () => {
+    const t = makeTarget({ otype: 4 });
+    const v = new Vos(t);
+    const u = (n: number): Uint8Array => {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigUint64(0, BigInt(n), true);
+      return b;
+    };
+    const val = Uint8Array.of(0xef, 0xbe, 0xad, 0xde);
+    expect(v.update(1, u(5), [arrIod(u(10), 4, [[5, 1]])], [val])).toBe(0);
+    expect(v.update(2, u(10), [arrIod(u(10), 4, [[5, 1]])], [val])).toBe(0);
+    expect(v.update(3, u(10), [arrIod(u(10), 4, [[50, 1]])], [val])).toBe(0);
+    const q = vosQueryKey(
+      t.pool,
+      t.cont,
+      t.oid,
+      DAOS_GET_DKEY | DAOS_GET_AKEY | DAOS_GET_RECX | DAOS_GET_MAX,
+      10n,
+    );
+    expect(q?.dkey).toEqual(u(10));
+    expect(q?.akey).toEqual(u(10));
+    expect(q?.recx).toEqual({ idx: 50n, nr: 1 });
+    const qmin = vosQueryKey(t.pool, t.cont, t.oid, DAOS_GET_DKEY | DAOS_GET_MIN, 10n);
+    expect(qmin?.dkey).toEqual(u(5));
+    const r = vosListRecx(t.pool, t.cont, t.oid, u(10), u(10), 10n);
+    expect(r.map((x) => x.recx)).toEqual([
+      { idx: 5n, nr: 1 },
+      { idx: 50n, nr: 1 },
+    ]);
+  });
+
+  it('S27 punch_simple: extents, akeys, dkeys and the object disappear from listings', () => {
+    const { v, t } = fresh(32 << 20, 0, 2048);
+    let e = 1;
+    for (let i = 0; i < 5; i++) {
+      const nr = i % 2 === 0 ? 2 : 5;
+      expect(
+        v.update(
+          e++,
+          `punch_simple_dkey${i}`,
+          [arrIod('akey', 1024, [[0, nr]])],
+          [A(nr * 1024, 'p')],
+        ),
+      ).toBe(0);
+    }
+    expect(
+      v.update(
+        e++,
+        'punch_simple_dkey0',
+        [arrIod('akey0', 1024, [[0, 5]]), arrIod('akey1', 1024, [[0, 5]])],
+        [A(5120, 'q'), A(5120, 'r')],
+      ),
+    ).toBe(0);
+    expect(
+      v.update(
+        e++,
+        'punch_simple_dkey0',
+        [arrIod('akey0', 0, [[0, 5]]), arrIod('akey1', 0, [[0, 5]])],
+        [null, null],
+      ),
+    ).toBe(0);
+    expect(
+      v.update(e++, 'punch_simple_dkey0', [arrIod('akey1', 0, [[1 << 20, 1 << 20]])], [null]),
+    ).toBe(0);
+    const d0 = enc('punch_simple_dkey0');
+    expect(vosListRecx(t.pool, t.cont, t.oid, d0, enc('akey'), BigInt(e))).toHaveLength(1);
+    expect(vosListRecx(t.pool, t.cont, t.oid, d0, enc('akey0'), BigInt(e))).toHaveLength(0);
+    const untouched = v.fetch(e++, d0, [arrIod('akey0', 1024, [[0, 5]])], [5120], 0, 0x7a);
+    expect(untouched.sgls[0]?.iovs[0]?.buf.every((b) => b === 0x7a)).toBe(true);
+    for (let i = 0; i < 5; i++)
+      expect(v.punch(e++, `punch_simple_dkey${i}`, ['akey', 'akey0', 'akey1'])).toBe(0);
+    for (let i = 0; i < 5; i++)
+      expect(
+        vosListAkeys(t.pool, t.cont, t.oid, enc(`punch_simple_dkey${i}`), BigInt(e)),
+      ).toHaveLength(0);
+    expect(vosListDkeys(t.pool, t.cont, t.oid, BigInt(e))).toHaveLength(0);
+    // The listing read the object at e: a write at e itself would be under a read (MVCC).
+    expect(
+      v.update(e, 'punch_simple_dkey5', [arrIod('akey', 1024, [[0, 2]])], [A(2048, 's')]),
+    ).toBe(der('TX_RESTART'));
+    e++;
+    for (let i = 5; i < 10; i++)
+      expect(
+        v.update(e++, `punch_simple_dkey${i}`, [arrIod('akey', 1024, [[0, 2]])], [A(2048, 's')]),
+      ).toBe(0);
+    expect(vosListDkeys(t.pool, t.cont, t.oid, BigInt(e))).toHaveLength(5);
+    e++;
+    expect(v.punch(e++)).toBe(0);
+    expect(vosListDkeys(t.pool, t.cont, t.oid, BigInt(e))).toHaveLength(0);
+  });
+
+  it('mixing single value and array on one akey → -DER_NO_PERM; a duplicate akey → -DER_NO_PERM', () => {
+    const { v } = fresh();
+    expect(v.update(1, 'd', [svIod('a', 4)], [enc('abcd')])).toBe(0);
+    expect(v.update(2, 'd', [arrIod('a', 1, [[0, 4]])], [enc('abcd')])).toBe(der('NO_PERM'));
+    expect(v.update(3, 'd', [svIod('b', 1), svIod('b', 1)], [enc('x'), enc('y')])).toBe(
+      der('NO_PERM'),
+    );
+    // fetch of the wrong kind behaves like a missing akey
+    const r = v.fetch(4, 'd', [arrIod('a', 1, [[0, 4]])], [4]);
+    expect([r.rc, r.sizes[0]]).toEqual([0, 0]);
   });
 });
