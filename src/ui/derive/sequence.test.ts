@@ -30,7 +30,7 @@ describe('sequence log', () => {
     expect(log.upTo(events, 3)).toBe(3);
   });
 
-  it('pairs Ceph messages by (to, msg) and adds handoff arrows between message-less events of one op', () => {
+  it('pairs Ceph messages by (to, msg); handoff arrows only until an op has messages', () => {
     const events = [
       ev(0, { actor: 'client', op: 1 }),
       ev(1, { actor: 'osd.0', op: 1 }),
@@ -40,7 +40,8 @@ describe('sequence log', () => {
       ev(3, { actor: 'osd.2', op: 1 }, [
         { kind: 'msg.recv', from: 'osd.0', to: 'osd.2', msg: 'osd_repop', bytes: 5 },
       ]),
-      ev(4, { actor: 'client', op: 2 }),
+      ev(4, { actor: 'client', op: 1 }),
+      ev(5, { actor: 'client', op: 2 }),
     ];
     const all = createSequenceLog().sync(events);
     expect(all.map((m) => [m.kind, m.from, m.to, m.i, m.recvI])).toEqual([

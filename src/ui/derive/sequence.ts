@@ -3,9 +3,10 @@
  * append-only log (appendLog.ts). A message comes from a `msg.send` effect `{from, to, opc |
  * msg, bytes}` and is matched FIFO with the `msg.recv` `{at | to, opc | msg}` at its
  * destination; its `recvI` (the receiving event) is set when the receive is seen — a view at
- * cursor k treats `recvI > k` as still in flight. Consecutive events of one op on different
- * actors with no message effects on either become "handoff" arrows (the engine moved work
- * across actors without a modelled message).
+ * cursor k treats `recvI > k` as still in flight. In ops that exchange no modelled messages,
+ * consecutive events on different actors become "handoff" arrows (the engine moved work across
+ * actors without a message); once an op has messages, such pairs are just interleavings of
+ * concurrent actors and draw nothing.
  */
 import type { TraceEvent } from '../../protocol/index.ts';
 import { createAppendLog, type Indexed } from './appendLog.ts';
@@ -28,6 +29,8 @@ interface Ctx {
   actors: Map<string, number>;
   /** Latest event index per actor (an orphan receive's arrow starts there). */
   lastAt: Map<string, number>;
+  /** Ops that exchanged modelled messages (no handoff arrows for them: they'd be interleavings). */
+  msgOps: Set<number>;
   prev?: TraceEvent;
 }
 
@@ -46,7 +49,13 @@ const hasMsg = (e: TraceEvent | undefined): boolean =>
 
 export function createSequenceLog() {
   return createAppendLog<SeqMessage, Ctx>(
-    () => ({ queues: new Map(), orphans: new Map(), actors: new Map(), lastAt: new Map() }),
+    () => ({
+      queues: new Map(),
+      orphans: new Map(),
+      actors: new Map(),
+      lastAt: new Map(),
+      msgOps: new Set(),
+    }),
     (e, i, ctx, push) => {
       if (!ctx.actors.has(e.actor)) ctx.actors.set(e.actor, i);
       for (const f of e.effects ?? []) {
@@ -95,8 +104,9 @@ export function createSequenceLog() {
         }
       }
       ctx.lastAt.set(e.actor, i);
+      if (hasMsg(e)) ctx.msgOps.add(e.op);
       const p = ctx.prev;
-      if (p && p.actor !== e.actor && p.op === e.op && e.op >= 0 && !hasMsg(p) && !hasMsg(e)) {
+      if (p && p.actor !== e.actor && p.op === e.op && e.op >= 0 && !ctx.msgOps.has(e.op)) {
         push({ i: i - 1, from: p.actor, to: e.actor, label: e.step, recvI: i, kind: 'handoff' });
       }
       ctx.prev = e;

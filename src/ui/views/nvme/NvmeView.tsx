@@ -155,8 +155,8 @@ export function NvmeView() {
               store write blocks too.
             </p>
             <p>
-              Try <code>obj update o1 d0 a0 --sv 8192</code> in the console, or a Ceph write
-              scenario.
+              Try a <code>daos_obj_update</code> with a value of 4 KiB or more in the console, or a
+              Ceph write (<code>rados_write</code>).
             </p>
           </>
         }

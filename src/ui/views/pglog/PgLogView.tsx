@@ -64,7 +64,7 @@ export function PgLogView() {
               entries (<code>append_log</code>) and FileJournal entries (<code>submit_entry</code>);
               DAOS updates open a DTX (<code>dtx_leader_begin</code>).
             </p>
-            <p>Step forward into an update, or run a Ceph write scenario.</p>
+            <p>Try stepping forward into an update, or run a Ceph write scenario.</p>
           </>
         }
       />

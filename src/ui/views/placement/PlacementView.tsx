@@ -113,8 +113,8 @@ export function PlacementView() {
               and a set of OSDs (<code>_calc_target</code>).
             </p>
             <p>
-              Load a Ceph scenario, or run <code>rados put foo hello</code> /{' '}
-              <code>ceph osd map rbd foo</code> in the console.
+              Try a Ceph scenario, or run a <code>rados_write</code> or <code>ceph_osd_map</code> op
+              in the console.
             </p>
           </>
         }

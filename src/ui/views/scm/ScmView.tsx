@@ -81,8 +81,7 @@ export function ScmView() {
             </p>
             <p>
               Try stepping forward into a DAOS update (<code>vos_update_begin</code> →{' '}
-              <code>umem_tx_commit</code>), or run <code>obj update o1 d0 a0 --sv 1024</code> in the
-              console.
+              <code>umem_tx_commit</code>), or run a <code>daos_obj_update</code> op in the console.
             </p>
           </>
         }

@@ -16,7 +16,7 @@ import { useTraceCursor } from '../scm/useTraceCursor.ts';
 import './sequence.css';
 
 const log = createSequenceLog();
-const ROW = 18;
+const ROW = 15;
 const HEAD = 44;
 const GUTTER = 78;
 
@@ -32,7 +32,9 @@ function visibleMessages(
     const m = all[k] as SeqMessage;
     if (m.i < lo - 5000) break;
     const recv = m.recvI !== undefined && m.recvI <= hi ? m.recvI : undefined;
-    if (m.i >= lo || (recv !== undefined && recv >= lo) || recv === undefined) out.push(m);
+    // Sent in the window, or received in it. (A message sent before the window and never
+    // received — e.g. a reply whose receive the engine does not trace — would only add noise.)
+    if (m.i >= lo || (recv !== undefined && recv >= lo)) out.push(m);
     if (out.length > 400) break;
   }
   return out.reverse();
@@ -205,8 +207,9 @@ export function SequenceView() {
             const cls = `sq-msg ${m.kind === 'handoff' ? 'is-handoff' : ''} ${arrived ? '' : 'is-flight'} ${
               m.i === cursor || m.recvI === cursor ? 'is-current' : ''
             }`;
-            const mx = (x1 + x2) / 2;
-            const my = (y1 + y2) / 2;
+            // label a third of the way from the sender, so fan-outs don't stack labels
+            const mx = x1 + (x2 - x1) / 3;
+            const my = y1 + (y2 - y1) / 3;
             return (
               <g
                 key={k}

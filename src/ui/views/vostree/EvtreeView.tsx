@@ -4,7 +4,7 @@
  * The parts a fetch at the newest epoch sees are solid; parts covered by newer extents are
  * hatched. Extents added by the current event are outlined in the accent colour.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { createDerived } from '../../derive/createDerived.ts';
 import { visibleRuns, vosTreeInitial, vosTreeReducer, type Extent } from '../../derive/vostree.ts';
 import { trace } from '../../state/store.ts';
@@ -31,6 +31,8 @@ export function EvtreeView() {
     [cursor, count],
   );
   const [pick, setPick] = useState('');
+  const box = useRef<HTMLDivElement>(null);
+  const [boxW, setBoxW] = useState(520);
   const arrays = useMemo(() => {
     const out: ArrayKey[] = [];
     for (const [t, objs] of state.targets)
@@ -57,6 +59,15 @@ export function EvtreeView() {
       return !best || last(a) > last(best) ? a : best;
     }, undefined);
 
+  const hasSel = sel !== undefined;
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setBoxW(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [hasSel]);
+
   if (!sel) {
     return (
       <ViewPanel
@@ -70,7 +81,8 @@ export function EvtreeView() {
               hi] × epoch (<code>evt_insert</code>), and a fetch sees the newest epoch per index.
             </p>
             <p>
-              Try <code>array write …</code> or an update with <code>recxs</code> in the console.
+              Try a <code>daos_obj_update</code> with a <code>DAOS_IOD_ARRAY</code> iod and{' '}
+              <code>recxs</code>, or <code>daos_array_write</code>, in the console.
             </p>
           </>
         }
@@ -82,7 +94,7 @@ export function EvtreeView() {
   const epochs = [...new Set(ext.map((e) => e.epoch))].sort((a, b) => a - b);
   const lo = Math.min(...ext.map((e) => e.lo));
   const hi = Math.max(...ext.map((e) => e.hi));
-  const W = 520;
+  const W = Math.max(320, Math.min(1200, boxW));
   const H = epochs.length * BAND + 40;
   const xs = (v: number): number =>
     PAD_L + ((v - lo) / Math.max(1, hi + 1 - lo)) * (W - PAD_L - PAD_R);
@@ -109,6 +121,7 @@ export function EvtreeView() {
         </label>
       }
     >
+      <div ref={box} />
       <div className="dv-stats">
         {sel.label}: {ext.length} extents, epochs {epochs[0]}–{top}
       </div>

@@ -18,7 +18,7 @@ import './vostree.css';
 export const vosDerived = createDerived(vosTreeReducer, vosTreeInitial(), 256);
 
 const ROW = 22;
-const COL = 118;
+const COL = 150;
 
 export function VosTreeView() {
   const { count, cursor } = useTraceCursor();
@@ -47,7 +47,7 @@ export function VosTreeView() {
               <code>evt_insert</code>: object index → dkeys → akeys → values with their epochs.
             </p>
             <p>
-              Step forward into a DAOS update, or try <code>obj update o1 d0 a0 --sv 1024</code> in
+              Try stepping forward into a DAOS update, or run a <code>daos_obj_update</code> op in
               the console.
             </p>
           </>
