@@ -85,6 +85,7 @@ export class OsdMap {
         primaryAffinity: CEPH_OSD_DEFAULT_PRIMARY_AFFINITY,
       });
     this.osds.length = n;
+    this.weightCache = undefined;
   }
 
   addPool(pool: PgPool): void {
@@ -115,46 +116,46 @@ export class OsdMap {
   }
   markDown(id: number): void {
     this.osd(id).up = false;
-    this.epoch++;
+    this.changed();
   }
   markUp(id: number): void {
     this.osd(id).up = true;
-    this.epoch++;
+    this.changed();
   }
   markOut(id: number): void {
     this.osd(id).weight = CEPH_OSD_OUT;
-    this.epoch++;
+    this.changed();
   }
   markIn(id: number): void {
     this.osd(id).weight = CEPH_OSD_IN;
-    this.epoch++;
+    this.changed();
   }
   /** `ceph osd reweight ID W` with W already in 16.16. */
   setWeight(id: number, weight16: number): void {
     this.osd(id).weight = weight16;
-    this.epoch++;
+    this.changed();
   }
   /** `ceph osd primary-affinity ID A` with A in 16.16 (0 .. 0x10000). */
   setPrimaryAffinity(id: number, affinity16: number): void {
     this.osd(id).primaryAffinity = affinity16;
-    this.epoch++;
+    this.changed();
   }
   setPgTemp(pg: PgId, osds: number[] | undefined): void {
     if (osds && osds.length) this.pgTemp.set(formatPgId(pg), [...osds]);
     else this.pgTemp.delete(formatPgId(pg));
-    this.epoch++;
+    this.changed();
   }
   setPrimaryTemp(pg: PgId, osd: number | undefined): void {
     if (osd === undefined || osd < 0) this.primaryTemp.delete(formatPgId(pg));
     else this.primaryTemp.set(formatPgId(pg), osd);
-    this.epoch++;
+    this.changed();
   }
 
   /** `ceph osd pg-upmap PG OSD…` (undefined or [] removes it). */
   setPgUpmap(pg: PgId, osds: number[] | undefined): void {
     if (osds && osds.length) this.pgUpmap.set(formatPgId(pg), [...osds]);
     else this.pgUpmap.delete(formatPgId(pg));
-    this.epoch++;
+    this.changed();
   }
   /** `ceph osd pg-upmap-items PG FROM TO [FROM TO]…` (undefined or [] removes it). */
   setPgUpmapItems(pg: PgId, pairs: [number, number][] | undefined): void {
@@ -164,12 +165,22 @@ export class OsdMap {
         pairs.map(([a, b]) => [a, b]),
       );
     else this.pgUpmapItems.delete(formatPgId(pg));
-    this.epoch++;
+    this.changed();
   }
 
-  /** The reweight vector CRUSH sees (osd_weight[0..max_osd)). */
+  /** Every mutator ends here: a new epoch, and the cached weight vector is stale. */
+  private changed(): void {
+    this.epoch++;
+    this.weightCache = undefined;
+  }
+  private weightCache: number[] | undefined;
+
+  /**
+   * The reweight vector CRUSH sees (osd_weight[0..max_osd)), cached between mutations —
+   * change OSD state through the methods above, not by writing `osds[i]` directly.
+   */
   weightVector(): number[] {
-    return this.osds.map((o) => (o.exists ? o.weight : 0));
+    return (this.weightCache ??= this.osds.map((o) => (o.exists ? o.weight : 0)));
   }
 
   // -- placement ---------------------------------------------------------------------
