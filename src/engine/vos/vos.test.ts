@@ -366,6 +366,34 @@ describe('VOS conditional flags, punch, enumeration, MVCC', () => {
 });
 
 describe('VOS media selection (SCM < 4 KiB ≤ NVMe)', () => {
+  it('-DER_NOSPACE on NVMe leaves VEA free blocks, SCM usage and the trees as before', () => {
+    const { v, t, umem, scm } = fresh(16 << 20, 0, 24);
+    const vea = t.target.vea as NonNullable<typeof t.target.vea>;
+    let e = 1;
+    let rc = 0;
+    let n = 0;
+    while (rc === 0 && n < 100)
+      rc = v.update(e++, `d${n++}`, [arrIod('a', 1, [[0, 5000]])], [A(5000, 'n')]);
+    expect(rc).toBe(der('NOSPACE'));
+    const free = vea.freeBlocks;
+    const used = umem.usedBytes;
+    const image = liveImage(umem, scm);
+    // Fits the hold check only if space is left; either way nothing may change.
+    expect(
+      v.update(
+        e++,
+        'x',
+        [svIod('s', 9000), arrIod('a', 1, [[0, 100]])],
+        [A(9000, 'x'), A(100, 'y')],
+      ),
+    ).toBe(der('NOSPACE'));
+    expect([vea.freeBlocks, umem.usedBytes]).toEqual([free, used]);
+    expect(liveImage(umem, scm) === image).toBe(true);
+    expect(v.fetch(e, 'd0', [arrIod('a', 1, [[0, 5000]])], [5000]).sgls[0]?.iovs[0]?.buf).toEqual(
+      A(5000, 'n'),
+    );
+  });
+
   it('S20 io_simple: 64 B lands in SCM, 5 KiB on NVMe blocks; fetch returns the bytes', () => {
     const { v, t } = fresh(16 << 20, 0, 1024);
     const vea = t.target.vea;
