@@ -1,7 +1,7 @@
 /** Envelope checks shared by both ends: a message from the other side is untrusted input. */
 import { PROTOCOL_VERSION, type Reply, type Request } from './messages.ts';
 
-const REQUEST_TYPES = new Set(['catalog', 'load', 'appendOp']);
+const REQUEST_TYPES = new Set(['catalog', 'load', 'run', 'appendOp']);
 const REPLY_TYPES = new Set(['catalog', 'loaded', 'events', 'done', 'error']);
 
 function envelope(x: unknown, types: Set<string>): boolean {

@@ -38,6 +38,19 @@ export interface LoadRequest {
   type: 'load';
   source: ScenarioSource;
   seed?: number;
+  /**
+   * How many ops to run right away (default: all). `0` only validates and loads; `run`
+   * requests continue. Trace files ignore it (they replay whole).
+   */
+  runOps?: number;
+}
+
+/** Run up to `ops` more ops of the loaded scenario (default: all remaining); streams their events. */
+export interface RunRequest {
+  v: typeof PROTOCOL_VERSION;
+  id: number;
+  type: 'run';
+  ops?: number;
 }
 
 /** Append one op (the console) to the loaded scenario and run it; streams its new events. */
@@ -48,12 +61,13 @@ export interface AppendOpRequest {
   op: OpDoc;
 }
 
-export type Request = CatalogRequest | LoadRequest | AppendOpRequest;
+export type Request = CatalogRequest | LoadRequest | RunRequest | AppendOpRequest;
 
 /** A request before the worker stamps the envelope (what the client API takes). */
 export type RequestBody =
   | Omit<CatalogRequest, 'v' | 'id'>
   | Omit<LoadRequest, 'v' | 'id'>
+  | Omit<RunRequest, 'v' | 'id'>
   | Omit<AppendOpRequest, 'v' | 'id'>;
 
 // ---------------------------------------------------------------- worker → UI
@@ -106,13 +120,15 @@ export interface EventsReply {
   bytes: Uint8Array;
 }
 
-/** A run (load or appendOp) finished: the result document so far and the event total. */
+/** A run (load, run or appendOp) stopped: the result document so far and the event total. */
 export interface DoneReply {
   v: typeof PROTOCOL_VERSION;
   id: number;
   type: 'done';
   result: ResultDoc | null;
   eventCount: number;
+  /** Ops of the document not run yet (0 when the scenario ran to its end). */
+  opsLeft: number;
 }
 
 export type ErrorCode =

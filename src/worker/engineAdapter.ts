@@ -56,6 +56,10 @@ class RunnerSession implements ScenarioSession {
     return !this.runner.done;
   }
 
+  opsLeft(): number {
+    return this.runner.doc.ops.length - this.runner.results.length;
+  }
+
   append(op: OpDoc): string | null {
     return this.runner.appendOp(op);
   }

@@ -26,6 +26,8 @@ export interface ScenarioSession {
   readonly doc: ScenarioDoc;
   /** Run the next op to completion; false when every op has run. */
   runNextOp(): boolean;
+  /** Ops of the document not run yet. */
+  opsLeft(): number;
   /** Validate and append one op (not run yet); returns "<path>: <problem>" when invalid. */
   append(op: OpDoc): string | null;
 }

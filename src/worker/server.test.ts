@@ -46,6 +46,7 @@ function fakeEngine(): ScenarioEngine {
         if (op) exec(op);
         return pending.length > 0;
       },
+      opsLeft: () => pending.length,
       append: (op) => {
         if (typeof op.n !== 'number') return 'n: expected a number';
         pending.push(op);
@@ -194,6 +195,26 @@ describe('EngineServer', () => {
       [4, 'invalid-document'],
       [5, 'invalid-trace'],
     ]);
+  });
+
+  it('loads without running (runOps: 0), then runs op by op on request', () => {
+    const h = harness();
+    const doc = {
+      schema: 'iopath.scenario/1',
+      ops: [
+        { op: 'a', n: 2 },
+        { op: 'b', n: 3 },
+      ],
+    };
+    h.send({ type: 'load', source: { kind: 'doc', doc }, runOps: 0 }, 1);
+    expect(h.out.map((o) => o.reply.type)).toEqual(['loaded', 'done']);
+    expect(h.out[1]!.reply).toMatchObject({ eventCount: 0, opsLeft: 2 });
+    h.send({ type: 'run', ops: 1 }, 2);
+    expect(h.out.at(-1)!.reply).toMatchObject({ id: 2, type: 'done', eventCount: 2, opsLeft: 1 });
+    h.send({ type: 'run' }, 3);
+    const batch = h.out.find((o) => o.reply.id === 3 && o.reply.type === 'events')!.reply;
+    expect(batch).toMatchObject({ first: 2, count: 3 });
+    expect(h.out.at(-1)!.reply).toMatchObject({ id: 3, type: 'done', eventCount: 5, opsLeft: 0 });
   });
 
   it('replays a trace file', () => {

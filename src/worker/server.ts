@@ -67,8 +67,17 @@ export class EngineServer {
         });
         return;
       case 'load':
-        this.load(req.id, req.source, req.seed);
+        this.load(req.id, req.source, req.seed, req.runOps);
         return;
+      case 'run': {
+        const s = this.session;
+        if (!s) {
+          this.error(req.id, 'bad-request', 'no scenario is loaded: load one before running it');
+          return;
+        }
+        this.runAndStream(req.id, s, req.ops);
+        return;
+      }
       case 'appendOp': {
         const s = this.session;
         if (!s) {
@@ -86,7 +95,12 @@ export class EngineServer {
     }
   }
 
-  private load(id: number, source: ScenarioSource, seed: number | undefined): void {
+  private load(
+    id: number,
+    source: ScenarioSource,
+    seed: number | undefined,
+    runOps: number | undefined,
+  ): void {
     if (source.kind === 'trace') {
       const parsed = this.engine.parseTrace(source.text);
       if (!parsed.ok) {
@@ -96,7 +110,7 @@ export class EngineServer {
       this.session = null;
       this.send(id, { type: 'loaded', doc: null, name: 'trace file' });
       this.stream(id, parsed.events, 0);
-      this.send(id, { type: 'done', result: null, eventCount: parsed.events.length });
+      this.send(id, { type: 'done', result: null, eventCount: parsed.events.length, opsLeft: 0 });
       return;
     }
     let doc: unknown;
@@ -130,25 +144,32 @@ export class EngineServer {
     const session = this.engine.start(doc as ScenarioDoc);
     this.session = session;
     this.send(id, { type: 'loaded', doc: session.doc, name });
-    this.runAndStream(id, session);
+    this.runAndStream(id, session, runOps);
   }
 
   /**
    * Run the session's remaining ops one by one, streaming each op's events as soon as it
    * finishes (the UI can show the first ops while later ones still run), then `done`.
    */
-  private runAndStream(id: number, s: ScenarioSession): void {
-    // Everything before the first op still to run was streamed already (appendOp).
+  private runAndStream(id: number, s: ScenarioSession, maxOps = Infinity): void {
+    // Everything before the first op still to run was streamed already (run / appendOp).
     let sent = s.events.length;
-    for (;;) {
-      const more = s.runNextOp();
-      if (s.events.length - sent >= EVENT_BATCH_SIZE || !more) {
+    let ran = 0;
+    while (ran < maxOps && s.opsLeft() > 0) {
+      s.runNextOp();
+      ran++;
+      const last = ran >= maxOps || s.opsLeft() === 0;
+      if (s.events.length - sent >= EVENT_BATCH_SIZE || last) {
         this.stream(id, s.events, sent);
         sent = s.events.length;
       }
-      if (!more) break;
     }
-    this.send(id, { type: 'done', result: s.result(), eventCount: s.events.length });
+    this.send(id, {
+      type: 'done',
+      result: s.result(),
+      eventCount: s.events.length,
+      opsLeft: s.opsLeft(),
+    });
   }
 
   /** Post events[from…] in transferred batches. */

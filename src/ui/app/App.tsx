@@ -18,7 +18,8 @@ function useStepInUrl(): void {
   useEffect(() => {
     let timer = 0;
     return useApp.subscribe((s, p) => {
-      if (s.cursor === p.cursor || s.playing || s.status !== 'ready') return;
+      const moved = s.cursor !== p.cursor || (p.playing && !s.playing);
+      if (!moved || s.playing || s.status !== 'ready') return;
       window.clearTimeout(timer);
       timer = window.setTimeout(() => {
         window.history.replaceState(

@@ -33,5 +33,12 @@ export async function openFileText(file: File): Promise<void> {
     useApp.getState().showError({ message: r.error });
     return;
   }
+  // The address bar no longer describes what is on screen: drop scenario/step (Share link
+  // writes a link for a document; a trace file has none).
+  const q = new URLSearchParams(window.location.search);
+  q.delete('scenario');
+  q.delete('step');
+  const search = q.toString();
+  window.history.replaceState(null, '', search === '' ? window.location.pathname : `?${search}`);
   useApp.getState().load(r.source);
 }
