@@ -1,0 +1,9 @@
+/** Built-in walkthroughs, by name (the record script and the picker use these names). */
+import type { WalkthroughDoc } from '../doc.ts';
+import { CEPH_RBD_WRITE_WALKTHROUGH } from './ceph-rbd-write.ts';
+import { DAOS_UPDATE_WALKTHROUGH } from './daos-update.ts';
+
+export const BUILTIN_WALKTHROUGHS: Record<string, WalkthroughDoc> = {
+  'daos-update': DAOS_UPDATE_WALKTHROUGH,
+  'ceph-rbd-write': CEPH_RBD_WRITE_WALKTHROUGH,
+};

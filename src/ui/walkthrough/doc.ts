@@ -1,0 +1,170 @@
+/**
+ * Walkthrough documents (`iopath.walkthrough/1`): a scenario (a built-in's name or an inline
+ * `iopath.scenario/1` document) + a seed + ordered stops. A stop picks one trace event — by
+ * index, or by step id (+ optional op, actor, phase) and occurrence — and says what to show:
+ * a caption (plain text with light emphasis: *em*, **strong**, `code`; never HTML), the stage
+ * view tab, and a focus (the step to centre on; defaults to the stop's step).
+ *
+ * `expect` (optional) lists facts of the resolved event (`"data.primary": 0`) the caption
+ * relies on; the built-in walkthrough test checks them against the engine, so captions stay
+ * true when the engine changes.
+ */
+import type { Json } from '../../protocol/index.ts';
+
+export const WALKTHROUGH_SCHEMA = 'iopath.walkthrough/1' as const;
+
+/** Limits (the parser refuses beyond them with a clear message). */
+export const MAX_WALKTHROUGH_CHARS = 2 * 1024 * 1024;
+export const MAX_STOPS = 500;
+export const MAX_CAPTION = 4000;
+
+export interface StopAt {
+  /** Trace event index (absolute); or, instead, `step` (+ filters) and `occurrence`. */
+  index?: number;
+  step?: string;
+  /** Only events of this scenario op. */
+  op?: number;
+  actor?: string;
+  /** Default: any phase but `exit` (enter or point: where a step starts). */
+  phase?: 'enter' | 'exit' | 'point';
+  /** 1-based among the matching events (default 1). */
+  occurrence?: number;
+}
+
+export interface Stop {
+  at: StopAt;
+  caption: string;
+  /** Stage view tab id (`flow`, `sequence`, `placement` …); default `flow`. */
+  view?: string;
+  /** Step id to centre on (default: the stop's step). */
+  focus?: string;
+  expect?: Record<string, Json>;
+}
+
+export interface WalkthroughDoc {
+  schema: typeof WALKTHROUGH_SCHEMA;
+  title: string;
+  description?: string;
+  /** A built-in scenario's name or an inline scenario document. */
+  scenario: string | { [k: string]: Json };
+  seed?: number;
+  stops: Stop[];
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNat = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const ID = /^[A-Za-z0-9_:.~<>-]{1,120}$/;
+const VIEW = /^[a-z][a-z0-9-]{0,40}$/;
+
+/** Validate a walkthrough (text or parsed JSON); the error names the JSON path. */
+export function parseWalkthrough(input: unknown): Parsed<WalkthroughDoc> {
+  let doc = input;
+  if (typeof input === 'string') {
+    if (input.length > MAX_WALKTHROUGH_CHARS)
+      return {
+        ok: false,
+        error: `$: ${(input.length / 1048576).toFixed(1)} MiB is over the walkthrough limit of 2 MiB`,
+      };
+    try {
+      doc = JSON.parse(input);
+    } catch (e) {
+      return { ok: false, error: `$: not JSON (${(e as Error).message})` };
+    }
+  }
+  const fail = (path: string, what: string): Parsed<WalkthroughDoc> => ({
+    ok: false,
+    error: `${path}: ${what}`,
+  });
+  if (!isObj(doc)) return fail('$', 'expected an object');
+  if (doc.schema !== WALKTHROUGH_SCHEMA) return fail('schema', `expected "${WALKTHROUGH_SCHEMA}"`);
+  if (typeof doc.title !== 'string' || doc.title.trim() === '' || doc.title.length > 200)
+    return fail('title', 'expected a non-empty string (≤ 200 characters)');
+  if (
+    doc.description !== undefined &&
+    (typeof doc.description !== 'string' || doc.description.length > MAX_CAPTION)
+  )
+    return fail('description', 'expected a string');
+  const sc = doc.scenario;
+  if (typeof sc === 'string') {
+    if (!/^[a-z0-9][a-z0-9._-]{0,80}$/.test(sc))
+      return fail('scenario', 'expected a built-in scenario name');
+  } else if (!isObj(sc) || !Array.isArray(sc.ops)) {
+    return fail('scenario', 'expected a built-in name or an iopath.scenario/1 document');
+  }
+  if (doc.seed !== undefined && (!isNat(doc.seed) || doc.seed > 0xffffffff))
+    return fail('seed', 'expected an integer 0..4294967295');
+  if (!Array.isArray(doc.stops) || doc.stops.length === 0)
+    return fail('stops', 'expected a non-empty array');
+  if (doc.stops.length > MAX_STOPS) return fail('stops', `at most ${MAX_STOPS} stops`);
+  const stops: Stop[] = [];
+  for (let i = 0; i < doc.stops.length; i++) {
+    const s: unknown = doc.stops[i];
+    const p = `stops[${i}]`;
+    if (!isObj(s)) return fail(p, 'expected an object');
+    const at = s.at;
+    if (!isObj(at)) return fail(`${p}.at`, 'expected {index} or {step, occurrence?}');
+    const out: StopAt = {};
+    if (at.index !== undefined) {
+      if (!isNat(at.index)) return fail(`${p}.at.index`, 'expected an event index ≥ 0');
+      out.index = at.index;
+    }
+    if (at.step !== undefined) {
+      if (typeof at.step !== 'string' || !ID.test(at.step))
+        return fail(`${p}.at.step`, 'expected a step id');
+      out.step = at.step;
+    }
+    if ((out.index === undefined) === (out.step === undefined))
+      return fail(`${p}.at`, 'expected exactly one of index or step');
+    if (at.op !== undefined) {
+      if (!isNat(at.op)) return fail(`${p}.at.op`, 'expected an op index ≥ 0');
+      out.op = at.op;
+    }
+    if (at.actor !== undefined) {
+      if (typeof at.actor !== 'string' || !ID.test(at.actor))
+        return fail(`${p}.at.actor`, 'expected an actor name');
+      out.actor = at.actor;
+    }
+    if (at.phase !== undefined) {
+      if (at.phase !== 'enter' && at.phase !== 'exit' && at.phase !== 'point')
+        return fail(`${p}.at.phase`, 'expected enter, exit or point');
+      out.phase = at.phase;
+    }
+    if (at.occurrence !== undefined) {
+      if (!isNat(at.occurrence) || at.occurrence < 1)
+        return fail(`${p}.at.occurrence`, 'expected an integer ≥ 1');
+      out.occurrence = at.occurrence;
+    }
+    if (typeof s.caption !== 'string') return fail(`${p}.caption`, 'expected a string');
+    if (s.caption.length > MAX_CAPTION)
+      return fail(`${p}.caption`, `at most ${MAX_CAPTION} characters`);
+    const stop: Stop = { at: out, caption: s.caption };
+    if (s.view !== undefined) {
+      if (typeof s.view !== 'string' || !VIEW.test(s.view))
+        return fail(`${p}.view`, 'expected a view tab id');
+      stop.view = s.view;
+    }
+    if (s.focus !== undefined) {
+      if (typeof s.focus !== 'string' || !ID.test(s.focus))
+        return fail(`${p}.focus`, 'expected a step id');
+      stop.focus = s.focus;
+    }
+    if (s.expect !== undefined) {
+      if (!isObj(s.expect)) return fail(`${p}.expect`, 'expected an object of "path": value');
+      stop.expect = s.expect as Record<string, Json>;
+    }
+    stops.push(stop);
+  }
+  const value: WalkthroughDoc = {
+    schema: WALKTHROUGH_SCHEMA,
+    title: doc.title,
+    scenario: sc as WalkthroughDoc['scenario'],
+    stops,
+  };
+  if (typeof doc.description === 'string') value.description = doc.description;
+  if (doc.seed !== undefined) value.seed = doc.seed;
+  return { ok: true, value };
+}
