@@ -532,6 +532,10 @@ crushtool -i "$TMP/rack16.bin" --set-chooseleaf-stable 0 -o "$TMP/rack16_firefly
 crushtool -d "$TMP/rack16_firefly.bin" -o "$OUT/rack16_firefly.txt"
 crushtool -i "$TMP/rack16.bin" --set-chooseleaf-descend-once 0 -o "$TMP/rack16_descend0.bin" >/dev/null 2>&1
 crushtool -d "$TMP/rack16_descend0.bin" -o "$OUT/rack16_descend0.txt"
+# chooseleaf_vary_r 3 (sub_r = r >> 2) with stable 0: only settable in the text map.
+sed 's/^tunable chooseleaf_vary_r 1$/tunable chooseleaf_vary_r 3/; s/^tunable chooseleaf_stable 1$/tunable chooseleaf_stable 0/' \
+  "$OUT/rack16.txt" > "$TMP/rack16_varyr3.src"
+compile rack16_varyr3
 
 # ---------------------------------------------------------------- mappings
 # m MAP RULE NUMREP [DEV W]... -> generated/MAP_ruleR_repN[_wDEV-W...].txt
@@ -577,6 +581,9 @@ m rack16_bobtail 1 3
 m rack16_firefly 0 3 8 0
 m rack16_firefly 2 4
 m rack16_descend0 0 3 4 0 11 0.2
+m rack16_varyr3 0 3
+m rack16_varyr3 1 4 2 0 3 0
+m rack16_varyr3 0 5 9 0.4
 m algs12 0 3
 m algs12 0 4 5 0
 m algs12 1 5
