@@ -25,7 +25,15 @@ function fmt(n) {
   return n.toFixed(n >= 100 ? 0 : 2);
 }
 
-const rows = [];
+// Rows are printed as they finish (a long benchmark file must not hide the earlier results).
+const WIDTHS = [10, 44, 12, 11];
+const line = (cells) =>
+  cells.map((c, i) => (i < WIDTHS.length ? String(c).padEnd(WIDTHS[i]) : String(c))).join('  ');
+console.log(
+  line(['file', 'benchmark', 'wall ms/run', 'cpu ms/run', 'throughput (per CPU second)']),
+);
+console.log(line(WIDTHS.map((w) => '-'.repeat(w)).concat(['-'.repeat(28)])));
+const printRow = (r) => console.log(line(r));
 for (const file of files) {
   const name = basename(file, '.bench.ts');
   const mod = await import(pathToFileURL(file).href);
@@ -41,6 +49,7 @@ for (const file of files) {
     const totals = {};
     let runs = 0;
     const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     let ms = 0;
     while (ms < minMs || runs < 3) {
       const counters = b.run() ?? {};
@@ -48,22 +57,32 @@ for (const file of files) {
       runs++;
       ms = Number(process.hrtime.bigint() - t0) / 1e6;
     }
+    const cpu = process.cpuUsage(c0);
+    // CPU time of this process: on a shared, loaded machine it is steadier than wall time.
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const perSecond = { runs: (runs * 1000) / ms };
-    for (const [k, v] of Object.entries(totals)) perSecond[k] = (v * 1000) / ms;
+    const perCpuSecond = { runs: (runs * 1000) / cpuMs };
+    for (const [k, v] of Object.entries(totals)) {
+      perSecond[k] = (v * 1000) / ms;
+      perCpuSecond[k] = (v * 1000) / cpuMs;
+    }
     const r = {
       name: b.name,
       runs,
       ms: Math.round(ms),
       ms_per_run: ms / runs,
+      cpu_ms_per_run: cpuMs / runs,
       per_second: perSecond,
+      per_cpu_second: perCpuSecond,
     };
     results.push(r);
-    rows.push([
+    printRow([
       name,
       b.name,
       r.ms_per_run.toFixed(2),
-      Object.entries(perSecond)
-        .map(([k, v]) => `${fmt(v)} ${k}/s`)
+      r.cpu_ms_per_run.toFixed(2),
+      Object.entries(perCpuSecond)
+        .map(([k, v]) => `${fmt(v)} ${k}/cpu-s`)
         .join(', '),
     ]);
   }
@@ -78,10 +97,4 @@ for (const file of files) {
   writeFileSync(join(resultsDir, `${name}.json`), JSON.stringify(out, null, 2) + '\n');
 }
 
-const head = ['file', 'benchmark', 'ms/run', 'throughput'];
-const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
-console.log(line(head));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const r of rows) console.log(line(r));
 console.log(`\nresults: ${resultsDir}/<file>.json`);
