@@ -39,6 +39,10 @@ export { decodeValue, encodeValue, checkValue, dtsBufRender } from './scenario/v
 export type { ValueDoc } from './scenario/values.ts';
 export * from './media/index.ts';
 export { CephSystem, cephSystem, cephOsdDumps, CEPH_IO_OPS } from './ceph/scenario-ops.ts';
+export { parseCrushMap, CrushParseError } from './ceph/crush/text-parser.ts';
+export { printCrushMap } from './ceph/crush/text-printer.ts';
+export { OsdMap } from './ceph/osdmap/osdmap.ts';
+export { buildOsdMap, checkCephPlacementConfig } from './ceph/osdmap/build-osdmap.ts';
 export { DaosCluster, daosCluster } from './daos/cluster.ts';
 export type { DaosClusterConfig, DaosTarget } from './daos/cluster.ts';
 export { registerTargetStore, targetStoreNames } from './daos/store-registry.ts';

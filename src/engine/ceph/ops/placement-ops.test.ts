@@ -167,3 +167,39 @@ describe('crush_map', () => {
     );
   });
 });
+
+describe('ceph_osd_map with a running Ceph system', () => {
+  it('follows the live map: a down OSD leaves up/acting, the epoch is the live one', async () => {
+    const { createRuntime } = await import('../../core/runtime.ts');
+    const { World } = await import('../../scenario/world.ts');
+    const { PLACEMENT_OPS } = await import('./placement-ops.ts');
+    const doc = {
+      schema: 'iopath.scenario/1' as const,
+      cluster: { ceph: { crush_map: map4, pools: [{ name: 'rbd', pg_num: 64 }] } },
+      ops: [],
+    };
+    const rt = createRuntime(1);
+    const world = new World(rt, doc);
+    // A stand-in for the IO system: only `map.epoch` and `map.isUp` are read.
+    world.system('ceph', () => ({ map: { epoch: 42, isUp: (o: number) => o !== 4 } }));
+    const op = PLACEMENT_OPS.find((o) => o.name === 'ceph_osd_map')!;
+    const out = rt.sim.runToCompletion(
+      rt.sim.spawn(
+        't',
+        op.run(
+          { op: 'ceph_osd_map', pool: 'rbd', oid: 'rbd_data.1014b8b4567.0000000000000000' },
+          world,
+          0,
+        ),
+      ),
+    );
+    expect(out.rc).toBe(0);
+    expect(out.result).toMatchObject({
+      pg: '1.3b',
+      up: [3, 6],
+      acting: [3, 6],
+      primary: 3,
+      epoch: 42,
+    });
+  });
+});
