@@ -4,7 +4,7 @@
  * survive an invalid document — with no console errors.
  */
 import { getBuiltinScenario, getPipeline, runScenario } from '../src/engine/index.ts';
-import { current, expect, test, waitForCursor } from './fixtures.ts';
+import { current, cursorOf, expect, test, waitForCursor } from './fixtures.ts';
 
 const { events } = runScenario(getBuiltinScenario('daos-key-sv'));
 const firstUpdateOp = events.find((e) => e.pipeline === 'daos.update')!.op;
@@ -84,4 +84,25 @@ test('an invalid ?scenario= document shows the error banner and the app keeps ru
   await expect(banner).toBeHidden();
   await page.keyboard.press('ArrowRight');
   await waitForCursor(page, 1);
+});
+
+test('Space plays and pauses; Shift+→/← move by op', async ({ page }) => {
+  await page.goto('/?scenario=daos-key-sv&step=0');
+  await waitForCursor(page, 0);
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('button', { name: 'Pause (Space)' })).toBeVisible();
+  await expect.poll(() => cursorOf(page)).toBeGreaterThan(1);
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('button', { name: 'Play (Space)' })).toBeVisible();
+  const paused = await cursorOf(page);
+  await page.waitForTimeout(700);
+  expect(await cursorOf(page)).toBe(paused);
+
+  // Shift+→ lands on the first event of the next op; Shift+← returns to this op's start.
+  const opStart = (op: number) => events.findIndex((e) => e.op === op);
+  const opNow = events[paused]!.op;
+  await page.keyboard.press('Shift+ArrowRight');
+  await waitForCursor(page, opStart(opNow + 1));
+  await page.keyboard.press('Shift+ArrowLeft');
+  await waitForCursor(page, opStart(opNow));
 });

@@ -133,6 +133,8 @@ function FlowCanvas({ view, layoutKey }: { view: PipelineView; layoutKey: string
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
+        nodesFocusable={false}
+        edgesFocusable={false}
         zoomOnDoubleClick={false}
         onNodeClick={(_, node) => {
           if (node.type === 'step') jumpToStep(view.id, node.id);
