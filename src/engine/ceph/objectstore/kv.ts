@@ -24,10 +24,15 @@ export function newKvTransaction(): KvTransaction {
 export class KeyValueDB {
   /** What a reader sees (memtable + sst). */
   private readonly mem = new Map<string, KvValue>();
-  /** What survives a crash: every batch up to the last WAL sync. */
-  private readonly durable = new Map<string, KvValue>();
+  /**
+   * Undo records of the batches submitted since the last WAL sync: a crash rolls them back,
+   * so what remains is exactly what was synced (cheaper than keeping a second, durable map).
+   */
+  private undo: Array<[string, KvValue | undefined]> = [];
   private unsynced: KvTransaction[] = [];
   private walHead = 0;
+  /** Reused WAL record buffer (the device copies what it is given). */
+  private scratch = new Uint8Array(NVME_BLOCK);
 
   constructor(
     private readonly dev: NvmeDevice,
@@ -49,8 +54,14 @@ export class KeyValueDB {
 
   /** RocksDB Write without sync: visible at once, durable at the next sync. */
   submitTransaction(t: KvTransaction): void {
-    for (const [k, v] of t.sets) this.mem.set(k, v);
-    for (const k of t.rms) this.mem.delete(k);
+    for (const [k, v] of t.sets) {
+      this.undo.push([k, this.mem.get(k)]);
+      this.mem.set(k, v);
+    }
+    for (const k of t.rms) {
+      this.undo.push([k, this.mem.get(k)]);
+      this.mem.delete(k);
+    }
     this.unsynced.push(t);
   }
 
@@ -66,21 +77,26 @@ export class KeyValueDB {
     const blocks = Math.max(1, Math.ceil(bytes / NVME_BLOCK));
     const lba = this.walBase + (this.walHead % Math.max(1, this.walBlocks - blocks));
     this.walHead += blocks;
-    const rec = new Uint8Array(blocks * NVME_BLOCK);
+    if (this.scratch.length < blocks * NVME_BLOCK)
+      this.scratch = new Uint8Array(blocks * NVME_BLOCK);
+    const rec = this.scratch.subarray(0, blocks * NVME_BLOCK);
     new DataView(rec.buffer).setUint32(0, batch.length, true);
+    // Batches submitted after this point are not covered by this sync.
+    const covered = this.undo.length;
     yield* this.dev.write(lba, rec, { fua: true });
     yield* this.dev.flush();
-    for (const t of batch) {
-      for (const [k, v] of t.sets) this.durable.set(k, v);
-      for (const k of t.rms) this.durable.delete(k);
-    }
+    this.undo = this.undo.slice(covered);
     return { lba, blocks, batches: batch.length };
   }
 
   /** Crash: the memtable is rebuilt from the synced WAL only. */
   crash(): void {
+    for (let i = this.undo.length - 1; i >= 0; i--) {
+      const [k, v] = this.undo[i] as [string, KvValue | undefined];
+      if (v === undefined) this.mem.delete(k);
+      else this.mem.set(k, v);
+    }
+    this.undo = [];
     this.unsynced = [];
-    this.mem.clear();
-    for (const [k, v] of this.durable) this.mem.set(k, v);
   }
 }

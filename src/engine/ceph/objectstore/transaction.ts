@@ -40,8 +40,19 @@ export function txBytes(t: Transaction): number {
   return n;
 }
 
+/** Trace views are built once per transaction (a primary's transaction is traced 4-5 times). */
+const txJsonCache = new WeakMap<Transaction, Json>();
+
 /** A compact trace view: op names with the fields a debugger would show. */
 export function txJson(t: Transaction): Json {
+  const hit = txJsonCache.get(t);
+  if (hit !== undefined) return hit;
+  const j = buildTxJson(t);
+  txJsonCache.set(t, j);
+  return j;
+}
+
+function buildTxJson(t: Transaction): Json {
   return {
     coll: t.coll,
     ops: t.ops.map((o): Json => {

@@ -146,11 +146,10 @@ export class PG {
   }
 
   private trace(step: string, data?: { [k: string]: Json }, pipeline?: string): void {
-    const d: { data?: { [k: string]: Json }; pipeline?: string } = {};
-    if (data) d.data = { pg: this.name, ...data };
-    else d.data = { pg: this.name };
-    if (pipeline) d.pipeline = pipeline;
-    this.osd.rt.trace.point(step, this.actor, d);
+    const d = data ?? {};
+    d.pg = this.name;
+    if (pipeline) this.osd.rt.trace.point(step, this.actor, { data: d, pipeline });
+    else this.osd.rt.trace.point(step, this.actor, { data: d });
   }
 
   /** Reload log and info from the store (OSD start). */

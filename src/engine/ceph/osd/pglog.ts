@@ -132,8 +132,16 @@ export function logKey(v: Eversion): string {
   return `${String(v.epoch).padStart(10, '0')}.${String(v.version).padStart(20, '0')}`;
 }
 
+/** Entries travel by reference (primary → replicas): encode each once. */
+const encoded = new WeakMap<PgLogEntry, Uint8Array>();
+
 export function encodeEntry(e: PgLogEntry): Uint8Array {
-  return utf8Encode(JSON.stringify(e));
+  let b = encoded.get(e);
+  if (!b) {
+    b = utf8Encode(JSON.stringify(e));
+    encoded.set(e, b);
+  }
+  return b;
 }
 
 export function decodeEntry(b: Uint8Array): PgLogEntry {
