@@ -44,7 +44,7 @@ describe('createDerived', () => {
         const k = r.int(-2, n + 3);
         const got = d.at(events, k);
         expect(got).toEqual(scratch(events, k));
-        expect(d.lastReplay).toBeLessThan(every);
+        expect(d.lastReplay).toBeLessThan(d.interval);
       }
     }
   });
@@ -73,6 +73,20 @@ describe('createDerived', () => {
     const other = trace(5, 30);
     expect(d.at(other, 29)).toEqual(scratch(other, 29));
     expect(d.checkpoints).toBe(4);
+  });
+
+  it('thins checkpoints past the limit (bounded memory) and stays exact', () => {
+    const events = trace(9, 5000);
+    const d = createDerived(reducer, initial(), 4, 16);
+    expect(d.at(events, 4999)).toEqual(scratch(events, 4999));
+    expect(d.checkpoints).toBeLessThanOrEqual(16);
+    expect(d.interval).toBeGreaterThanOrEqual(Math.ceil(5000 / 16));
+    const r = seeded(9);
+    for (let q = 0; q < 50; q++) {
+      const k = r.int(0, 4999);
+      expect(d.at(events, k)).toEqual(scratch(events, k));
+      expect(d.lastReplay).toBeLessThan(d.interval);
+    }
   });
 
   it('rejects a bad interval', () => {

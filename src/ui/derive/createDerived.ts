@@ -6,6 +6,10 @@
  * events. Stepping back is exact because nothing is ever "undone": the answer for k is always
  * rebuilt from a prefix.
  *
+ * Memory stays bounded: when there would be more than `maxCheckpoints` snapshots, every other
+ * one is dropped and the interval doubles (a 1M-event trace with 16 MiB of SCM line state would
+ * otherwise hold gigabytes of snapshots); a seek then replays at most `interval - 1` events.
+ *
  * Checkpoints are built lazily, forward only, as far as the furthest cursor asked for. The trace
  * may grow (console ops append events; the prefix never changes), so checkpoints stay valid; a
  * different trace (new scenario) is detected by the identity of its first event and resets them.
@@ -32,13 +36,23 @@ export interface Derived<S> {
   reset(): void;
   /** Number of checkpoints held (index 0 is the initial state). */
   readonly checkpoints: number;
-  /** Events replayed by the last `at` after its checkpoint (≤ every - 1): for tests/benches. */
+  /** Events replayed by the last `at` after its checkpoint (< interval): for tests/benches. */
   readonly lastReplay: number;
+  /** Current checkpoint interval (`every`, doubled each time the checkpoints were thinned). */
+  readonly interval: number;
 }
 
-export function createDerived<S>(reducer: Reducer<S>, initial: S, every = 256): Derived<S> {
-  if (!Number.isSafeInteger(every) || every < 1)
-    throw new Error(`bad checkpoint interval ${every}`);
+export function createDerived<S>(
+  reducer: Reducer<S>,
+  initial: S,
+  base = 256,
+  maxCheckpoints = 512,
+): Derived<S> {
+  if (!Number.isSafeInteger(base) || base < 1) throw new Error(`bad checkpoint interval ${base}`);
+  if (!Number.isSafeInteger(maxCheckpoints) || maxCheckpoints < 2) {
+    throw new Error(`bad checkpoint limit ${maxCheckpoints}`);
+  }
+  let every = base;
   /** cps[j] = state after the first j*every events. */
   let cps: S[] = [reducer.clone(initial)];
   let first: TraceEvent | undefined;
@@ -46,7 +60,28 @@ export function createDerived<S>(reducer: Reducer<S>, initial: S, every = 256): 
 
   const reset = (): void => {
     cps = [reducer.clone(initial)];
+    every = base;
     first = undefined;
+  };
+
+  /** Extend the checkpoints up to the block holding `len` events, thinning when too many. */
+  const extend = (events: readonly TraceEvent[], len: number): void => {
+    let k = cps.length - 1; // `run` is the state after k * every events
+    if ((k + 1) * every > len) return;
+    let run = reducer.clone(cps[k] as S);
+    while ((k + 1) * every <= len) {
+      const end = (k + 1) * every;
+      for (let i = k * every; i < end; i++) run = reducer.apply(run, events[i] as TraceEvent, i);
+      k++;
+      cps.push(reducer.clone(run));
+      if (cps.length > maxCheckpoints) {
+        // Keep cps[0], cps[2], …: cps'[j] = cps[2j] = the state after j * (2 * every) events.
+        cps = cps.filter((_, idx) => idx % 2 === 0);
+        every *= 2;
+        k = cps.length - 1;
+        run = reducer.clone(cps[k] as S);
+      }
+    }
   };
 
   return {
@@ -56,15 +91,8 @@ export function createDerived<S>(reducer: Reducer<S>, initial: S, every = 256): 
         first = events[0];
       }
       const len = Math.min(events.length, Math.max(0, cursor + 1));
+      extend(events, len);
       const j = Math.floor(len / every);
-      // Extend the checkpoints up to block j (each built from the previous one).
-      while (cps.length <= j) {
-        const k = cps.length - 1;
-        let s = reducer.clone(cps[k] as S);
-        for (let i = k * every; i < (k + 1) * every; i++)
-          s = reducer.apply(s, events[i] as TraceEvent, i);
-        cps.push(s);
-      }
       let s = reducer.clone(cps[j] as S);
       for (let i = j * every; i < len; i++) s = reducer.apply(s, events[i] as TraceEvent, i);
       lastReplay = len - j * every;
@@ -76,6 +104,9 @@ export function createDerived<S>(reducer: Reducer<S>, initial: S, every = 256): 
     },
     get lastReplay() {
       return lastReplay;
+    },
+    get interval() {
+      return every;
     },
   };
 }

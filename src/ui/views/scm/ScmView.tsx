@@ -17,7 +17,7 @@ import { ViewPanel } from './shell.tsx';
 import { useTraceCursor } from './useTraceCursor.ts';
 
 /** One derivation per page: checkpoints survive tab switches. */
-const derived = createDerived(scmReducer, scmInitial(), 256);
+const derived = createDerived(scmReducer, scmInitial(), 1024, 256);
 const owners = createScmOwners();
 
 const hex = (n: number): string => `0x${n.toString(16)}`;

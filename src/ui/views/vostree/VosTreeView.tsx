@@ -19,6 +19,8 @@ export const vosDerived = createDerived(vosTreeReducer, vosTreeInitial(), 256);
 
 const ROW = 22;
 const COL = 150;
+/** Room left of the root node for its label. */
+const PAD = 36;
 
 export function VosTreeView() {
   const { count, cursor } = useTraceCursor();
@@ -64,15 +66,15 @@ export function VosTreeView() {
     maxX = Math.max(maxX, n.x);
   }
   const depth = Math.max(...nodes.map((n) => n.depth));
-  const width = (depth + 1) * COL + 80;
+  const width = PAD + (depth + 1) * COL + 80;
   const height = maxX - minX + ROW * 2;
   const y0 = -minX + ROW;
   const splits = state.splits.slice(-8).reverse();
 
   const link = (s: HierarchyPointNode<TNode>, t: HierarchyPointNode<TNode>): string => {
-    const sx = s.y + 8;
+    const sx = PAD + s.y + 8;
     const sy = s.x + y0;
-    const tx = t.y - 2;
+    const tx = PAD + t.y - 2;
     const ty = t.x + y0;
     const mx = (sx + tx) / 2;
     return `M${sx},${sy} C${mx},${sy} ${mx},${ty} ${tx},${ty}`;
@@ -102,7 +104,7 @@ export function VosTreeView() {
             d.punched !== undefined ? ' is-punched' : ''
           }`;
           return (
-            <g key={d.id} className={cls} transform={`translate(${n.y},${n.x + y0})`}>
+            <g key={d.id} className={cls} transform={`translate(${PAD + n.y},${n.x + y0})`}>
               <circle r={d.kind === 'sv' || d.kind === 'extent' ? 3 : 4.5} />
               <text x={8} y={d.sub ? -1 : 4} className="vt-label">
                 {d.label}

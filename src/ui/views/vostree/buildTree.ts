@@ -19,6 +19,8 @@ export interface TNode {
   children?: TNode[];
 }
 
+const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+
 function capped(nodes: TNode[], cap: number, idBase: string): TNode[] {
   if (nodes.length <= cap) return nodes;
   // keep the path node visible even when folded
@@ -76,8 +78,8 @@ export function buildTree(
             id: `${t}/${oid}/${dname}/${aname}`,
             label: aname,
             sub: a.extents.length
-              ? `array · ${a.extents.length} extents`
-              : `single value · ${a.versions.length} versions`,
+              ? `array · ${plural(a.extents.length, 'extent')}`
+              : `single value · ${plural(a.versions.length, 'version')}`,
             kind: 'akey',
             path: aPath,
             children: capped(leaves, Math.min(cap, 6), `${t}/${oid}/${dname}/${aname}`),
