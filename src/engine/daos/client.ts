@@ -12,6 +12,7 @@ import { DAOS_BULK_LIMIT, DAOS_EPOCH_MAX, LAYOUT_VER, OBJ_RPC, ORF } from './con
 import { COST } from './costs.ts';
 import { iodDump, keyDump, sglDump, sglsPackedSize, type DaosIod, type Sgl } from './io-types.ts';
 import { objReqValid } from './obj-req-valid.ts';
+import { oidText } from './oid.ts';
 import { dkeyGroup, dkeyHash, groupLeaderShard, type ShardPlacement } from './placement.ts';
 import {
   OPC_NAMES,
@@ -25,6 +26,8 @@ import { crtHandleRpc } from './server.ts';
 import { traced, type Data } from './traced.ts';
 
 const CLIENT = 'client';
+/** `OBJ_FETCH_LEADER_INTERVAL`: 2 s after a write, fetches of that group go to the leader. */
+const OBJ_FETCH_LEADER_INTERVAL_NS = 2_000_000_000;
 
 export interface ObjIoArgs {
   /** The scenario name of the object handle (null/unknown = invalid handle). */
@@ -250,7 +253,11 @@ export function* daosObjUpdate(cl: DaosCluster, a: ObjIoArgs): Proc<void> {
         },
       );
       const rep = yield* wait(fut);
-      yield* completeRw(cl, rep, false, () => undefined);
+      yield* completeRw(cl, rep, false, () => {
+        const oh = ohMaybe as ObjHandle;
+        const grp = dkeyGroup(oh.layout, dkeyHash(oh.oid, a.dkey));
+        cl.client.lastWrite.set(`${oidText(oh.oid)}/${grp}`, rt.sim.now);
+      });
     }),
   );
 }
@@ -283,14 +290,19 @@ export function* daosObjFetch(cl: DaosCluster, a: ObjIoArgs): Proc<FetchOut> {
             const hash = dkeyHash(oh.oid, a.dkey);
             const layout = oh.layout;
             const grp = dkeyGroup(layout, hash);
-            // obj_replica_fetch_shards_get: a random healthy replica of the group.
-            const r =
-              layout.grpSize > 1
-                ? rt.rng
-                    .fork('daos.fetch-replica')
-                    .fork(String(rt.ids.next('daos.fetch')))
-                    .int(0, layout.grpSize - 1)
-                : 0;
+            // obj_replica_fetch_shards_get: the leader within OBJ_FETCH_LEADER_INTERVAL of a
+            // write to this group, otherwise a random healthy replica of the group.
+            const last = cl.client.lastWrite.get(`${oidText(oh.oid)}/${grp}`);
+            const toLeader = last !== undefined && rt.sim.now - last < OBJ_FETCH_LEADER_INTERVAL_NS;
+            let r = 0;
+            if (layout.grpSize > 1 && toLeader)
+              r = groupLeaderShard(layout, hash, grp) - grp * layout.grpSize;
+            else if (layout.grpSize > 1) {
+              r = rt.rng
+                .fork('daos.fetch-replica')
+                .fork(String(rt.ids.next('daos.fetch')))
+                .int(0, layout.grpSize - 1);
+            }
             const shard = layout.shards[grp * layout.grpSize + r] as ShardPlacement;
             const req = newRwIn(
               cl,
@@ -312,6 +324,7 @@ export function* daosObjFetch(cl: DaosCluster, a: ObjIoArgs): Proc<FetchOut> {
                 grp_size: layout.grpSize,
                 shard: shard.shard,
                 cli_disp: true,
+                to_leader: toLeader,
               },
               () => shardRw(cl, req, shard),
             );

@@ -79,6 +79,11 @@ export class DaosClientState {
   readonly conts = new Map<string, { cookie: number; cont: ContState; coh: string }>();
   /** Open objects by the scenario name they were bound to (`"as"`). */
   readonly objects = new Map<string, ObjHandle>();
+  /**
+   * Virtual time of the last successful modification per (object, group): fetches within
+   * `OBJ_FETCH_LEADER_INTERVAL` read from the group leader (spec §2.2 step 6, §5.1).
+   */
+  readonly lastWrite = new Map<string, number>();
 }
 
 export class DaosCluster {

@@ -316,6 +316,11 @@ describe('storage semantics through the full pipeline', () => {
     const leader = upd5.find((e) => e.step === 'ds_obj_rw_handler');
     expect(replica).toBeDefined();
     expect(replica?.actor.split('.')[0]).not.toBe(leader?.actor.split('.')[0]);
+    // within OBJ_FETCH_LEADER_INTERVAL of the write, the fetches read from the leader
+    for (const op of [6, 7, 8]) {
+      const h = r.events.find((e) => e.op === op && e.step === 'ds_obj_rw_handler');
+      expect(h?.actor).toBe(leader?.actor);
+    }
     const stored = upd5
       .filter((e) => e.step === 'vos_update_end' && e.phase === 'exit')
       .map((e) => e.actor);
