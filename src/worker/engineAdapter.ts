@@ -9,6 +9,8 @@ import {
   PIPELINES,
   ScenarioRunner,
   ensureSystemsRegistered,
+  detectFile,
+  importCephDumps,
   parseTrace,
   validateScenario,
   type OpDoc,
@@ -84,6 +86,15 @@ export function createEngineAdapter(): ScenarioEngine {
     },
     start: (doc) => new RunnerSession(doc),
     parseTrace: (text) => {
+      // Real Ceph OSD dumps (one dump, or the page's iopath.osd-dumps/1 bundle of several)
+      // replay like a trace: the importer turns them into iopath.trace/1 events.
+      const kind = text.length < 1_000_000_000 ? detectFile('file', text) : null;
+      if (kind?.ok && (kind.kind === 'osd-dump' || kind.kind === 'osd-dumps')) {
+        const imp = importCephDumps([{ name: 'osd-dump.json', text }]);
+        return imp.ok
+          ? { ok: true, events: imp.trace.events, scenario: null }
+          : { ok: false, error: imp.error };
+      }
       const r = parseTrace(text);
       return r.ok
         ? { ok: true, events: r.value.events, scenario: r.value.scenario }

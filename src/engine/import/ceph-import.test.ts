@@ -286,6 +286,6 @@ describe('bad input: the first problem with its JSON path', () => {
         text: '{"schema":"iopath.osd-dumps/1","files":[{"name":"x","dump":{"ops":[7]}}]}',
       },
     ]);
-    expect(bad.ok ? '' : bad.error).toBe('b.json: files[0].dump: ops[0]: expected an object');
+    expect(bad.ok ? '' : bad.error).toBe('x: ops[0]: expected an object');
   });
 });

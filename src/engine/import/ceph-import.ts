@@ -105,7 +105,8 @@ function readInputs(
         const hint = f.osd;
         if (hint !== undefined && (typeof hint !== 'number' || !Number.isInteger(hint) || hint < 0))
           return { ok: false, error: `${input.name}: ${p}.osd: expected an OSD id` };
-        const r = readOsdDump(`${input.name}: ${p}.dump`, f.dump, hint);
+        // Errors name the dumped file (what the user picked), not the bundle around it.
+        const r = readOsdDump(f.name, f.dump, hint);
         if (!r.ok) return r;
         r.dump.name = f.name;
         r.dump.osd = typeof hint === 'number' ? hint : osdIdFromName(f.name);

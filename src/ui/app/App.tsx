@@ -12,6 +12,8 @@ import { ImportFile, ScenarioPicker } from './ScenarioPicker.tsx';
 import { shareSearch } from './shareLink.ts';
 import { SIDE_TABS, STAGE_TABS, type TabDef } from './tabs.tsx';
 import { Transport } from './Transport.tsx';
+import { ExportMenu } from '../export/ExportMenu.tsx';
+import { Presenter } from '../walkthrough/Presenter.tsx';
 
 /** Keep `?step=` in the address bar (so reload and shared links land on the same step). */
 function useStepInUrl(): void {
@@ -172,6 +174,7 @@ export function App({ embed }: { embed: boolean }) {
                 : 'starting…'}
           </span>
           <span className="spacer" />
+          <ExportMenu />
           <ShareButton />
           <button
             type="button"
@@ -203,6 +206,7 @@ export function App({ embed }: { embed: boolean }) {
         {embed ? null : <Console />}
       </footer>
       <HelpOverlay />
+      <Presenter />
     </div>
   );
 }

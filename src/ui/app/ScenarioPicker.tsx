@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ScenarioInfo } from '../../protocol/index.ts';
 import { useApp } from '../state/store.ts';
-import { openFileText } from './openFile.ts';
+import { openFiles } from './openFile.ts';
 
 const SYSTEM_LABEL: Record<string, string> = { daos: 'DAOS', ceph: 'Ceph', media: 'Media' };
 
@@ -67,12 +67,12 @@ export function ImportFile() {
       if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
     };
     const drop = (e: DragEvent) => {
-      const f = e.dataTransfer?.files[0];
+      const fs = [...(e.dataTransfer?.files ?? [])];
       depth = 0;
       setDragging(false);
-      if (!f) return;
+      if (fs.length === 0) return;
       e.preventDefault();
-      void openFileText(f);
+      void openFiles(fs);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragleave', leave);
@@ -99,13 +99,14 @@ export function ImportFile() {
         ref={input}
         type="file"
         accept=".json,application/json"
+        multiple
         data-testid="import-file"
         className="sr-only"
         aria-label="Open a scenario or trace file"
         tabIndex={-1}
         onChange={(e) => {
-          const f = e.target.files?.[0];
-          if (f) void openFileText(f);
+          const fs = [...(e.target.files ?? [])];
+          if (fs.length > 0) void openFiles(fs);
           e.target.value = '';
         }}
       />

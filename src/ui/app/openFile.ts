@@ -4,7 +4,9 @@
  * JSON path of the first problem).
  */
 import type { ScenarioSource } from '../../protocol/index.ts';
+import { routeFiles } from '../import/routeFiles.ts';
 import { useApp } from '../state/store.ts';
+import { openWalkthrough } from '../walkthrough/store.ts';
 
 export function classifyFile(
   name: string,
@@ -27,10 +29,21 @@ export function classifyFile(
 }
 
 export async function openFileText(file: File): Promise<void> {
-  const text = await file.text();
-  const r = classifyFile(file.name, text);
-  if ('error' in r) {
+  await openFiles([file]);
+}
+
+/** Open picked files, routed by content (ui/import/routeFiles.ts: walkthroughs, OSD dumps…). */
+export async function openFiles(files: readonly File[]): Promise<void> {
+  const picked = await Promise.all(
+    files.map(async (f) => ({ name: f.name, text: await f.text() })),
+  );
+  const r = routeFiles(picked);
+  if (r.kind === 'error') {
     useApp.getState().showError({ message: r.error });
+    return;
+  }
+  if (r.kind === 'walkthrough') {
+    openWalkthrough(r.doc);
     return;
   }
   // The address bar no longer describes what is on screen: drop scenario/step (Share link

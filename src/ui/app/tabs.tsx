@@ -15,6 +15,7 @@ import { ScmView } from '../views/scm/ScmView.tsx';
 import { SequenceView } from '../views/sequence/SequenceView.tsx';
 import { EvtreeView } from '../views/vostree/EvtreeView.tsx';
 import { VosTreeView } from '../views/vostree/VosTreeView.tsx';
+import { WalkthroughPanel } from '../walkthrough/WalkthroughPanel.tsx';
 
 export interface TabDef {
   id: string;
@@ -36,4 +37,5 @@ export const STAGE_TABS: TabDef[] = [
 export const SIDE_TABS: TabDef[] = [
   { id: 'inspector', label: 'Inspector', render: () => <Inspector /> },
   { id: 'events', label: 'Events', render: () => <EventLog /> },
+  { id: 'walkthrough', label: 'Walkthrough', render: () => <WalkthroughPanel /> },
 ];

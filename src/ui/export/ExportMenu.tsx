@@ -3,6 +3,7 @@
  * chrome://tracing), and the current flow diagram as SVG or PNG.
  */
 import { useState } from 'react';
+import '../walkthrough/walkthrough.css';
 import { trace, useApp } from '../state/store.ts';
 import { toChromeTrace } from './chromeTrace.ts';
 import { diagramSvg, svgToPng } from './diagramSvg.ts';

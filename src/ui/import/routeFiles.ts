@@ -1,0 +1,84 @@
+/**
+ * The page's one file input (`data-testid="import-file"`) and drag-and-drop: what each picked
+ * file is, decided by its content (never its name) —
+ *
+ * - `iopath.walkthrough/1` → opens the walkthrough (runs its scenario, goes to stop 1);
+ * - Ceph OpTracker dumps (`dump_historic_ops` / `dump_ops_in_flight`, one per OSD; pick the
+ *   primary's and the replicas' together) → one `iopath.osd-dumps/1` bundle the worker turns
+ *   into a trace (src/engine/import);
+ * - `iopath.trace/1` → replayed; `iopath.scenario/1` → run.
+ *
+ * Pure classification here (testable); the worker validates again and names the JSON path of
+ * the first problem. Files are data: nothing is evaluated or inserted as HTML.
+ */
+import type { ScenarioSource } from '../../protocol/index.ts';
+
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+export type Routed =
+  | { kind: 'load'; source: ScenarioSource }
+  | { kind: 'walkthrough'; doc: unknown }
+  | { kind: 'error'; error: string };
+
+export interface PickedFile {
+  name: string;
+  text: string;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** An OpTracker dump: `{ops:[…]}` with `num_ops` or `size`/`duration`, or ops carrying type_data. */
+export function looksLikeOsdDump(doc: unknown): boolean {
+  if (!isObj(doc) || !Array.isArray(doc.ops) || 'schema' in doc) return false;
+  if ('num_ops' in doc || 'size' in doc || 'duration' in doc) return true;
+  const first: unknown = doc.ops[0];
+  return isObj(first) && 'description' in first && 'type_data' in first;
+}
+
+export function routeFiles(files: readonly PickedFile[]): Routed {
+  if (files.length === 0) return { kind: 'error', error: 'no file' };
+  const docs: { name: string; text: string; doc: unknown }[] = [];
+  for (const f of files) {
+    if (f.text.length > MAX_FILE_BYTES)
+      return {
+        kind: 'error',
+        error: `${f.name}: $: ${(f.text.length / 1048576).toFixed(1)} MiB is over the 64 MiB limit`,
+      };
+    try {
+      docs.push({ ...f, doc: JSON.parse(f.text) as unknown });
+    } catch (e) {
+      return { kind: 'error', error: `${f.name}: $: not JSON (${(e as Error).message})` };
+    }
+  }
+  const dumps = docs.filter((d) => looksLikeOsdDump(d.doc));
+  if (dumps.length > 0) {
+    const other = docs.find((d) => !looksLikeOsdDump(d.doc));
+    if (other)
+      return {
+        kind: 'error',
+        error: `${other.name}: $: open OSD dumps together, without other files`,
+      };
+    const bundle = {
+      schema: 'iopath.osd-dumps/1',
+      files: dumps.map((d) => ({ name: d.name, dump: d.doc })),
+    };
+    return { kind: 'load', source: { kind: 'trace', text: JSON.stringify(bundle) } };
+  }
+  if (docs.length > 1)
+    return {
+      kind: 'error',
+      error: `${docs[1]!.name}: $: open one scenario, trace or walkthrough at a time (several files only for OSD dumps)`,
+    };
+  const { name, text, doc } = docs[0]!;
+  const schema = isObj(doc) ? doc.schema : undefined;
+  if (schema === 'iopath.walkthrough/1') return { kind: 'walkthrough', doc };
+  if (schema === 'iopath.trace/1' || schema === 'iopath.osd-dumps/1')
+    return { kind: 'load', source: { kind: 'trace', text } };
+  if (schema === 'iopath.scenario/1' || (isObj(doc) && schema === undefined && 'ops' in doc))
+    return { kind: 'load', source: { kind: 'doc', doc } };
+  return {
+    kind: 'error',
+    error: `${name}: schema: expected "iopath.scenario/1", "iopath.trace/1", "iopath.walkthrough/1" or a Ceph dump_historic_ops${typeof schema === 'string' ? ` (got "${schema.slice(0, 40)}")` : ''}`,
+  };
+}
