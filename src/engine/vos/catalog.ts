@@ -314,6 +314,12 @@ export const VOS_INNER_STEPS: [string, string, StepDef[]][] = [
     [
       s('direct_scm_access', 'scm', BIO, 'SCM data is read straight from persistent memory.'),
       s('dma_rw', 'nvme', BIO, 'NVMe data is read block by block into DMA buffer pages.'),
+      s(
+        'daos_csummer_verify_iod',
+        'vos',
+        'src/common/checksum.c',
+        'The data read does not match its stored checksum: the address is marked corrupted and the fetch fails with -DER_CSUM.',
+      ),
     ],
   ],
   [

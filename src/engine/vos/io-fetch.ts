@@ -11,10 +11,13 @@ import { derError, IoError } from '../core/errors.ts';
 import { hexAddr, u64Hex } from '../core/bytes.ts';
 import { sleep, type Proc } from '../core/sim.ts';
 import type { DbTree } from './btree/btree.ts';
-import type { EvTree } from './evtree.ts';
+import type { EvTree, EvtVisible } from './evtree.ts';
+import { bytesEqual } from '../core/bytes.ts';
+import { csumOf, extentCsums, chunkBytes } from './csum.ts';
 import { NO_PUNCH, type IlogInfo } from './ilog.ts';
 import { vosIlogFetch } from './ilog-update.ts';
 import {
+  BIO_FLAG_CORRUPTED,
   BIO_FLAG_HOLE,
   DAOS_MEDIA_NVME,
   DAOS_MEDIA_SCM,
@@ -70,6 +73,23 @@ export interface Piece {
   len: number;
   addr?: BioAddr;
   buf?: Uint8Array;
+  /** How to verify the data's checksum (absent: checksums off for this value). */
+  verify?: SvVerify | EvtVerify;
+}
+
+interface SvVerify {
+  kind: 'sv';
+  type: number;
+  csum: Uint8Array;
+  /** Where the record's ba_flags live (CORRUPTED is set there when verification fails). */
+  flagsOff: number;
+}
+
+interface EvtVerify {
+  kind: 'evt';
+  evt: EvTree;
+  v: EvtVisible;
+  rsize: number;
 }
 
 export interface FetchIoc {
@@ -288,7 +308,8 @@ function akeyFetch(
   const all: {
     lo: bigint;
     hi: bigint;
-    piece: { hole: true } | { hole: false; addr: BioAddr; inob: number; skip: number };
+    piece:
+      { hole: true } | { hole: false; addr: BioAddr; inob: number; skip: number; v: EvtVisible };
   }[] = [];
   let rsize = 0;
   for (const rx of iod.recxs ?? []) {
@@ -338,6 +359,7 @@ function akeyFetch(
             addr: v.addr,
             inob: v.inob,
             skip: Number(v.lo - v.fullLo) * v.inob,
+            v,
           },
         });
       }
@@ -351,11 +373,14 @@ function akeyFetch(
     const len = Number(x.hi - x.lo + 1n) * rsize;
     if (x.piece.hole) return { hole: true, len };
     const a = x.piece.addr;
-    return {
+    if (a.ba_flags & BIO_FLAG_CORRUPTED) throw derError('CSUM', 'extent marked corrupted');
+    const p: Piece = {
       hole: false,
       len,
       addr: { ba_off: a.ba_off + x.piece.skip, ba_type: a.ba_type, ba_flags: a.ba_flags },
     };
+    if (evt.csum.len > 0) p.verify = { kind: 'evt', evt, v: x.piece.v, rsize };
+    return p;
   });
 }
 
@@ -385,12 +410,23 @@ function fetchSingle(ioc: FetchIoc, svt: DbTree, iod: VosIod, info: IlogInfo): P
     iod.size = 0;
     return [];
   }
-  return [{ hole: false, len: size, addr }];
+  if (addr.ba_flags & BIO_FLAG_CORRUPTED) throw derError('CSUM', 'record marked corrupted');
+  const p: Piece = { hole: false, len: size, addr };
+  const csSize = dv.getUint16(IREC.ir_cs_size, true);
+  if (csSize > 0) {
+    p.verify = {
+      kind: 'sv',
+      type: dv.getUint8(IREC.ir_cs_type),
+      csum: mem.read(c.recOff + IREC_HDR, csSize),
+      flagsOff: c.recOff + IREC.ir_ex_addr + 10,
+    };
+  }
+  return [p];
 }
 
 /** bio_iod_prep for a fetch: read SCM directly, NVMe blocks via the device (dma_rw). */
 export function* bioIodPrepFetch(ioc: FetchIoc): Proc<void> {
-  const { rt, actor, umem, nvme } = ioc.pool;
+  const { rt, actor } = ioc.pool;
   if (ioc.req.sizeOnly === true) return;
   yield* stepP(
     rt,
@@ -401,18 +437,11 @@ export function* bioIodPrepFetch(ioc: FetchIoc): Proc<void> {
       for (const list of ioc.pieces) {
         for (const p of list) {
           if (p.hole || p.addr === undefined) continue;
-          const a = p.addr;
-          if (a.ba_type === DAOS_MEDIA_SCM) {
-            rt.trace.point('direct_scm_access', actor, { data: pieceDump(p) });
-            p.buf = umem.scm.read(a.ba_off, p.len);
+          if (p.verify?.kind === 'evt') {
+            p.buf = yield* readVerifiedExtentPiece(ioc, p, p.verify);
           } else {
-            if (nvme === undefined) throw derError('NVME_IO', 'no NVMe device');
-            const lba = Math.floor(a.ba_off / BLK);
-            const skip = a.ba_off - lba * BLK;
-            const n = Math.ceil((skip + p.len) / BLK);
-            rt.trace.point('dma_rw', actor, { data: { ...pieceDump(p), lba, blocks: n } });
-            const blocks = yield* nvme.read(lba, n);
-            p.buf = blocks.slice(skip, skip + p.len);
+            p.buf = yield* readMedia(ioc, p.addr, p.len, p);
+            if (p.verify?.kind === 'sv') verifySv(ioc, p.buf, p.verify);
           }
           ioc.ioSize += p.len;
         }
@@ -420,6 +449,67 @@ export function* bioIodPrepFetch(ioc: FetchIoc): Proc<void> {
       yield* sleep(VOS_COST.step);
     },
   );
+}
+
+/** Read `len` bytes at a bio address: SCM directly, NVMe blocks through the device (dma_rw). */
+function* readMedia(ioc: FetchIoc, a: BioAddr, len: number, p?: Piece): Proc<Uint8Array> {
+  const { rt, actor, umem, nvme } = ioc.pool;
+  if (a.ba_type === DAOS_MEDIA_SCM) {
+    if (p) rt.trace.point('direct_scm_access', actor, { data: pieceDump(p) });
+    return umem.scm.read(a.ba_off, len);
+  }
+  if (nvme === undefined) throw derError('NVME_IO', 'no NVMe device');
+  const lba = Math.floor(a.ba_off / BLK);
+  const skip = a.ba_off - lba * BLK;
+  const n = Math.ceil((skip + len) / BLK);
+  rt.trace.point('dma_rw', actor, {
+    data: { ba_off: hexAddr(a.ba_off), len, lba, blocks: n },
+  });
+  const blocks = yield* nvme.read(lba, n);
+  return blocks.slice(skip, skip + len);
+}
+
+/** Mark a record's / extent's address CORRUPTED (a tiny transaction) and fail with -DER_CSUM. */
+function corrupted(ioc: FetchIoc, flagsOff: number, what: string): never {
+  const mem = ioc.pool.mem;
+  mem.txBegin();
+  mem.w16(flagsOff, mem.u16(flagsOff) | BIO_FLAG_CORRUPTED);
+  mem.txCommit();
+  ioc.pool.rt.trace.point('daos_csummer_verify_iod', ioc.pool.actor, {
+    data: { result: 'mismatch', what },
+  });
+  throw derError('CSUM', `checksum mismatch in ${what}`);
+}
+
+function verifySv(ioc: FetchIoc, data: Uint8Array, v: SvVerify): void {
+  if (!bytesEqual(csumOf(v.type, data), v.csum)) corrupted(ioc, v.flagsOff, 'single value');
+}
+
+/**
+ * An array piece with checksums: read the whole chunks (of the stored extent) that cover it,
+ * verify each against the stored per-chunk checksums, then cut the piece out.
+ */
+function* readVerifiedExtentPiece(ioc: FetchIoc, p: Piece, vf: EvtVerify): Proc<Uint8Array> {
+  const { v, evt, rsize } = vf;
+  const cs = evt.csum;
+  const recsPerChunk = BigInt(chunkBytes({ type: cs.type, chunk: cs.chunk }, rsize) / rsize);
+  // Chunk-aligned span of the stored extent covering the visible piece.
+  const firstChunk = v.lo / recsPerChunk;
+  const lastChunk = v.hi / recsPerChunk;
+  const spanLo = firstChunk * recsPerChunk > v.fullLo ? firstChunk * recsPerChunk : v.fullLo;
+  const spanEnd = (lastChunk + 1n) * recsPerChunk - 1n;
+  const spanHi = spanEnd < v.fullHi ? spanEnd : v.fullHi;
+  const base = v.addr.ba_off;
+  const spanAddr = { ...v.addr, ba_off: base + Number(spanLo - v.fullLo) * rsize };
+  const span = yield* readMedia(ioc, spanAddr, Number(spanHi - spanLo + 1n) * rsize, p);
+  const got = extentCsums({ type: cs.type, chunk: cs.chunk }, rsize, spanLo, span);
+  // Stored checksums start at the extent's first chunk.
+  const skipChunks = Number(spanLo / recsPerChunk - v.fullLo / recsPerChunk);
+  const stored = evt.descCsum(v.descOff, skipChunks * cs.len + got.length);
+  if (!bytesEqual(stored.subarray(skipChunks * cs.len), got))
+    corrupted(ioc, v.descOff + 10, 'array extent');
+  const off = Number(v.lo - spanLo) * rsize;
+  return span.slice(off, off + p.len);
 }
 
 /**

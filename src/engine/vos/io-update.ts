@@ -45,6 +45,7 @@ import {
   type VosPool,
 } from './pool.ts';
 import { step, stepP, VOS_COST, type Data } from './step.ts';
+import { csumLen, csumOf, extentCsums } from './csum.ts';
 import type { TsPath } from './ts-cache.ts';
 import {
   COND,
@@ -77,6 +78,8 @@ export interface Biov {
   buf?: Uint8Array;
   /** Fetch: a hole piece of this many bytes (nothing copied). */
   hole?: boolean;
+  /** Checksum bytes of the value (SV: one; array extent: one per chunk). */
+  csum?: Uint8Array;
 }
 
 export interface UpdateRequest {
@@ -347,7 +350,8 @@ function akeyUpdateBegin(ioc: UpdateIoc, iod: VosIod): Biov[] {
           { size, media },
           () => {
             // The SV record: vos_irec_df (+ payload when on SCM), reserved on SCM.
-            const recSize = IREC_HDR + (media === DAOS_MEDIA_SCM ? size : 0);
+            const cs = csumLen(ioc.req.cont.csum.type);
+            const recSize = IREC_HDR + cs + (media === DAOS_MEDIA_SCM ? size : 0);
             const rec = reserveSpace(ioc, DAOS_MEDIA_SCM, recSize);
             if (size === 0)
               return {
@@ -358,7 +362,7 @@ function akeyUpdateBegin(ioc: UpdateIoc, iod: VosIod): Biov[] {
               };
             if (media === DAOS_MEDIA_SCM)
               return {
-                addr: { ba_off: rec.off + IREC_HDR, ba_type: DAOS_MEDIA_SCM, ba_flags: 0 },
+                addr: { ba_off: rec.off + IREC_HDR + cs, ba_type: DAOS_MEDIA_SCM, ba_flags: 0 },
                 len: size,
                 recOff: rec.off,
                 rsv: rec.rsv,
@@ -461,6 +465,16 @@ export function* bioIodCopyUpdate(ioc: UpdateIoc, sgls: readonly (VosSgl | null)
               iov++;
               iovOff = 0;
             }
+          }
+          // Checksums of the landed data (the client's iod_csums in DAOS; computed here).
+          const props = ioc.req.cont.csum;
+          const iod = ioc.req.iods[i] as VosIod;
+          if (props.type !== 0) {
+            const rx = iod.recxs?.[list.indexOf(b)];
+            b.csum =
+              iod.type === DAOS_IOD_SINGLE || rx === undefined
+                ? csumOf(props.type, dst)
+                : extentCsums(props, iod.size, rx.idx, dst);
           }
           if (b.addr.ba_type === DAOS_MEDIA_SCM) {
             // umem_atomic_copy into the reserved range, then persist (flush + drain).
@@ -588,8 +602,14 @@ function publishUpdate(ioc: UpdateIoc): void {
     dv.setBigUint64(IREC.ir_size, BigInt(iod.size), true);
     dv.setBigUint64(IREC.ir_gsize, BigInt(iod.size), true);
     hdr.set(encBioAddr(b.addr), IREC.ir_ex_addr);
-    pool.umem.scm.write(b.recOff as number, hdr);
-    pool.umem.scm.persist(b.recOff as number, IREC_HDR);
+    const cs = b.csum ?? new Uint8Array(0);
+    dv.setUint16(IREC.ir_cs_size, cs.length, true);
+    dv.setUint8(IREC.ir_cs_type, cs.length > 0 ? req.cont.csum.type : 0);
+    const rec = new Uint8Array(IREC_HDR + cs.length);
+    rec.set(hdr, 0);
+    rec.set(cs, IREC_HDR);
+    pool.umem.scm.write(b.recOff as number, rec);
+    pool.umem.scm.persist(b.recOff as number, rec.length);
   });
 
   mem.actor = actor;
@@ -747,7 +767,12 @@ function akeyUpdate(
   const { rt, actor, mem } = pool;
   const req = ioc.req;
   const krec = keyTreePrepareStep(ioc, atree, akeyKind, iod.name, false);
-  const vt = akeyValueTree(mem, krec, iod.type === DAOS_IOD_SINGLE ? 'single' : 'array', true);
+  const cp = req.cont.csum;
+  const vt = akeyValueTree(mem, krec, iod.type === DAOS_IOD_SINGLE ? 'single' : 'array', true, {
+    type: cp.type,
+    len: csumLen(cp.type),
+    chunk: cp.chunk,
+  });
   step(
     rt,
     actor,
@@ -828,8 +853,15 @@ function akeyUpdate(
             },
           },
           () =>
-            evt.insert({ rect, ver: req.pmVer ?? 0, inob: iod.size, addr: b.addr }, (old) =>
-              freeData(ioc, old, Number(rect.hi - rect.lo + 1n) * evt.inob),
+            evt.insert(
+              {
+                rect,
+                ver: req.pmVer ?? 0,
+                inob: iod.size,
+                addr: b.addr,
+                ...(b.csum ? { csum: b.csum } : {}),
+              },
+              (old) => freeData(ioc, old, Number(rect.hi - rect.lo + 1n) * evt.inob),
             ),
           (desc) => ({ desc: hexAddr(desc), tr_nr: evt.count }),
         );

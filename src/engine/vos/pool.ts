@@ -47,6 +47,7 @@ import {
 } from './layout.ts';
 import { VosMem } from './mem.ts';
 import { TsCache } from './ts-cache.ts';
+import { CSUM_OFF, type CsumProps } from './csum.ts';
 import type { VosOid } from './types.ts';
 import { oidOtype } from './types.ts';
 
@@ -164,6 +165,12 @@ export class VosPool {
 }
 
 export class VosCont {
+  /**
+   * Container checksum properties (DAOS_PROP_CO_CSUM / _CHUNK_SIZE). They live in the container
+   * service, not in VOS's durable format: set them after opening (default off).
+   */
+  csum: CsumProps = CSUM_OFF;
+
   constructor(
     readonly pool: VosPool,
     readonly off: number,

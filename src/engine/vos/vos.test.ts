@@ -15,6 +15,8 @@ import {
   vosQueryKey,
 } from './api.ts';
 import type { VosSgl } from './types.ts';
+import { vosFetchBegin, type FetchIoc } from './io-fetch.ts';
+import { crc32c, crc64 } from './csum.ts';
 
 function fresh(scmBytes = 16 << 20, scmSysReserved = 0, nvmeBlocks = 0) {
   const t = makeTarget({ scmBytes, scmSysReserved, nvmeBlocks });
@@ -598,5 +600,79 @@ describe('VOS keys: sizes, kinds, enumeration, query key', () => {
     // fetch of the wrong kind behaves like a missing akey
     const r = v.fetch(4, 'd', [arrIod('a', 1, [[0, 4]])], [4]);
     expect([r.rc, r.sizes[0]]).toEqual([0, 0]);
+  });
+});
+
+describe('VOS checksums (CRC32C / CRC64 per chunk)', () => {
+  for (const [name, type] of [
+    ['CRC32', 2],
+    ['CRC64', 3],
+  ] as const) {
+    it(`${name}: stored on update, verified on fetch; a corrupted byte → -DER_CSUM, and stays corrupted`, () => {
+      const { v, t } = fresh(16 << 20, 0, 1024);
+      t.cont.csum = { type, chunk: 16 };
+      const data = Uint8Array.from({ length: 100 }, (_, i) => 65 + (i % 26));
+      const big = Uint8Array.from({ length: 6000 }, (_, i) => (i * 31) & 0xff);
+      let e = 1;
+      expect(
+        v.update(
+          e++,
+          'd',
+          [arrIod('arr', 1, [[0, 100]]), svIod('sv', 6000), svIod('small', 100)],
+          [data, big, data],
+        ),
+      ).toBe(0);
+      let r = v.fetch(
+        e++,
+        'd',
+        [arrIod('arr', 1, [[0, 100]]), svIod('sv', 0), svIod('small', 0)],
+        [100, 6000, 100],
+      );
+      expect(r.rc).toBe(0);
+      expect(r.sgls[0]?.iovs[0]?.buf).toEqual(data);
+      expect(r.sgls[1]?.iovs[0]?.buf).toEqual(big);
+      // Locate the stored bytes and flip one of them (media corruption).
+      const ioc = (() => {
+        let out: FetchIoc | undefined;
+        runRc(
+          t.rt,
+          (function* () {
+            out = yield* vosFetchBegin(t.pool, {
+              cont: t.cont,
+              oid: t.oid,
+              epoch: BigInt(e++),
+              flags: 0,
+              dkey: enc('d'),
+              iods: [arrIod('arr', 1, [[0, 100]]), svIod('sv', 0), svIod('small', 0)],
+            });
+          })(),
+        );
+        return out as FetchIoc;
+      })();
+      const arrAddr = ioc.pieces[0]?.[0]?.addr?.ba_off as number;
+      const svAddr = ioc.pieces[1]?.[0]?.addr?.ba_off as number;
+      const scm = t.target.scm;
+      scm.write(arrAddr + 50, Uint8Array.of(0));
+      scm.persist(arrAddr + 50, 1);
+      // Chunks other than the damaged one still read fine (chunk = 16 records).
+      r = v.fetch(e++, 'd', [arrIod('arr', 1, [[0, 16]])], [16]);
+      expect(r.rc).toBe(0);
+      expect(v.fetch(e++, 'd', [arrIod('arr', 1, [[45, 10]])], [10]).rc).toBe(der('CSUM'));
+      // Marked CORRUPTED: even the good chunks of that extent now fail.
+      expect(v.fetch(e++, 'd', [arrIod('arr', 1, [[0, 16]])], [16]).rc).toBe(der('CSUM'));
+      // NVMe single value: corrupt one block byte on the device.
+      const nvme = t.target.nvme as NonNullable<typeof t.target.nvme>;
+      const blk = nvme.peek(svAddr / 4096, 1);
+      blk[7] = (blk[7] as number) ^ 0xff;
+      runRc(t.rt, nvme.write(svAddr / 4096, blk));
+      expect(v.fetch(e++, 'd', [svIod('sv', 0)], [6000]).rc).toBe(der('CSUM'));
+      expect(v.fetch(e++, 'd', [svIod('small', 0)], [100]).rc).toBe(0);
+    });
+  }
+
+  it('computes the standard CRC32C and CRC64-ECMA check values', () => {
+    const nine = enc('123456789');
+    expect(crc32c(nine)).toBe(0xe3069283);
+    expect(crc64(nine)).toBe(0x995dc9bbdf1939fan);
   });
 });
