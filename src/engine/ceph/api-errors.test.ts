@@ -2,6 +2,7 @@
 import { expect, test } from 'vitest';
 import { runScenario } from '../scenario/runner.ts';
 import type { OpDoc } from '../scenario/types.ts';
+import { validateScenario } from '../scenario/validate.ts';
 
 function run(ops: OpDoc[]): Array<[string, string, unknown]> {
   const { result } = runScenario({
@@ -66,4 +67,14 @@ test('rbd: EEXIST on a second create, ENOENT for an unknown image, holes read as
     ['rbd_read', 'OK', { value: { base64: 'AGhpAA==', utf8: '\u0000hi\u0000', len: 4 } }],
     ['rbd_read', 'OK', { value: { base64: 'AAA=', utf8: '\u0000\u0000', len: 2 } }],
   ]);
+});
+
+test('cluster.ceph is validated before anything runs (path of the first problem)', () => {
+  const bad = (ceph: Record<string, unknown>): string | null => {
+    const v = validateScenario({ schema: 'iopath.scenario/1', cluster: { ceph }, ops: [] });
+    return v.ok ? null : v.error;
+  };
+  expect(bad({ objectstore: 'zfs' })).toContain('objectstore: expected "filestore" or "bluestore"');
+  expect(bad({ pools: [{ name: 'a', size: 2, min_size: 3 }] })).toContain('pools[0].min_size');
+  expect(bad({ objectstore: 'filestore', device_class: 'ssd' })).toBeNull();
 });

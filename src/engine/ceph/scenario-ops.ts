@@ -9,7 +9,8 @@ import { type Proc, sleep } from '../core/sim.ts';
 import type { Json } from '../trace/event.ts';
 import type { OpDoc, OpOutcome, OpSpec, ScenarioWorld } from '../scenario/types.ts';
 import { checkValue, decodeValue, encodeValue, type ValueDoc } from '../scenario/values.ts';
-import { registerOps } from '../scenario/registry.ts';
+import { registerClusterCheck, registerOps } from '../scenario/registry.ts';
+import { checkCephPlacementConfig } from './osdmap/build-osdmap.ts';
 import { CephCluster } from './cluster/cluster.ts';
 import type { OsdMapView } from './cluster/map.ts';
 import { Librbd } from './client/librbd.ts';
@@ -373,9 +374,28 @@ export const CEPH_IO_OPS: readonly OpSpec[] = [
   restart,
 ];
 
-/** Install the Ceph IO ops (called once from scenario/systems.ts). */
+/**
+ * `cluster.ceph` check: the placement part (CRUSH map, pools) plus the IO-path fields
+ * `objectstore` (filestore | bluestore), `device_class` (hdd | ssd), `op_history_size`.
+ */
+export function checkCephCluster(section: unknown): string | null {
+  const placement = checkCephPlacementConfig(section);
+  if (placement) return placement;
+  const s = (section ?? {}) as Record<string, unknown>;
+  if (s.objectstore !== undefined && s.objectstore !== 'filestore' && s.objectstore !== 'bluestore')
+    return 'objectstore: expected "filestore" or "bluestore"';
+  if (s.device_class !== undefined && s.device_class !== 'hdd' && s.device_class !== 'ssd')
+    return 'device_class: expected "hdd" or "ssd"';
+  const h = s.op_history_size;
+  if (h !== undefined && !(typeof h === 'number' && Number.isInteger(h) && h >= 1 && h <= 100000))
+    return 'op_history_size: expected an integer 1..100000';
+  return null;
+}
+
+/** Install the Ceph IO ops and the `cluster.ceph` check (called once from scenario/systems.ts). */
 export function registerCephIo(): void {
   registerOps(CEPH_IO_OPS);
+  registerClusterCheck('ceph', checkCephCluster);
 }
 
 /** Background work after the last op (replica `done` marks, deferred writes) gets this long. */
