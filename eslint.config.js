@@ -33,7 +33,6 @@ export default tseslint.config(
       'bench/results',
       'fixtures',
       '**/__fixtures__',
-      'bin',
     ],
   },
   js.configs.recommended,
@@ -58,7 +57,10 @@ export default tseslint.config(
   {
     files: ['eslint.config.js', 'scripts/**/*.mjs', 'bin/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { ...globals.node },
+    },
   },
   // engine: pure, deterministic, imports only engine.
   {
