@@ -10,6 +10,8 @@ import { App } from './app/App.tsx';
 import { EngineClient } from './bridge/EngineClient.ts';
 import { connectEngine, useApp } from './state/store.ts';
 import { parsePageParams } from './url.ts';
+import { bootShareLink } from './share/boot.ts';
+import { startEmbedApi } from './embed/api.ts';
 
 const params = parsePageParams(window.location.search);
 const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
@@ -30,12 +32,16 @@ app.requestCatalog((catalog) => {
   const first = catalog.scenarios.find((s) => s.name === DEFAULT_SCENARIO) ?? catalog.scenarios[0];
   if (first) app.load({ kind: 'builtin', name: first.name }, opts);
 });
-if (params.scenarioError !== null) {
+if (bootShareLink(window.location.search, opts)) {
+  // a v1 share link (compressed document) or a link from a newer version: handled there
+} else if (params.scenarioError !== null) {
   app.showError({ message: params.scenarioError });
   useApp.setState({ status: 'ready' });
 } else if (params.scenario) {
   app.load(params.scenario, opts);
 }
+
+if (params.embed) startEmbedApi(window);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -9,7 +9,7 @@ import { Console } from '../views/console/Console.tsx';
 import { FlowView } from '../views/flow/FlowView.tsx';
 import { ErrorBanner, HelpOverlay } from './Overlays.tsx';
 import { ImportFile, ScenarioPicker } from './ScenarioPicker.tsx';
-import { shareSearch } from './shareLink.ts';
+import { copyShareLink } from '../share/copyLink.ts';
 import { SIDE_TABS, STAGE_TABS, type TabDef } from './tabs.tsx';
 import { Transport } from './Transport.tsx';
 import { ExportMenu } from '../export/ExportMenu.tsx';
@@ -45,19 +45,18 @@ function ShareButton() {
       disabled={disabled}
       title={disabled ? 'Trace files cannot be shared as a link' : 'Copy a link to this step'}
       aria-label="Copy a link to this scenario at this step"
+      data-testid="share-link"
       onClick={() => {
-        const s = useApp.getState();
-        const search = shareSearch(s.source, s.doc, s.cursor, window.location.search);
-        if (search === null) return;
-        window.history.replaceState(null, '', search);
-        const url = window.location.href;
-        void navigator.clipboard?.writeText(url).then(
-          () => {
-            setCopied(true);
-            window.setTimeout(() => setCopied(false), 1500);
-          },
-          () => undefined, // no clipboard permission: the address bar holds the link
-        );
+        void copyShareLink().then((url) => {
+          if (url === null) return;
+          void navigator.clipboard?.writeText(url).then(
+            () => {
+              setCopied(true);
+              window.setTimeout(() => setCopied(false), 1500);
+            },
+            () => undefined, // no clipboard permission: the address bar holds the link
+          );
+        });
       }}
     >
       {copied ? 'Link copied' : 'Share link'}
