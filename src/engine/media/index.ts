@@ -18,3 +18,5 @@ export { Nvme, createNvme, DEFAULT_NVME_LATENCY } from './nvme.ts';
 export type { NvmeLatency, NvmeOptions } from './nvme.ts';
 export { VeaSpace, createVea, openVea, VEA_DF_SIZE } from './vea/vea.ts';
 export type { VeaCreateOptions, VeaOpenOptions } from './vea/vea.ts';
+export { armPowerCut, cutPower } from './power-cut.ts';
+export type { ArmOptions, PowerDomainDevice } from './power-cut.ts';

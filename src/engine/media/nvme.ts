@@ -111,7 +111,7 @@ export class Nvme implements NvmeDevice {
     }
     this.stats.writes++;
     this.stats.blocksWritten += n;
-    this.complete('write', lba, n);
+    this.complete('write', lba, n, this.volatileCache && !fua);
   }
 
   *read(lba: number, nblocks: number): Proc<Uint8Array> {
@@ -202,10 +202,12 @@ export class Nvme implements NvmeDevice {
     this.trace?.effect(fua ? { ...e, fua } : e);
   }
 
-  private complete(op: NvmeOp, lba: number, n: number): void {
+  /** `cached` (writes): true when the data sits in the volatile cache, not yet durable. */
+  private complete(op: NvmeOp, lba: number, n: number, cached?: boolean): void {
     this.inflight--;
     this.slotWaiters.shift()?.resolve();
-    this.trace?.effect({ kind: 'nvme.complete', dev: this.id, lba, n, op });
+    const e = { kind: 'nvme.complete', dev: this.id, lba, n, op };
+    this.trace?.effect(cached === undefined ? e : { ...e, cached });
   }
 
   /** Virtual ns from now until a command moving `bytes` completes. */
