@@ -196,7 +196,7 @@ export class DbTree {
     const hks: Uint8Array[] = [];
     for (let i = 0; i < keyn; i++) {
       recs.push(getOff(dv, i * slot));
-      hks.push(body.slice(i * slot + 8, i * slot + slot));
+      hks.push(body.subarray(i * slot + 8, i * slot + slot));
     }
     return { off, flags: hdr.getUint16(0, true), keyn, child: getOff(hdr, 8), recs, hks };
   }
