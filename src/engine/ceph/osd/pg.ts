@@ -60,6 +60,7 @@ import {
   type PgInfo,
   encodeEntry,
   encodeInfo,
+  entryJson,
   loadLog,
   logKey,
   newPgInfo,
@@ -576,12 +577,16 @@ export class PG {
     const trimmed = trimTo ? this.log.trim(trimTo) : [];
     this.info.logTail = this.log.tail;
     Object.assign(kv, encodeInfo(this.info));
+    // The pglog view replays these: the entries as `ceph-objectstore-tool --op log` prints
+    // them, and the pg_info pointers after the append.
     this.trace('append_log', {
-      entries: entries.map((e) => evStr(e.version)),
+      entries: entries.map(entryJson),
       head: evStr(this.log.head),
       tail: evStr(this.log.tail),
       trimmed: trimmed.length,
+      last_update: evStr(this.info.lastUpdate),
       last_complete: evStr(this.info.lastComplete),
+      lcod: evStr(this.lcod),
     });
     const meta: TxOp[] = [{ op: 'omap_setkeys', oid: PGMETA_OID, kv }];
     if (trimmed.length > 0) {
