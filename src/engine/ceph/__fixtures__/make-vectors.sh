@@ -454,6 +454,40 @@ rule hdd_ec {
 }
 MAP
 
+# cargs12: map2 plus choose_args (crush-compat weight-set -1 printed as 2^64-1, per-position
+# rows, substitute ids) and a per-pool map 3, used with --pool-id.
+{ sed '/^# end crush map/d' "$HERE/provided/map2.txt"; cat <<'MAP'
+choose_args 18446744073709551615 {
+  {
+    bucket_id -5
+    weight_set [
+      [ 1.000 3.000 2.000 0.500 ]
+      [ 2.000 1.000 1.000 1.000 ]
+    ]
+  }
+  {
+    bucket_id -3
+    weight_set [
+      [ 0.500 1.000 3.000 ]
+    ]
+    ids [ -100 -101 -102 ]
+  }
+  {
+    bucket_id -1
+    ids [ 17 18 19 ]
+  }
+}
+choose_args 3 {
+  {
+    bucket_id -5
+    weight_set [
+      [ 0.100 1.000 1.000 1.000 ]
+    ]
+  }
+}
+MAP
+} > "$TMP/cargs12.src"
+
 compile() { # name: compile src, write the decompiled canonical text to generated/
   crushtool -c "$TMP/$1.src" -o "$TMP/$1.bin"
   crushtool -d "$TMP/$1.bin" -o "$OUT/$1.txt"
@@ -463,6 +497,9 @@ compile algs12
 compile algs12_straw0
 compile flat10
 compile classes10
+compile cargs12
+sed 's/^choose_args 3 {$/choose_args 1 {/' "$OUT/cargs12.txt" > "$TMP/cargs12p1.src"
+compile cargs12p1
 
 # Re-creations of the reference set's held-back checks (described in provided/README.txt):
 # map1_legacy, map2_stable0, map3 (racks; rules rack/two-step/indep) and om100.
@@ -551,6 +588,13 @@ m() {
     --rule "$rule" --num-rep "$rep" $args 2>&1 | grep '^CRUSH rule' > "$OUT/$name.txt"
   echo "$map $rule $rep $args -> $name.txt"
 }
+# mp MAP RULE NUMREP POOL: with --pool-id (x is hashed with the pool id, choose_args POOL)
+mp() {
+  name="${1}_rule${2}_rep${3}_pool${4}"
+  crushtool -i "$TMP/$1.bin" --test --show-mappings --min-x 0 --max-x 1023 \
+    --rule "$2" --num-rep "$3" --pool-id "$4" 2>&1 | grep '^CRUSH rule' > "$OUT/$name.txt"
+  echo "$1 $2 $3 --pool-id $4 -> $name.txt"
+}
 {
 m rack16 0 3
 m rack16 0 5
@@ -615,6 +659,11 @@ m map3 1 3
 m map3 2 4
 m map3 3 4
 m map3 3 4 5 0
+m cargs12 0 3
+m cargs12 0 4 6 0
+mp cargs12 0 3 3
+mp cargs12 0 3 5
+mp map2 0 3 1
 } > "$OUT/mappings.index"
 
 # ---------------------------------------------------------------- osdmaps
@@ -629,7 +678,9 @@ om om_rack16_128 16 3 3 rack16
 om om_algs12_56 14 2 2 algs12
 om om_classes10_32 10 2 2 classes10
 om om100 25 2 2 map4
-for o in om_rack16_80 om_rack16_128 om_algs12_56 om_classes10_32 om100; do
+om om_cargs12 12 3 3 cargs12
+om om_cargs12p1 12 3 3 cargs12p1
+for o in om_rack16_80 om_rack16_128 om_algs12_56 om_classes10_32 om100 om_cargs12 om_cargs12p1; do
   osdmaptool "$TMP/$o" --mark-up-in --test-map-pgs-dump-all --pool 1 2>/dev/null | grep ' raw (' > "$OUT/${o}_pgs_dump_all.txt"
   while read -r name; do
     osdmaptool "$TMP/$o" --mark-up-in --test-map-object "$name" --pool 1 2>/dev/null | grep "object '"

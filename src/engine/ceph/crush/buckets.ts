@@ -12,6 +12,7 @@ import {
   CRUSH_BUCKET_STRAW2,
   CRUSH_BUCKET_TREE,
   CRUSH_BUCKET_UNIFORM,
+  type ChooseArg,
   type CrushBucket,
 } from './types.ts';
 
@@ -149,6 +150,13 @@ export function straw2Choose(
   return b.items[high]!;
 }
 
+/** `get_choose_arg_weights`: the weight-set row for this output position (last row repeats). */
+function chooseArgWeights(b: CrushBucket, arg: ChooseArg, position: number): readonly number[] {
+  const ws = arg.weightSet;
+  if (!ws || ws.length === 0) return b.itemWeights;
+  return ws[Math.min(position, ws.length - 1)]!;
+}
+
 /** Where a mapping keeps its per-bucket permutation scratch (allocated on first use). */
 export interface PermSource {
   permWork(b: CrushBucket): PermWork;
@@ -158,7 +166,14 @@ export interface PermSource {
  * `crush_bucket_choose` dispatch. Only uniform buckets use the permutation scratch, so it
  * is fetched from `work` only for them.
  */
-export function bucketChoose(b: CrushBucket, work: PermSource, x: number, r: number): number {
+export function bucketChoose(
+  b: CrushBucket,
+  work: PermSource,
+  x: number,
+  r: number,
+  arg?: ChooseArg,
+  position = 0,
+): number {
   switch (b.alg) {
     case CRUSH_BUCKET_UNIFORM:
       return bucketPermChoose(b, work.permWork(b), x, r);
@@ -169,7 +184,8 @@ export function bucketChoose(b: CrushBucket, work: PermSource, x: number, r: num
     case CRUSH_BUCKET_STRAW:
       return strawChoose(b, x, r);
     case CRUSH_BUCKET_STRAW2:
-      return straw2Choose(b, x, r);
+      if (arg === undefined) return straw2Choose(b, x, r);
+      return straw2Choose(b, x, r, chooseArgWeights(b, arg, position), arg.ids ?? b.items);
     default:
       return b.items[0]!;
   }

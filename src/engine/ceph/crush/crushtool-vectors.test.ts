@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureJson, fixtureText, parseMappings } from '../__fixtures__/load.ts';
 import { crushtoolWeights, reweightFromFloat } from './build.ts';
+import { crushHash32_2 } from '../hash/rjenkins.ts';
 import { crushDoRule } from './mapper.ts';
 import { parseCrushMap } from './text-parser.ts';
 
@@ -14,6 +15,8 @@ interface VectorSet {
   rule: number;
   num_rep: number;
   weights?: Record<string, number>;
+  /** crushtool --pool-id P: the input is crush_hash32_2(x, P). */
+  pool_id?: number;
   mappings: string;
 }
 
@@ -36,7 +39,10 @@ describe('crushtool mappings', () => {
       const first: string[] = [];
       for (const m of want) {
         expect(m.rule).toBe(s.rule);
-        const got = crushDoRule(map, s.rule, m.x, s.num_rep, weights);
+        // crushtool --test hashes x with --pool-id but keeps the DEFAULT choose_args (the
+        // vectors prove it); an OSDMap mapping uses the pool's own choose_args.
+        const x = s.pool_id === undefined ? m.x : crushHash32_2(m.x, s.pool_id);
+        const got = crushDoRule(map, s.rule, x, s.num_rep, weights);
         if (got.join(',') !== m.osds.join(',')) {
           mismatches++;
           if (first.length < 5)

@@ -18,6 +18,8 @@ import {
   CRUSH_BUCKET_UNIFORM,
   CRUSH_ITEM_NONE,
   CRUSH_ITEM_UNDEF,
+  DEFAULT_CHOOSE_ARGS,
+  type ChooseArg,
   type CrushBucket,
   type CrushMap,
 } from './types.ts';
@@ -62,6 +64,8 @@ class Work implements PermSource {
     readonly weight: WeightVector,
     readonly x: number,
     readonly obs: CrushObserver | undefined,
+    /** choose_args of this mapping by bucket id (undefined: none). */
+    readonly args: Map<number, ChooseArg> | undefined,
   ) {}
 
   permWork(b: CrushBucket): PermWork {
@@ -152,7 +156,7 @@ function chooseFirstn(
             flocal > localFallbackRetries
           )
             item = bucketPermChoose(inb, wk.permWork(inb), x, r);
-          else item = bucketChoose(inb, wk, x, r);
+          else item = bucketChoose(inb, wk, x, r, wk.args?.get(inb.id), outpos);
           if (obs) obs({ kind: 'bucket_choose', bucket: inb.id, r, item });
           if (item >= map.maxDevices) {
             if (obs) obs({ kind: 'reject', item, reason: 'bad_item', ftotal });
@@ -292,7 +296,7 @@ function chooseIndep(
           r += (numrep + 1) * ftotal;
         else r += numrep * ftotal;
         if (inb.items.length === 0) break;
-        const item = bucketChoose(inb, wk, x, r);
+        const item = bucketChoose(inb, wk, x, r, wk.args?.get(inb.id), outpos);
         if (obs) obs({ kind: 'bucket_choose', bucket: inb.id, r, item });
         if (item >= map.maxDevices) {
           o[oo + rep] = CRUSH_ITEM_NONE;
@@ -359,6 +363,20 @@ function chooseIndep(
 }
 
 /**
+ * `choose_args_get_with_fallback(index)`: the pool's choose_args map, else the default
+ * (-1) one, else none — indexed by bucket id for the mapper.
+ */
+function resolveChooseArgs(map: CrushMap, index: number): Map<number, ChooseArg> | undefined {
+  const ca = map.chooseArgs;
+  if (!ca || ca.size === 0) return undefined;
+  const list = ca.get(index) ?? ca.get(DEFAULT_CHOOSE_ARGS);
+  if (!list) return undefined;
+  const byBucket = new Map<number, ChooseArg>();
+  for (const a of list) byBucket.set(a.bucketId, a);
+  return byBucket;
+}
+
+/**
  * `crush_do_rule(map, ruleno, x, result, result_max, weight, weight_max)`.
  * Returns the result vector (length <= resultMax); indep rules may contain CRUSH_ITEM_NONE.
  * An unknown rule id gives an empty result, as in C.
@@ -370,12 +388,13 @@ export function crushDoRule(
   resultMax: number,
   weight: WeightVector,
   observe?: CrushObserver,
+  chooseArgsIndex: number = DEFAULT_CHOOSE_ARGS,
 ): number[] {
   const rule = map.rules[ruleno];
   const result: number[] = [];
   if (rule === undefined || resultMax <= 0) return result;
   x |= 0;
-  const wk = new Work(map, weight, x, observe);
+  const wk = new Work(map, weight, x, observe, resolveChooseArgs(map, chooseArgsIndex));
   const t = map.tunables;
   let chooseTries = t.choose_total_tries + 1;
   let chooseLeafTries = 0;

@@ -49,6 +49,7 @@ describe('crushtool -d text maps', () => {
     'map2_stable0',
     'map3',
     'rack16_varyr3',
+    'cargs12',
   ]) {
     it(`generated/${name}: parse → print reproduces crushtool -d byte for byte`, () => {
       const txt = fixtureText(`generated/${name}.txt`);

@@ -23,6 +23,7 @@ import {
   CRUSH_BUCKET_UNIFORM,
   CRUSH_RULE_TYPE_ERASURE,
   CRUSH_RULE_TYPE_REPLICATED,
+  type ChooseArg,
   type CrushMap,
   type CrushRule,
   type CrushTunables,
@@ -74,17 +75,8 @@ const SET_STEPS: readonly RuleOp[] = [
   'set_chooseleaf_stable',
 ];
 
-/** A `choose_args` entry kept verbatim for the printer. */
-export interface ChooseArg {
-  bucketId: number;
-  weightSet?: number[][];
-  ids?: number[];
-}
-
-export interface ParsedCrushMap extends CrushMap {
-  /** choose_args maps by id (not used for mapping; kept for round trips). */
-  chooseArgs?: Map<number, ChooseArg[]>;
-}
+/** Kept for callers of the first API; the map type itself now carries choose_args. */
+export type ParsedCrushMap = CrushMap;
 
 class Parser {
   private i = 0;
@@ -448,7 +440,13 @@ function parseStep(
 }
 
 function parseChooseArgs(p: Parser, map: ParsedCrushMap): void {
-  const id = p.int('choose_args id');
+  // The index is an int64 printed as uint64: DEFAULT_CHOOSE_ARGS (-1) reads 18446744073709551615.
+  const idTok = p.next('choose_args id');
+  if (!/^-?\d+$/.test(idTok.text))
+    throw new CrushParseError(idTok.line, `expected a choose_args id, found '${idTok.text}'`);
+  let big = BigInt(idTok.text);
+  if (big >= 1n << 63n) big -= 1n << 64n;
+  const id = Number(big);
   p.expect('{');
   const args: ChooseArg[] = [];
   for (;;) {
@@ -456,6 +454,7 @@ function parseChooseArgs(p: Parser, map: ParsedCrushMap): void {
     if (t.text === '}') break;
     if (t.text !== '{') throw new CrushParseError(t.line, `expected '{', found '${t.text}'`);
     const arg: ChooseArg = { bucketId: 0 };
+    const open = t;
     for (;;) {
       const k = p.next("'}'");
       if (k.text === '}') break;
@@ -478,6 +477,24 @@ function parseChooseArgs(p: Parser, map: ParsedCrushMap): void {
         p.expect(']');
       } else throw new CrushParseError(k.line, `unexpected '${k.text}' in choose_args`);
     }
+    const b = map.buckets[-1 - arg.bucketId];
+    if (arg.bucketId >= 0 || b === undefined)
+      throw new CrushParseError(
+        open.line,
+        `choose_args: bucket_id ${arg.bucketId} is not a bucket`,
+      );
+    const size = b.items.length;
+    for (const row of arg.weightSet ?? [])
+      if (row.length !== size)
+        throw new CrushParseError(
+          open.line,
+          `${arg.bucketId} needs exactly ${size} weights but got ${row.length}`,
+        );
+    if (arg.ids && arg.ids.length !== size)
+      throw new CrushParseError(
+        open.line,
+        `${arg.bucketId} needs exactly ${size} ids but got ${arg.ids.length}`,
+      );
     args.push(arg);
   }
   map.chooseArgs ??= new Map();

@@ -39,7 +39,7 @@ function itemName(map: CrushMap, id: number): string {
 }
 
 /** Print a map back to the `crushtool -d` text form. */
-export function printCrushMap(map: CrushMap | ParsedCrushMap): string {
+export function printCrushMap(map: CrushMap): string {
   const out: string[] = ['# begin crush map\n'];
   const legacy = legacyTunables();
   for (const k of TUNABLE_NAMES) {
@@ -125,12 +125,16 @@ export function printCrushMap(map: CrushMap | ParsedCrushMap): string {
     }
     out.push('}\n');
   }
-  const ca = (map as ParsedCrushMap).chooseArgs;
+  const ca = map.chooseArgs;
   if (ca && ca.size > 0) {
     out.push('\n# choose_args\n');
     for (const [id, args] of [...ca].sort((a, b) => a[0] - b[0])) {
-      out.push(`choose_args ${id} {\n`);
-      for (const a of args) {
+      // int64 index printed as uint64 (DEFAULT_CHOOSE_ARGS -1 → 18446744073709551615);
+      // entries in bucket index order, those with neither weights nor ids left out.
+      out.push(`choose_args ${BigInt.asUintN(64, BigInt(id)).toString()} {\n`);
+      const sorted = [...args].sort((a, b) => -1 - a.bucketId - (-1 - b.bucketId));
+      for (const a of sorted) {
+        if (!(a.weightSet && a.weightSet.length) && !(a.ids && a.ids.length)) continue;
         out.push('  {\n');
         out.push(`    bucket_id ${a.bucketId}\n`);
         if (a.weightSet && a.weightSet.length > 0) {

@@ -111,6 +111,20 @@ export interface CrushDevice {
   className?: string;
 }
 
+/**
+ * One bucket's entry of a `choose_args` map (`struct crush_choose_arg`): per-position
+ * weight sets (position = output slot; the last row serves every later slot) and/or
+ * substitute ids to hash with. Used by straw2 buckets only.
+ */
+export interface ChooseArg {
+  bucketId: number;
+  weightSet?: number[][];
+  ids?: number[];
+}
+
+/** `DEFAULT_CHOOSE_ARGS`: the map used when none exists for the pool (printed as 2^64-1). */
+export const DEFAULT_CHOOSE_ARGS = -1;
+
 export interface CrushMap {
   tunables: CrushTunables;
   /** Devices by id (names like `osd.3`). */
@@ -123,6 +137,11 @@ export interface CrushMap {
   rules: (CrushRule | undefined)[];
   /** `max_devices`: highest device id + 1 (items >= this are invalid in a mapping). */
   maxDevices: number;
+  /**
+   * choose_args maps by index (a pool id, or DEFAULT_CHOOSE_ARGS = -1 for the crush-compat
+   * balancer's weight-set); a mapping uses its pool's map, else the default one.
+   */
+  chooseArgs?: Map<number, ChooseArg[]>;
 }
 
 export function bucketById(map: CrushMap, id: number): CrushBucket | undefined {

@@ -209,7 +209,16 @@ export class OsdMap {
     const pps = rawPgToPps(pool, pg.seed);
     const ruleno = this.findRule(pool);
     let raw: number[] = [];
-    if (ruleno >= 0) raw = crushDoRule(this.crush, ruleno, pps, pool.size, this.weightVector());
+    if (ruleno >= 0)
+      raw = crushDoRule(
+        this.crush,
+        ruleno,
+        pps,
+        pool.size,
+        this.weightVector(),
+        undefined,
+        pool.id,
+      );
     raw = this.removeNonexistent(pool, raw);
     return { raw, pps };
   }
