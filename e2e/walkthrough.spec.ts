@@ -1,0 +1,145 @@
+/**
+ * Walkthroughs, share links and embed mode in a real browser: author a two-stop walkthrough,
+ * save it (IndexedDB), reload, present it with clicker keys; a share link reopens on the same
+ * step and view; the embed answers postMessage commands.
+ */
+import { test, expect, waitForCursor, current } from './fixtures.ts';
+
+test('author a two-stop walkthrough, save, reload, present it', async ({ page, errors }) => {
+  await page.goto('/?scenario=ceph-rbd-write&step=7');
+  await waitForCursor(page, 7);
+  await page.locator('[data-view-tab="walkthrough"]').click();
+  await page.getByTestId('wt-new').click();
+  await page.getByTestId('wt-title').fill('Two stops');
+  await page.getByTestId('wt-add-stop').click();
+  await page.getByTestId('wt-caption-0').fill('The first OSD op: **ms_fast_dispatch** on osd.2');
+  // Step forward to another event and add the second stop.
+  await page.keyboard.press('Escape');
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight');
+  await waitForCursor(page, 13);
+  const second = await current(page);
+  await page.getByTestId('wt-add-stop').click();
+  await page.getByTestId('wt-caption-1').fill('Then *execute_ctx*');
+  await page.getByTestId('wt-save').click();
+  await expect(page.getByTestId('wt-saved-list')).toContainText('Two stops');
+
+  await page.reload();
+  await waitForCursor(page, 13);
+  await page.locator('[data-view-tab="walkthrough"]').click();
+  await expect(page.getByTestId('wt-saved-list')).toContainText('Two stops');
+  await page.getByTestId('wt-saved-present').first().click();
+  const presenter = page.getByTestId('presenter');
+  await expect(presenter).toBeVisible();
+  await expect(page.getByTestId('presenter-progress')).toHaveText('1 / 2');
+  await expect(page.getByTestId('presenter-caption')).toContainText(
+    'The first OSD op: ms_fast_dispatch on osd.2',
+  );
+  await expect(page.getByTestId('presenter-caption').locator('strong')).toHaveText(
+    'ms_fast_dispatch',
+  );
+  await waitForCursor(page, 7);
+  expect((await current(page)).step).toBe('ms_fast_dispatch');
+  await expect(page.locator('.topbar')).toBeHidden();
+  await page.screenshot({ path: 'test-results/walkthrough-present-1.png' });
+
+  await page.keyboard.press('PageDown');
+  await expect(page.getByTestId('presenter-progress')).toHaveText('2 / 2');
+  await waitForCursor(page, 13);
+  expect((await current(page)).step).toBe(second.step);
+  await page.keyboard.press('ArrowLeft');
+  await waitForCursor(page, 7);
+  await page.keyboard.press('Escape');
+  await expect(presenter).toBeHidden();
+  await expect(page.locator('.topbar')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('a built-in walkthrough presents with its captions', async ({ page }) => {
+  await page.goto('/?scenario=ceph-rbd-write');
+  await page.locator('[data-view-tab="walkthrough"]').click();
+  await page.locator('[data-wt-present="ceph-rbd-write"]').click();
+  await expect(page.getByTestId('presenter-caption')).toContainText('rbd_write');
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('presenter-progress')).toHaveText(/^6 \/ \d+$/);
+  await expect(page.getByTestId('presenter-caption')).toContainText('_calc_target');
+  await expect(page.locator('[data-view="placement"]')).toBeVisible();
+  await page.screenshot({ path: 'test-results/walkthrough-builtin-placement.png' });
+});
+
+test('a share link opens on the same step and view', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/?scenario=ceph-rbd-write&step=40');
+  await waitForCursor(page, 40);
+  await page.locator('[data-view-tab="sequence"]').click();
+  await page.getByTestId('share-link').click();
+  await expect(page).toHaveURL(/v=1&scenario=ceph-rbd-write&step=40&view=sequence/);
+  const url = page.url();
+  const here = await current(page).catch(() => null);
+  const other = await context.newPage();
+  await other.goto(url);
+  await waitForCursor(other, 40);
+  await expect(other.locator('[data-view="sequence"]')).toBeVisible();
+  if (here) await other.locator('[data-view-tab="flow"]').click();
+  await other.close();
+});
+
+test('a compressed document link (~) opens the document', async ({ page }) => {
+  const doc = {
+    schema: 'iopath.scenario/1',
+    seed: 3,
+    cluster: {
+      ceph: { crush_map: { hosts: 3, osds_per_host: 1 }, pools: [{ name: 'p', size: 3 }] },
+    },
+    ops: [{ op: 'rados_write_full', pool: 'p', oid: 'hello', value: { utf8: 'hi' } }],
+  };
+  await page.goto('/?scenario=ceph-rbd-write');
+  const param = await page.evaluate(async (d) => {
+    const s = new CompressionStream('deflate-raw');
+    const w = s.writable.getWriter();
+    void w.write(new TextEncoder().encode(JSON.stringify(d)));
+    void w.close();
+    const buf = new Uint8Array(await new Response(s.readable).arrayBuffer());
+    let bin = '';
+    for (const b of buf) bin += String.fromCharCode(b);
+    return '~' + btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }, doc);
+  await page.goto(`/?v=1&scenario=${param}&step=3`);
+  await waitForCursor(page, 3);
+  await expect(page.locator('.status')).toContainText('scenario document');
+});
+
+test('embed mode hides the chrome and answers postMessage commands', async ({ page }) => {
+  await page.goto('/?scenario=ceph-rbd-write&embed=1');
+  await expect(page.locator('.topbar')).toHaveCount(0);
+  await waitForCursor(page, 0);
+  const replies = await page.evaluate(async () => {
+    const got: unknown[] = [];
+    window.addEventListener('message', (e) => got.push(e.data));
+    const send = (m: object) => window.postMessage({ iopath: 1, ...m }, window.location.origin);
+    send({ cmd: 'subscribe', id: 1 });
+    send({ cmd: 'seek', step: 25, id: 2 });
+    send({ cmd: 'seek', step: -4, id: 3 });
+    send({ cmd: 'bogus', id: 4 });
+    await new Promise((r) => setTimeout(r, 400));
+    return got;
+  });
+  const byId = (id: number) =>
+    replies.find(
+      (r) =>
+        (r as { type?: string; id?: number }).type === 'reply' && (r as { id?: number }).id === id,
+    ) as { ok: boolean; error?: string; state?: { index: number; step: string } } | undefined;
+  expect(byId(1)?.ok).toBe(true);
+  expect(byId(2)).toMatchObject({ ok: true, state: { index: 25 } });
+  expect(byId(3)).toMatchObject({ ok: false, error: 'seek.step: expected an event index ≥ 0' });
+  expect(byId(4)?.ok).toBe(false);
+  expect(
+    replies.some(
+      (r) =>
+        (r as { type?: string; index?: number }).type === 'step' &&
+        (r as { index: number }).index === 25,
+    ),
+  ).toBe(true);
+  await waitForCursor(page, 25);
+  await page.screenshot({ path: 'test-results/embed.png' });
+});
