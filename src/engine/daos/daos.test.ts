@@ -245,7 +245,8 @@ describe('storage semantics through the full pipeline', () => {
     });
     expect(lines[3]?.result).toMatchObject({
       iods: [{ size: 1 }],
-      data: [{ utf8: 'ij\u0000\u0000', len: 4 }],
+      // Records 10 and 11 are trailing holes: trimmed from iov_len (spec §5.3 ioc_trim_tail_holes).
+      data: [{ utf8: 'ij', len: 2 }],
     });
     expect(lines[4]?.rc_name).toBe('DER_INVAL'); // record size change while extents exist
   });

@@ -64,7 +64,11 @@ describe('ScenarioRunner on daos-key-sv', () => {
     expect(r.events).toHaveLength(7);
     expect(s1.event?.seq).toBe(6);
     const s2 = r.runSteps(100);
-    expect(s2.events).toBe(107);
+    // The 100th further event is seq 106; the runner stops at the end of its queue entry
+    // (VOS steps of one entry run synchronously), so a few more events may follow it.
+    expect(s2.event?.seq).toBe(106);
+    expect(s2.events).toBeGreaterThanOrEqual(107);
+    expect(s2.events).toBe(r.events.length);
     r.runAll();
     expect(serializeTrace(null, r.events)).toBe(serializeTrace(null, full));
   });

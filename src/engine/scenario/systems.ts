@@ -17,5 +17,5 @@ export function ensureSystemsRegistered(): void {
   registerClusterCheck('daos', checkDaosCluster);
   registerPlacement(); // ceph_osd_map, crush_map + the ceph.placement pipeline
   registerCephIo(); // rados_*, rbd_*, fault_kill_osd, restart (osd)
-  registerVos(); // `vos` target store (cluster.daos.store), vos_obj_* ops, VOS inner steps
+  registerVos(true); // `vos` = the default DAOS target store (issue #4); vos_obj_* ops, VOS steps
 }
