@@ -19,8 +19,15 @@ const cloneModel = (m: Model): Model => ({
   root: m.root.slice(),
 });
 
+let template: Uint8Array | undefined;
+/** Format a pool (once; later calls copy the formatted image). */
 function fmt(backend: MemoryBackend): void {
-  createUmem(createScm({ id: 'scm', backend }), { rootSize: ROOT });
+  if (!template) {
+    const b = createMemoryBackend(SCM_SIZE);
+    createUmem(createScm({ id: 'scm', backend: b }), { rootSize: ROOT });
+    template = b.bytes.slice();
+  }
+  backend.bytes.set(template);
 }
 
 /**
