@@ -676,3 +676,22 @@ describe('VOS checksums (CRC32C / CRC64 per chunk)', () => {
     expect(crc64(nine)).toBe(0x995dc9bbdf1939fan);
   });
 });
+
+describe('VOS trace', () => {
+  it('shows a dkey-tree node split inside SCM as a btr_node_split point carrying tree.split', () => {
+    const t = makeTarget({ mediaTrace: true });
+    const v = new Vos(t);
+    for (let i = 0; i < 25; i++)
+      expect(v.update(i + 1, `dkey-${i}`, [svIod('a', 8)], [A(8, 'v')])).toBe(0);
+    const splits = t.rt.trace.events.filter((e) => e.step === 'btr_node_split');
+    expect(splits.length).toBeGreaterThan(0);
+    const first = splits[0];
+    expect(first?.data).toMatchObject({ tree: 'VOS_BTR_DKEY', leaf: true });
+    expect(first?.effects?.some((x) => x.kind === 'tree.split')).toBe(true);
+    // The 1 KiB-class value landed in SCM: a vos_reserve_single biov with DAOS_MEDIA_SCM.
+    const res = t.rt.trace.events.find(
+      (e) => e.step === 'vos_reserve_single' && e.phase === 'exit',
+    );
+    expect(JSON.stringify(res?.data)).toContain('DAOS_MEDIA_SCM');
+  });
+});

@@ -439,6 +439,14 @@ export class DbTree {
       }
     }
     const n = leaf.node;
+    // The effect rides on the btr_node_insert_rec point (effects attach to the next event).
+    this.mem.effect({
+      kind: 'tree.insert',
+      tree: this.cls.name,
+      node: n.off,
+      idx: leaf.idx,
+      rec: recOff,
+    });
     this.mem.point('btr_node_insert_rec', {
       tree: this.cls.name,
       node: n.off,
@@ -449,13 +457,6 @@ export class DbTree {
     n.recs.splice(leaf.idx, 0, recOff);
     n.hks.splice(leaf.idx, 0, hkey);
     n.keyn++;
-    this.mem.effect({
-      kind: 'tree.insert',
-      tree: this.cls.name,
-      node: n.off,
-      idx: leaf.idx,
-      rec: recOff,
-    });
     this.fixOverflow(path, path.length - 1);
   }
 
@@ -490,12 +491,6 @@ export class DbTree {
     n.flags &= ~BTR_NODE_ROOT;
     this.writeNode(n);
     this.writeNode(right);
-    this.mem.point('btr_node_split', {
-      tree: this.cls.name,
-      node: n.off,
-      right: right.off,
-      leaf: isLeaf,
-    });
     this.mem.effect({
       kind: 'tree.split',
       tree: this.cls.name,
@@ -504,6 +499,12 @@ export class DbTree {
       leaf: isLeaf,
       left_nr: n.keyn,
       right_nr: right.keyn,
+    });
+    this.mem.point('btr_node_split', {
+      tree: this.cls.name,
+      node: n.off,
+      right: right.off,
+      leaf: isLeaf,
     });
     if (wasRoot) {
       const root = this.allocNode(BTR_NODE_ROOT);
