@@ -5,7 +5,6 @@
  * choose_args. Weights print as `%.3f` of (float)w / 0x10000 with C's round-half-even.
  */
 import { legacyTunables, TUNABLE_NAMES } from './tunables.ts';
-import type { ParsedCrushMap } from './text-parser.ts';
 import {
   CRUSH_BUCKET_LIST,
   CRUSH_BUCKET_TREE,
