@@ -101,6 +101,13 @@ test('VOS trace file: SCM map with owners, NVMe blocks, VOS tree, evtree', async
   await canvas.hover({ position: { x: 3, y: 3 } });
   await expect(scm.locator('.dv-tip')).toContainText('line');
   await shot(page, 'scm.png');
+  // dark theme: cells are repainted from the theme's colours
+  const theme = await page.locator('html').getAttribute('data-theme');
+  await page.keyboard.press('t');
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', theme ?? '');
+  await page.waitForTimeout(100); // the map repaints on the next animation frame
+  await shot(page, 'scm-other-theme.png');
+  await page.keyboard.press('t');
 
   const nvme = await expectData(page, 'nvme', true);
   await expect(nvme.locator('canvas.bm-canvas')).toBeVisible();

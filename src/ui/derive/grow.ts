@@ -42,6 +42,28 @@ export function str(o: { [k: string]: unknown } | undefined, k: string): string 
   return typeof v === 'string' ? v : undefined;
 }
 
+/**
+ * Epochs are 64-bit HLC values (`"0x2307fb4757e00002"`, `"2524262400000000002"`): beyond 2^53,
+ * so they are kept as bigint (a double would merge neighbouring epochs).
+ */
+export function toBig(v: unknown): bigint | undefined {
+  try {
+    if (typeof v === 'bigint') return v;
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+    if (typeof v === 'string' && /^(0x[0-9a-f]+|\d+)$/i.test(v)) return BigInt(v);
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** An epoch as DAOS tools print it: small ones in decimal, HLC ones in hex. */
+export function epochText(e: bigint): string {
+  return e < 0x100000000n ? e.toString() : `0x${e.toString(16)}`;
+}
+
+export const cmpBig = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Parse the engine's hex/decimal strings (`"0x43030"`, `"21"`) and plain numbers. */
 export function toNum(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;

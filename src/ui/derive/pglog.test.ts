@@ -35,6 +35,26 @@ describe('log tables', () => {
       data: { result: 'committed (solo)' },
     }),
     ev(7, { actor: 'osd.0', step: '_finish_op', data: { seq: 9 } }),
+    ev(8, {
+      actor: 'osd.1',
+      step: 'do_repop',
+      data: {
+        pg: '1.7',
+        version: "3'5",
+        txn: {
+          coll: '1.7_head',
+          ops: [
+            { op: 'omap_setkeys', oid: 'pgmeta' },
+            { op: 'write', oid: 'rbd_data.1' },
+          ],
+        },
+      },
+    }),
+    ev(9, {
+      actor: 'osd.1',
+      step: 'append_log',
+      data: { pg: '1.7', entries: ["3'5"], head: "3'5", last_complete: "3'5" },
+    }),
   ];
 
   it('builds PG log, journal and DTX rows whose status at a cursor replays exactly', () => {
@@ -44,7 +64,9 @@ describe('log tables', () => {
       ['pglog', '1.7', 1],
       ['journal', '9', 2],
       ['dtx', 'ab', 3],
+      ['pglog', '1.7', 9],
     ]);
+    expect(rows[3]!.fields.oid).toBe('rbd_data.1');
     const [pg, j, dtx] = rows;
     expect(pg!.fields.oid).toBe('rbd_data.1');
     expect([0, 1, 4, 5].map((k) => statusAt(pg!, k))).toEqual([

@@ -1,7 +1,8 @@
 /**
  * Log-structured tables as an append-only log with status histories:
  *  - `pglog`: Ceph PG log entries (`append_log {pg, entries:[version], head, last_complete}`),
- *    object names joined from `finish_ctx {pg, oid, version}`, committed on `op_commit` /
+ *    object names joined from `finish_ctx {pg, oid, version}` (primary) and `do_repop {pg,
+ *    version, txn:{ops:[{oid}]}}` (replicas), committed on `op_commit` /
  *    `repop_commit {version}`;
  *  - `journal`: FileJournal entries (`submit_entry {seq, len}` → `_journaled_ahead {seq}` →
  *    `_finish_op {seq}`), per OSD;
@@ -51,6 +52,17 @@ export function createLogTables() {
           const oid = str(d, 'oid');
           const v = str(d, 'version');
           if (pg && oid && v) ctx.oidAt.set(`${e.actor}|${pg}|${v}`, oid);
+          return;
+        }
+        case 'do_repop': {
+          // a replica learns the object from the transaction the primary sent
+          const pg = str(d, 'pg');
+          const v = str(d, 'version');
+          const ops = rec(d.txn)?.ops;
+          const oid = Array.isArray(ops)
+            ? ops.map((o) => str(rec(o), 'oid')).find((o) => o !== undefined && o !== 'pgmeta')
+            : undefined;
+          if (pg && v && oid) ctx.oidAt.set(`${e.actor}|${pg}|${v}`, oid);
           return;
         }
         case 'append_log': {

@@ -6,11 +6,11 @@
  */
 import type { TraceEvent } from '../../protocol/index.ts';
 import type { Json } from '../../engine/trace/event.ts';
-import { toNum } from './grow.ts';
+import { epochText, toBig } from './grow.ts';
 
 export interface VosCtx {
   oid?: string;
-  epoch?: number;
+  epoch?: bigint;
   dkey?: string;
   akey?: string;
 }
@@ -56,7 +56,7 @@ export function updateVosCtx(ctxs: Map<string, VosCtx>, e: TraceEvent): VosCtx {
     case 'vos_obj_punch': {
       const oid = oidText(d.oid);
       if (oid !== undefined) c.oid = oid;
-      const ep = toNum(d.epoch);
+      const ep = toBig(d.epoch);
       if (ep !== undefined) c.epoch = ep;
       const dk = iovText(d.dkey);
       if (dk !== undefined) c.dkey = dk;
@@ -88,6 +88,6 @@ export function describeCtx(c: VosCtx): string {
   if (c.oid !== undefined) parts.push(`obj ${c.oid}`);
   if (c.dkey !== undefined) parts.push(`dkey "${c.dkey}"`);
   if (c.akey !== undefined) parts.push(`akey "${c.akey}"`);
-  if (c.epoch !== undefined) parts.push(`epoch ${c.epoch}`);
+  if (c.epoch !== undefined) parts.push(`epoch ${epochText(c.epoch)}`);
   return parts.join(' · ');
 }

@@ -53,20 +53,20 @@ describe('vos tree from a real VOS trace', () => {
     ]);
     const sv = obj.dkeys.get('dkey_0')!.akeys.get('akey_sv')!;
     expect(sv.versions.map((v) => [v.epoch, v.size, v.media])).toEqual([
-      [10, 100, 'SCM'],
-      [20, 5000, 'NVMe'],
+      [10n, 100, 'SCM'],
+      [20n, 5000, 'NVMe'],
     ]);
     const arr = obj.dkeys.get('d')!.akeys.get('arr')!;
     expect(arr.extents.map((x) => [x.lo, x.hi, x.epoch])).toEqual([
-      [0, 99, 21],
-      [50, 8241, 22],
+      [0, 99, 21n],
+      [50, 8241, 22n],
     ]);
     expect(arr.extents[1]!.media).toBe('NVMe');
     // at epoch 21 only the first extent is visible; at 22 the newer one covers 50..
-    expect(visibleRuns(arr.extents, 21).map((r) => [r.lo, r.hi])).toEqual([[0, 99]]);
-    expect(visibleRuns(arr.extents, 22).map((r) => [r.lo, r.hi, r.from.epoch])).toEqual([
-      [0, 49, 21],
-      [50, 8241, 22],
+    expect(visibleRuns(arr.extents, 21n).map((r) => [r.lo, r.hi])).toEqual([[0, 99]]);
+    expect(visibleRuns(arr.extents, 22n).map((r) => [r.lo, r.hi, r.from.epoch])).toEqual([
+      [0, 49, 21n],
+      [50, 8241, 22n],
     ]);
   });
 
@@ -103,18 +103,30 @@ describe('vos tree from a real VOS trace', () => {
     const x = (lo: number, hi: number, epoch: number, i: number): Extent => ({
       lo,
       hi,
-      epoch,
+      epoch: BigInt(epoch),
       media: 'SCM',
       i,
     });
     const runs = visibleRuns(
       [x(0, 100, 1, 0), x(300, 400, 2, 1), x(400, 500, 3, 2), x(30, 60, 10, 3)],
-      9,
+      9n,
     );
     expect(runs.map((r) => [r.lo, r.hi, r.from.epoch])).toEqual([
-      [0, 100, 1],
-      [300, 399, 2],
-      [400, 500, 3],
+      [0, 100, 1n],
+      [300, 399, 2n],
+      [400, 500, 3n],
     ]);
+  });
+
+  it('keeps 64-bit HLC epochs apart (no rounding through doubles)', () => {
+    const a = 0x2307fb4757e00002n;
+    const runs = visibleRuns(
+      [
+        { lo: 0, hi: 9, epoch: a, media: 'SCM', i: 0 },
+        { lo: 0, hi: 4, epoch: a + 1n, media: 'SCM', i: 1 },
+      ],
+      a,
+    );
+    expect(runs.map((r) => [r.lo, r.hi])).toEqual([[0, 9]]);
   });
 });

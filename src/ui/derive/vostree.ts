@@ -10,11 +10,11 @@
 import type { TraceEvent } from '../../protocol/index.ts';
 import type { Json } from '../../engine/trace/event.ts';
 import type { Reducer } from './createDerived.ts';
-import { num, str, toNum } from './grow.ts';
+import { num, str, toBig, toNum } from './grow.ts';
 import { iovText, updateVosCtx, type VosCtx } from './vosContext.ts';
 
 export interface SvVersion {
-  epoch: number;
+  epoch: bigint;
   size: number;
   media: string;
   addr?: number;
@@ -24,7 +24,7 @@ export interface SvVersion {
 export interface Extent {
   lo: number;
   hi: number;
-  epoch: number;
+  epoch: bigint;
   media: string;
   i: number;
 }
@@ -33,19 +33,19 @@ export interface AkeyNode {
   name: string;
   versions: SvVersion[];
   extents: Extent[];
-  punched?: number;
+  punched?: bigint;
 }
 
 export interface DkeyNode {
   name: string;
   akeys: Map<string, AkeyNode>;
-  punched?: number;
+  punched?: bigint;
 }
 
 export interface ObjNode {
   oid: string;
   dkeys: Map<string, DkeyNode>;
-  punched?: number;
+  punched?: bigint;
 }
 
 export interface Split {
@@ -131,7 +131,7 @@ export function applyVosTree(s: VosTreeState, e: TraceEvent, i: number): VosTree
     switch (e.step) {
       case 'akey_update_single': {
         const a = akeyOf(s, e.actor, c);
-        const epoch = toNum(d.sk_epoch) ?? c.epoch;
+        const epoch = toBig(d.sk_epoch) ?? c.epoch;
         if (a && epoch !== undefined) {
           a.versions.push({ epoch, size: num(d, 'ir_size') ?? 0, ...mediaOf(d.biov), i });
           s.last = i;
@@ -145,7 +145,7 @@ export function applyVosTree(s: VosTreeState, e: TraceEvent, i: number): VosTree
         const r = rec(d.rect);
         const lo = toNum(r?.lo);
         const hi = toNum(r?.hi);
-        const epoch = toNum(r?.epc) ?? c.epoch;
+        const epoch = toBig(r?.epc) ?? c.epoch;
         const a = akeyOf(s, e.actor, c);
         if (a && lo !== undefined && hi !== undefined && epoch !== undefined) {
           a.extents.push({ lo, hi, epoch, media: s.recxMedia.get(e.actor) ?? 'SCM', i });
@@ -232,7 +232,7 @@ export const vosTreeReducer: Reducer<VosTreeState> = {
  */
 export function visibleRuns(
   extents: readonly Extent[],
-  epoch: number,
+  epoch: bigint,
 ): { lo: number; hi: number; from: Extent }[] {
   const live = extents.filter((x) => x.epoch <= epoch);
   const cuts = new Set<number>();

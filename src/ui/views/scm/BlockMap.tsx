@@ -5,6 +5,7 @@
  * tooltip (pointer moves) is state.
  */
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useApp } from '../../state/store.ts';
 import { cellAt, GAP_H, layoutMap, type MapLayout } from './layout.ts';
 import { bytesText, paintCell, parseColor, type Look } from './paint.ts';
 
@@ -56,6 +57,7 @@ export function BlockMap({
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(320);
   const [tip, setTip] = useState<{ i: number; x: number; y: number } | null>(null);
+  const theme = useApp((s) => s.theme);
 
   useEffect(() => {
     const el = wrap.current;
@@ -73,58 +75,67 @@ export function BlockMap({
   );
 
   useEffect(() => {
-    const c = canvas.current;
-    if (!c) return;
-    const ctx = c.getContext('2d');
-    if (!ctx) return;
-    const W = Math.max(1, layout.width);
-    const H = Math.max(1, layout.height);
-    if (c.width !== W) c.width = W;
-    if (c.height !== H) c.height = H;
-    const col = themeColors(c);
-    const img = ctx.createImageData(W, H);
-    const px = img.data;
-    // panel background everywhere first (gaps, the tail of the last row)
-    for (let o = 0; o < px.length; o += 4) {
-      px[o] = col.bg[0];
-      px[o + 1] = col.bg[1];
-      px[o + 2] = col.bg[2];
-      px[o + 3] = 255;
-    }
-    const cell = layout.cell;
-    for (const b of layout.bands) {
-      if (b.kind !== 'row') continue;
-      const base = b.row * layout.columns;
-      const end = Math.min(cells, base + layout.columns);
-      for (let i = base; i < end; i++) {
-        const look = looks[lookOf(i)] ?? looks[0];
-        if (look) paintCell(px, W, (i - base) * cell, b.y, cell, look, col.cellBg);
+    // Paint on the next frame: the theme's CSS variables are applied by the App's effect, which
+    // runs after this child's effect.
+    const frame = requestAnimationFrame(() => {
+      const c = canvas.current;
+      if (!c) return;
+      const ctx = c.getContext('2d');
+      if (!ctx) return;
+      const W = Math.max(1, layout.width);
+      const H = Math.max(1, layout.height);
+      if (c.width !== W) c.width = W;
+      if (c.height !== H) c.height = H;
+      const col = themeColors(c);
+      const img = ctx.createImageData(W, H);
+      const px = img.data;
+      // panel background everywhere first (gaps, the tail of the last row)
+      for (let o = 0; o < px.length; o += 4) {
+        px[o] = col.bg[0];
+        px[o + 1] = col.bg[1];
+        px[o + 2] = col.bg[2];
+        px[o + 3] = 255;
       }
-    }
-    ctx.putImageData(img, 0, 0);
-    // gap labels and current-event marks on top (2D API: few of them)
-    ctx.font = '10px system-ui, sans-serif';
-    ctx.textBaseline = 'middle';
-    for (const b of layout.bands) {
-      if (b.kind !== 'gap') continue;
-      ctx.fillStyle = col.muted;
-      ctx.fillRect(0, b.y + GAP_H / 2, 8, 1);
-      const bytes = (b.to - b.from) * layout.columns * unit;
-      ctx.fillText(`⋯ ${bytesText(bytes)} untouched (${b.to - b.from} rows)`, 12, b.y + GAP_H / 2);
-    }
-    if (marks && marks.length) {
-      ctx.strokeStyle = col.accent;
-      ctx.lineWidth = 1;
-      const rowY = new Map<number, number>();
-      for (const b of layout.bands) if (b.kind === 'row') rowY.set(b.row, b.y);
-      for (const i of marks) {
-        const y = rowY.get(Math.floor(i / layout.columns));
-        if (y === undefined) continue;
-        const x = (i % layout.columns) * cell;
-        ctx.strokeRect(x - 0.5, y - 0.5, cell, cell);
+      const cell = layout.cell;
+      for (const b of layout.bands) {
+        if (b.kind !== 'row') continue;
+        const base = b.row * layout.columns;
+        const end = Math.min(cells, base + layout.columns);
+        for (let i = base; i < end; i++) {
+          const look = looks[lookOf(i)] ?? looks[0];
+          if (look) paintCell(px, W, (i - base) * cell, b.y, cell, look, col.cellBg);
+        }
       }
-    }
-  }, [layout, cells, looks, lookOf, marks, unit, version]);
+      ctx.putImageData(img, 0, 0);
+      // gap labels and current-event marks on top (2D API: few of them)
+      ctx.font = '10px system-ui, sans-serif';
+      ctx.textBaseline = 'middle';
+      for (const b of layout.bands) {
+        if (b.kind !== 'gap') continue;
+        ctx.fillStyle = col.muted;
+        ctx.fillRect(0, b.y + GAP_H / 2, 8, 1);
+        const bytes = (b.to - b.from) * layout.columns * unit;
+        ctx.fillText(
+          `⋯ ${bytesText(bytes)} untouched (${b.to - b.from} rows)`,
+          12,
+          b.y + GAP_H / 2,
+        );
+      }
+      if (marks && marks.length) {
+        ctx.strokeStyle = col.accent;
+        ctx.lineWidth = 1;
+        const rowY = new Map<number, number>();
+        for (const b of layout.bands) if (b.kind === 'row') rowY.set(b.row, b.y);
+        for (const i of marks) {
+          const y = rowY.get(Math.floor(i / layout.columns));
+          if (y === undefined) continue;
+          const x = (i % layout.columns) * cell;
+          ctx.strokeRect(x - 0.5, y - 0.5, cell, cell);
+        }
+      }
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [layout, cells, looks, lookOf, marks, unit, version, theme]);
 
   const onMove = (ev: React.MouseEvent<HTMLCanvasElement>) => {
     const r = ev.currentTarget.getBoundingClientRect();
@@ -161,15 +172,19 @@ export function BlockMap({
 /** A legend swatch drawn with the map's painter (shape + colour). */
 export function Swatch({ look, size = 12 }: { look: Look; size?: number }) {
   const ref = useRef<HTMLCanvasElement>(null);
+  const theme = useApp((s) => s.theme);
   useEffect(() => {
-    const c = ref.current;
-    const ctx = c?.getContext('2d');
-    if (!c || !ctx) return;
-    const col = themeColors(c);
-    const img = ctx.createImageData(size, size);
-    paintCell(img.data, size, 0, 0, size + 1, look, col.cellBg);
-    ctx.putImageData(img, 0, 0);
-  });
+    const frame = requestAnimationFrame(() => {
+      const c = ref.current;
+      const ctx = c?.getContext('2d');
+      if (!c || !ctx) return;
+      const col = themeColors(c);
+      const img = ctx.createImageData(size, size);
+      paintCell(img.data, size, 0, 0, size + 1, look, col.cellBg);
+      ctx.putImageData(img, 0, 0);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [look, size, theme]);
   return <canvas ref={ref} width={size} height={size} aria-hidden="true" />;
 }
 

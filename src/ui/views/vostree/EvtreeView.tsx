@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { createDerived } from '../../derive/createDerived.ts';
 import { visibleRuns, vosTreeInitial, vosTreeReducer, type Extent } from '../../derive/vostree.ts';
 import { trace } from '../../state/store.ts';
+import { cmpBig, epochText } from '../../derive/grow.ts';
 import { ViewPanel } from '../scm/shell.tsx';
 import { useTraceCursor } from '../scm/useTraceCursor.ts';
 import './vostree.css';
@@ -91,15 +92,15 @@ export function EvtreeView() {
   }
 
   const ext = sel.extents;
-  const epochs = [...new Set(ext.map((e) => e.epoch))].sort((a, b) => a - b);
+  const epochs = [...new Set(ext.map((e) => e.epoch))].sort(cmpBig);
   const lo = Math.min(...ext.map((e) => e.lo));
   const hi = Math.max(...ext.map((e) => e.hi));
   const W = Math.max(320, Math.min(1200, boxW));
   const H = epochs.length * BAND + 40;
   const xs = (v: number): number =>
     PAD_L + ((v - lo) / Math.max(1, hi + 1 - lo)) * (W - PAD_L - PAD_R);
-  const ys = (epoch: number): number => 10 + (epochs.length - 1 - epochs.indexOf(epoch)) * BAND;
-  const top = epochs[epochs.length - 1] as number;
+  const ys = (epoch: bigint): number => 10 + (epochs.length - 1 - epochs.indexOf(epoch)) * BAND;
+  const top = epochs[epochs.length - 1] as bigint;
   const vis = visibleRuns(ext, top);
   const ticks = [lo, Math.round((lo + hi) / 2), hi + 1];
 
@@ -123,7 +124,7 @@ export function EvtreeView() {
     >
       <div ref={box} />
       <div className="dv-stats">
-        {sel.label}: {ext.length} extents, epochs {epochs[0]}–{top}
+        {sel.label}: {ext.length} extents, epochs {epochText(epochs[0] as bigint)}–{epochText(top)}
       </div>
       <svg
         width={W}
@@ -154,7 +155,7 @@ export function EvtreeView() {
               className="ev-grid"
             />
             <text x={PAD_L - 6} y={ys(ep) + BAND / 2 + 2} textAnchor="end" className="ev-axis">
-              e{ep}
+              {epochText(ep)}
             </text>
           </g>
         ))}
@@ -167,7 +168,7 @@ export function EvtreeView() {
             height={BAND - 8}
             className={`ev-ext is-hidden${e.i === cursor ? ' is-fresh' : ''}`}
           >
-            <title>{`[${e.lo}, ${e.hi}] @ epoch ${e.epoch} on ${e.media} (event ${e.i})`}</title>
+            <title>{`[${e.lo}, ${e.hi}] @ epoch ${epochText(e.epoch)} on ${e.media} (event ${e.i})`}</title>
           </rect>
         ))}
         {vis.map((r) => (
@@ -179,7 +180,7 @@ export function EvtreeView() {
             height={BAND - 8}
             className={`ev-ext is-visible m-${r.from.media}${r.from.i === cursor ? ' is-fresh' : ''}`}
           >
-            <title>{`visible: [${r.lo}, ${r.hi}] from epoch ${r.from.epoch} (${r.from.media})`}</title>
+            <title>{`visible: [${r.lo}, ${r.hi}] from epoch ${epochText(r.from.epoch)} (${r.from.media})`}</title>
           </rect>
         ))}
         {ticks.map((t) => (
@@ -196,7 +197,7 @@ export function EvtreeView() {
           <svg width="18" height="10" aria-hidden="true">
             <rect width="18" height="10" className="ev-ext is-visible m-SCM" />
           </svg>
-          visible at e{top} (SCM)
+          visible at {epochText(top)} (SCM)
         </li>
         <li>
           <svg width="18" height="10" aria-hidden="true">

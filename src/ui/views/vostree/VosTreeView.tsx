@@ -8,6 +8,7 @@
 import { hierarchy, tree, type HierarchyPointNode } from 'd3';
 import { useMemo } from 'react';
 import { createDerived } from '../../derive/createDerived.ts';
+import { epochText } from '../../derive/grow.ts';
 import { vosTreeInitial, vosTreeReducer } from '../../derive/vostree.ts';
 import { trace, useApp } from '../../state/store.ts';
 import { ViewPanel } from '../scm/shell.tsx';
@@ -108,7 +109,7 @@ export function VosTreeView() {
               <circle r={d.kind === 'sv' || d.kind === 'extent' ? 3 : 4.5} />
               <text x={8} y={d.sub ? -1 : 4} className="vt-label">
                 {d.label}
-                {d.punched !== undefined ? ` ✕ punched @${d.punched}` : ''}
+                {d.punched !== undefined ? ` ✕ punched @${epochText(d.punched)}` : ''}
               </text>
               {d.sub ? (
                 <text x={8} y={9} className="vt-sub">

@@ -5,6 +5,7 @@
  */
 import type { VosTreeState } from '../../derive/vostree.ts';
 import type { VosCtx } from '../../derive/vosContext.ts';
+import { cmpBig, epochText } from '../../derive/grow.ts';
 
 export interface TNode {
   id: string;
@@ -15,7 +16,7 @@ export interface TNode {
   path?: boolean;
   /** Added by the event at the cursor. */
   fresh?: boolean;
-  punched?: number;
+  punched?: bigint;
   children?: TNode[];
 }
 
@@ -55,21 +56,21 @@ export function buildTree(
         for (const [aname, a] of d.akeys) {
           const aPath = dPath && ctx?.akey === aname;
           const leaves: TNode[] = [];
-          const vs = [...a.versions].sort((x, y) => y.epoch - x.epoch);
+          const vs = [...a.versions].sort((x, y) => cmpBig(y.epoch, x.epoch));
           vs.forEach((v, k) =>
             leaves.push({
               id: `${t}/${oid}/${dname}/${aname}/v${v.i}`,
-              label: `epoch ${v.epoch}`,
+              label: `epoch ${epochText(v.epoch)}`,
               sub: `${v.size} B · ${v.media}${k === 0 ? ' · visible' : ''}`,
               kind: 'sv',
               fresh: v.i === cursor,
             }),
           );
-          for (const x of [...a.extents].sort((p, q) => q.epoch - p.epoch || p.lo - q.lo)) {
+          for (const x of [...a.extents].sort((p, q) => cmpBig(q.epoch, p.epoch) || p.lo - q.lo)) {
             leaves.push({
               id: `${t}/${oid}/${dname}/${aname}/x${x.i}`,
               label: `[${x.lo}, ${x.hi}]`,
-              sub: `epoch ${x.epoch} · ${x.media}`,
+              sub: `epoch ${epochText(x.epoch)} · ${x.media}`,
               kind: 'extent',
               fresh: x.i === cursor,
             });
