@@ -78,3 +78,18 @@ test('cluster.ceph is validated before anything runs (path of the first problem)
   expect(bad({ pools: [{ name: 'a', size: 2, min_size: 3 }] })).toContain('pools[0].min_size');
   expect(bad({ objectstore: 'filestore', device_class: 'ssd' })).toBeNull();
 });
+
+test('below min_size with no OSD coming back a write times out with ETIMEDOUT', () => {
+  const r = run([
+    { op: 'rados_write_full', pool: 'p', oid: 'k', value: { utf8: 'v1' } },
+    { op: 'fault_kill_osd', osd: 0 },
+    { op: 'fault_kill_osd', osd: 1 },
+    { op: 'rados_write_full', pool: 'p', oid: 'k', value: { utf8: 'v2' } },
+  ]);
+  expect(r.map(([op, rc]) => [op, rc])).toEqual([
+    ['rados_write_full', 'OK'],
+    ['fault_kill_osd', 'OK'],
+    ['fault_kill_osd', 'OK'],
+    ['rados_write_full', 'ETIMEDOUT'],
+  ]);
+});

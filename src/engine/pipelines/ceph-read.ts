@@ -205,6 +205,14 @@ export const CEPH_READ: PipelineDef = {
       optional: true,
     },
     {
+      id: 'op_cancel',
+      lane: 'client',
+      caption:
+        'The op is still blocked when rados_osd_op_timeout expires (300 s in the simulation): cancelled with -ETIMEDOUT.',
+      source: 'src/osdc/Objecter.cc',
+      optional: true,
+    },
+    {
       id: 'queue_transactions',
       lane: 'store',
       caption: 'The transaction (data + PG log + object_info) is handed to the object store.',

@@ -405,5 +405,13 @@ export const CEPH_WRITE: PipelineDef = {
       source: 'src/osdc/Objecter.cc',
       optional: true,
     },
+    {
+      id: 'op_cancel',
+      lane: 'client',
+      caption:
+        'The op is still blocked when rados_osd_op_timeout expires (300 s in the simulation): cancelled with -ETIMEDOUT.',
+      source: 'src/osdc/Objecter.cc',
+      optional: true,
+    },
   ],
 };

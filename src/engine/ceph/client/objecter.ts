@@ -6,6 +6,7 @@
  * changed; replies of an older attempt are dropped.
  */
 import type { Runtime } from '../../core/runtime.ts';
+import { errnoError } from '../../core/errors.ts';
 import { Future, type ProcContext } from '../../core/sim.ts';
 import type { Json } from '../../trace/event.ts';
 import type { OsdMapView } from '../cluster/map.ts';
@@ -21,6 +22,9 @@ import {
   osdOpJson,
   pgStr,
 } from '../types.ts';
+
+/** The simulation's rados_osd_op_timeout (300 s of virtual time). */
+export const OP_TIMEOUT_NS = 300_000_000_000;
 
 interface ObjecterOp {
   readonly tid: number;
@@ -89,6 +93,17 @@ export class Objecter {
     };
     this.trace('op_submit', { tid: op.tid, oid, ops: ops.map(osdOpJson) });
     this.opSubmitInner(op);
+    // rados_osd_op_timeout: Ceph's default 0 waits forever; a simulation cannot, so ops that
+    // are still blocked after OP_TIMEOUT_NS are cancelled with -ETIMEDOUT (op_cancel).
+    this.rt.sim.schedule(OP_TIMEOUT_NS, () => {
+      if (!this.inflight.has(op.tid)) return;
+      runIn(this.rt.sim, op.ctx, this.name, () => {
+        this.inflight.delete(op.tid);
+        this.homeless.delete(op.tid);
+        this.trace('op_cancel', { tid: op.tid, rc: -110, reason: 'rados_osd_op_timeout' });
+        op.done.reject(errnoError('ETIMEDOUT', `tid ${op.tid}`));
+      });
+    });
     return op.done;
   }
 

@@ -17,7 +17,7 @@ export const MIN_DOWN_REPORTERS = 2;
 export class Monitor {
   private readonly views = new Map<number, OsdMapView>();
   private cur: OsdMapView;
-  private readonly reports = new Map<number, Set<number>>();
+  private readonly reports = new Map<number, Map<number, number>>();
   /** Entities that receive new maps (OSDs and clients). */
   private readonly subscribers = new Set<string>();
 
@@ -45,37 +45,57 @@ export class Monitor {
     this.subscribers.add(name);
   }
 
-  /** OSDMonitor::check_failure. */
+  /** OSDMonitor::prepare_failure: record the report, then check_failure on every target. */
   private handleFailure(reporter: number, target: number, failedForNs: number): void {
     if (!this.cur.isUp(target)) return;
     let r = this.reports.get(target);
     if (!r) {
-      r = new Set();
+      r = new Map();
       this.reports.set(target, r);
     }
-    r.add(reporter);
+    r.set(reporter, failedForNs);
+    // Marking one OSD down can make another's reports sufficient: re-check until stable.
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const t of [...this.reports.keys()].sort((a, b) => a - b)) {
+        if (this.checkFailure(t)) changed = true;
+      }
+    }
+  }
+
+  /** OSDMonitor::check_failure: enough distinct reporters and failed_for ≥ grace? */
+  private checkFailure(target: number): boolean {
+    const r = this.reports.get(target);
+    if (!r) return false;
+    if (!this.cur.isUp(target)) {
+      this.reports.delete(target);
+      return false;
+    }
     // Reporters that can still speak: up OSDs that are not themselves reported failed (with two
     // of three OSDs dead the survivor is the only possible reporter).
     const possible = this.cur.osds.filter(
       (o) => o !== target && this.cur.isUp(o) && !(this.reports.get(o)?.size ?? 0),
     ).length;
     const need = Math.min(MIN_DOWN_REPORTERS, possible);
+    const failedFor = Math.max(...r.values());
     this.rt.trace.point('check_failure', MON_NAME, {
       data: {
         target: `osd.${target}`,
-        reporters: [...r].map((o) => `osd.${o}`),
-        failed_for_s: failedForNs / 1e9,
+        reporters: [...r.keys()].map((o) => `osd.${o}`),
+        failed_for_s: failedFor / 1e9,
         grace_s: HEARTBEAT_GRACE_NS / 1e9,
       },
       pipeline: 'ceph.recovery',
     });
-    if (r.size >= need && failedForNs >= HEARTBEAT_GRACE_NS) {
-      this.reports.delete(target);
-      this.publish(
-        this.cur.withOsdDown(target, true),
-        `osd.${target} failed (${r.size} reporters from different osd after ${(failedForNs / 1e9).toFixed(6)} >= grace ${(HEARTBEAT_GRACE_NS / 1e9).toFixed(6)})`,
-      );
-    }
+    if (r.size < need || failedFor < HEARTBEAT_GRACE_NS) return false;
+    this.reports.delete(target);
+    this.publish(
+      this.cur.withOsdDown(target, true),
+      `osd.${target} failed (${r.size} reporters from different osd after ` +
+        `${(failedFor / 1e9).toFixed(6)} >= grace ${(HEARTBEAT_GRACE_NS / 1e9).toFixed(6)})`,
+    );
+    return true;
   }
 
   /** MOSDBoot: mark the OSD up. */

@@ -351,7 +351,7 @@ export class OSD implements OsdServices {
     const ctx: ProcContext = { op: currentCtx(this.rt.sim).op, pipeline: 'ceph.recovery' };
     this.rt.sim.spawn(
       `${this.name}.peering.${pg.name}`,
-      pg.peer((o) => this.link.peerPg(o, pg.pgid)),
+      pg.peer((o) => this.link.peerPg(o, pg.pgid), pg.peeringGeneration, this.incarnation),
       ctx,
     );
   }

@@ -791,10 +791,15 @@ export class PG {
   }
 
   /** The primary's peering: GetInfo → GetLog → GetMissing → (WaitUpThru) → Active. */
-  *peer(peers: (osd: number) => PG | undefined): Proc<void> {
-    const gen = this.peeringGen;
-    const osdGen = this.osd.gen();
+  /** Identifies the current interval's peering (a process of an older interval must stop). */
+  get peeringGeneration(): number {
+    return this.peeringGen;
+  }
+
+  /** `gen`, `osdGen`: taken when the process is spawned (its body starts later). */
+  *peer(peers: (osd: number) => PG | undefined, gen: number, osdGen: number): Proc<void> {
     const alive = (): boolean => gen === this.peeringGen && osdGen === this.osd.gen();
+    if (!alive()) return;
     const R = 'ceph.recovery';
     this.trace('GetInfo', { acting: this.acting, up: this.up, epoch: this.sameIntervalSince }, R);
     yield* sleep(T.peeringRtt);
@@ -803,7 +808,13 @@ export class PG {
     for (const o of this.acting) {
       if (o === this.osd.id) continue;
       const p = peers(o);
-      if (p) infos.set(o, p);
+      if (!p) {
+        // A member that is up in the map but does not answer (dead, not yet marked down):
+        // GetInfo waits; the next map (it marked down) restarts peering.
+        this.trace('GetInfo', { waiting_for: o, state: 'peering' }, R);
+        return;
+      }
+      infos.set(o, p);
     }
     // Choose the authoritative log: the newest last_update.
     let best = this.osd.id;
