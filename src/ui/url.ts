@@ -49,7 +49,9 @@ export function parseScenarioParam(raw: string): { source: ScenarioSource } | { 
     try {
       return { source: { kind: 'doc', doc: JSON.parse(v) as unknown } };
     } catch (e) {
-      return { error: `scenario: the document in the link is not JSON (${(e as Error).message})` };
+      return {
+        error: `scenario: the document in the link is not JSON (${(e as Error).message.replace(/\s+/g, ' ').slice(0, 160)})`,
+      };
     }
   }
   if (BUILTIN_NAME.test(v)) return { source: { kind: 'builtin', name: v } };
@@ -58,10 +60,14 @@ export function parseScenarioParam(raw: string): { source: ScenarioSource } | { 
     try {
       return { source: { kind: 'doc', doc: JSON.parse(text) as unknown } };
     } catch (e) {
-      return { error: `scenario: the encoded document is not JSON (${(e as Error).message})` };
+      return {
+        error: `scenario: the encoded document is not JSON (${(e as Error).message.replace(/\s+/g, ' ').slice(0, 160)})`,
+      };
     }
   }
-  return { error: `scenario: "${v.slice(0, 60)}" is neither a built-in name nor a JSON document` };
+  return {
+    error: `scenario: ${JSON.stringify(v.slice(0, 60))} is neither a built-in name nor a JSON document`,
+  };
 }
 
 export function parsePageParams(search: string): PageParams {

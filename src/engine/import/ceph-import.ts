@@ -91,7 +91,10 @@ function readInputs(
     try {
       doc = JSON.parse(input.text);
     } catch (e) {
-      return { ok: false, error: `${input.name}: $: not JSON (${(e as Error).message})` };
+      return {
+        ok: false,
+        error: `${input.name}: $: not JSON (${(e as Error).message.replace(/\s+/g, ' ').slice(0, 160)})`,
+      };
     }
     if (isObj(doc) && doc.schema === OSD_DUMPS_SCHEMA) {
       if (!Array.isArray(doc.files))

@@ -15,7 +15,10 @@ export function detectFile(name: string, text: string): Detected {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return { ok: false, error: `${name}: $: not JSON (${(e as Error).message})` };
+    return {
+      ok: false,
+      error: `${name}: $: not JSON (${(e as Error).message.replace(/\s+/g, ' ').slice(0, 160)})`,
+    };
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
     return { ok: false, error: `${name}: $: expected an object` };

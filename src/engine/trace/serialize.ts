@@ -21,7 +21,10 @@ export function parseTrace(text: string): ParseResult<TraceFile> {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return { ok: false, error: `$: not JSON (${(e as Error).message})` };
+    return {
+      ok: false,
+      error: `$: not JSON (${(e as Error).message.replace(/\s+/g, ' ').slice(0, 160)})`,
+    };
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     return { ok: false, error: '$: expected an object' };

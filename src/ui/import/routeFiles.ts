@@ -48,7 +48,10 @@ export function routeFiles(files: readonly PickedFile[]): Routed {
     try {
       docs.push({ ...f, doc: JSON.parse(f.text) as unknown });
     } catch (e) {
-      return { kind: 'error', error: `${f.name}: $: not JSON (${(e as Error).message})` };
+      return {
+        kind: 'error',
+        error: `${f.name}: $: not JSON (${(e as Error).message.replace(/\s+/g, ' ').slice(0, 160)})`,
+      };
     }
   }
   const dumps = docs.filter((d) => looksLikeOsdDump(d.doc));

@@ -78,12 +78,16 @@ export async function decodeDocParam(s: string): Promise<{ doc: unknown } | { er
     const raw = await pump(bytes, new DecompressionStream('deflate-raw'), MAX_LINK_DOC_CHARS);
     text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
   } catch (e) {
-    return { error: `scenario: the link is damaged (${(e as Error).message})` };
+    return {
+      error: `scenario: the link is damaged (${(e as Error).message.replace(/\s+/g, ' ').slice(0, 160)})`,
+    };
   }
   try {
     return { doc: JSON.parse(text) as unknown };
   } catch (e) {
-    return { error: `scenario: the link's document is not JSON (${(e as Error).message})` };
+    return {
+      error: `scenario: the link's document is not JSON (${(e as Error).message.replace(/\s+/g, ' ').slice(0, 160)})`,
+    };
   }
 }
 

@@ -72,7 +72,10 @@ export function parseWalkthrough(input: unknown): Parsed<WalkthroughDoc> {
     try {
       doc = JSON.parse(input);
     } catch (e) {
-      return { ok: false, error: `$: not JSON (${(e as Error).message})` };
+      return {
+        ok: false,
+        error: `$: not JSON (${(e as Error).message.replace(/\s+/g, ' ').slice(0, 160)})`,
+      };
     }
   }
   const fail = (path: string, what: string): Parsed<WalkthroughDoc> => ({

@@ -40,8 +40,12 @@ export const DAOS_UPDATE_WALKTHROUGH: WalkthroughDoc = {
     {
       at: { step: 'ds_obj_rw_handler', op: 5 },
       caption:
-        "On the engine, **ds_obj_rw_handler** runs in the target's xstream: it checks the pool map version and the container handle, then starts the update.",
-      expect: { actor: 'engine1.tgt3', 'data.opc': 'DAOS_OBJ_RPC_UPDATE' },
+        'On the engine, **ds_obj_rw_handler** takes the RPC on target `engine1.tgt3`: its obj_rw_in carries the object id, the dkey hash, the epoch and the DTX id of this update.',
+      expect: {
+        actor: 'engine1.tgt3',
+        'data.opc': 'DAOS_OBJ_RPC_UPDATE',
+        'data.orw_oid.id_shard': 3,
+      },
     },
     {
       at: { step: 'vos_update_begin', op: 5 },
@@ -50,15 +54,31 @@ export const DAOS_UPDATE_WALKTHROUGH: WalkthroughDoc = {
       expect: { 'data.dkey.iov_buf': 'dkey_0', 'data.iod_nr': 1 },
     },
     {
+      at: { step: 'vos_media_select', op: 5 },
+      caption:
+        '**vos_media_select**: 1024 bytes is below the 4 KiB data threshold, so the value goes to *SCM*, not NVMe.',
+      view: 'scm',
+      expect: { 'data.size': 1024, 'data.vp_data_thresh': 4096 },
+    },
+    {
+      at: { step: 'iod_reserve', op: 5 },
+      caption:
+        "**iod_reserve** records the reserved SCM extent in a bio_iov: 1024 bytes at an offset inside the pool's SCM.",
+      view: 'scm',
+      expect: { 'data.biov.bi_addr.ba_type': 'DAOS_MEDIA_SCM', 'data.biov.bi_data_len': 1024 },
+    },
+    {
       at: { step: 'bio_iod_prep', op: 5 },
       caption:
-        '**bio_iod_prep** maps the reserved extents into I/O buffers: one bio_iov of 1024 bytes for the single value.',
-      expect: { 'data.biovs.0.0.bi_data_len': 1024 },
+        '**bio_iod_prep** prepares the I/O descriptor of this update (one sgl); SCM extents are addressed directly, no DMA buffer.',
+      expect: { 'data.bd_type': 'BIO_IOD_TYPE_UPDATE', 'data.bd_sgl_cnt': 1 },
     },
     {
       at: { step: 'bio_iod_copy', op: 5 },
-      caption: "**bio_iod_copy** copies the RPC's inline data from the sgl into the media buffers.",
-      expect: { 'data.biovs.0.0.bi_data_len': 1024 },
+      caption:
+        '**bio_iod_copy** copies the 1024 bytes that arrived inline in the RPC from the sgl into the reserved SCM.',
+      view: 'scm',
+      expect: { 'data.bytes': 1024 },
     },
     {
       at: { step: 'vos_update_end', op: 5 },
