@@ -28,12 +28,17 @@ export type Post = (reply: Reply, transfer: Transferable[]) => void;
 
 type Distributive<T> = T extends unknown ? Omit<T, 'v' | 'id'> : never;
 
+/** Longest the UI waits for events while a long scenario runs (wall clock; UI pacing only). */
+const FLUSH_MS = 50;
+
 export class EngineServer {
   private session: ScenarioSession | null = null;
 
   constructor(
     private readonly engine: ScenarioEngine,
     private readonly post: Post,
+    /** Wall clock for stream pacing only (never reaches the engine); injectable for tests. */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Handle one incoming message (anything: it is checked here). */
@@ -155,13 +160,18 @@ export class EngineServer {
     // Everything before the first op still to run was streamed already (run / appendOp).
     let sent = s.events.length;
     let ran = 0;
+    let flushedAt = this.now();
     while (ran < maxOps && s.opsLeft() > 0) {
       s.runNextOp();
       ran++;
       const last = ran >= maxOps || s.opsLeft() === 0;
-      if (s.events.length - sent >= EVENT_BATCH_SIZE || last) {
+      // Flush a full batch, the end, or whatever is ready when the UI has waited FLUSH_MS —
+      // so the first ops appear at once even when the whole scenario takes seconds.
+      const waited = this.now() - flushedAt >= FLUSH_MS;
+      if (s.events.length - sent >= EVENT_BATCH_SIZE || last || waited) {
         this.stream(id, s.events, sent);
         sent = s.events.length;
+        flushedAt = this.now();
       }
     }
     this.send(id, {

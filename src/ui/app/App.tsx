@@ -20,7 +20,10 @@ function useStepInUrl(): void {
   useEffect(() => {
     let timer = 0;
     return useApp.subscribe((s, p) => {
-      const moved = s.cursor !== p.cursor || (p.playing && !s.playing);
+      const moved =
+        s.cursor !== p.cursor ||
+        (p.playing && !s.playing) ||
+        (p.status !== 'ready' && s.status === 'ready');
       if (!moved || s.playing || s.status !== 'ready') return;
       window.clearTimeout(timer);
       timer = window.setTimeout(() => {

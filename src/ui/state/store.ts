@@ -176,6 +176,7 @@ export const useApp = create<Store>()((set, get) => ({
       opts.seed === undefined
         ? { type: 'load' as const, source }
         : { type: 'load' as const, source, seed: opts.seed };
+    let landed = false;
     const id = client.request(body, (r) => onLoadReply(r, opts.step));
     activeLoad = id;
     function onLoadReply(r: Reply, step: number | undefined): void {
@@ -194,16 +195,23 @@ export const useApp = create<Store>()((set, get) => ({
             consoleError: null,
           });
           return;
-        case 'events':
+        case 'events': {
           trace.append(r.first, decodeBatch(r.bytes));
-          set({ count: trace.length });
+          // Land on ?step=K as soon as it has arrived (long scenarios keep streaming).
+          if (step !== undefined && !landed && trace.length > step) {
+            landed = true;
+            set({ count: trace.length, cursor: step });
+          } else set({ count: trace.length });
           return;
+        }
         case 'done':
           set({
             status: 'ready',
             result: r.result,
             count: trace.length,
-            cursor: clampCursor(step ?? 0, trace.length),
+            // ?step=K beyond the end lands on the last event; otherwise keep the cursor
+            // (the user may already be stepping while the scenario streamed in).
+            ...(landed || step === undefined ? {} : { cursor: clampCursor(step, trace.length) }),
           });
           return;
         case 'error':

@@ -2,16 +2,16 @@
  * The flow diagram of the current event's pipeline (`data-view="flow"`). Re-renders only
  * when the pipeline changes; stepping within it patches the DOM (highlight.ts).
  */
-import { Controls, MarkerType, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { useEffect, useMemo, useRef } from 'react';
+import { MarkerType, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PipelineView } from '../../../protocol/index.ts';
 import { opSegment } from '../../state/navigation.ts';
 import { trace, useApp } from '../../state/store.ts';
 import { flowFrame } from './frame.ts';
 import { applyFrame } from './highlight.ts';
-import { cachedLayout, STEP_H, STEP_W, type FlowLayout } from './layout.ts';
+import { cachedLayout, DEFAULT_ASPECT, STEP_H, STEP_W, type FlowLayout } from './layout.ts';
 import { edgeTypes, nodeTypes, type FlowEdge, type LaneNode, type StepNode } from './nodes.tsx';
-import { synthesizePipeline } from './synthesize.ts';
+import { synthesizePipeline, withUncatalogued } from './synthesize.ts';
 
 function toElements(
   layout: FlowLayout,
@@ -73,8 +73,16 @@ function jumpToStep(pipeline: string, step: string): void {
   }
 }
 
-function FlowCanvas({ view, layoutKey }: { view: PipelineView; layoutKey: string }) {
-  const layout = cachedLayout(view, layoutKey);
+function FlowCanvas({
+  view,
+  layoutKey,
+  aspect,
+}: {
+  view: PipelineView;
+  layoutKey: string;
+  aspect: number;
+}) {
+  const layout = cachedLayout(view, layoutKey, aspect);
   const { nodes, edges } = useMemo(() => toElements(layout, view), [layout, view]);
   const edgeIds = useMemo(() => new Set(layout.edges.map((e) => e.id)), [layout]);
   const ref = useRef<HTMLDivElement>(null);
@@ -141,26 +149,58 @@ function FlowCanvas({ view, layoutKey }: { view: PipelineView; layoutKey: string
         }}
         preventScrolling
         aria-label={`Flow diagram of ${view.title}`}
-      >
-        <Controls showInteractive={false} position="bottom-right" />
-      </ReactFlow>
+      ></ReactFlow>
     </div>
   );
 }
 
-function FollowToggle() {
+/** Camera controls in the panel header (kept off the diagram so they never cover a step). */
+function CameraControls() {
+  const rf = useReactFlow();
   const follow = useApp((s) => s.follow);
   const setFollow = useApp((s) => s.setFollow);
   return (
-    <button
-      type="button"
-      className={follow ? 'btn btn-small is-on' : 'btn btn-small'}
-      aria-pressed={follow}
-      onClick={() => setFollow(!follow)}
-      title="Camera follows the current step (f)"
-    >
-      {follow ? '◉ Follow' : '○ Follow'}
-    </button>
+    <div className="camera" role="group" aria-label="Diagram camera">
+      <button
+        type="button"
+        className="btn btn-small"
+        onClick={() => void rf.zoomOut({ duration: 150 })}
+        aria-label="Zoom out"
+        title="Zoom out"
+      >
+        −
+      </button>
+      <button
+        type="button"
+        className="btn btn-small"
+        onClick={() => void rf.zoomIn({ duration: 150 })}
+        aria-label="Zoom in"
+        title="Zoom in"
+      >
+        +
+      </button>
+      <button
+        type="button"
+        className="btn btn-small"
+        onClick={() => {
+          setFollow(false);
+          void rf.fitView({ padding: 0.04, maxZoom: 1.15, duration: 200 });
+        }}
+        aria-label="Fit the whole pipeline"
+        title="Fit the whole pipeline"
+      >
+        Fit
+      </button>
+      <button
+        type="button"
+        className={follow ? 'btn btn-small is-on' : 'btn btn-small'}
+        aria-pressed={follow}
+        onClick={() => setFollow(!follow)}
+        title="Camera follows the current step (f)"
+      >
+        {follow ? '◉ Follow' : '○ Follow'}
+      </button>
+    </div>
   );
 }
 
@@ -192,6 +232,29 @@ function useCurrentKey(): string {
   });
 }
 
+/**
+ * The drawing area's width/height, in quarter steps (1…3): the layout wraps lanes to fit it.
+ * Quantized so a resize re-lays out only when the shape really changes.
+ */
+function useAspect(): { ref: (el: HTMLDivElement | null) => void; aspect: number } {
+  const [aspect, setAspect] = useState(DEFAULT_ASPECT);
+  const ro = useRef<ResizeObserver | null>(null);
+  const ref = useCallback((el: HTMLDivElement | null) => {
+    ro.current?.disconnect();
+    if (!el) return;
+    const measure = () => {
+      const { width, height } = el.getBoundingClientRect();
+      if (width < 10 || height < 10) return;
+      const a = Math.min(3, Math.max(1, Math.round((width / height) * 4) / 4));
+      setAspect(a);
+    };
+    ro.current = new ResizeObserver(measure);
+    ro.current.observe(el);
+    measure();
+  }, []);
+  return { ref, aspect };
+}
+
 export function FlowView() {
   const catalog = useApp((s) => s.catalog);
   const key = useCurrentKey();
@@ -202,39 +265,47 @@ export function FlowView() {
   const known = catalog?.pipelines.get(pipeline);
   const view = useMemo<PipelineView | null>(() => {
     if (key === '' || count === 0) return null;
-    if (known) return known;
     const seg = opSegment(trace.opStarts, useApp.getState().cursor);
-    return synthesizePipeline(trace.events, trace.opStarts[seg] ?? 0, pipeline, op);
+    const start = trace.opStarts[seg] ?? 0;
+    if (known) return withUncatalogued(known, trace.events, start, op);
+    return synthesizePipeline(trace.events, start, pipeline, op);
   }, [key, known, pipeline, op, count]);
-  const layoutKey = known ? pipeline : `~${key}`;
+  const layoutKey = known
+    ? view && view !== known
+      ? `${pipeline}+${view.steps.length}`
+      : pipeline
+    : `~${key}`;
+  const { ref: body, aspect } = useAspect();
 
   return (
-    <section
-      className="panel flow-panel"
-      data-view="flow"
-      data-pipeline={view?.id ?? ''}
-      aria-label="Flow diagram"
-    >
-      <header className="panel-head flow-head">
+    <ReactFlowProvider key={layoutKey}>
+      <section
+        className="panel flow-panel"
+        data-view="flow"
+        data-pipeline={view?.id ?? ''}
+        aria-label="Flow diagram"
+      >
+        <header className="panel-head flow-head">
+          {view ? (
+            <>
+              <h2>
+                <span className="pipeline-id">{view.id || '(no pipeline)'}</span>{' '}
+                {view.title !== view.id ? view.title : ''}
+              </h2>
+              <p className="pipeline-summary">{view.summary}</p>
+              <CameraControls />
+            </>
+          ) : (
+            <h2>Flow</h2>
+          )}
+        </header>
         {view ? (
-          <>
-            <h2>
-              <span className="pipeline-id">{view.id || '(no pipeline)'}</span>{' '}
-              {view.title !== view.id ? view.title : ''}
-            </h2>
-            <p className="pipeline-summary">{view.summary}</p>
-            <FollowToggle />
-          </>
-        ) : (
-          <h2>Flow</h2>
-        )}
-      </header>
-      {view ? (
-        <ReactFlowProvider key={layoutKey}>
-          <FlowCanvas view={view} layoutKey={layoutKey} />
-        </ReactFlowProvider>
-      ) : null}
-      {view ? <Legend /> : <p className="empty">Load a scenario to see its IO path.</p>}
-    </section>
+          <div className="flow-body" ref={body}>
+            <FlowCanvas key={aspect} view={view} layoutKey={layoutKey} aspect={aspect} />
+          </div>
+        ) : null}
+        {view ? <Legend /> : <p className="empty">Load a scenario to see its IO path.</p>}
+      </section>
+    </ReactFlowProvider>
   );
 }

@@ -56,3 +56,26 @@ describe('flowFrame', () => {
     expect(back).toEqual(forward);
   });
 });
+
+describe('withUncatalogued', () => {
+  it('adds the steps an op emitted that the catalog lacks, and nothing otherwise', async () => {
+    const { withUncatalogued, UNCATALOGUED_LANE } = await import('./synthesize.ts');
+    const known = {
+      id: 'p',
+      system: 'daos' as const,
+      title: 'P',
+      summary: '',
+      lanes: [{ id: 'client', label: 'C' }],
+      steps: [
+        { id: 'a', lane: 'client', caption: '', source: '' },
+        { id: 'b', lane: 'client', caption: '', source: '' },
+      ],
+      edges: [{ from: 'a', to: 'b', kind: 'control' as const }],
+    };
+    expect(withUncatalogued(known, events, 1, 1)).toBe(known);
+    const odd = [...events.slice(0, 3), { ...events[3]!, step: 'zz' }];
+    const v = withUncatalogued(known, odd, 1, 1);
+    expect(v.steps.map((s) => s.id)).toEqual(['a', 'b', 'zz']);
+    expect(v.steps[2]!.lane).toBe(UNCATALOGUED_LANE);
+  });
+});

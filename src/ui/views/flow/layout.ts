@@ -25,15 +25,15 @@ const LANE_HEAD = 36;
 const LANE_PAD_BOTTOM = 8;
 /** Gap between the sub-columns of one wrapped lane. */
 const SUB_GAP = 12;
-/** The shape we lay out for: a wide screen area (the flow panel at 1280×720 is ≈1.65:1). */
-const TARGET_ASPECT = 1.7;
+/** The default shape we lay out for (the flow panel at 1280×800 is ≈1.7:1). */
+export const DEFAULT_ASPECT = 1.7;
 
 /**
  * How many rows the lanes get: the count that lets the whole diagram be drawn largest in a
- * TARGET_ASPECT box. Few rows → long lanes wrap into many sub-columns (wide); many rows →
+ * box of the given aspect (width / height). Few rows → long lanes wrap into many sub-columns (wide); many rows →
  * tall. Pure arithmetic over the lane sizes; ties go to fewer rows.
  */
-export function chooseRows(laneSizes: readonly number[]): number {
+export function chooseRows(laneSizes: readonly number[], aspect = DEFAULT_ASPECT): number {
   const longest = Math.max(1, ...laneSizes);
   let best = longest;
   let bestScale = 0;
@@ -45,7 +45,7 @@ export function chooseRows(laneSizes: readonly number[]): number {
     }
     w -= COL_GAP;
     const h = LANE_HEAD + r * (STEP_H + ROW_GAP) - ROW_GAP + LANE_PAD_BOTTOM;
-    const scale = Math.min(TARGET_ASPECT / w, 1 / h);
+    const scale = Math.min(aspect / w, 1 / h);
     if (scale > bestScale + 1e-12) {
       bestScale = scale;
       best = r;
@@ -129,7 +129,7 @@ function flowOrder(p: PipelineView): Map<string, { y: number; x: number }> {
   return out;
 }
 
-export function layoutPipeline(p: PipelineView): FlowLayout {
+export function layoutPipeline(p: PipelineView, aspect = DEFAULT_ASPECT): FlowLayout {
   const rank = flowOrder(p);
   // Lanes: declared order first, then any lane a step names that the catalog forgot to declare.
   const laneDefs = [...p.lanes];
@@ -155,7 +155,7 @@ export function layoutPipeline(p: PipelineView): FlowLayout {
     list.forEach((id, i) => rowOf.set(id, i));
   }
   const laneSizes = used.map((l) => byLane.get(l.id)?.length ?? 0);
-  const rows = chooseRows(laneSizes);
+  const rows = chooseRows(laneSizes, aspect);
   const laneH = LANE_HEAD + rows * (STEP_H + ROW_GAP) - ROW_GAP + LANE_PAD_BOTTOM;
 
   // Lanes left to right; a lane longer than `rows` wraps into sub-columns (column-major, so
@@ -239,12 +239,17 @@ export function layoutPipeline(p: PipelineView): FlowLayout {
 const cache = new Map<string, FlowLayout>();
 
 /** Layouts are pure functions of an immutable pipeline: compute each once. */
-export function cachedLayout(p: PipelineView, key: string = p.id): FlowLayout {
-  let l = cache.get(key);
+export function cachedLayout(
+  p: PipelineView,
+  key: string = p.id,
+  aspect = DEFAULT_ASPECT,
+): FlowLayout {
+  const k = `${key}@${aspect}`;
+  let l = cache.get(k);
   if (!l) {
-    l = layoutPipeline(p);
+    l = layoutPipeline(p, aspect);
     if (cache.size > 64) cache.clear();
-    cache.set(key, l);
+    cache.set(k, l);
   }
   return l;
 }

@@ -53,3 +53,46 @@ export function synthesizePipeline(
     edges,
   };
 }
+
+/** The lane that collects steps the engine emitted but the catalog does not list. */
+export const UNCATALOGUED_LANE = '~uncatalogued';
+
+/**
+ * The catalog pipeline plus any step this op emitted that the catalog lacks (in an extra
+ * lane), so the current step always has a node to highlight. Returns `known` itself when the
+ * catalog covers the op (the common case: no new layout).
+ */
+export function withUncatalogued(
+  known: PipelineView,
+  events: readonly TraceEvent[],
+  opStart: number,
+  op: number,
+): PipelineView {
+  const have = new Set(known.steps.map((s) => s.id));
+  const extra: string[] = [];
+  for (let i = opStart; i < events.length; i++) {
+    const e = events[i];
+    if (!e || e.op !== op) break;
+    if (e.pipeline === known.id && !have.has(e.step)) {
+      have.add(e.step);
+      extra.push(e.step);
+    }
+  }
+  if (extra.length === 0) return known;
+  return {
+    ...known,
+    lanes: [
+      ...known.lanes,
+      { id: UNCATALOGUED_LANE, label: 'Not in the catalog (engine-only steps)' },
+    ],
+    steps: [
+      ...known.steps,
+      ...extra.map((id) => ({
+        id,
+        lane: UNCATALOGUED_LANE,
+        caption: 'The engine emitted this step but the pipeline catalog does not list it.',
+        source: '',
+      })),
+    ],
+  };
+}
