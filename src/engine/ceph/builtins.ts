@@ -144,6 +144,10 @@ function osdFailure(): ScenarioDoc {
   ops.push({ op: 'fault_kill_osd', osd: 1 });
   for (let i = n / 2; i < n; i++) ops.push(write(i));
   ops.push({ op: 'restart', osd: 1 });
+  // Overwrite what was written while osd.1 was down: a write to a degraded object first
+  // waits for its recovery (push to osd.1), so the log-based recovery shows object by object.
+  for (let i = n / 2; i < n; i++)
+    ops.push({ ...write(i), value: { fill: 'random', len: 4096, seed: 200 + i } });
   for (let i = 0; i < n; i++)
     ops.push({ op: 'rados_read', pool: 'sim', oid: `burst-${i}`, len: 4096 });
   return {
@@ -154,8 +158,9 @@ function osdFailure(): ScenarioDoc {
       'Size 3 / min_size 2. osd.1 dies after 12 writes: the next write to a PG with osd.1 ' +
       'blocks until heartbeats (20 s grace) get it marked down; the PGs peer and go ' +
       'active+undersized+degraded, writes continue with two copies (the blocked one is ' +
-      'answered from the PG log). osd.1 restarts, peers, and log-based recovery pushes the ' +
-      'objects it missed. Every object reads back intact.',
+      'answered from the PG log). osd.1 restarts and peers; the objects it missed are pushed to ' +
+      'it by log-based recovery (a write to a degraded object waits for that). Every object ' +
+      'reads back intact.',
     cluster: {
       ceph: {
         crush_map: { hosts: 3, osds_per_host: 1 },
