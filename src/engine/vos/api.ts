@@ -31,15 +31,12 @@ import {
   objDkeyTree,
   objKeyKinds,
   oiFind,
-  svtKeyDecode,
   type VosCont,
   type VosPool,
 } from './pool.ts';
-import type { DbTree } from './btree/btree.ts';
 import type { EvTree } from './evtree.ts';
 import { vosObjPunch, type PunchRequest } from './punch.ts';
-import { MINOR_MAX, type VosOid, type VosRecx, type VosSgl } from './types.ts';
-import { svtKey } from './pool.ts';
+import type { VosOid, VosRecx, VosSgl } from './types.ts';
 
 /** vos_obj_update: the whole update path; throws IoError with the real rc. */
 export function* vosObjUpdate(
@@ -97,23 +94,11 @@ function objAt(cont: VosCont, oid: VosOid, epoch: bigint): ObjView | null {
   return info.visible ? { off, info } : null;
 }
 
-/** A key is listed only if it is visible and (dkey) has a visible akey / (akey) a visible value. */
-function akeyHasValue(pool: VosPool, krec: number, epoch: bigint, info: IlogInfo): boolean {
-  const mem = pool.mem;
-  const sv = akeyValueTree(mem, krec, 'single', false);
-  if (sv !== null) {
-    const c = (sv as DbTree).probe('LE', svtKey(epoch, MINOR_MAX));
-    if (c === null) return false;
-    const k = svtKeyDecode(c.hkey);
-    return k.epoch >= info.create && k.epoch > info.priorPunch.epoch;
-  }
-  const evt = akeyValueTree(mem, krec, 'array', false);
-  if (evt === null) return false;
-  return (evt as EvTree)
-    .find(0n, 0xffff_ffff_ffff_ffffn, epoch, info.priorPunch, info.create)
-    .some((v) => !v.hole);
-}
-
+/**
+ * Listing is by incarnation log: a key is listed iff it is visible at the epoch (spec §1.8). A
+ * key whose values were all punched by extent/zero-size updates is still listed until the key
+ * itself is punched — which is why akey punch propagates to the dkey (§7.4).
+ */
 function visibleAkeys(
   pool: VosPool,
   dkrec: number,
@@ -127,8 +112,7 @@ function visibleAkeys(
   const out: { key: Uint8Array; off: number; info: IlogInfo }[] = [];
   for (const r of atree.records()) {
     const info = vosIlogFetch(mem, r.recOff + KREC.kr_ilog, epoch, dinfo.priorPunch);
-    if (info.visible && akeyHasValue(pool, r.recOff, epoch, info))
-      out.push({ key: krecKey(mem, r.recOff), off: r.recOff, info });
+    if (info.visible) out.push({ key: krecKey(mem, r.recOff), off: r.recOff, info });
   }
   return out;
 }
@@ -150,8 +134,7 @@ export function vosListDkeys(
   const out: Uint8Array[] = [];
   for (const r of dtree.records()) {
     const info = vosIlogFetch(mem, r.recOff + KREC.kr_ilog, epoch, obj.info.priorPunch);
-    if (info.visible && visibleAkeys(pool, r.recOff, info, kinds.akey, epoch).length > 0)
-      out.push(krecKey(mem, r.recOff));
+    if (info.visible) out.push(krecKey(mem, r.recOff));
   }
   return out;
 }

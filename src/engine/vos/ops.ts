@@ -221,10 +221,8 @@ const vosFetchOp: OpSpec = {
         const out: Json[] = sgls.map((s, i) => {
           const iov = s.iovs[0];
           if (iov === undefined || (iods[i] as VosIod).size === 0) return null;
-          const full =
-            (iods[i] as VosIod).type === IOD_TYPES.DAOS_IOD_ARRAY
-              ? iov.buf
-              : iov.buf.subarray(0, iov.len);
+          // Up to iov_len: trailing holes are trimmed (ioc_trim_tail_holes).
+          const full = iov.buf.subarray(0, iov.len);
           return { ...encodeValue(full), len: full.length };
         });
         return { rc: 0, result: { iods: iods.map((d) => ({ size: d.size })), data: out } };

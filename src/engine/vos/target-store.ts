@@ -35,7 +35,11 @@ import {
 } from './io-update.ts';
 import type { VosCont } from './pool.ts';
 import { step } from './step.ts';
-import { createVosTarget, type VosTarget } from './target.ts';
+import { createVosTarget, openVosTarget, type VosTarget } from './target.ts';
+import { armPowerCut, cutPower } from '../media/power-cut.ts';
+import { PowerCutError, type PersistencePoint } from '../media/power.ts';
+import { backendHasData, mediaProviderOf } from '../media/provider.ts';
+import { Future, wait } from '../core/sim.ts';
 import type { VosIod, VosOid } from './types.ts';
 
 interface VosStoreIoh extends StoreIoh {
@@ -84,17 +88,97 @@ export class VosTargetStore implements TargetStore {
     private readonly config: VosStoreConfig,
   ) {}
 
-  /** The target's VOS pool, created on first use (vos_pool_create on fresh media). */
+  /** True after a power cut until `restart` (the devices are gone). */
+  poweredOff = false;
+
+  /**
+   * The target's VOS pool, created on first use: over the run's media provider (src/engine/
+   * media/provider.ts) when there is one — an image that already holds a pool is opened with
+   * recovery (`media.recovery`), a blank one formatted (vos_pool_create) — else fresh memory.
+   */
   get vos(): VosTarget {
+    if (this.poweredOff) throw new PowerCutError(`${this.actor}.scm`);
     if (this.target === undefined) {
-      this.target = createVosTarget({
+      const nvmeBlocks = Math.floor(this.config.nvmeBytes / 4096);
+      const provider = mediaProviderOf(this.rt);
+      const opts = {
         rt: this.rt,
         actor: this.actor,
         scmBytes: this.config.scmBytes,
-        nvmeBlocks: Math.floor(this.config.nvmeBytes / 4096),
-      });
+        nvmeBlocks,
+      };
+      if (!provider) {
+        this.target = createVosTarget(opts);
+      } else {
+        const scmBackend = provider.backend(`${this.actor}.scm`, this.config.scmBytes);
+        const nvme =
+          nvmeBlocks > 0
+            ? { nvmeBackend: provider.backend(`${this.actor}.nvme`, nvmeBlocks * 4096) }
+            : {};
+        this.target = backendHasData(scmBackend)
+          ? openVosTarget({ ...opts, scmBackend, ...nvme })
+          : createVosTarget({ ...opts, scmBackend, ...nvme });
+      }
     }
     return this.target;
+  }
+
+  /** The power domain of this target (SCM + NVMe), or [] before first use. */
+  private devices(): { id: string; persistenceHook: unknown; powerCut(): void }[] {
+    const t = this.target;
+    if (!t) return [];
+    return t.nvme ? [t.scm, t.nvme] : [t.scm];
+  }
+
+  /**
+   * `fault_power_cut`: now (`arm` false) or at the next persistence point (SCM flush/drain,
+   * NVMe write completion/flush) — the code running there unwinds with PowerCutError, which the
+   * store methods turn into a target that never answers. `onCut` is told when it happens.
+   */
+  powerCut(arm: boolean, onCut: (at: PersistencePoint | null) => void): void {
+    const t = this.vos;
+    const devs = t.nvme ? [t.scm, t.nvme] : [t.scm];
+    const cut = (at: PersistencePoint | null): void => {
+      this.poweredOff = true;
+      onCut(at);
+    };
+    if (!arm) {
+      cutPower(devs);
+      cut(null);
+      return;
+    }
+    armPowerCut(devs, { onCut: (p) => cut(p) });
+  }
+
+  /**
+   * Restart after a power cut: new device objects over the same backends, umem recovery (undo
+   * log rolled back, reservations dropped), vea_load, vos_pool_open — the `media.recovery`
+   * pipeline. A target that never lost power keeps its state (returns false).
+   */
+  restart(): boolean {
+    const t = this.target;
+    if (!this.poweredOff || !t) return false;
+    this.poweredOff = false;
+    this.target = openVosTarget({
+      ...t.opts,
+      scmBackend: t.scmBackend,
+      ...(t.nvmeBackend ? { nvmeBackend: t.nvmeBackend } : {}),
+    });
+    return true;
+  }
+
+  /**
+   * A target whose power was cut mid-operation never answers: the ULT that hit the cut parks
+   * forever instead of unwinding into the object server (which would reply). Clients see the
+   * RPC time out, as with a killed engine.
+   */
+  private *guard<T>(p: Proc<T>): Proc<T> {
+    try {
+      return yield* p;
+    } catch (err) {
+      if (!(err instanceof PowerCutError)) throw err;
+      return yield* wait(new Future<T>());
+    }
   }
 
   private cont(uuid: string): VosCont {
@@ -106,6 +190,10 @@ export class VosTargetStore implements TargetStore {
   }
 
   *updateBegin(req: StoreIoRequest): Proc<StoreIoh> {
+    return yield* this.guard(this._updateBegin(req));
+  }
+
+  private *_updateBegin(req: StoreIoRequest): Proc<StoreIoh> {
     const iods = req.iods.map(toVosIod);
     const ioc = yield* vosUpdateBegin(this.vos.pool, {
       cont: this.cont(req.cont),
@@ -120,18 +208,30 @@ export class VosTargetStore implements TargetStore {
   }
 
   *bioIodPrep(h: StoreIoh): Proc<void> {
+    return yield* this.guard(this._bioIodPrep(h));
+  }
+
+  private *_bioIodPrep(h: StoreIoh): Proc<void> {
     const { ioc } = h as VosStoreIoh;
     if (ioc.kind === 'update') yield* bioIodPrepUpdate(ioc);
     else yield* bioIodPrepFetch(ioc);
   }
 
   *bioIodCopy(h: StoreIoh, sgls: readonly (Sgl | null)[]): Proc<void> {
+    return yield* this.guard(this._bioIodCopy(h, sgls));
+  }
+
+  private *_bioIodCopy(h: StoreIoh, sgls: readonly (Sgl | null)[]): Proc<void> {
     const { ioc } = h as VosStoreIoh;
     if (ioc.kind === 'update') yield* bioIodCopyUpdate(ioc, sgls);
     else yield* bioIodCopyFetch(ioc, sgls);
   }
 
   *dedupVerify(h: StoreIoh): Proc<void> {
+    return yield* this.guard(this._dedupVerify(h));
+  }
+
+  private *_dedupVerify(h: StoreIoh): Proc<void> {
     const { ioc } = h as VosStoreIoh;
     // Dedup is a container property, off by default: nothing was deduplicated to verify.
     step(
@@ -145,16 +245,28 @@ export class VosTargetStore implements TargetStore {
   }
 
   *bioIodPost(h: StoreIoh): Proc<void> {
+    return yield* this.guard(this._bioIodPost(h));
+  }
+
+  private *_bioIodPost(h: StoreIoh): Proc<void> {
     const { ioc } = h as VosStoreIoh;
     if (ioc.kind === 'update') yield* bioIodPostUpdate(ioc);
   }
 
   *updateEnd(h: StoreIoh, err: number): Proc<void> {
+    return yield* this.guard(this._updateEnd(h, err));
+  }
+
+  private *_updateEnd(h: StoreIoh, err: number): Proc<void> {
     const { ioc } = h as VosStoreIoh;
     if (ioc.kind === 'update') yield* vosUpdateEnd(ioc, err);
   }
 
   *fetchBegin(req: StoreFetchRequest): Proc<StoreIoh> {
+    return yield* this.guard(this._fetchBegin(req));
+  }
+
+  private *_fetchBegin(req: StoreFetchRequest): Proc<StoreIoh> {
     const iods = req.iods.map(toVosIod);
     const ioc = yield* vosFetchBegin(this.vos.pool, {
       cont: this.cont(req.cont),
@@ -174,12 +286,20 @@ export class VosTargetStore implements TargetStore {
   }
 
   *fetchEnd(h: StoreIoh, err: number): Proc<void> {
+    return yield* this.guard(this._fetchEnd(h, err));
+  }
+
+  private *_fetchEnd(h: StoreIoh, err: number): Proc<void> {
     const { ioc } = h as VosStoreIoh;
     if (ioc.kind === 'fetch') yield* vosFetchEnd(ioc, err);
   }
 
   /** vos_iterate: dkeys of the unit object (dkey null) or akeys of one dkey, at epoch. */
   *iterate(req: StoreKeyRequest): Proc<Uint8Array[]> {
+    return yield* this.guard(this._iterate(req));
+  }
+
+  private *_iterate(req: StoreKeyRequest): Proc<Uint8Array[]> {
     const pool = this.vos.pool;
     const cont = this.cont(req.cont);
     const oid = this.oid(req.oid, req.shard);
@@ -201,6 +321,12 @@ export class VosTargetStore implements TargetStore {
 
   /** vos_obj_punch of the object, one dkey, or some akeys of a dkey. */
   *punch(req: StoreKeyRequest & { akeys: Uint8Array[] | null; flags: number }): Proc<void> {
+    return yield* this.guard(this._punch(req));
+  }
+
+  private *_punch(
+    req: StoreKeyRequest & { akeys: Uint8Array[] | null; flags: number },
+  ): Proc<void> {
     yield* vosObjPunch(this.vos.pool, {
       cont: this.cont(req.cont),
       oid: this.oid(req.oid, req.shard),
