@@ -24,6 +24,16 @@ describe('bytes', () => {
     expect(base64Decode('a*b=')).toBeUndefined();
   });
 
+  it('matches the platform codecs on inputs larger than one string chunk', () => {
+    const r = new Rng(11);
+    const bin = r.bytes(50_000);
+    expect(base64Encode(bin)).toBe(Buffer.from(bin).toString('base64'));
+    const text = 'daos ✓ 𝄞 '.repeat(5000);
+    const enc = utf8Encode(text);
+    expect(Buffer.from(enc).equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(utf8DecodeStrict(enc)).toBe(text);
+  });
+
   it('writes u64 as 16 hex digits', () => {
     expect(u64Hex(1n)).toBe('0x0000000000000001');
     expect(u64Hex(-1n)).toBe('0xffffffffffffffff');

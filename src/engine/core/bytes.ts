@@ -4,10 +4,28 @@
  * precision above 2^53, so u64 fields in trace data are written as "0x…" strings).
  */
 
+/** Strings are built from code-unit chunks: one `fromCharCode` per 8 Ki units, not per char. */
+const CHUNK = 8192;
+
+function codesToString(codes: Uint16Array, n: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < n; i += CHUNK) {
+    // apply() takes any array-like, typed arrays included: no intermediate number[].
+    const chunk = codes.subarray(i, Math.min(n, i + CHUNK)) as unknown as number[];
+    parts.push(String.fromCharCode.apply(null, chunk));
+  }
+  return parts.join('');
+}
+
 export function utf8Encode(text: string): Uint8Array {
-  const out: number[] = [];
+  const out = new Uint8Array(text.length * 3);
+  let o = 0;
   for (let i = 0; i < text.length; i++) {
     let cp = text.charCodeAt(i);
+    if (cp < 0x80) {
+      out[o++] = cp;
+      continue;
+    }
     if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < text.length) {
       const lo = text.charCodeAt(i + 1);
       if (lo >= 0xdc00 && lo <= 0xdfff) {
@@ -16,36 +34,43 @@ export function utf8Encode(text: string): Uint8Array {
       }
     }
     if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd; // lone surrogate
-    if (cp < 0x80) out.push(cp);
-    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
-    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-    else
-      out.push(
-        0xf0 | (cp >> 18),
-        0x80 | ((cp >> 12) & 63),
-        0x80 | ((cp >> 6) & 63),
-        0x80 | (cp & 63),
-      );
+    if (cp < 0x800) {
+      out[o++] = 0xc0 | (cp >> 6);
+      out[o++] = 0x80 | (cp & 63);
+    } else if (cp < 0x10000) {
+      out[o++] = 0xe0 | (cp >> 12);
+      out[o++] = 0x80 | ((cp >> 6) & 63);
+      out[o++] = 0x80 | (cp & 63);
+    } else {
+      out[o++] = 0xf0 | (cp >> 18);
+      out[o++] = 0x80 | ((cp >> 12) & 63);
+      out[o++] = 0x80 | ((cp >> 6) & 63);
+      out[o++] = 0x80 | (cp & 63);
+    }
   }
-  return Uint8Array.from(out);
+  return out.slice(0, o);
 }
 
 /** Strict UTF-8 decode; returns undefined when the bytes are not valid UTF-8. */
 export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
-  let s = '';
-  let i = 0;
   const n = bytes.length;
+  // At most one UTF-16 code unit per byte (4-byte sequences give 2 units for 4 bytes).
+  const units = new Uint16Array(n);
+  let u = 0;
+  let i = 0;
   const cont = (k: number): number => {
     const b = bytes[k];
     return b !== undefined && (b & 0xc0) === 0x80 ? b & 63 : -1;
   };
   while (i < n) {
     const b0 = bytes[i] as number;
-    let cp: number;
     if (b0 < 0x80) {
-      cp = b0;
+      units[u++] = b0;
       i += 1;
-    } else if (b0 >= 0xc2 && b0 < 0xe0) {
+      continue;
+    }
+    let cp: number;
+    if (b0 >= 0xc2 && b0 < 0xe0) {
       const c1 = cont(i + 1);
       if (c1 < 0) return undefined;
       cp = ((b0 & 31) << 6) | c1;
@@ -68,18 +93,27 @@ export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
     } else {
       return undefined;
     }
-    s += String.fromCodePoint(cp);
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      units[u++] = 0xd800 + (cp >> 10);
+      units[u++] = 0xdc00 + (cp & 0x3ff);
+    } else {
+      units[u++] = cp;
+    }
   }
-  return s;
+  return codesToString(units, u);
 }
 
 /** Lossy UTF-8 decode (invalid sequences become U+FFFD). */
 export function utf8Decode(bytes: Uint8Array): string {
   const strict = utf8DecodeStrict(bytes);
   if (strict !== undefined) return strict;
-  let s = '';
-  for (const b of bytes) s += b < 0x80 ? String.fromCharCode(b) : '\ufffd';
-  return s;
+  const units = new Uint16Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    units[i] = b < 0x80 ? b : 0xfffd;
+  }
+  return codesToString(units, bytes.length);
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -87,24 +121,30 @@ const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 B64_INDEX['-'.charCodeAt(0)] = 62; // base64url
 B64_INDEX['_'.charCodeAt(0)] = 63;
+const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
 
 export function base64Encode(bytes: Uint8Array): string {
-  let out = '';
+  const n = bytes.length;
+  const units = new Uint16Array(Math.ceil(n / 3) * 4);
+  let o = 0;
   let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n =
+  for (; i + 2 < n; i += 3) {
+    const v =
       ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
-    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+    units[o++] = B64_CODES[(v >> 18) & 63] as number;
+    units[o++] = B64_CODES[(v >> 12) & 63] as number;
+    units[o++] = B64_CODES[(v >> 6) & 63] as number;
+    units[o++] = B64_CODES[v & 63] as number;
   }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = (bytes[i] as number) << 16;
-    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + '==';
-  } else if (rest === 2) {
-    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8);
-    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+  const rest = n - i;
+  if (rest > 0) {
+    const v = ((bytes[i] as number) << 16) | (rest === 2 ? (bytes[i + 1] as number) << 8 : 0);
+    units[o++] = B64_CODES[(v >> 18) & 63] as number;
+    units[o++] = B64_CODES[(v >> 12) & 63] as number;
+    units[o++] = rest === 2 ? (B64_CODES[(v >> 6) & 63] as number) : 61; // '='
+    units[o++] = 61;
   }
-  return out;
+  return codesToString(units, o);
 }
 
 /** Decode base64 or base64url; returns undefined for malformed input. */
