@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogTables, statusAt } from './pglog.ts';
+import { createLogTables, hobjectName, statusAt } from './pglog.ts';
 import { ev } from './testing.ts';
 
 describe('log tables', () => {
@@ -89,6 +89,36 @@ describe('log tables', () => {
     ]);
     expect(dtx!.fields).toEqual({ epoch: '0x10', targets: '2', flags: 'SOLO' });
     expect(log.upTo(events, 2)).toBe(2);
+  });
+
+  it('reads pg_log_entry_t objects as Ceph dumps them', () => {
+    const rows = createLogTables().sync([
+      ev(0, {
+        actor: 'osd.2',
+        step: 'append_log',
+        data: {
+          pg: '1.6',
+          entries: [
+            {
+              op: 'modify',
+              object: '1:602f83fe:::foo:head',
+              version: "1'1",
+              prior_version: "0'0",
+              reqid: 'client.4124.0:1',
+            },
+          ],
+          head: "1'1",
+          last_complete: "1'1",
+        },
+      }),
+    ]);
+    expect(rows[0]!.fields).toMatchObject({
+      version: "1'1",
+      op: 'modify',
+      oid: 'foo',
+      reqid: 'client.4124.0:1',
+    });
+    expect(hobjectName('1:602f83fe:ns:key:rbd_data.1:head')).toBe('rbd_data.1');
   });
 
   it('ignores the zero DTX id of non-transactional fetches', () => {

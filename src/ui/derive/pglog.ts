@@ -68,8 +68,14 @@ export function createLogTables() {
         case 'append_log': {
           const pg = str(d, 'pg') ?? '?';
           const entries = Array.isArray(d.entries) ? d.entries : [];
-          for (const v of entries) {
-            if (typeof v !== 'string') continue;
+          for (const en of entries) {
+            // a version string, or a pg_log_entry_t as Ceph dumps it
+            // ({op, object: "1:602f83fe:::foo:head", version, prior_version, reqid, …})
+            const ent = rec(en);
+            const v = typeof en === 'string' ? en : str(ent, 'version');
+            if (v === undefined) continue;
+            const hobj = str(ent, 'object');
+            const name = hobj === undefined ? undefined : hobjectName(hobj);
             const row: LogRow = {
               i,
               table: 'pglog',
@@ -77,7 +83,9 @@ export function createLogTables() {
               key: pg,
               fields: {
                 version: v,
-                oid: ctx.oidAt.get(`${e.actor}|${pg}|${v}`) ?? '',
+                op: str(ent, 'op') ?? '',
+                oid: name ?? ctx.oidAt.get(`${e.actor}|${pg}|${v}`) ?? '',
+                reqid: str(ent, 'reqid') ?? '',
                 head: str(d, 'head') ?? '',
                 last_complete: str(d, 'last_complete') ?? '',
               },
@@ -161,6 +169,12 @@ export function createLogTables() {
       }
     },
   );
+}
+
+/** `1:602f83fe:::foo:head` (pool:hash:nspace:key:name:snap as Ceph prints an hobject) → `foo`. */
+export function hobjectName(h: string): string {
+  const m = /^-?\d+:[0-9a-f]+:[^:]*:[^:]*:(.*):[^:]+$/.exec(h);
+  return m ? (m[1] as string) : h;
 }
 
 /** A row's status at cursor k (undefined when the row did not exist yet). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSequenceLog, opSpans, orderActors } from './sequence.ts';
+import { createSequenceLog, opSpans, orderActors, rowOf, sequenceRows } from './sequence.ts';
 import { ev } from './testing.ts';
 
 describe('sequence log', () => {
@@ -89,5 +89,25 @@ describe('sequence log', () => {
       { op: 0, actor: 'b', from: 2, to: 2 },
       { op: 1, actor: 'a', from: 3, to: 3 },
     ]);
+  });
+});
+
+describe('sequence rows', () => {
+  it('keep actor changes, op starts, messages and the cursor; collapse solo runs', () => {
+    const events = [
+      ev(0, { actor: 'client', op: 0 }),
+      ev(1, { actor: 'client', op: 0 }),
+      ev(2, { actor: 'client', op: 0 }, [{ kind: 'msg.send', from: 'client', to: 'e', opc: 'X' }]),
+      ev(3, { actor: 'e', op: 0 }),
+      ev(4, { actor: 'e', op: 0 }),
+      ev(5, { actor: 'e', op: 0 }),
+      ev(6, { actor: 'e', op: 1 }),
+      ev(7, { actor: 'e', op: 1 }),
+    ];
+    expect(sequenceRows(events, 7, 100)).toEqual([0, 2, 3, 6, 7]);
+    expect(sequenceRows(events, 5, 100)).toEqual([0, 2, 3, 5]);
+    expect(sequenceRows(events, 7, 2)).toEqual([6, 7]);
+    const rows = [0, 2, 3, 6, 7];
+    expect([0, 1, 2, 5, 7, 9].map((i) => rowOf(rows, i))).toEqual([0, 0, 1, 2, 4, 4]);
   });
 });

@@ -148,3 +148,37 @@ export function opSpans(
   }
   return [...m.values()];
 }
+
+/**
+ * The rows a sequence window shows, ending at the cursor: events that send or receive a
+ * message, that start an op, or whose actor differs from the previous event's — long runs of
+ * one actor working alone collapse to their first event (plus the cursor). At most `max` rows,
+ * scanning back at most `scan` events. Ascending event indexes.
+ */
+export function sequenceRows(
+  events: readonly TraceEvent[],
+  cursor: number,
+  max: number,
+  scan = 20000,
+): number[] {
+  const rows: number[] = [];
+  for (let i = cursor; i >= 0 && i > cursor - scan && rows.length < max; i--) {
+    const e = events[i];
+    if (!e) continue;
+    const p = events[i - 1];
+    if (i === cursor || !p || p.actor !== e.actor || p.op !== e.op || hasMsg(e)) rows.push(i);
+  }
+  return rows.reverse();
+}
+
+/** Index into `rows` of the last row at or before event `i` (0 when before the first). */
+export function rowOf(rows: readonly number[], i: number): number {
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if ((rows[mid] as number) <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}

@@ -8,7 +8,14 @@
  * SVG is fine here: at most a few hundred elements (a window of rows), not a block map.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { createSequenceLog, opSpans, orderActors, type SeqMessage } from '../../derive/sequence.ts';
+import {
+  createSequenceLog,
+  opSpans,
+  orderActors,
+  rowOf,
+  sequenceRows,
+  type SeqMessage,
+} from '../../derive/sequence.ts';
 import { trace, useApp } from '../../state/store.ts';
 import { formatVirtualTime } from '../caption/time.ts';
 import { ViewPanel } from '../scm/shell.tsx';
@@ -55,9 +62,14 @@ export function SequenceView() {
     return () => ro.disconnect();
   }, [hasData]);
 
-  const rows = Math.max(8, Math.floor((size.h - HEAD - 8) / ROW));
+  const maxRows = Math.max(8, Math.floor((size.h - HEAD - 8) / ROW));
   const hi = cursor;
-  const lo = Math.max(0, hi - rows + 1);
+  // One row per event where something happens between actors; solo runs collapse.
+  const rowIdx = useMemo(
+    () => (count > 0 && hi >= 0 ? sequenceRows(trace.events, hi, maxRows) : []),
+    [count, hi, maxRows],
+  );
+  const lo = rowIdx[0] ?? 0;
 
   const view = useMemo(() => {
     if (count <= 0 || hi < 0) return null;
@@ -87,15 +99,18 @@ export function SequenceView() {
   const w = Math.max(320, size.w - 4);
   const colW = (w - GUTTER - 10) / Math.max(1, actors.length);
   const xOf = new Map(actors.map((a, k) => [a, GUTTER + colW * (k + 0.5)]));
-  const yOf = (i: number): number => HEAD + (i - lo) * ROW + ROW / 2;
-  const height = HEAD + (hi - lo + 1) * ROW + 10;
+  const yOf = (i: number): number => HEAD + rowOf(rowIdx, i) * ROW + ROW / 2;
+  const height = HEAD + rowIdx.length * ROW + 10;
   const rotate = colW < 70;
   const rowsEls = [];
-  for (let i = lo; i <= hi; i++) {
+  for (let r = 0; r < rowIdx.length; r++) {
+    const i = rowIdx[r] as number;
     const e = trace.events[i];
     if (!e) continue;
     const x = xOf.get(e.actor);
     const newOp = i === 0 || trace.events[i - 1]?.op !== e.op;
+    // events folded into this row (same actor, nothing exchanged)
+    const folded = (rowIdx[r + 1] ?? hi + 1) - i - 1;
     rowsEls.push(
       <g
         key={i}
@@ -116,6 +131,11 @@ export function SequenceView() {
         {x !== undefined ? (
           <>
             <circle cx={x} cy={yOf(i)} r={i === cursor ? 5 : 2.5} className="sq-dot" />
+            {folded > 0 ? (
+              <text x={x + 7} y={yOf(i) + 3} className="sq-fold">
+                +{folded}
+              </text>
+            ) : null}
             {i === cursor ? (
               <text x={x + 8} y={yOf(i) - 6} className="sq-step">
                 {e.step}
@@ -133,7 +153,8 @@ export function SequenceView() {
       title="Sequence"
       controls={
         <span className="muted">
-          events {lo}–{hi} · {msgs.filter((m) => m.kind === 'msg').length} messages
+          events {lo}–{hi} · {msgs.filter((m) => m.kind === 'msg').length} messages · solo runs
+          folded (+n)
         </span>
       }
     >
