@@ -12,6 +12,7 @@ import { connectEngine, useApp } from './state/store.ts';
 import { parsePageParams } from './url.ts';
 import { bootShareLink } from './share/boot.ts';
 import { startEmbedApi } from './embed/api.ts';
+import { bootWalkthrough } from './walkthrough/boot.ts';
 
 const params = parsePageParams(window.location.search);
 const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
@@ -27,12 +28,15 @@ const opts: { seed?: number; step?: number } = {};
 if (params.seed !== undefined) opts.seed = params.seed;
 if (params.step !== undefined) opts.step = params.step;
 
+const walkthroughBoot = bootWalkthrough(window.location.search);
 app.requestCatalog((catalog) => {
-  if (params.scenario || params.scenarioError !== null) return;
+  if (walkthroughBoot || params.scenario || params.scenarioError !== null) return;
   const first = catalog.scenarios.find((s) => s.name === DEFAULT_SCENARIO) ?? catalog.scenarios[0];
   if (first) app.load({ kind: 'builtin', name: first.name }, opts);
 });
-if (bootShareLink(window.location.search, opts)) {
+if (walkthroughBoot) {
+  // ?walkthrough=NAME: the walkthrough loads its own scenario
+} else if (bootShareLink(window.location.search, opts)) {
   // a v1 share link (compressed document) or a link from a newer version: handled there
 } else if (params.scenarioError !== null) {
   app.showError({ message: params.scenarioError });

@@ -43,7 +43,10 @@ export async function openFiles(files: readonly File[]): Promise<void> {
     return;
   }
   if (r.kind === 'walkthrough') {
-    openWalkthrough(r.doc);
+    // `?present=1` (the record script): go straight into presenter mode.
+    openWalkthrough(r.doc, {
+      present: new URLSearchParams(window.location.search).get('present') === '1',
+    });
     return;
   }
   // The address bar no longer describes what is on screen: drop scenario/step (Share link
