@@ -19,6 +19,11 @@ import './vostree.css';
 export const vosDerived = createDerived(vosTreeReducer, vosTreeInitial(), 256);
 
 const ROW = 22;
+/** Long names (64-bit oids, HLC epochs) keep head and tail; the full text is in the tooltip. */
+const clip = (t: string, max = 18): string =>
+  t.length <= max
+    ? t
+    : `${t.slice(0, Math.ceil((max - 1) / 2))}…${t.slice(t.length - Math.floor((max - 1) / 2))}`;
 const COL = 150;
 /** Room left of the root node for its label. */
 const PAD = 36;
@@ -108,12 +113,12 @@ export function VosTreeView() {
             <g key={d.id} className={cls} transform={`translate(${PAD + n.y},${n.x + y0})`}>
               <circle r={d.kind === 'sv' || d.kind === 'extent' ? 3 : 4.5} />
               <text x={8} y={d.sub ? -1 : 4} className="vt-label">
-                {d.label}
+                {clip(d.label)}
                 {d.punched !== undefined ? ` ✕ punched @${epochText(d.punched)}` : ''}
               </text>
               {d.sub ? (
                 <text x={8} y={9} className="vt-sub">
-                  {d.sub}
+                  {clip(d.sub, 26)}
                 </text>
               ) : null}
               <title>{`${d.kind}: ${d.label}${d.sub ? ` (${d.sub})` : ''}`}</title>
