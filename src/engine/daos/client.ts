@@ -3,7 +3,7 @@
  * `cli_shard.c`; spec §3 and §5.1): `daos_obj_update` and `daos_obj_fetch` as blocking calls,
  * each a TSE task that validates, places the dkey, sends one RPC and waits for the reply.
  */
-import { IoError, derError, rcOf } from '../core/errors.ts';
+import { IoError, der, derError, rcOf } from '../core/errors.ts';
 import { u64Hex } from '../core/bytes.ts';
 import { sleep, wait, type Future, type Proc } from '../core/sim.ts';
 import type { Json } from '../trace/event.ts';
@@ -15,14 +15,15 @@ import { objReqValid } from './obj-req-valid.ts';
 import { oidText } from './oid.ts';
 import { dkeyGroup, dkeyHash, groupLeaderShard, type ShardPlacement } from './placement.ts';
 import {
+  CRT_TIMEOUT_NS,
   OPC_NAMES,
-  crtReqSend,
   rwInWireBytes,
+  withTimeout,
   type ObjRwIn,
   type ObjRwOut,
   type ShardTgt,
 } from './rpc.ts';
-import { crtHandleRpc } from './server.ts';
+import { crtHandleRpc, sendToTarget } from './server.ts';
 import { traced, type Data } from './traced.ts';
 
 const CLIENT = 'client';
@@ -69,15 +70,28 @@ export function* blockingTask<T>(cl: DaosCluster, taskName: string, body: () => 
   return yield* traced(rt, 'dc_task_schedule', CLIENT, { task: taskId, instant: true }, body);
 }
 
-/** Build the shard-target list of an update: the group leader first, then the other replicas. */
+/**
+ * Build the shard-target list of an update: the group leader first, then the other replicas in
+ * cyclic order. A leader DOWN in the client's pool map is passed over for the next live replica
+ * of the group (`obj_shards_2_fwtgts`); no live replica → -DER_IO.
+ */
 function updateTargets(
   oh: ObjHandle,
   hash: bigint,
 ): { grp: number; tgts: ShardTgt[]; leader: ShardPlacement } {
   const layout = oh.layout;
   const grp = dkeyGroup(layout, hash);
-  const leaderShard = groupLeaderShard(layout, hash, grp);
   const start = grp * layout.grpSize;
+  const first = groupLeaderShard(layout, hash, grp);
+  let leaderShard = -1;
+  for (let k = 0; k < layout.grpSize; k++) {
+    const s = start + ((first - start + k) % layout.grpSize);
+    if (!oh.excluded.has((layout.shards[s] as ShardPlacement).target)) {
+      leaderShard = s;
+      break;
+    }
+  }
+  if (leaderShard < 0) throw derError('IO', 'no live replica in the redundancy group');
   const order: number[] = [leaderShard];
   for (let k = 1; k < layout.grpSize; k++)
     order.push(start + ((leaderShard - start + k) % layout.grpSize));
@@ -107,26 +121,59 @@ function* shardRw(cl: DaosCluster, req: ObjRwIn, shard: ShardPlacement): Proc<Fu
     },
     function* () {
       yield* sleep(COST.clientStep);
-      return yield* crtReqSend(
-        rt,
+      const fut = yield* sendToTarget(
+        cl,
         CLIENT,
-        target.actor,
+        target,
         opc,
         rwInWireBytes(req),
         { inline: !req.bulk },
         () => crtHandleRpc(cl, target, req),
       );
+      const timedOut: ObjRwOut = {
+        ret: der('TIMEDOUT'),
+        mapVersion: req.mapVer,
+        epoch: req.epoch,
+        iodSizes: [],
+        sgls: null,
+        nrs: [],
+        hlc: 0n,
+        lost: true,
+      };
+      return withTimeout(rt, fut, CRT_TIMEOUT_NS, timedOut);
     },
   );
 }
 
-/** `dc_rw_cb` then `obj_comp_cb`: read the reply status; errors here are not retried. */
+/** `obj_retry_error`: the results the client retries (spec §3.9, the ones this model produces). */
+const RETRYABLE = new Set([der('TIMEDOUT'), der('STALE'), der('INPROGRESS')]);
+/** This model gives up after this many retries (DAOS retries retryable errors indefinitely). */
+export const MAX_RETRIES = 20;
+
+/**
+ * `dc_obj_retry_delay` (µs → ns): `(rand | 31) & 1023`, × 1024 after an update timeout, else
+ * shifted left by retry_cnt + 1 for modifications (retry_cnt − 1 for reads); capped near 3 s.
+ */
+export function retryDelayNs(rand: number, rc: number, retryCnt: number, update: boolean): number {
+  let d = (rand | 31) & 1023;
+  if (update && rc === der('TIMEDOUT')) d *= 1024;
+  else if (update) d <<= Math.min(retryCnt + 1, 12);
+  else if (retryCnt > 1) d <<= Math.min(retryCnt - 1, 12);
+  else if (retryCnt <= 1) d = retryCnt === 0 ? 0 : d;
+  return Math.min(d, 3_000_000) * 1000;
+}
+
+/**
+ * `dc_rw_cb` then `obj_comp_cb`: read the reply status and decide on a retry. Returns the
+ * retry delay in ns, or null when the task completes (throws the error if it failed).
+ */
 function* completeRw(
   cl: DaosCluster,
   rep: ObjRwOut,
   isFetch: boolean,
+  retryCnt: number,
   onReply: (rep: ObjRwOut) => void,
-): Proc<void> {
+): Proc<number | null> {
   const rt = cl.rt;
   yield* traced(
     rt,
@@ -139,15 +186,70 @@ function* completeRw(
       ...(isFetch ? { orw_iod_sizes: rep.iodSizes } : {}),
     },
     function* () {
-      cl.client.hlc.recv(rt.sim.now, rep.hlc);
+      if (rep.hlc !== 0n) cl.client.hlc.recv(rt.sim.now, rep.hlc);
       yield* sleep(COST.clientStep);
       if (rep.ret === 0) onReply(rep);
     },
   );
-  yield* traced(rt, 'obj_comp_cb', CLIENT, { result: rep.ret, retry: false }, function* () {
-    yield* sleep(COST.clientStep / 2);
-  });
+  const retry = RETRYABLE.has(rep.ret) && retryCnt < MAX_RETRIES;
+  const delay = retry
+    ? retryDelayNs(
+        rt.rng
+          .fork('daos.retry')
+          .fork(String(rt.ids.next('daos.retry')))
+          .int(0, 1 << 30),
+        rep.ret,
+        retryCnt,
+        !isFetch,
+      )
+    : 0;
+  yield* traced(
+    rt,
+    'obj_comp_cb',
+    CLIENT,
+    { result: rep.ret, retry, ...(retry ? { retry_cnt: retryCnt + 1, delay_ns: delay } : {}) },
+    function* () {
+      yield* sleep(COST.clientStep / 2);
+    },
+  );
+  if (retry) return delay;
   if (rep.ret !== 0) throw new IoError(rep.ret, 'reply from the server');
+  return null;
+}
+
+/**
+ * Before a retry: `dc_task_reinit` after the delay, and a pool map refresh (the pool-query task
+ * the retry depends on) when the reply says the map moved or the target did not answer.
+ */
+function* reinitForRetry(
+  cl: DaosCluster,
+  oh: ObjHandle | undefined,
+  rc: number,
+  delay: number,
+  target: number | null,
+): Proc<void> {
+  const rt = cl.rt;
+  if (rc === der('TIMEDOUT') && target !== null) {
+    // The unresponsive target is reported (SWIM) and excluded by the pool service.
+    cl.excludeTarget(target);
+  }
+  yield* traced(rt, 'dc_task_reinit', CLIENT, { delay_ns: delay, rc }, function* () {
+    yield* sleep(delay);
+  });
+  if (oh && (rc === der('STALE') || rc === der('TIMEDOUT') || oh.mapVer < oh.cont.pool.mapVer)) {
+    yield* traced(
+      rt,
+      'obj_pool_query_task',
+      CLIENT,
+      { old_map_ver: oh.mapVer },
+      function* () {
+        yield* sleep(2 * COST.netLatency);
+        oh.mapVer = oh.cont.pool.mapVer;
+        oh.excluded = new Set(cl.excluded);
+      },
+      () => ({ new_map_ver: oh.mapVer, down: [...oh.excluded] }),
+    );
+  }
 }
 
 function newRwIn(
@@ -158,6 +260,7 @@ function newRwIn(
   hash: bigint,
   startShard: number,
   shard: number,
+  dti: { uuid: string; hlc: bigint } | null = null,
 ): ObjRwIn {
   const rt = cl.rt;
   const isUpdate = opc === OBJ_RPC.DAOS_OBJ_RPC_UPDATE;
@@ -165,16 +268,18 @@ function newRwIn(
   const bulk = sglsPackedSize(a.sgls) >= DAOS_BULK_LIMIT;
   return {
     opc,
-    // daos_dti_gen: a fresh id for an update, zero for a fetch.
-    dti: isUpdate
-      ? {
-          uuid: rt.rng
-            .fork('daos.dti')
-            .fork(String(rt.ids.next('daos.dti')))
-            .uuidHex(),
-          hlc,
-        }
-      : { uuid: '0'.repeat(32), hlc: 0n },
+    // daos_dti_gen: one id per operation; a resend reuses it.
+    dti:
+      dti ??
+      (isUpdate
+        ? {
+            uuid: rt.rng
+              .fork('daos.dti')
+              .fork(String(rt.ids.next('daos.dti')))
+              .uuidHex(),
+            hlc,
+          }
+        : { uuid: '0'.repeat(32), hlc: 0n }),
     oid: oh.oid,
     shard,
     layoutVer: LAYOUT_VER,
@@ -203,61 +308,71 @@ export function* daosObjUpdate(cl: DaosCluster, a: ObjIoArgs): Proc<void> {
   const ohMaybe = cl.client.objects.get(a.oh);
   yield* traced(rt, 'daos_obj_update', CLIENT, apiData(cl, a, ohMaybe), () =>
     blockingTask(cl, 'dc_obj_update_task', function* () {
-      const fut = yield* traced(
-        rt,
-        'dc_obj_update_task',
-        CLIENT,
-        { opc: 'DAOS_OBJ_RPC_UPDATE' },
-        function* () {
-          yield* sleep(COST.clientStep);
-          const oh = objReqValid(ohMaybe, true, a.flags, a.dkey, a.iods, a.sgls);
-          return yield* traced(
-            rt,
-            'dc_obj_update',
-            CLIENT,
-            {
-              epoch: { oe_value: u64Hex(DAOS_EPOCH_MAX), oe_first: u64Hex(DAOS_EPOCH_MAX) },
-              map_ver: oh.mapVer,
-            },
-            function* () {
-              yield* sleep(COST.clientStep);
-              const hash = dkeyHash(oh.oid, a.dkey);
-              const { grp, tgts, leader } = updateTargets(oh, hash);
-              const req = newRwIn(
-                cl,
-                oh,
-                OBJ_RPC.DAOS_OBJ_RPC_UPDATE,
-                a,
-                hash,
-                grp * oh.layout.grpSize,
-                leader.shard,
-              );
-              req.shardTgts = tgts;
-              return yield* traced(
-                rt,
-                'obj_req_fanout',
-                CLIENT,
-                {
-                  dkey_hash: u64Hex(hash),
-                  grp_idx: grp,
-                  grp_nr: oh.layout.grpNr,
-                  grp_size: oh.layout.grpSize,
-                  leader_shard: leader.shard,
-                  srv_disp: oh.layout.grpSize > 1,
-                  req_tgts: tgts.map((t) => ({ ...t })),
-                },
-                () => shardRw(cl, req, leader),
-              );
-            },
-          );
-        },
-      );
-      const rep = yield* wait(fut);
-      yield* completeRw(cl, rep, false, () => {
-        const oh = ohMaybe as ObjHandle;
-        const grp = dkeyGroup(oh.layout, dkeyHash(oh.oid, a.dkey));
-        cl.client.lastWrite.set(`${oidText(oh.oid)}/${grp}`, rt.sim.now);
-      });
+      // The DTX id is generated once per operation and reused by every resend (spec §3.9).
+      let dti: { uuid: string; hlc: bigint } | null = null;
+      for (let retryCnt = 0; ; retryCnt++) {
+        const { fut, target } = yield* traced(
+          rt,
+          'dc_obj_update_task',
+          CLIENT,
+          { opc: 'DAOS_OBJ_RPC_UPDATE', ...(retryCnt > 0 ? { retry: retryCnt } : {}) },
+          function* () {
+            yield* sleep(COST.clientStep);
+            const oh = objReqValid(ohMaybe, true, a.flags, a.dkey, a.iods, a.sgls);
+            return yield* traced(
+              rt,
+              'dc_obj_update',
+              CLIENT,
+              {
+                epoch: { oe_value: u64Hex(DAOS_EPOCH_MAX), oe_first: u64Hex(DAOS_EPOCH_MAX) },
+                map_ver: oh.mapVer,
+              },
+              function* () {
+                yield* sleep(COST.clientStep);
+                const hash = dkeyHash(oh.oid, a.dkey);
+                const { grp, tgts, leader } = updateTargets(oh, hash);
+                const req = newRwIn(
+                  cl,
+                  oh,
+                  OBJ_RPC.DAOS_OBJ_RPC_UPDATE,
+                  a,
+                  hash,
+                  grp * oh.layout.grpSize,
+                  leader.shard,
+                  dti,
+                );
+                dti = req.dti;
+                if (retryCnt > 0) req.flags |= ORF.ORF_RESEND;
+                req.shardTgts = tgts;
+                const f = yield* traced(
+                  rt,
+                  'obj_req_fanout',
+                  CLIENT,
+                  {
+                    dkey_hash: u64Hex(hash),
+                    grp_idx: grp,
+                    grp_nr: oh.layout.grpNr,
+                    grp_size: oh.layout.grpSize,
+                    leader_shard: leader.shard,
+                    srv_disp: oh.layout.grpSize > 1,
+                    req_tgts: tgts.map((t) => ({ ...t })),
+                  },
+                  () => shardRw(cl, req, leader),
+                );
+                return { fut: f, target: leader.target };
+              },
+            );
+          },
+        );
+        const rep = yield* wait(fut);
+        const delay = yield* completeRw(cl, rep, false, retryCnt, () => {
+          const oh = ohMaybe as ObjHandle;
+          const grp = dkeyGroup(oh.layout, dkeyHash(oh.oid, a.dkey));
+          cl.client.lastWrite.set(`${oidText(oh.oid)}/${grp}`, rt.sim.now);
+        });
+        if (delay === null) return;
+        yield* reinitForRetry(cl, ohMaybe, rep.ret, delay, rep.lost === true ? target : null);
+      }
     }),
   );
 }
@@ -265,6 +380,46 @@ export function* daosObjUpdate(cl: DaosCluster, a: ObjIoArgs): Proc<void> {
 export interface FetchOut {
   /** iod_size per iod as returned by the server. */
   sizes: number[];
+}
+
+/** Pick the replica a fetch reads from: the leader shortly after a write, else a random live one. */
+function fetchShard(
+  cl: DaosCluster,
+  oh: ObjHandle,
+  hash: bigint,
+  retryCnt: number,
+): { shard: ShardPlacement; toLeader: boolean } {
+  const rt = cl.rt;
+  const layout = oh.layout;
+  const grp = dkeyGroup(layout, hash);
+  const start = grp * layout.grpSize;
+  const live: number[] = [];
+  for (let k = 0; k < layout.grpSize; k++)
+    if (!oh.excluded.has((layout.shards[start + k] as ShardPlacement).target)) live.push(k);
+  if (live.length === 0) throw derError('IO', 'no live replica in the redundancy group');
+  const last = cl.client.lastWrite.get(`${oidText(oh.oid)}/${grp}`);
+  // After -DER_INPROGRESS the retry goes to the leader (spec §5.4).
+  const toLeader =
+    retryCnt > 0 || (last !== undefined && rt.sim.now - last < OBJ_FETCH_LEADER_INTERVAL_NS);
+  let r = live[0] as number;
+  if (layout.grpSize > 1 && toLeader) {
+    // The leader, or the next live replica after it (cyclic), as updateTargets picks it.
+    const l = groupLeaderShard(layout, hash, grp) - start;
+    for (let k = 0; k < layout.grpSize; k++) {
+      const c = (l + k) % layout.grpSize;
+      if (live.includes(c)) {
+        r = c;
+        break;
+      }
+    }
+  } else if (layout.grpSize > 1) {
+    const pick = rt.rng
+      .fork('daos.fetch-replica')
+      .fork(String(rt.ids.next('daos.fetch')))
+      .int(0, layout.grpSize - 1);
+    r = live.includes(pick) ? pick : (live[pick % live.length] as number);
+  }
+  return { shard: layout.shards[start + r] as ShardPlacement, toLeader };
 }
 
 /** `daos_obj_fetch(oh, DAOS_TX_NONE, flags, &dkey, nr, iods, sgls, NULL, NULL)` — blocking. */
@@ -279,82 +434,71 @@ export function* daosObjFetch(cl: DaosCluster, a: ObjIoArgs): Proc<FetchOut> {
     apiData(cl, a, ohMaybe),
     () =>
       blockingTask(cl, 'dc_obj_fetch_task', function* () {
-        const { fut, shard } = yield* traced(
-          rt,
-          'dc_obj_fetch_task',
-          CLIENT,
-          { opc: 'DAOS_OBJ_RPC_FETCH' },
-          function* () {
-            yield* sleep(COST.clientStep);
-            const oh = objReqValid(ohMaybe, false, a.flags, a.dkey, a.iods, a.sgls);
-            const hash = dkeyHash(oh.oid, a.dkey);
-            const layout = oh.layout;
-            const grp = dkeyGroup(layout, hash);
-            // obj_replica_fetch_shards_get: the leader within OBJ_FETCH_LEADER_INTERVAL of a
-            // write to this group, otherwise a random healthy replica of the group.
-            const last = cl.client.lastWrite.get(`${oidText(oh.oid)}/${grp}`);
-            const toLeader = last !== undefined && rt.sim.now - last < OBJ_FETCH_LEADER_INTERVAL_NS;
-            let r = 0;
-            if (layout.grpSize > 1 && toLeader)
-              r = groupLeaderShard(layout, hash, grp) - grp * layout.grpSize;
-            else if (layout.grpSize > 1) {
-              r = rt.rng
-                .fork('daos.fetch-replica')
-                .fork(String(rt.ids.next('daos.fetch')))
-                .int(0, layout.grpSize - 1);
+        for (let retryCnt = 0; ; retryCnt++) {
+          const { fut, target } = yield* traced(
+            rt,
+            'dc_obj_fetch_task',
+            CLIENT,
+            { opc: 'DAOS_OBJ_RPC_FETCH', ...(retryCnt > 0 ? { retry: retryCnt } : {}) },
+            function* () {
+              yield* sleep(COST.clientStep);
+              const oh = objReqValid(ohMaybe, false, a.flags, a.dkey, a.iods, a.sgls);
+              const hash = dkeyHash(oh.oid, a.dkey);
+              const layout = oh.layout;
+              const grp = dkeyGroup(layout, hash);
+              const { shard, toLeader } = fetchShard(cl, oh, hash, retryCnt);
+              const req = newRwIn(
+                cl,
+                oh,
+                OBJ_RPC.DAOS_OBJ_RPC_FETCH,
+                a,
+                hash,
+                grp * layout.grpSize,
+                shard.shard,
+              );
+              const f = yield* traced(
+                rt,
+                'obj_req_fanout',
+                CLIENT,
+                {
+                  dkey_hash: u64Hex(hash),
+                  grp_idx: grp,
+                  grp_nr: layout.grpNr,
+                  grp_size: layout.grpSize,
+                  shard: shard.shard,
+                  cli_disp: true,
+                  to_leader: toLeader,
+                },
+                () => shardRw(cl, req, shard),
+              );
+              return { fut: f, target: shard.target };
+            },
+          );
+          const rep = yield* wait(fut);
+          const delay = yield* completeRw(cl, rep, true, retryCnt, (r) => {
+            if (r.iodSizes.length !== a.iods.length) throw derError('PROTO', 'orw_iod_sizes count');
+            out.sizes = r.iodSizes.slice();
+            for (let i = 0; i < a.iods.length; i++) {
+              (a.iods[i] as DaosIod).size = r.iodSizes[i] as number;
+              const dst = a.sgls?.[i];
+              const src = r.sgls?.[i];
+              if (!dst) continue;
+              if (!src) {
+                dst.nrOut = 0;
+                continue;
+              }
+              for (let k = 0; k < dst.iovs.length; k++) {
+                const d = dst.iovs[k] as { buf: Uint8Array; len: number };
+                const s = src.iovs[k];
+                d.len = s ? s.len : 0;
+                if (s) d.buf.set(s.buf.subarray(0, s.len), 0);
+              }
+              dst.nrOut = src.nrOut;
             }
-            const shard = layout.shards[grp * layout.grpSize + r] as ShardPlacement;
-            const req = newRwIn(
-              cl,
-              oh,
-              OBJ_RPC.DAOS_OBJ_RPC_FETCH,
-              a,
-              hash,
-              grp * layout.grpSize,
-              shard.shard,
-            );
-            const fut = yield* traced(
-              rt,
-              'obj_req_fanout',
-              CLIENT,
-              {
-                dkey_hash: u64Hex(hash),
-                grp_idx: grp,
-                grp_nr: layout.grpNr,
-                grp_size: layout.grpSize,
-                shard: shard.shard,
-                cli_disp: true,
-                to_leader: toLeader,
-              },
-              () => shardRw(cl, req, shard),
-            );
-            return { fut, shard };
-          },
-        );
-        void shard;
-        const rep = yield* wait(fut);
-        yield* completeRw(cl, rep, true, (r) => {
-          if (r.iodSizes.length !== a.iods.length) throw derError('PROTO', 'orw_iod_sizes count');
-          out.sizes = r.iodSizes.slice();
-          // dc_shard_update_size + daos_sgls_copy_data_out
-          for (let i = 0; i < a.iods.length; i++) {
-            (a.iods[i] as DaosIod).size = r.iodSizes[i] as number;
-            const dst = a.sgls?.[i];
-            const src = r.sgls?.[i];
-            if (!dst) continue;
-            if (!src) {
-              dst.nrOut = 0;
-              continue;
-            }
-            for (let k = 0; k < dst.iovs.length; k++) {
-              const d = dst.iovs[k] as { buf: Uint8Array; len: number };
-              const s = src.iovs[k];
-              d.len = s ? s.len : 0;
-              if (s) d.buf.set(s.buf.subarray(0, s.len), 0);
-            }
-            dst.nrOut = src.nrOut;
-          }
-        });
+          });
+          if (delay === null) return;
+          yield* reinitForRetry(cl, ohMaybe, rep.ret, delay, rep.lost === true ? target : null);
+        }
       }),
     () => ({ iods: a.iods.map(iodDump), sgls: a.sgls ? a.sgls.map(sglDump) : null }),
   );

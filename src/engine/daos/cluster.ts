@@ -11,6 +11,8 @@ import type { ObjLayout, TargetRef } from './placement.ts';
 import type { ObjId } from './oid.ts';
 import type { TargetStore } from './target-store.ts';
 import { getTargetStoreFactory } from './store-registry.ts';
+import { DTX_THRESHOLD_COUNT, DtxTable, dtxResync } from './dtx.ts';
+import type { ObjRwIn } from './rpc.ts';
 
 export interface DaosClusterConfig {
   engines: number;
@@ -19,6 +21,8 @@ export interface DaosClusterConfig {
   nvmeBytes: number;
   /** Target storage by registered name (store-registry.ts); default: the registry's default. */
   store?: string;
+  /** Committable DTXs on a leader that start the batched commit (`DTX_THRESHOLD_COUNT`). */
+  dtxThresholdCount: number;
 }
 
 export const DAOS_CLUSTER_DEFAULTS: DaosClusterConfig = {
@@ -26,12 +30,26 @@ export const DAOS_CLUSTER_DEFAULTS: DaosClusterConfig = {
   targetsPerEngine: 4,
   scmBytes: 64 * 1024 * 1024,
   nvmeBytes: 256 * 1024 * 1024,
+  dtxThresholdCount: DTX_THRESHOLD_COUNT,
 };
+
+/** A forwarded modification a DOWN target missed; replayed when it is reintegrated. */
+export interface MissedUpdate {
+  req: ObjRwIn;
+}
 
 export class DaosTarget implements TargetRef {
   readonly actor: string;
   store: TargetStore;
   readonly hlc: Hlc;
+  /** This target's DTX table (spec §6.2). */
+  readonly dtx = new DtxTable();
+  /** False after `fault_kill_target` until `restart`: messages to it are never answered. */
+  alive = true;
+  /** Objects (oid text) this target has stored a shard of: a first update commits sync. */
+  readonly knownObjs = new Set<string>();
+  /** Updates forwarded while this target was excluded from the pool map (reintegration). */
+  readonly missed: MissedUpdate[] = [];
 
   constructor(
     readonly id: number,
@@ -70,6 +88,8 @@ export interface ObjHandle {
   coh: string;
   layout: ObjLayout;
   mapVer: number;
+  /** The client's copy of the pool map's DOWN targets (refreshed with the map version). */
+  excluded: Set<number>;
 }
 
 /** What the client library holds (`dc_pool`, `dc_cont`, `dc_object` handle tables). */
@@ -91,6 +111,10 @@ export class DaosCluster {
   readonly targets: DaosTarget[] = [];
   readonly pools = new Map<string, PoolState>();
   readonly client = new DaosClientState();
+  /** Targets excluded from the pool map (DOWN), by id; the map version bumps on each change. */
+  readonly excluded = new Set<number>();
+  /** Messages still to drop (`fault_drop_messages`), matched by actor names. */
+  readonly dropRules: { from?: string; to?: string; count: number }[] = [];
 
   constructor(
     readonly rt: Runtime,
@@ -126,6 +150,36 @@ export class DaosCluster {
     return this.targets.find((t) => t.actor === name);
   }
 
+  /** Exclude (down) or reintegrate (up) a target: every pool's map version moves on. */
+  setExcluded(id: number, down: boolean): void {
+    if (down === this.excluded.has(id)) return;
+    if (down) this.excluded.add(id);
+    else this.excluded.delete(id);
+    for (const p of this.pools.values()) p.mapVer++;
+  }
+
+  /**
+   * A target stopped answering: the pool service excludes it, and every DTX it led that is
+   * still PREPARED on the others is resolved by DTX resync (`dtxResync`).
+   */
+  excludeTarget(id: number): void {
+    if (this.excluded.has(id)) return;
+    this.setExcluded(id, true);
+    dtxResync(this, id);
+  }
+
+  /** True when a message from → to must be dropped (consumes one drop of a matching rule). */
+  dropMessage(from: string, to: string): boolean {
+    for (const r of this.dropRules) {
+      if (r.count <= 0) continue;
+      if ((r.from === undefined || r.from === from) && (r.to === undefined || r.to === to)) {
+        r.count--;
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The server side's view of a container handle (`ds_cont_find_hdl`). */
   findContHandle(coh: string): { cont: ContState; write: boolean } | undefined {
     for (const p of this.pools.values()) {
@@ -147,6 +201,7 @@ export function daosConfigFromDoc(
   if (typeof daos.scm_bytes === 'number') c.scmBytes = daos.scm_bytes;
   if (typeof daos.nvme_bytes === 'number') c.nvmeBytes = daos.nvme_bytes;
   if (typeof daos.store === 'string') c.store = daos.store;
+  if (typeof daos.dtx_threshold_count === 'number') c.dtxThresholdCount = daos.dtx_threshold_count;
   return c;
 }
 

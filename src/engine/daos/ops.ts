@@ -12,6 +12,7 @@ import type { OpDoc, OpOutcome, OpSpec, ScenarioWorld } from '../scenario/types.
 import { decodeValue, encodeValue, type ValueDoc } from '../scenario/values.ts';
 import { daosCluster, type DaosCluster, type ObjHandle } from './cluster.ts';
 import { daosObjFetch, daosObjUpdate, type ObjIoArgs } from './client.ts';
+import { dtxBatchedCommitAll } from './dtx.ts';
 import {
   COND_FLAGS,
   DAOS_OT_MAX,
@@ -278,6 +279,7 @@ const objOpen: OpSpec = {
       coh: ch.coh,
       layout,
       mapVer: ch.cont.pool.mapVer,
+      excluded: new Set(cl.excluded),
     };
     cl.client.objects.set(op.obj as string, h);
     yield* point(cl, 'daos_obj_open', {
@@ -300,6 +302,24 @@ const objOpen: OpSpec = {
 };
 
 // ---- I/O ops ------------------------------------------------------------------------------
+
+/**
+ * An update as the scenario runs it: the batched-commit ULTs that are due run first (pipeline
+ * `dtx.commit`), and an update of a replicated object is traced as `daos.rw.replicated`.
+ */
+export function* updateWithDtx(cl: DaosCluster, args: ObjIoArgs): Proc<void> {
+  yield* dtxBatchedCommitAll(cl);
+  const cur = cl.rt.sim.current;
+  const oh = cl.client.objects.get(args.oh);
+  const saved = cur?.ctx.pipeline;
+  if (cur && oh && oh.layout.grpSize > 1 && saved === 'daos.update')
+    cur.ctx.pipeline = 'daos.rw.replicated';
+  try {
+    yield* daosObjUpdate(cl, args);
+  } finally {
+    if (cur && saved !== undefined) cur.ctx.pipeline = saved;
+  }
+}
 
 function valueRng(world: ScenarioWorld, index: number, i: number) {
   return world.rt.rng.fork(`value/op${index}/data${i}`);
@@ -335,7 +355,7 @@ const objUpdate: OpSpec = {
       iods,
       sgls,
     };
-    yield* daosObjUpdate(cl, args);
+    yield* updateWithDtx(cl, args);
     return { rc: 0 };
   },
 };
@@ -495,6 +515,7 @@ const CLUSTER_KEYS: Record<string, [number, number]> = {
   targets_per_engine: [1, 64],
   scm_bytes: [1 << 20, 2 ** 40],
   nvme_bytes: [0, 2 ** 44],
+  dtx_threshold_count: [1, 1 << 20],
 };
 
 /** `cluster.daos` of a scenario. */

@@ -6,8 +6,7 @@
  */
 import { u64Hex } from '../core/bytes.ts';
 import type { Runtime } from '../core/runtime.ts';
-import type { Future } from '../core/sim.ts';
-import { sleep, type Proc } from '../core/sim.ts';
+import { Future, sleep, wait, type Proc } from '../core/sim.ts';
 import type { Json } from '../trace/event.ts';
 import { OBJ_RPC, orfNames } from './constants.ts';
 import { COST, wireNs } from './costs.ts';
@@ -47,6 +46,8 @@ export interface ObjRwIn {
   shardTgts: ShardTgt[];
   /** Sender HLC in the CaRT header. */
   hlc: bigint;
+  /** `orw_dti_cos`: committable DTXs piggybacked on a forwarded update (leader → replica). */
+  dtiCos?: { uuid: string; hlc: bigint }[];
 }
 
 export interface ObjRwOut {
@@ -58,6 +59,8 @@ export interface ObjRwOut {
   sgls: (Sgl | null)[] | null;
   nrs: number[];
   hlc: bigint;
+  /** Set on the reply the client makes up when no reply came in time (CaRT timeout). */
+  lost?: boolean;
 }
 
 export const OPC_NAMES: Record<number, string> = {
@@ -187,4 +190,32 @@ export function* crtReplySend(
     },
   );
   yield* sleep(wireNs(wireBytes));
+}
+
+/** `CRT_DEFAULT_TIMEOUT` (60 s): a client RPC without a reply by then ends in -DER_TIMEDOUT. */
+export const CRT_TIMEOUT_NS = 60_000_000_000;
+/** The leader's forwarded sub-requests give up first, so it can answer before the client does. */
+export const CRT_FWD_TIMEOUT_NS = 30_000_000_000;
+
+/**
+ * A future that settles with `fut`'s value, or with `onTimeout` after `ns` of virtual time if
+ * `fut` has not settled by then (CaRT's RPC timeout).
+ */
+export function withTimeout<T>(rt: Runtime, fut: Future<T>, ns: number, onTimeout: T): Future<T> {
+  const out = new Future<T>(`${fut.label}+timeout`);
+  fut.onSettle((r) => {
+    if (out.done) return;
+    if (r.ok) out.resolve(r.value);
+    else out.reject(r.error);
+  });
+  rt.sim.schedule(ns, () => {
+    if (!out.done) out.resolve(onTimeout);
+  });
+  return out;
+}
+
+/** A reply that never comes (the destination is dead, or the message was dropped). */
+export function* neverReplies<T>(rt: Runtime): Proc<T> {
+  void rt;
+  return yield* wait(new Future<T>('lost'));
 }

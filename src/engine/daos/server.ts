@@ -3,17 +3,32 @@
  * and what it calls, top to bottom. Storage goes through the target's `TargetStore` (the VOS
  * of the target); this file only emits the server-lane steps.
  */
-import { IoError, derError, rcOf } from '../core/errors.ts';
+import { IoError, der, derError, rcOf } from '../core/errors.ts';
 import { u64Hex } from '../core/bytes.ts';
 import { sleep, waitAll, type Future, type Proc } from '../core/sim.ts';
+import type { Json } from '../trace/event.ts';
+import {
+  DTX_FLAGS,
+  DTX_ST,
+  DTX_ST_NAMES,
+  dtiDump,
+  dtxCommit,
+  dtxRefresh,
+  vosDtxAbort,
+  vosDtxCommit,
+  type DtxEntry,
+} from './dtx.ts';
 import { DAOS_EPOCH_MAX, OBJ_RPC, ORF, REDUN_BY_ORD } from './constants.ts';
 import { COST, wireNs } from './costs.ts';
 import type { DaosCluster, DaosTarget } from './cluster.ts';
 import type { Sgl } from './io-types.ts';
-import { oidOrd } from './oid.ts';
+import { oidOrd, oidText } from './oid.ts';
 import {
+  CRT_FWD_TIMEOUT_NS,
   OPC_NAMES,
   crtReplySend,
+  neverReplies,
+  withTimeout,
   crtReqSend,
   rwInDump,
   rwInWireBytes,
@@ -24,6 +39,13 @@ import {
 } from './rpc.ts';
 import type { StoreIoh } from './target-store.ts';
 import { traced } from './traced.ts';
+
+/** Return codes the DTX logic tests for. */
+const IO_ERR = {
+  TIMEDOUT: der('TIMEDOUT'),
+  ALREADY: der('ALREADY'),
+  INPROGRESS: der('INPROGRESS'),
+} as const;
 
 export interface IoContext {
   target: DaosTarget;
@@ -147,76 +169,29 @@ function processEpoch(target: DaosTarget, req: ObjRwIn, now: number): void {
   }
 }
 
-/** The update branch: DTX leader, forward to replicas, local update (spec §4.1 steps 3–9). */
-function* updateBody(cl: DaosCluster, ioc: IoContext, req: ObjRwIn): Proc<void> {
+/**
+ * Send an RPC to a target through the simulated fabric: a dead target (or a dropped message)
+ * never answers, so the returned future only settles by `withTimeout`.
+ */
+export function* sendToTarget<R>(
+  cl: DaosCluster,
+  from: string,
+  target: DaosTarget,
+  opc: string,
+  bytes: number,
+  data: { [k: string]: Json },
+  handler: () => Proc<R>,
+): Proc<Future<R>> {
   const rt = cl.rt;
-  const actor = ioc.target.actor;
-  // obj_gen_dtx_mbs: the forward list minus the leader; one target = solo.
-  const replicas = req.shardTgts.slice(1);
-  const solo = replicas.length === 0;
-  yield* traced(
-    rt,
-    'dtx_leader_begin',
-    actor,
-    {
-      dti: { dti_uuid: req.dti.uuid, dti_hlc: u64Hex(req.dti.hlc) },
-      epoch: u64Hex(req.epoch),
-      tgt_cnt: replicas.length,
-      flags: solo ? ['DTX_SOLO', 'DTX_DROP_CMT', 'DTX_EPOCH_OWNER'] : ['DTX_EPOCH_OWNER'],
-    },
-    function* () {
-      yield* sleep(COST.serverStep / 2);
-    },
-  );
-  yield* traced(rt, 'obj_tgt_update', actor, { idx: -1, replicas: replicas.length }, function* () {
-    // dtx_leader_exec_ops: forward to every replica first, then run locally, then wait.
-    const forwards: Future<ObjRwOut>[] = [];
-    for (const st of replicas) {
-      const rtgt = cl.target(st.st_tgt_id);
-      const fwd: ObjRwIn = {
-        ...req,
-        opc: OBJ_RPC.DAOS_OBJ_RPC_TGT_UPDATE,
-        shard: st.st_shard,
-        shardTgts: [],
-      };
-      forwards.push(
-        yield* crtReqSend(
-          rt,
-          actor,
-          rtgt.actor,
-          'DAOS_OBJ_RPC_TGT_UPDATE',
-          rwInWireBytes(fwd),
-          {},
-          () => tgtUpdateHandler(cl, rtgt, fwd),
-        ),
-      );
-    }
-    let rc = 0;
-    try {
-      yield* objLocalRwUpdate(cl, ioc.target, req);
-    } catch (err) {
-      rc = rcOf(err);
-    }
-    const outs = yield* waitAll(forwards);
-    for (const o of outs) if (rc === 0 && o.ret !== 0) rc = o.ret;
-    if (rc !== 0) throw new IoError(rc, 'update failed on a target of the group');
-  });
-  yield* traced(
-    rt,
-    'dtx_leader_end',
-    actor,
-    { result: solo ? 'committed (solo)' : 'committable' },
-    function* () {
-      yield* sleep(COST.serverStep / 2);
-    },
+  const lost = !target.alive || cl.dropMessage(from, target.actor);
+  return yield* crtReqSend(rt, from, target.actor, opc, bytes, data, () =>
+    lost ? neverReplies<R>(rt) : handler(),
   );
 }
 
-/** A replica's handler for the leader's forwarded update (`ds_obj_tgt_update_handler`). */
-function* tgtUpdateHandler(cl: DaosCluster, target: DaosTarget, req: ObjRwIn): Proc<ObjRwOut> {
-  const rt = cl.rt;
-  const rep: ObjRwOut = {
-    ret: 0,
+function replyOf(req: ObjRwIn, ret: number): ObjRwOut {
+  return {
+    ret,
     mapVersion: req.mapVer,
     epoch: req.epoch,
     iodSizes: [],
@@ -224,6 +199,222 @@ function* tgtUpdateHandler(cl: DaosCluster, target: DaosTarget, req: ObjRwIn): P
     nrs: [],
     hlc: 0n,
   };
+}
+
+/**
+ * The update branch (spec §4.1 steps 3–9, §6.1): `obj_gen_dtx_mbs`, resend check,
+ * `dtx_leader_begin`, `dtx_leader_exec_ops` (forward `TGT_UPDATE` to every live replica BEFORE
+ * the local `obj_tgt_update`), `dtx_leader_end` (abort on any failure; sync commit for a new
+ * object; otherwise committable and batched / piggybacked later).
+ */
+function* updateBody(cl: DaosCluster, ioc: IoContext, req: ObjRwIn): Proc<void> {
+  const rt = cl.rt;
+  const leader = ioc.target;
+  const actor = leader.actor;
+  const oidKey = oidText(req.oid);
+  // obj_gen_dtx_mbs: the forward list minus the leader; targets DOWN in the pool map are
+  // skipped (the write goes to the remaining replicas; reintegration restores them later).
+  const others = req.shardTgts.slice(1);
+  const replicas = others.filter((st) => !cl.excluded.has(st.st_tgt_id));
+  const skipped = others.filter((st) => cl.excluded.has(st.st_tgt_id));
+  const solo = others.length === 0;
+  if ((req.flags & ORF.ORF_RESEND) !== 0) {
+    // obj_handle_resend → dtx_handle_resend → vos_dtx_check (spec §6.6).
+    const prev = leader.dtx.get(req.dti);
+    const st = prev?.state;
+    const already = st === DTX_ST.DTX_ST_COMMITTED || st === DTX_ST.DTX_ST_COMMITTABLE;
+    yield* traced(
+      rt,
+      'obj_handle_resend',
+      actor,
+      { dti: dtiDump(req.dti), state: st === undefined ? 'NONEXIST' : (DTX_ST_NAMES[st] ?? st) },
+      function* () {
+        yield* sleep(COST.serverStep / 2);
+      },
+      () => ({ result: already ? 'DER_ALREADY → 0 (not re-executed)' : 'execute' }),
+    );
+    if (already && prev) {
+      req.epoch = prev.epoch;
+      return;
+    }
+  }
+  const newObj = !leader.knownObjs.has(oidKey);
+  const sync = !solo && newObj;
+  const cos = solo ? [] : leader.dtx.cosFor(req.oid, req.dkeyHash);
+  const flags = solo
+    ? DTX_FLAGS.DTX_SOLO | DTX_FLAGS.DTX_DROP_CMT | DTX_FLAGS.DTX_EPOCH_OWNER
+    : DTX_FLAGS.DTX_EPOCH_OWNER | (sync ? DTX_FLAGS.DTX_SYNC : 0);
+  const ent: DtxEntry = {
+    xid: req.dti,
+    epoch: req.epoch,
+    oid: req.oid,
+    dkeyHash: req.dkeyHash,
+    state: DTX_ST.DTX_ST_INITED,
+    leader: true,
+    mbs: [leader.id, ...replicas.map((st) => st.st_tgt_id)],
+    since: rt.sim.now,
+  };
+  yield* traced(
+    rt,
+    'dtx_leader_begin',
+    actor,
+    {
+      dti: dtiDump(req.dti),
+      epoch: u64Hex(req.epoch),
+      tgt_cnt: replicas.length,
+      flags: Object.entries(DTX_FLAGS)
+        .filter(([, v]) => (flags & v) !== 0)
+        .map(([k]) => k),
+      dth_mbs: ent.mbs.map((id) => cl.target(id).actor),
+      dti_cos: cos.map((e) => dtiDump(e.xid)),
+      ...(skipped.length > 0 ? { skipped_down: skipped.map((st) => st.st_tgt_id) } : {}),
+    },
+    function* () {
+      yield* sleep(COST.serverStep / 2);
+      leader.dtx.put(ent);
+    },
+  );
+  for (const st of skipped)
+    cl.target(st.st_tgt_id).missed.push({ req: { ...req, shard: st.st_shard } });
+  const results: { tgt: number; ret: number }[] = [];
+  yield* traced(
+    rt,
+    'dtx_leader_exec_ops',
+    actor,
+    { forward_cnt: replicas.length, sub_cnt: replicas.length + 1 },
+    function* () {
+      // Forward to every replica first (the IO-forward chore), then run locally, then wait.
+      const forwards: { tgt: number; fut: Future<ObjRwOut> }[] = [];
+      for (const st of replicas) {
+        const rtgt = cl.target(st.st_tgt_id);
+        const fwd: ObjRwIn = {
+          ...req,
+          opc: OBJ_RPC.DAOS_OBJ_RPC_TGT_UPDATE,
+          shard: st.st_shard,
+          shardTgts: req.shardTgts,
+          flags: (req.flags | ORF.ORF_BULK_BIND) & ~ORF.ORF_LEADER,
+          dtiCos: cos.map((e) => e.xid),
+        };
+        const fut = yield* traced(
+          rt,
+          'obj_tgt_update',
+          actor,
+          { idx: forwards.length, tgt: rtgt.actor, shard: st.st_shard },
+          () =>
+            sendToTarget(cl, actor, rtgt, 'DAOS_OBJ_RPC_TGT_UPDATE', rwInWireBytes(fwd), {}, () =>
+              tgtUpdateHandler(cl, rtgt, leader, fwd),
+            ),
+        );
+        forwards.push({
+          tgt: rtgt.id,
+          fut: withTimeout(rt, fut, CRT_FWD_TIMEOUT_NS, replyOf(fwd, IO_ERR.TIMEDOUT)),
+        });
+      }
+      let rc = 0;
+      yield* traced(rt, 'obj_tgt_update', actor, { idx: -1, local: true }, function* () {
+        try {
+          yield* objLocalRwUpdate(cl, leader, req);
+        } catch (err) {
+          rc = rcOf(err);
+        }
+      });
+      results.push({ tgt: leader.id, ret: rc });
+      const outs = yield* waitAll(forwards.map((f) => f.fut));
+      outs.forEach((o, i) =>
+        results.push({ tgt: (forwards[i] as { tgt: number }).tgt, ret: o.ret }),
+      );
+    },
+  );
+  // dtx_comp_cb: the first failure wins, but -DER_INPROGRESS / -DER_AGAIN yield to any other.
+  let result = 0;
+  for (const r of results) {
+    if (r.ret === 0 || r.ret === IO_ERR.ALREADY) continue;
+    if (result === 0 || result === IO_ERR.INPROGRESS) result = r.ret;
+  }
+  const failed = results.filter((r) => r.ret !== 0).map((r) => r.tgt);
+  if (result !== 0 && failed.some((id) => id !== leader.id)) {
+    // A replica that does not answer is reported to the pool service, which excludes it.
+    for (const r of results)
+      if (r.ret === IO_ERR.TIMEDOUT && r.tgt !== leader.id) cl.excludeTarget(r.tgt);
+  }
+  yield* traced(
+    rt,
+    'dtx_leader_end',
+    actor,
+    {
+      dti: dtiDump(req.dti),
+      result,
+      sub_results: results.map((r) => ({ tgt: cl.target(r.tgt).actor, ret: r.ret })),
+    },
+    function* () {
+      yield* sleep(COST.serverStep / 2);
+      if (result !== 0) {
+        // dtx_abort: DTX_ABORT to the other participants that prepared, then local abort.
+        yield* traced(rt, 'dtx_abort', actor, { dti: dtiDump(req.dti) }, function* () {
+          const futs: Future<void>[] = [];
+          for (const r of results) {
+            if (r.tgt === leader.id || r.ret !== 0) continue;
+            const t = cl.target(r.tgt);
+            futs.push(
+              withTimeout(
+                rt,
+                yield* sendToTarget(cl, actor, t, 'DTX_ABORT', 88, {}, function* () {
+                  yield* traced(rt, 'dtx_handler', t.actor, { opc: 'DTX_ABORT' }, () =>
+                    vosDtxAbort(cl, t, req.dti),
+                  );
+                }),
+                CRT_FWD_TIMEOUT_NS,
+                undefined,
+              ),
+            );
+          }
+          yield* waitAll(futs);
+          yield* vosDtxAbort(cl, leader, req.dti);
+        });
+        return;
+      }
+      leader.knownObjs.add(oidKey);
+      if (solo) {
+        leader.dtx.setState(req.dti, DTX_ST.DTX_ST_COMMITTED, rt.sim.now);
+      } else if (sync) {
+        // A new object on this target: dth_sync → commit before replying.
+        leader.dtx.setState(req.dti, DTX_ST.DTX_ST_COMMITTABLE, rt.sim.now);
+        yield* dtxCommit(cl, leader, [ent]);
+      } else {
+        // dtx_cos_add + vos_dtx_mark_committable; the batched commit or a piggyback commits it.
+        yield* traced(
+          rt,
+          'dtx_cos_add',
+          actor,
+          { dti: dtiDump(req.dti), dkey_hash: u64Hex(req.dkeyHash), flags: 'DCF_SHARED' },
+          function* () {
+            yield* sleep(COST.serverStep / 4);
+            leader.dtx.setState(req.dti, DTX_ST.DTX_ST_COMMITTABLE, rt.sim.now);
+          },
+        );
+      }
+      // Piggybacked ids were committed by the replicas with this update: commit them here.
+      if (cos.length > 0)
+        yield* vosDtxCommit(
+          cl,
+          leader,
+          cos.map((e) => e.xid),
+        );
+    },
+    () => ({ state: DTX_ST_NAMES[leader.dtx.get(req.dti)?.state ?? 0] ?? '' }),
+  );
+  if (result !== 0) throw new IoError(result, 'update failed on a target of the group');
+}
+
+/** A replica's handler for the leader's forwarded update (`ds_obj_tgt_update_handler`). */
+function* tgtUpdateHandler(
+  cl: DaosCluster,
+  target: DaosTarget,
+  leader: DaosTarget,
+  req: ObjRwIn,
+): Proc<ObjRwOut> {
+  const rt = cl.rt;
+  const rep = replyOf(req, 0);
   rt.trace.effect({
     kind: 'msg.recv',
     at: target.actor,
@@ -238,26 +429,65 @@ function* tgtUpdateHandler(cl: DaosCluster, target: DaosTarget, req: ObjRwIn): P
     function* () {
       target.hlc.recv(rt.sim.now, req.epoch);
       yield* traced(rt, 'ds_obj_tgt_update_handler', target.actor, rwInDump(req), function* () {
+        const cos = req.dtiCos ?? [];
         try {
+          yield* traced(
+            rt,
+            'dtx_begin',
+            target.actor,
+            {
+              dti: dtiDump(req.dti),
+              epoch: u64Hex(req.epoch),
+              sub_ops: 1,
+              dti_cos: cos.map(dtiDump),
+            },
+            function* () {
+              yield* sleep(COST.serverStep / 4);
+              const prev = target.dtx.get(req.dti);
+              if (prev && prev.state !== DTX_ST.DTX_ST_ABORTED)
+                throw derError('ALREADY', 'DTX already prepared here (resend)');
+              target.dtx.put({
+                xid: req.dti,
+                epoch: req.epoch,
+                oid: req.oid,
+                dkeyHash: req.dkeyHash,
+                state: DTX_ST.DTX_ST_INITED,
+                leader: false,
+                mbs: [leader.id, ...req.shardTgts.slice(1).map((st) => st.st_tgt_id)],
+                since: rt.sim.now,
+              });
+            },
+          );
+          // Piggybacked committable DTXs commit in the same local transaction as this update.
+          if (cos.length > 0) yield* vosDtxCommit(cl, target, cos);
           yield* objLocalRwUpdate(cl, target, req);
+          target.knownObjs.add(oidText(req.oid));
+          yield* traced(rt, 'dtx_end', target.actor, { result: 0 }, function* () {
+            yield* sleep(COST.serverStep / 4);
+            // vos_dtx_prepared: the active entry is persisted as PREPARED.
+            target.dtx.setState(req.dti, DTX_ST.DTX_ST_PREPARED, rt.sim.now);
+          });
         } catch (err) {
           rep.ret = rcOf(err);
+          if (rep.ret !== IO_ERR.ALREADY)
+            target.dtx.setState(req.dti, DTX_ST.DTX_ST_ABORTED, rt.sim.now);
         }
       });
       yield* crtReplySend(
         rt,
         target.actor,
-        'leader',
+        leader.actor,
         'DAOS_OBJ_RPC_TGT_UPDATE',
         rwOutWireBytes(rep),
       );
     },
   );
+  yield* sleep(wireNs(rwOutWireBytes(rep)));
   return rep;
 }
 
 /** `obj_local_rw` for an update (spec §4.5): VOS begin, BIO prep/copy, verify, VOS end. */
-function* objLocalRwUpdate(cl: DaosCluster, target: DaosTarget, req: ObjRwIn): Proc<void> {
+export function* objLocalRwUpdate(cl: DaosCluster, target: DaosTarget, req: ObjRwIn): Proc<void> {
   const rt = cl.rt;
   const store = target.store;
   const actor = target.actor;
@@ -342,6 +572,24 @@ function* fetchBody(cl: DaosCluster, ioc: IoContext, req: ObjRwIn, rep: ObjRwOut
   );
   let rc = 0;
   try {
+    // vos_dtx_check_availability (spec §5.4): a PREPARED DTX of another leader on this dkey
+    // is refreshed with its leader (up to twice); still undecided → -DER_INPROGRESS.
+    for (let tries = 0; ; tries++) {
+      const ent = target.dtx.preparedOn(req.oid, req.dkeyHash);
+      if (!ent) break;
+      if (tries >= 2) throw derError('INPROGRESS', 'prepared DTX on a non-leader replica');
+      yield* traced(
+        rt,
+        'vos_dtx_check_availability',
+        actor,
+        { dti: dtiDump(ent.xid), state: 'DTX_ST_PREPARED', leader: false },
+        function* () {
+          yield* sleep(COST.vosStep / 4);
+        },
+        () => ({ result: 'DER_INPROGRESS → dtx_refresh' }),
+      );
+      yield* dtxRefresh(cl, target, ent);
+    }
     yield* traced(
       rt,
       'obj_local_rw',

@@ -2,7 +2,8 @@
  * `daos.fetch`: one `daos_obj_fetch` from the application call to the data in the user's
  * buffers (spec daos-io-path.md §5). Order = the order a plain inline fetch reaches them.
  */
-import type { PipelineDef } from './types.ts';
+import type { PipelineDef, StepDef } from './types.ts';
+import { STEP, insertAfter, optional } from './dtx-steps.ts';
 import { DAOS_LANES } from './lanes.ts';
 
 export const DAOS_FETCH: PipelineDef = {
@@ -174,3 +175,15 @@ export const DAOS_FETCH: PipelineDef = {
     },
   ],
 };
+
+// Reading a value whose DTX is not committed yet (spec §5.4) and the client's retry (§3.9).
+insertAfter(DAOS_FETCH.steps, 'dtx_begin', [
+  STEP.vos_dtx_check_availability as StepDef,
+  STEP.dtx_refresh as StepDef,
+  optional(STEP.vos_dtx_commit as StepDef),
+  STEP.vos_dtx_abort as StepDef,
+]);
+insertAfter(DAOS_FETCH.steps, 'obj_comp_cb', [
+  STEP.dc_task_reinit as StepDef,
+  STEP.obj_pool_query_task as StepDef,
+]);

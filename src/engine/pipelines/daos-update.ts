@@ -4,7 +4,8 @@
  * (non-replicated, inline) update reaches them; the engine emits `enter`/`point` events of
  * these steps in exactly this order.
  */
-import type { PipelineDef } from './types.ts';
+import type { PipelineDef, StepDef } from './types.ts';
+import { STEP, insertAfter, optional } from './dtx-steps.ts';
 import { DAOS_LANES } from './lanes.ts';
 
 export const DAOS_UPDATE: PipelineDef = {
@@ -248,3 +249,17 @@ export const DAOS_UPDATE: PipelineDef = {
     },
   ],
 };
+
+// DTX and retry steps (spec §3.9, §6): the resend check, the leader's sub-operation fan-out,
+// the abort path and the client's retry.
+insertAfter(DAOS_UPDATE.steps, 'process_epoch', [STEP.obj_handle_resend as StepDef]);
+insertAfter(DAOS_UPDATE.steps, 'dtx_leader_begin', [STEP.dtx_leader_exec_ops as StepDef]);
+insertAfter(DAOS_UPDATE.steps, 'dtx_leader_end', [
+  STEP.dtx_abort as StepDef,
+  optional(STEP.dtx_handler as StepDef),
+  STEP.vos_dtx_abort as StepDef,
+]);
+insertAfter(DAOS_UPDATE.steps, 'obj_comp_cb', [
+  STEP.dc_task_reinit as StepDef,
+  STEP.obj_pool_query_task as StepDef,
+]);

@@ -13,10 +13,13 @@ import { MEDIA_RECOVERY } from './media-recovery.ts';
 import { CEPH_WRITE } from './ceph-write.ts';
 import { CEPH_READ } from './ceph-read.ts';
 import { CEPH_RECOVERY } from './ceph-recovery.ts';
+import { DAOS_RW_REPLICATED } from './daos-rw-replicated.ts';
+import { DTX_COMMIT } from './dtx-commit.ts';
+import { DAOS_FAULT, DAOS_REINTEGRATE } from './daos-fault.ts';
 
 export { DAOS_UPDATE, DAOS_FETCH, DAOS_SETUP, MEDIA_RECOVERY };
 export { DAOS_LANES } from './lanes.ts';
-export { DAOS_LIST, DAOS_PUNCH };
+export { DAOS_LIST, DAOS_PUNCH, DAOS_RW_REPLICATED, DTX_COMMIT };
 
 export const PIPELINES: Record<string, PipelineDef> = {
   [DAOS_SETUP.id]: DAOS_SETUP,
@@ -24,6 +27,10 @@ export const PIPELINES: Record<string, PipelineDef> = {
   [DAOS_FETCH.id]: DAOS_FETCH,
   [DAOS_LIST.id]: DAOS_LIST,
   [DAOS_PUNCH.id]: DAOS_PUNCH,
+  [DAOS_RW_REPLICATED.id]: DAOS_RW_REPLICATED,
+  [DTX_COMMIT.id]: DTX_COMMIT,
+  [DAOS_FAULT.id]: DAOS_FAULT,
+  [DAOS_REINTEGRATE.id]: DAOS_REINTEGRATE,
   [MEDIA_RECOVERY.id]: MEDIA_RECOVERY,
   [CEPH_WRITE.id]: CEPH_WRITE,
   [CEPH_READ.id]: CEPH_READ,

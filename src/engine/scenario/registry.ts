@@ -16,6 +16,14 @@ export function registerOps(specs: readonly OpSpec[]): void {
   }
 }
 
+/**
+ * Replace a registered op by one that serves several systems under the same name (`restart`
+ * of an OSD or of a DAOS target); the new spec usually delegates to the old one.
+ */
+export function overrideOp(spec: OpSpec): void {
+  ops.set(spec.name, spec);
+}
+
 export function getOp(name: string): OpSpec | undefined {
   return ops.get(name);
 }

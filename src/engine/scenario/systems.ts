@@ -2,11 +2,13 @@
  * Installs every system's ops into the registry, once. Each system owns its op specs in its
  * own folder; add ONE line here per system (e.g. `registerOps(CEPH_OPS)`).
  */
-import { registerOps, registerClusterCheck } from './registry.ts';
+import { getOp, overrideOp, registerOps, registerClusterCheck } from './registry.ts';
+import { DAOS_FAULT_OPS, restartOp } from '../daos/faults.ts';
 import { DAOS_OPS, checkDaosCluster } from '../daos/ops.ts';
 import { registerPlacement } from '../ceph/ops/placement-ops.ts';
 import { registerCephIo } from '../ceph/scenario-ops.ts';
 import { registerVos } from '../vos/ops.ts';
+import { mediaRestartOp, powerCutOp } from '../vos/power-ops.ts';
 
 let done = false;
 
@@ -18,4 +20,8 @@ export function ensureSystemsRegistered(): void {
   registerPlacement(); // ceph_osd_map, crush_map + the ceph.placement pipeline
   registerCephIo(); // rados_*, rbd_*, fault_kill_osd, restart (osd)
   registerVos(true); // `vos` = the default DAOS target store (issue #4); vos_obj_* ops, VOS steps
+  registerOps(DAOS_FAULT_OPS); // fault_kill_target, fault_drop_messages
+  overrideOp(restartOp(getOp('restart'))); // restart: `target` (DAOS) or `osd` (Ceph)
+  registerOps([powerCutOp]); // fault_power_cut (a target's SCM + NVMe)
+  overrideOp(mediaRestartOp(getOp('restart'))); // restart after a power cut: media.recovery first
 }

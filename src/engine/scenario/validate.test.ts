@@ -46,7 +46,7 @@ describe('validateScenario: the first problem as a JSON path', () => {
     ],
     [
       { ...ok, cluster: { daos: { targets: 4 } } },
-      'cluster.daos.targets: unknown field (expected engines, targets_per_engine, scm_bytes, nvme_bytes, store)',
+      'cluster.daos.targets: unknown field (expected engines, targets_per_engine, scm_bytes, nvme_bytes, dtx_threshold_count, store)',
     ],
     [{ schema: 'iopath.scenario/1' }, 'ops: expected an array'],
     [{ ...ok, ops: [1] }, 'ops[0]: expected an object'],
