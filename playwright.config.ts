@@ -13,6 +13,10 @@ export const chromiumArgs = [
   '--disable-sync',
 ];
 const executablePath = process.env.IOPATH_CHROMIUM ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Port and build folder can be moved (IOPATH_E2E_PORT, IOPATH_E2E_DIST) so two runs on one
+// machine don't serve each other's half-written builds.
+const port = Number(process.env.IOPATH_E2E_PORT ?? 4173);
+const dist = process.env.IOPATH_E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -25,7 +29,7 @@ export default defineConfig({
   reporter: process.env.CI ? [['list']] : [['list']],
   outputDir: 'test-results',
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: `http://127.0.0.1:${port}`,
     viewport: { width: 1280, height: 800 },
     launchOptions: { executablePath, args: chromiumArgs },
     trace: 'off',
@@ -33,8 +37,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: 'npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
-    url: 'http://127.0.0.1:4173',
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort --outDir ${dist}`,
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },

@@ -37,3 +37,22 @@ export async function current(page: Page): Promise<{ step: string; pipeline: str
   const pipeline = (await page.locator('[data-view="flow"]').getAttribute('data-pipeline')) ?? '';
   return { step, pipeline };
 }
+
+/**
+ * Wait until the cursor is at `k` and the flow shows a current step; return it. One browser
+ * round trip per step (the walk over a whole update presses → hundreds of times).
+ */
+export async function currentAt(
+  page: Page,
+  k: number,
+): Promise<{ step: string; pipeline: string }> {
+  const handle = await page.waitForFunction((want) => {
+    const pos = document.querySelector('[data-testid="position"]')?.textContent ?? '';
+    if (!pos.startsWith(`${want} /`)) return null;
+    const flow = document.querySelector<HTMLElement>('[data-view="flow"]');
+    const nodes = flow?.querySelectorAll<HTMLElement>('[aria-current="step"]') ?? [];
+    if (nodes.length !== 1) return null;
+    return { step: nodes[0]!.dataset.step ?? '', pipeline: flow?.dataset.pipeline ?? '' };
+  }, k);
+  return (await handle.jsonValue())!;
+}
