@@ -1,5 +1,5 @@
 /**
- * `iopath run FILE.json|BUILTIN [--trace OUT.json] [--seed N]`: run a scenario headless and
+ * `iopath run FILE.json|BUILTIN [--trace OUT.json] [--seed N] [--media DIR]`: run a scenario headless and
  * print `{"schema":"iopath.result/1","ops":[…]}` on stdout.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,8 @@ import {
   validateScenario,
   type ScenarioDoc,
 } from '../engine/index.ts';
+import { openingMediaProvider } from '../engine/media/provider.ts';
+import { openMediaDir } from './media/node-file-backend.ts';
 import { UsageError, parseArgs } from './usage.ts';
 
 /** Options other commands/helpers add to `run` (e.g. `--osd-dumps DIR` from the Ceph system). */
@@ -44,10 +46,13 @@ export function runCommand(argv: string[]): number {
     'trace',
     'seed',
     'osd-dumps',
+    'media',
     ...RUN_EXTENSIONS.map((e) => e.option),
   ]);
   if (positional.length !== 1)
-    throw new UsageError('usage: iopath run FILE.json|BUILTIN [--trace OUT.json] [--seed N]');
+    throw new UsageError(
+      'usage: iopath run FILE.json|BUILTIN [--trace OUT.json] [--seed N] [--media DIR]',
+    );
   let seed: number | undefined;
   const seedArg = options.get('seed');
   if (seedArg !== undefined) {
@@ -61,7 +66,18 @@ export function runCommand(argv: string[]): number {
   const doc = loadScenario(positional[0] as string);
   const v = validateScenario(doc);
   if (!v.ok) throw new UsageError(v.error);
-  const run = runScenario(v.doc, seed === undefined ? {} : { seed });
+  // --media DIR: device images live in DIR (`engine0.tgt1.scm.img` …) and outlive the run.
+  const mediaDir = options.get('media');
+  const media = mediaDir === undefined ? undefined : openMediaDir(mediaDir);
+  let run: ReturnType<typeof runScenario>;
+  try {
+    run = runScenario(v.doc, {
+      ...(seed === undefined ? {} : { seed }),
+      ...(media ? { media: openingMediaProvider('file', (d, size) => media.open(d, size)) } : {}),
+    });
+  } finally {
+    media?.close();
+  }
   const trace = options.get('trace');
   if (trace !== undefined) writeFileSync(trace, serializeTrace(v.doc, run.events));
   for (const ext of RUN_EXTENSIONS) {

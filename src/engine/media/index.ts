@@ -20,3 +20,12 @@ export { VeaSpace, createVea, openVea, VEA_DF_SIZE } from './vea/vea.ts';
 export type { VeaCreateOptions, VeaOpenOptions } from './vea/vea.ts';
 export { armPowerCut, cutPower } from './power-cut.ts';
 export type { ArmOptions, PowerDomainDevice } from './power-cut.ts';
+export {
+  memoryMediaProvider,
+  openingMediaProvider,
+  mapMediaProvider,
+  setMediaProvider,
+  mediaProviderOf,
+  backendHasData,
+} from './provider.ts';
+export type { MediaProvider } from './provider.ts';

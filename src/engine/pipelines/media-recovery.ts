@@ -19,6 +19,14 @@ export const MEDIA_RECOVERY: PipelineDef = {
   ],
   steps: [
     {
+      id: 'fault_power_cut',
+      lane: 'scm',
+      caption:
+        'The power of a target goes away: every SCM line not yet drained and every NVMe block still in the volatile write cache is lost; the code running stops where it was.',
+      source: 'src/engine/media/power-cut.ts',
+      optional: true,
+    },
+    {
       id: 'pmemobj_open',
       lane: 'scm',
       caption:

@@ -14,6 +14,7 @@ import { createRuntime, type Runtime } from '../core/runtime.ts';
 import type { Future, Proc } from '../core/sim.ts';
 import { matches, type Breakpoint } from '../trace/breakpoints.ts';
 import type { TraceEvent } from '../trace/event.ts';
+import { setMediaProvider, type MediaProvider } from '../media/provider.ts';
 import { getOp } from './registry.ts';
 import { ScenarioError, validateOp, validateScenario } from './validate.ts';
 import { World } from './world.ts';
@@ -31,6 +32,8 @@ export interface RunnerOptions {
   seed?: number;
   /** Keep trace events in memory (default true; benchmarks of raw speed turn it off). */
   keepEvents?: boolean;
+  /** Where devices keep their images (default: fresh memory per run). */
+  media?: MediaProvider;
 }
 
 /** Why a run-control call returned. */
@@ -67,6 +70,7 @@ export class ScenarioRunner {
     this.seed = opts.seed ?? this.doc.seed ?? 0;
     this.rt = createRuntime(this.seed);
     if (opts.keepEvents === false) this.rt.trace.keep = false;
+    if (opts.media) setMediaProvider(this.rt, opts.media);
     this.world = new World(this.rt, this.doc);
     // Why not StepGate.hit: it records the LAST matching event of a queue entry; a debugger
     // needs the FIRST one, so the runner watches the stream itself (and stops the sim the same

@@ -36,7 +36,7 @@ import {
 import type { VosCont } from './pool.ts';
 import { step } from './step.ts';
 import { createVosTarget, openVosTarget, type VosTarget } from './target.ts';
-import { armPowerCut, cutPower } from '../media/power-cut.ts';
+import { armPowerCut, cutPower, type PowerDomainDevice } from '../media/power-cut.ts';
 import { PowerCutError, type PersistencePoint } from '../media/power.ts';
 import { backendHasData, mediaProviderOf } from '../media/provider.ts';
 import { Future, wait } from '../core/sim.ts';
@@ -123,11 +123,11 @@ export class VosTargetStore implements TargetStore {
     return this.target;
   }
 
-  /** The power domain of this target (SCM + NVMe), or [] before first use. */
-  private devices(): { id: string; persistenceHook: unknown; powerCut(): void }[] {
-    const t = this.target;
-    if (!t) return [];
-    return t.nvme ? [t.scm, t.nvme] : [t.scm];
+  /** The power domain of this target: its SCM and NVMe device objects (media/scm.ts, nvme.ts). */
+  private powerDomain(): PowerDomainDevice[] {
+    const t = this.vos;
+    // The contracts in media/types.ts leave the hook out; the device classes have it.
+    return (t.nvme ? [t.scm, t.nvme] : [t.scm]) as unknown as PowerDomainDevice[];
   }
 
   /**
@@ -136,8 +136,7 @@ export class VosTargetStore implements TargetStore {
    * store methods turn into a target that never answers. `onCut` is told when it happens.
    */
   powerCut(arm: boolean, onCut: (at: PersistencePoint | null) => void): void {
-    const t = this.vos;
-    const devs = t.nvme ? [t.scm, t.nvme] : [t.scm];
+    const devs = this.powerDomain();
     const cut = (at: PersistencePoint | null): void => {
       this.poweredOff = true;
       onCut(at);
