@@ -55,7 +55,7 @@ test('three OSD dumps → the replicated write, steps in order with real duratio
     page.waitForEvent('download'),
     page.locator('[data-export="chrome"]').click(),
   ]);
-  const text = readFileSync((await dl.path()), 'utf8');
+  const text = readFileSync(await dl.path(), 'utf8');
   const doc = JSON.parse(text) as { traceEvents: { ph: string; name: string }[] };
   expect(doc.traceEvents.some((e) => e.ph === 'X' && e.name === 'osd_op_reply')).toBe(true);
 });
