@@ -5,6 +5,7 @@
  * media maps, trees); side tabs sit beside it (inspector, event log).
  */
 import type { ReactNode } from 'react';
+import { BreakpointsView } from '../views/breakpoints/BreakpointsView.tsx';
 import { EventLog } from '../views/events/EventLog.tsx';
 import { FlowView } from '../views/flow/FlowView.tsx';
 import { Inspector } from '../views/inspector/Inspector.tsx';
@@ -37,5 +38,6 @@ export const STAGE_TABS: TabDef[] = [
 export const SIDE_TABS: TabDef[] = [
   { id: 'inspector', label: 'Inspector', render: () => <Inspector /> },
   { id: 'events', label: 'Events', render: () => <EventLog /> },
+  { id: 'breakpoints', label: 'Breaks', render: () => <BreakpointsView /> },
   { id: 'walkthrough', label: 'Walkthrough', render: () => <WalkthroughPanel /> },
 ];

@@ -93,6 +93,27 @@ export const COMMANDS: Command[] = [
     run: () => app().setSpeedIndex(app().speedIndex + 1),
   },
   {
+    id: 'breakpoint',
+    label: 'Toggle a breakpoint on the current step',
+    keys: ['b'],
+    keyHint: 'b',
+    run: () => app().toggleBreakStep(),
+  },
+  {
+    id: 'continue',
+    label: 'Run until break (forward)',
+    keys: ['c'],
+    keyHint: 'c',
+    run: () => app().continueToBreak(1),
+  },
+  {
+    id: 'reverseContinue',
+    label: 'Reverse-continue to the previous break',
+    keys: ['C'],
+    keyHint: 'Shift+C',
+    run: () => app().continueToBreak(-1),
+  },
+  {
     id: 'follow',
     label: 'Camera follows the current step',
     keys: ['f'],
@@ -122,7 +143,8 @@ export const command = (id: string): Command => {
 };
 
 export function speedLabel(i: number): string {
-  return `${SPEEDS[i] ?? 1}×`;
+  const v = SPEEDS[i] ?? 1;
+  return v === Infinity ? 'instant' : `${v}×`;
 }
 
 /** The registry key for a keyboard event ("Shift+ArrowRight", " ", "?"). */

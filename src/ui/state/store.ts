@@ -17,6 +17,8 @@ import type {
 } from '../../protocol/index.ts';
 import { decodeBatch } from '../bridge/decodeBatch.ts';
 import type { EngineClient } from '../bridge/EngineClient.ts';
+import { findBreak, toggleStep, EMPTY_BREAKS, type BreakSet } from '../debug/breakpoints.ts';
+import { parseBreak } from '../debug/breakExpr.ts';
 import { clampCursor, nextOpStart, prevOpStart } from './navigation.ts';
 import { TraceBuffer } from './traceBuffer.ts';
 
@@ -36,8 +38,11 @@ export type Status = 'starting' | 'loading' | 'ready';
 export type Tab = string;
 export type Theme = 'light' | 'dark';
 
-/** Playback speeds in steps per second (a log scale; `[`/`]` move along it). */
-export const SPEEDS = [0.5, 1, 2, 4, 8, 16, 32, 64] as const;
+/**
+ * Playback speeds in steps per second (a log scale 0.1×–100×; `[`/`]` move along it). The last
+ * one, Infinity, is "instant": play jumps straight to the next breakpoint or the end.
+ */
+export const SPEEDS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, Infinity] as const;
 
 export interface AppState {
   catalog: Catalog | null;
@@ -63,6 +68,10 @@ export interface AppState {
   /** The view shown in the main area (`flow` unless another stage tab is chosen). */
   stageTab: Tab;
   theme: Theme;
+  /** Breakpoints: step ids toggled on flow nodes plus predicate expressions. */
+  breaks: BreakSet;
+  /** Set when the last continue found no breakpoint in that direction. */
+  breakNote: string | null;
 }
 
 export interface AppActions {
@@ -84,6 +93,14 @@ export interface AppActions {
   requestCatalog: (onReady?: (c: Catalog) => void) => void;
   load: (source: ScenarioSource, opts?: { seed?: number; step?: number }) => void;
   appendOp: (op: OpDoc) => void;
+  /** Toggle a step breakpoint (default: the current event's step). */
+  toggleBreakStep: (step?: string) => void;
+  /** Add a predicate breakpoint; returns the parse error (with its position) or null. */
+  addBreakPredicate: (text: string) => { error: string; at: number } | null;
+  removeBreakPredicate: (index: number) => void;
+  clearBreaks: () => void;
+  /** Run until break: move to the next (1) or previous (-1) event that hits a breakpoint. */
+  continueToBreak: (dir: 1 | -1) => void;
 }
 
 export type Store = AppState & AppActions;
@@ -119,7 +136,9 @@ export const useApp = create<Store>()((set, get) => ({
   count: 0,
   cursor: 0,
   playing: false,
-  speedIndex: 2,
+  speedIndex: 4,
+  breaks: EMPTY_BREAKS,
+  breakNote: null,
   error: null,
   consoleError: null,
   consoleBusy: false,
@@ -158,6 +177,33 @@ export const useApp = create<Store>()((set, get) => ({
   },
   showError: (p) => set({ error: p }),
   clearConsoleError: () => set({ consoleError: null }),
+
+  toggleBreakStep: (step) => {
+    const s = step ?? trace.at(get().cursor)?.step;
+    if (s !== undefined) set({ breaks: toggleStep(get().breaks, s), breakNote: null });
+  },
+  addBreakPredicate: (text) => {
+    const r = parseBreak(text);
+    if (!r.ok) return { error: r.error, at: r.at };
+    const b = get().breaks;
+    set({ breaks: { ...b, predicates: [...b.predicates, { text: text.trim(), expr: r.expr }] } });
+    return null;
+  },
+  removeBreakPredicate: (index) => {
+    const b = get().breaks;
+    set({ breaks: { ...b, predicates: b.predicates.filter((_, i) => i !== index) } });
+  },
+  clearBreaks: () => set({ breaks: EMPTY_BREAKS, breakNote: null }),
+  continueToBreak: (dir) => {
+    const { breaks, cursor } = get();
+    const i = findBreak(trace.events, breaks, cursor, dir);
+    if (i >= 0) set({ cursor: i, playing: false, breakNote: null });
+    else
+      set({
+        playing: false,
+        breakNote: dir > 0 ? 'no breakpoint ahead' : 'no breakpoint behind',
+      });
+  },
 
   requestCatalog: (onReady) => {
     client?.request({ type: 'catalog' }, (r) => {

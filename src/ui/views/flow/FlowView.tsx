@@ -8,7 +8,7 @@ import type { PipelineView } from '../../../protocol/index.ts';
 import { opSegment } from '../../state/navigation.ts';
 import { trace, useApp } from '../../state/store.ts';
 import { flowFrame } from './frame.ts';
-import { applyFrame } from './highlight.ts';
+import { applyBreakMarkers, applyFrame } from './highlight.ts';
 import { cachedLayout, DEFAULT_ASPECT, STEP_H, STEP_W, type FlowLayout } from './layout.ts';
 import { edgeTypes, nodeTypes, type FlowEdge, type LaneNode, type StepNode } from './nodes.tsx';
 import { synthesizePipeline, withUncatalogued } from './synthesize.ts';
@@ -97,6 +97,7 @@ function FlowCanvas({
     const apply = () => {
       const frame = flowFrame(trace.events, useApp.getState().cursor, view.id, edgeIds);
       applyFrame(root, frame);
+      applyBreakMarkers(root, useApp.getState().breaks.steps);
       // Follow mode: a viewport transform (no React render) centred on the current step.
       const box = frame.current === null ? undefined : boxes.get(frame.current);
       if (useApp.getState().follow && box && followed !== box.id) {
@@ -118,6 +119,7 @@ function FlowCanvas({
         followed = null;
         if (!s.follow) void rf.fitView({ padding: 0.04, maxZoom: 1.15, duration: 250 });
       }
+      if (s.breaks !== p.breaks) applyBreakMarkers(root, s.breaks.steps);
       if (s.cursor !== p.cursor || s.count !== p.count || s.follow !== p.follow) apply();
     });
     return () => {
@@ -144,8 +146,12 @@ function FlowCanvas({
         nodesFocusable={false}
         edgesFocusable={false}
         zoomOnDoubleClick={false}
-        onNodeClick={(_, node) => {
-          if (node.type === 'step') jumpToStep(view.id, node.id);
+        onNodeClick={(e, node) => {
+          if (node.type !== 'step') return;
+          // Alt/Shift+click (or Ctrl/Cmd+click) toggles a breakpoint; a plain click jumps.
+          if (e.altKey || e.shiftKey || e.ctrlKey || e.metaKey)
+            useApp.getState().toggleBreakStep(node.id);
+          else jumpToStep(view.id, node.id);
         }}
         preventScrolling
         aria-label={`Flow diagram of ${view.title}`}

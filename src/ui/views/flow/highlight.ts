@@ -50,3 +50,23 @@ export function applyFrame(root: HTMLElement, f: FlowFrame): void {
     }
   }
 }
+
+/**
+ * Breakpoint markers: `data-break` on the step nodes that have one (CSS draws a red octagon
+ * with the letter B — a shape and a letter, not only a colour) and an aria description.
+ */
+export function applyBreakMarkers(root: HTMLElement, steps: ReadonlySet<string>): void {
+  for (const el of root.querySelectorAll<HTMLElement>('[data-step][data-break]')) {
+    if (!steps.has(el.dataset.step ?? '')) {
+      el.removeAttribute('data-break');
+      el.removeAttribute('aria-description');
+    }
+  }
+  for (const step of steps) {
+    const el = byStep(root, step);
+    if (el && !el.hasAttribute('data-break')) {
+      el.setAttribute('data-break', 'on');
+      el.setAttribute('aria-description', 'breakpoint');
+    }
+  }
+}

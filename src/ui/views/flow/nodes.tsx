@@ -51,7 +51,7 @@ function StepNodeView({ data }: NodeProps<StepNode>) {
       data-step={data.id}
       data-lane={data.lane}
       style={{ '--lane-hue': data.hue } as CSSProperties}
-      title={`${data.id} — ${data.caption}\n${data.source}\n(click: go to its next event)`}
+      title={`${data.id} — ${data.caption}\n${data.source}\n(click: go to its next event; Shift+click or b: breakpoint)`}
     >
       {SIDES.map(([s, pos]) => (
         <Handle key={`t-${s}`} id={`t-${s}`} type="target" position={pos} isConnectable={false} />
