@@ -198,7 +198,7 @@ const contOpen: OpSpec = {
   },
 };
 
-const generateOid: OpSpec = {
+export const generateOid: OpSpec = {
   name: 'daos_obj_generate_oid',
   pipeline: 'daos.setup',
   check: (op) =>
@@ -248,7 +248,7 @@ const generateOid: OpSpec = {
   },
 };
 
-const objOpen: OpSpec = {
+export const objOpen: OpSpec = {
   name: 'daos_obj_open',
   pipeline: 'daos.setup',
   check: (op) =>

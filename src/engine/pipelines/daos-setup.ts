@@ -51,5 +51,12 @@ export const DAOS_SETUP: PipelineDef = {
         'the oid and the pool map; no message is sent.',
       source: 'src/client/api/object.c',
     },
+    {
+      id: 'daos_array_close',
+      lane: 'client',
+      caption: 'Close the array: the object handle and the cached cell/chunk sizes are dropped.',
+      source: 'src/client/array/dc_array.c',
+      optional: true,
+    },
   ],
 };

@@ -10,7 +10,13 @@ const GOLDEN_DIR = new URL('../../../fixtures/golden/', import.meta.url);
 const UPDATE = process.env.IOPATH_UPDATE_GOLDEN === '1';
 
 describe('golden traces', () => {
-  for (const name of ['daos-key-sv', 'daos-key-array']) {
+  for (const name of [
+    'daos-key-sv',
+    'daos-key-array',
+    'daos-array',
+    'daos-kv',
+    'daos-replicated',
+  ]) {
     it(`${name} matches fixtures/golden/${name}.trace.json`, () => {
       const doc = getBuiltinScenario(name);
       const text = serializeTrace(doc, runScenario(doc).events);

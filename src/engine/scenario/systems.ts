@@ -4,6 +4,7 @@
  */
 import { getOp, overrideOp, registerOps, registerClusterCheck } from './registry.ts';
 import { DAOS_FAULT_OPS, restartOp } from '../daos/faults.ts';
+import { DAOS_KV_ARRAY_OPS } from '../daos/kv-array.ts';
 import { DAOS_OPS, checkDaosCluster } from '../daos/ops.ts';
 import { registerPlacement } from '../ceph/ops/placement-ops.ts';
 import { registerCephIo } from '../ceph/scenario-ops.ts';
@@ -21,6 +22,7 @@ export function ensureSystemsRegistered(): void {
   registerCephIo(); // rados_*, rbd_*, fault_kill_osd, restart (osd)
   registerVos(true); // `vos` = the default DAOS target store (issue #4); vos_obj_* ops, VOS steps
   registerOps(DAOS_FAULT_OPS); // fault_kill_target, fault_drop_messages
+  registerOps(DAOS_KV_ARRAY_OPS); // daos_kv_*, daos_array_*
   overrideOp(restartOp(getOp('restart'))); // restart: `target` (DAOS) or `osd` (Ceph)
   registerOps([powerCutOp]); // fault_power_cut (a target's SCM + NVMe)
   overrideOp(mediaRestartOp(getOp('restart'))); // restart after a power cut: media.recovery first
