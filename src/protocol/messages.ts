@@ -43,6 +43,11 @@ export interface LoadRequest {
    * requests continue. Trace files ignore it (they replay whole).
    */
   runOps?: number;
+  /**
+   * Where the scenario's devices keep their bytes: `opfs`/`idb` persist across reloads (opened
+   * before the run; a store another tab holds is a `storage` error), `memory` (default) not.
+   */
+  store?: 'memory' | 'opfs' | 'idb';
 }
 
 /** Run up to `ops` more ops of the loaded scenario (default: all remaining); streams their events. */
@@ -94,6 +99,8 @@ export interface CatalogReply {
   scenarios: ScenarioInfo[];
   /** Names of return codes (`-1005` → `DER_NONEXIST`, `-2` → `ENOENT`). */
   rcNames: Record<string, string>;
+  /** Names of the registered scenario ops (the console and faults palette offer only these). */
+  ops?: string[];
 }
 
 /** The scenario was accepted; its events follow as `events` messages. */
@@ -105,6 +112,8 @@ export interface LoadedReply {
   doc: ScenarioDoc | null;
   /** A display name: the built-in's name, the document's title, or "trace file". */
   name: string;
+  /** Where the devices live (absent: memory, nothing persists); notes say why a kind fell back. */
+  store?: { kind: 'memory' | 'opfs' | 'idb'; notes: string[]; devices: number };
 }
 
 /**
@@ -132,7 +141,13 @@ export interface DoneReply {
 }
 
 export type ErrorCode =
-  'invalid-document' | 'invalid-trace' | 'unknown-scenario' | 'bad-request' | 'engine';
+  | 'invalid-document'
+  | 'invalid-trace'
+  | 'unknown-scenario'
+  | 'bad-request'
+  | 'engine'
+  /** Device storage: in use by another tab, quota exceeded (-DER_NOSPACE) … */
+  | 'storage';
 
 /**
  * A request failed. For `invalid-document` the message is the validator's

@@ -8,6 +8,7 @@ import {
   ERRNO,
   PIPELINES,
   ScenarioRunner,
+  allOps,
   ensureSystemsRegistered,
   detectFile,
   importCephDumps,
@@ -17,6 +18,7 @@ import {
   type ScenarioDoc,
   type SystemName,
 } from '../engine/index.ts';
+import type { MediaProvider } from '../engine/media/provider.ts';
 import type { BuiltinScenario, ScenarioEngine, ScenarioSession } from './engineApi.ts';
 
 /** Which system a built-in belongs to (picker groups): by name prefix, else by its cluster. */
@@ -37,8 +39,8 @@ function rcNameTable(): Record<string, string> {
 class RunnerSession implements ScenarioSession {
   private readonly runner: ScenarioRunner;
 
-  constructor(doc: ScenarioDoc) {
-    this.runner = new ScenarioRunner(doc);
+  constructor(doc: ScenarioDoc, media?: MediaProvider) {
+    this.runner = new ScenarioRunner(doc, media ? { media } : {});
   }
 
   get events() {
@@ -80,11 +82,12 @@ export function createEngineAdapter(): ScenarioEngine {
         doc,
       })),
     rcNames: rcNameTable,
+    opNames: () => allOps().map((o) => o.name),
     validate: (doc) => {
       const v = validateScenario(doc);
       return v.ok ? null : v.error;
     },
-    start: (doc) => new RunnerSession(doc),
+    start: (doc, media) => new RunnerSession(doc, media),
     parseTrace: (text) => {
       // Real Ceph OSD dumps (one dump, or the page's iopath.osd-dumps/1 bundle of several)
       // replay like a trace: the importer turns them into iopath.trace/1 events.

@@ -4,6 +4,7 @@
  * seam means engine API changes touch one adapter file, not the protocol logic.
  */
 import type { PipelineDef, SystemName, TraceEvent } from '../engine/index.ts';
+import type { MediaProvider } from '../engine/media/provider.ts';
 import type { OpDoc, ResultDoc, ScenarioDoc } from '../engine/scenario/types.ts';
 
 export interface BuiltinScenario {
@@ -37,10 +38,12 @@ export interface ScenarioEngine {
   builtins(): readonly BuiltinScenario[];
   /** Every known return code → its name (`-1005` → `DER_NONEXIST`). */
   rcNames(): Record<string, string>;
+  /** Names of the registered scenario ops (sorted). */
+  opNames?(): string[];
   /** The first problem of a document as "<json path>: <message>", or null when valid. */
   validate(doc: unknown): string | null;
-  /** Load a valid document (nothing runs until runNextOp). */
-  start(doc: ScenarioDoc): ScenarioSession;
+  /** Load a valid document (nothing runs until runNextOp); `media`: where devices live. */
+  start(doc: ScenarioDoc, media?: MediaProvider): ScenarioSession;
   /** Parse an `iopath.trace/1` file; the error names the JSON path of the first problem. */
   parseTrace(
     text: string,

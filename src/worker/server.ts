@@ -21,6 +21,7 @@ import {
 import { pipelineEdges, type PipelineDef } from '../engine/index.ts';
 import type { ScenarioDoc } from '../engine/scenario/types.ts';
 import { encodeBatch } from './batch.ts';
+import type { OpenedMedia } from './media.ts';
 import type { ScenarioEngine, ScenarioSession } from './engineApi.ts';
 
 /** How replies leave the worker (postMessage with a transfer list). */
@@ -39,7 +40,15 @@ export class EngineServer {
     private readonly post: Post,
     /** Wall clock for stream pacing only (never reaches the engine); injectable for tests. */
     private readonly now: () => number = () => performance.now(),
+    /** Opens a document's devices on a store (the browser's OPFS/IndexedDB; tests fake it). */
+    private readonly openMedia?: (
+      doc: ScenarioDoc,
+      store: 'memory' | 'opfs' | 'idb',
+    ) => Promise<OpenedMedia>,
   ) {}
+
+  /** The devices of the loaded session (their locks are held while it is loaded). */
+  private media: OpenedMedia | null = null;
 
   /** Handle one incoming message (anything: it is checked here). */
   handle(msg: unknown): void {
@@ -69,10 +78,11 @@ export class EngineServer {
             description,
           })),
           rcNames: this.engine.rcNames(),
+          ...(this.engine.opNames ? { ops: this.engine.opNames() } : {}),
         });
         return;
       case 'load':
-        this.load(req.id, req.source, req.seed, req.runOps);
+        this.load(req.id, req.source, req.seed, req.runOps, storeKind(req.store));
         return;
       case 'run': {
         const s = this.session;
@@ -105,6 +115,7 @@ export class EngineServer {
     source: ScenarioSource,
     seed: number | undefined,
     runOps: number | undefined,
+    store?: 'memory' | 'opfs' | 'idb',
   ): void {
     if (source.kind === 'trace') {
       const parsed = this.engine.parseTrace(source.text);
@@ -146,10 +157,58 @@ export class EngineServer {
       this.problem(id, 'invalid-document', problem);
       return;
     }
+    if (store !== undefined && this.openMedia) {
+      void this.loadOnStore(id, doc as ScenarioDoc, name, runOps, store, this.openMedia);
+      return;
+    }
     const session = this.engine.start(doc as ScenarioDoc);
     this.session = session;
     this.send(id, { type: 'loaded', doc: session.doc, name });
     this.runAndStream(id, session, runOps);
+  }
+
+  /**
+   * Load over persistent devices: release the previous session's devices, open this one's
+   * (async), then run. In use by another tab, or quota exceeded, is a `storage` error and
+   * nothing runs (no second writer, nothing half-written).
+   */
+  private async loadOnStore(
+    id: number,
+    doc: ScenarioDoc,
+    name: string,
+    runOps: number | undefined,
+    store: 'memory' | 'opfs' | 'idb',
+    open: (doc: ScenarioDoc, store: 'memory' | 'opfs' | 'idb') => Promise<OpenedMedia>,
+  ): Promise<void> {
+    try {
+      const old = this.media;
+      this.media = null;
+      this.session = null;
+      if (old) await old.close();
+      let media: OpenedMedia;
+      try {
+        media = await open(doc, store);
+      } catch (e) {
+        this.error(id, 'storage', e instanceof Error ? e.message : String(e));
+        return;
+      }
+      this.media = media;
+      const session = this.engine.start(doc, media.provider);
+      this.session = session;
+      this.send(id, {
+        type: 'loaded',
+        doc: session.doc,
+        name,
+        store: { kind: media.kind, notes: media.notes, devices: media.devices },
+      });
+      this.runAndStream(id, session, runOps);
+    } catch (e) {
+      this.error(
+        id,
+        isNoSpace(e) ? 'storage' : 'engine',
+        e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+      );
+    }
   }
 
   /**
@@ -210,6 +269,16 @@ export class EngineServer {
   private send(id: number, body: Distributive<Reply>): void {
     this.post({ ...body, v: PROTOCOL_VERSION, id }, []);
   }
+}
+
+/** The request's store, if it names one (a message is untrusted input). */
+function storeKind(s: unknown): 'memory' | 'opfs' | 'idb' | undefined {
+  return s === 'memory' || s === 'opfs' || s === 'idb' ? s : undefined;
+}
+
+/** -DER_NOSPACE from a backend (OPFS/IndexedDB quota) while the scenario runs. */
+function isNoSpace(e: unknown): boolean {
+  return e instanceof Error && /NOSPACE/.test(e.message);
 }
 
 function toView(p: PipelineDef): PipelineView {

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, type Reply } from '../protocol/index.ts';
+import { createMemoryBackend } from '../engine/index.ts';
+import type { ScenarioDoc } from '../engine/scenario/types.ts';
+import { createEngineAdapter } from './engineAdapter.ts';
+import { openScenarioMedia, scenarioDevices } from './media.ts';
+import { EngineServer } from './server.ts';
+import { StoreInUseError, type OpenedBackend, type StoreKind } from './storage/index.ts';
+
+/**
+ * A fake browser: device images survive "reloads" (new EngineServer) in `disk`, and a device
+ * is locked while a server holds it (like the Web Lock of openBestBackend).
+ */
+function fakeBrowser() {
+  const disk = new Map<string, ReturnType<typeof createMemoryBackend>>();
+  const locked = new Set<string>();
+  const open = (name: string, size: number, pref?: StoreKind): Promise<OpenedBackend> => {
+    if (locked.has(name)) return Promise.reject(new StoreInUseError(name));
+    locked.add(name);
+    let b = disk.get(name);
+    if (!b) disk.set(name, (b = createMemoryBackend(size)));
+    return Promise.resolve({
+      backend: b,
+      kind: pref ?? 'opfs',
+      notes: [],
+      close: () => (locked.delete(name), Promise.resolve()),
+    });
+  };
+  return { disk, locked, open };
+}
+
+function server(browser: ReturnType<typeof fakeBrowser>) {
+  const out: Reply[] = [];
+  const s = new EngineServer(
+    createEngineAdapter(),
+    (r) => out.push(r),
+    () => 0,
+    (doc, store) => openScenarioMedia(doc, store, browser.open),
+  );
+  let id = 0;
+  return async (body: object): Promise<Reply[]> => {
+    id++;
+    const mine = id;
+    s.handle({ v: PROTOCOL_VERSION, id: mine, ...body });
+    // The load opens devices asynchronously: wait for its last reply.
+    for (
+      let i = 0;
+      i < 200 && !out.some((r) => r.id === mine && (r.type === 'done' || r.type === 'error'));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 5));
+    return out.filter((r) => r.id === mine);
+  };
+}
+
+const CLUSTER = {
+  daos: { engines: 1, targets_per_engine: 2, scm_bytes: 2 << 20, nvme_bytes: 1 << 20 },
+};
+const SETUP = [
+  { op: 'daos_pool_connect', pool: 'tank' },
+  { op: 'daos_cont_create', pool: 'tank', cont: 'c' },
+  { op: 'daos_cont_open', pool: 'tank', cont: 'c' },
+  {
+    op: 'daos_obj_generate_oid',
+    cont: 'c',
+    otype: 'DAOS_OT_MULTI_HASHED',
+    oclass: 'OC_S1',
+    as: 'o',
+  },
+  { op: 'daos_obj_open', obj: 'o', mode: 'DAOS_OO_RW' },
+];
+const IOD = { akey: 'a', type: 'DAOS_IOD_SINGLE', size: 9 };
+const doc = (ops: object[]) =>
+  ({
+    schema: 'iopath.scenario/1',
+    seed: 4,
+    cluster: CLUSTER,
+    ops: [...SETUP, ...ops],
+  }) as ScenarioDoc;
+const UPDATE = doc([
+  { op: 'daos_obj_update', obj: 'o', dkey: 'd', iods: [IOD], data: [{ utf8: 'persisted' }] },
+]);
+const FETCH = doc([{ op: 'daos_obj_fetch', obj: 'o', dkey: 'd', iods: [IOD] }]);
+
+function fetched(replies: Reply[]): string | undefined {
+  const done = replies.find((r) => r.type === 'done');
+  if (done?.type !== 'done' || !done.result) throw new Error(JSON.stringify(replies.at(-1)));
+  const f = done.result.ops.at(-1);
+  return (f?.result as { data: { utf8?: string }[] } | null)?.data[0]?.utf8;
+}
+
+describe('worker: scenario devices on a persistent store', () => {
+  it('lists one SCM and one NVMe image per target, sized from cluster.daos', () => {
+    expect(scenarioDevices(UPDATE)).toEqual([
+      { name: 'engine0.tgt0.scm', size: 2 << 20 },
+      { name: 'engine0.tgt0.nvme', size: 1 << 20 },
+      { name: 'engine0.tgt1.scm', size: 2 << 20 },
+      { name: 'engine0.tgt1.nvme', size: 1 << 20 },
+    ]);
+  });
+
+  it('an update, a "reload" (new worker), then a fetch-only scenario returns the bytes', async () => {
+    const browser = fakeBrowser();
+    const tab1 = server(browser);
+    const a = await tab1({ type: 'load', source: { kind: 'doc', doc: UPDATE }, store: 'opfs' });
+    expect(a.find((r) => r.type === 'loaded')).toMatchObject({
+      store: { kind: 'opfs', devices: 4 },
+    });
+    // Loading another scenario releases the first one's devices, then reopens them.
+    const b = await tab1({ type: 'load', source: { kind: 'doc', doc: FETCH }, store: 'opfs' });
+    expect(fetched(b)).toBe('persisted');
+    // A second tab while the first holds the devices: a clear storage error, nothing runs.
+    const tab2 = server(browser);
+    const c = await tab2({ type: 'load', source: { kind: 'doc', doc: FETCH }, store: 'opfs' });
+    expect(c).toHaveLength(1);
+    expect(c[0]).toMatchObject({ type: 'error', code: 'storage' });
+    expect((c[0] as { message: string }).message).toMatch(/in use by another tab/);
+  });
+
+  it('without a store the same fetch sees nothing (memory, as before)', async () => {
+    const browser = fakeBrowser();
+    const tab = server(browser);
+    await tab({ type: 'load', source: { kind: 'doc', doc: UPDATE } });
+    const b = await tab({ type: 'load', source: { kind: 'doc', doc: FETCH } });
+    expect(fetched(b) ?? '').toBe('');
+    expect(browser.disk.size).toBe(0);
+  });
+});
