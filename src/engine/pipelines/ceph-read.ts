@@ -200,7 +200,8 @@ export const CEPH_READ: PipelineDef = {
     {
       id: 'handle_osd_map',
       lane: 'client',
-      caption: 'A new OSDMap: ops whose primary changed are resent.',
+      caption:
+        'A new OSDMap: ops whose primary changed are resent The first map (at connect) carries the CRUSH hierarchy as osd_tree.',
       source: 'src/osdc/Objecter.cc',
       optional: true,
     },

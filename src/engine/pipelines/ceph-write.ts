@@ -401,7 +401,7 @@ export const CEPH_WRITE: PipelineDef = {
       id: 'handle_osd_map',
       lane: 'client',
       caption:
-        'A new OSDMap: _scan_requests re-runs _calc_target and resends ops whose primary changed (RETRY).',
+        'A new OSDMap: _scan_requests re-runs _calc_target and resends ops whose primary changed (RETRY) The first map (at connect) carries the CRUSH hierarchy as osd_tree.',
       source: 'src/osdc/Objecter.cc',
       optional: true,
     },

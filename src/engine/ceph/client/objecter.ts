@@ -26,6 +26,9 @@ import {
 /** The simulation's rados_osd_op_timeout (300 s of virtual time). */
 export const OP_TIMEOUT_NS = 300_000_000_000;
 
+/** The trace actor of every Objecter (its Ceph entity name `client.<gid>` rides as data). */
+export const CLIENT_ACTOR = 'client';
+
 interface ObjecterOp {
   readonly tid: number;
   readonly pool: number;
@@ -62,7 +65,15 @@ export class Objecter {
     this.name = `client.${globalId}`;
     this.addr = `127.0.0.1:0/${rt.rng.fork(this.name).nextU32()}`;
     this.view = map;
-    msgr.register(this.name, (m, s, from) => this.msDispatch(m, s, from));
+    msgr.register(this.name, (m, s, from) => this.msDispatch(m, s, from), CLIENT_ACTOR);
+    // librados connect: the Objecter's first OSDMap (wait_for_osd_map) — the cluster as the
+    // client first sees it, so a trace starts with the CRUSH hierarchy.
+    this.trace('handle_osd_map', {
+      epoch: map.epoch,
+      initial: true,
+      entity: this.name,
+      osd_tree: map.osdTree(),
+    });
   }
 
   get epoch(): number {
@@ -70,7 +81,7 @@ export class Objecter {
   }
 
   private trace(step: string, data: { [k: string]: Json }): void {
-    this.rt.trace.point(step, 'client', { data });
+    this.rt.trace.point(step, CLIENT_ACTOR, { data });
   }
 
   /** Objecter::op_submit: returns when the reply (ACK|ONDISK) arrives. */
@@ -133,11 +144,16 @@ export class Objecter {
     op.osd = p.primary;
     op.acting = p.acting;
     op.hash = p.rawHash;
+    const c = this.view.crushOf(p.pgid);
     this.trace('_calc_target', {
       tid: op.tid,
       oid: op.oid,
+      pool: op.pool,
       raw_hash: `0x${p.rawHash.toString(16).padStart(8, '0')}`,
+      raw_pg: `${op.pool}.${p.rawHash.toString(16)}`,
       pgid: pgStr(p.pgid),
+      pps: c.pps,
+      crush: c.steps as Json[],
       up: [...p.up],
       acting: [...p.acting],
       primary: p.primary,
@@ -168,9 +184,12 @@ export class Objecter {
       retryAttempt: op.attempts++,
       clientAddr: this.addr,
     };
+    // Send first: the messenger's msg.send effect then rides on the _send_op event itself.
+    this.msgr.send(this.name, `osd.${op.osd}`, m);
     this.trace('_send_op', {
       tid: op.tid,
       osd: op.osd,
+      entity: this.name,
       msg: {
         type: 'MOSDOp',
         reqid: `${this.name}.0:${op.tid}`,
@@ -182,7 +201,6 @@ export class Objecter {
         retry_attempt: m.retryAttempt,
       },
     });
-    this.msgr.send(this.name, `osd.${op.osd}`, m);
   }
 
   private msDispatch(m: Message, _s: RecvStamps, _from: string): void {

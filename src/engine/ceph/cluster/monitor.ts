@@ -107,7 +107,12 @@ export class Monitor {
     this.cur = v;
     this.views.set(v.epoch, v);
     this.rt.trace.point('OSDMonitor::update_from_paxos', MON_NAME, {
-      data: { epoch: v.epoch, why, down: v.osds.filter((o) => !v.isUp(o)) },
+      data: {
+        epoch: v.epoch,
+        why,
+        down: v.osds.filter((o) => !v.isUp(o)),
+        osd_tree: v.osdTree(),
+      },
       pipeline: 'ceph.recovery',
     });
     for (const s of this.subscribers)

@@ -6,12 +6,18 @@
 import type { OsdMap } from '../osdmap/osdmap.ts';
 import type { PgPool } from '../osdmap/pool.ts';
 import type { PgId } from '../types.ts';
-import type { ObjectPlacement, OsdMapView, PgPlacement, PoolInfo } from './map.ts';
+import { rawPgToPps } from '../osdmap/pool.ts';
+import type { Json } from '../../trace/event.ts';
+import { crushSteps } from './crush-steps.ts';
+import { osdTreeJson } from './osd-tree.ts';
+import type { ObjectPlacement, OsdMapView, PgCrush, PgPlacement, PoolInfo } from './map.ts';
 
 export class OsdMapViewImpl implements OsdMapView {
   readonly pools: readonly PoolInfo[];
   readonly osds: readonly number[];
   private readonly pgCache = new Map<number, PgPlacement>();
+  private readonly crushCache = new Map<number, PgCrush>();
+  private tree: { [k: string]: Json } | undefined;
 
   private constructor(
     private readonly map: OsdMap,
@@ -75,6 +81,33 @@ export class OsdMapViewImpl implements OsdMapView {
     const r: PgPlacement = { up: m.up, acting: m.acting, primary: m.actingPrimary };
     this.pgCache.set(key, r);
     return r;
+  }
+
+  osdTree(): { [k: string]: Json } {
+    this.tree ??= osdTreeJson(this.map.crush, {
+      exists: (o) => this.map.exists(o),
+      isUp: (o) => this.isUp(o),
+      reweight16: (o) => this.map.osds[o]?.weight ?? 0,
+      primaryAffinity16: (o) => this.map.osds[o]?.primaryAffinity ?? 0,
+    });
+    return this.tree;
+  }
+
+  crushOf(pgid: PgId): PgCrush {
+    const key = pgid.pool * 0x100000000 + pgid.ps;
+    const hit = this.crushCache.get(key);
+    if (hit) return hit;
+    const p = this.pool(pgid.pool);
+    const pps = rawPgToPps(p, pgid.ps);
+    const ruleno = this.map.findRule(p);
+    // The same call as OsdMap.pgToRawOsds (in/out weights only: up/down is not CRUSH's input).
+    const r =
+      ruleno >= 0
+        ? crushSteps(this.map.crush, ruleno, pps, p.size, this.map.weightVector(), p.id)
+        : { result: [], steps: [] };
+    const c: PgCrush = { pps, steps: r.steps, raw: r.result };
+    this.crushCache.set(key, c);
+    return c;
   }
 
   withOsdDown(osd: number, down: boolean): OsdMapView {

@@ -50,6 +50,8 @@ interface DropRule {
 export class Messenger {
   private readonly endpoints = new Map<string, Dispatcher>();
   private readonly down = new Set<string>();
+  /** Entity name → trace actor name, for endpoints whose events use another name. */
+  private readonly actors = new Map<string, string>();
   private readonly lastArrival = new Map<string, number>();
   private drops: DropRule[] = [];
   sent = 0;
@@ -60,9 +62,25 @@ export class Messenger {
     readonly lat: MessengerLatency = LOOPBACK_LATENCY,
   ) {}
 
-  register(name: string, d: Dispatcher): void {
+  /**
+   * `actor` is the name the endpoint's trace events use when it differs from its Ceph entity
+   * name (the Objecter traces as `client`, its messenger is `client.4124`): message effects
+   * name actors, so a sequence diagram's arrows land on the lifelines of the events.
+   */
+  register(name: string, d: Dispatcher, actor?: string): void {
     this.endpoints.set(name, d);
     this.down.delete(name);
+    if (actor !== undefined && actor !== name) this.actors.set(name, actor);
+  }
+
+  /** Trace effect fields for one message: actor names, plus the Ceph entity where it differs. */
+  private ends(from: string, to: string): { [k: string]: string } {
+    const f = this.actors.get(from);
+    const t = this.actors.get(to);
+    const r: { [k: string]: string } = { from: f ?? from, to: t ?? to };
+    if (f !== undefined) r.from_entity = from;
+    if (t !== undefined) r.to_entity = to;
+    return r;
   }
 
   /** The process behind `name` died: its socket is gone, messages to it vanish. */
@@ -91,7 +109,7 @@ export class Messenger {
     this.sent++;
     const ctx: ProcContext = currentCtx(this.rt.sim);
     const bytes = messageBytes(m);
-    this.rt.trace.effect({ kind: 'msg.send', from, to, msg: m.type, bytes });
+    this.rt.trace.effect({ kind: 'msg.send', ...this.ends(from, to), msg: m.type, bytes });
     if (this.down.has(from) || this.shouldDrop(from, to)) {
       this.dropped++;
       return;
@@ -114,7 +132,7 @@ export class Messenger {
         return;
       }
       runIn(this.rt.sim, ctx, to, () => {
-        this.rt.trace.effect({ kind: 'msg.recv', from, to, msg: m.type, bytes });
+        this.rt.trace.effect({ kind: 'msg.recv', ...this.ends(from, to), msg: m.type, bytes });
         d(m, stamps, from);
       });
     });

@@ -167,7 +167,8 @@ export class BlueStore implements ObjectStore {
         ? [
             {
               kind: 'alloc',
-              device: this.dev.id,
+              media: 'nvme',
+              dev: this.dev.id,
               lbas: res.writes.filter((w) => w.fresh).map((w) => w.lba),
             },
           ]
@@ -188,7 +189,7 @@ export class BlueStore implements ObjectStore {
       function* io(): Proc<void> {
         for (const w of aios) yield* dev.write(w.lba, w.data);
       }
-      this.rt.trace.effect({ kind: 'nvme.write', device: dev.id, lbas: aios.map((w) => w.lba) });
+      this.rt.trace.effect({ kind: 'nvme.write', dev: dev.id, lbas: aios.map((w) => w.lba) });
       this.rt.sim.spawn(`${this.actor}.txc_aio`, io(), ctx).onSettle(() => {
         if (gen !== this.gen) return;
         runIn(this.rt.sim, ctx, `${this.actor}.aio_cb`, () => this.txcFinishIo(txc));
@@ -252,7 +253,7 @@ export class BlueStore implements ObjectStore {
         runIn(this.rt.sim, t.ctx, `${this.actor}.kv_finalize`, () => {
           this.rt.trace.point('submit_transaction_sync', this.actor, {
             data: { txc: t.seq, wal_lba: wal.lba, wal_blocks: wal.blocks },
-            effects: [{ kind: 'kv.commit', device: this.dev.id, lba: wal.lba, blocks: wal.blocks }],
+            effects: [{ kind: 'kv.commit', dev: this.dev.id, lba: wal.lba, blocks: wal.blocks }],
           });
           this.txcCommittedKv(t);
         });
@@ -296,7 +297,7 @@ export class BlueStore implements ObjectStore {
     for (const t of batch) for (const w of t.deferred) writes.push(w);
     this.rt.trace.point('_deferred_submit_unlock', this.actor, {
       data: { txcs: batch.map((t) => t.seq), blocks: writes.length },
-      effects: [{ kind: 'nvme.write', device: dev.id, lbas: writes.map((w) => w.lba) }],
+      effects: [{ kind: 'nvme.write', dev: dev.id, lbas: writes.map((w) => w.lba) }],
     });
     function* io(): Proc<void> {
       for (const w of writes) yield* dev.write(w.lba, w.data);
@@ -321,6 +322,10 @@ export class BlueStore implements ObjectStore {
     this.setState(txc, 'FINISHING');
     for (const w of txc.aios) if (this.overlay.get(w.lba) === w.data) this.overlay.delete(w.lba);
     for (const l of txc.freed) this.alloc.release(l);
+    if (txc.freed.length > 0) {
+      // rides on the DONE state event below (the allocator gets the space back here)
+      this.rt.trace.effect({ kind: 'free', media: 'nvme', dev: this.dev.id, lbas: [...txc.freed] });
+    }
     const q = this.osr.get(txc.coll);
     if (q) {
       const i = q.indexOf(txc);

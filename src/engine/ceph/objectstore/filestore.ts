@@ -123,9 +123,7 @@ export class FileStore implements ObjectStore {
     this.journalHead = lba + blocks;
     this.rt.trace.point('do_aio_write', this.actor, {
       data: { entries: batch.length, bytes: total, lba, blocks },
-      effects: [
-        { kind: 'journal.append', device: this.dev.id, lba, blocks, entries: batch.length },
-      ],
+      effects: [{ kind: 'journal.append', dev: this.dev.id, lba, blocks, entries: batch.length }],
     });
     const gen = this.gen;
     const io = this.rt.sim.spawn(
@@ -180,7 +178,7 @@ export class FileStore implements ObjectStore {
     this.rt.trace.point('_do_transactions', this.actor, {
       data: { seq: e.seq, txn: txJson(e.t) },
       effects: res.writes.length
-        ? [{ kind: 'nvme.write', device: this.dev.id, lbas: res.writes.map((w) => w.lba) }]
+        ? [{ kind: 'nvme.write', dev: this.dev.id, lbas: res.writes.map((w) => w.lba) }]
         : [],
     });
     const gen = this.gen;
