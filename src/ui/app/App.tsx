@@ -13,6 +13,7 @@ import { copyShareLink } from '../share/copyLink.ts';
 import { SIDE_TABS, STAGE_TABS, type TabDef } from './tabs.tsx';
 import { Transport } from './Transport.tsx';
 import { ExportMenu } from '../export/ExportMenu.tsx';
+import { StoreSelect, useStorageStatus } from './StoreSelect.tsx';
 import { Presenter } from '../walkthrough/Presenter.tsx';
 
 /** Keep `?step=` in the address bar (so reload and shared links land on the same step). */
@@ -154,6 +155,7 @@ export function App({ embed }: { embed: boolean }) {
   const name = useApp((s) => s.scenarioName);
   const status = useApp((s) => s.status);
   const count = useApp((s) => s.count);
+  const storage = useStorageStatus();
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -172,10 +174,11 @@ export function App({ embed }: { embed: boolean }) {
             {status === 'loading'
               ? 'running…'
               : status === 'ready'
-                ? `${name} · ${count} events`
+                ? `${name} · ${count} events${storage}`
                 : 'starting…'}
           </span>
           <span className="spacer" />
+          <StoreSelect />
           <ExportMenu />
           <ShareButton />
           <button

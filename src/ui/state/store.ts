@@ -6,6 +6,7 @@
  * `setCursor(cursor - 1)`; nothing is re-run.
  */
 import { create } from 'zustand';
+import { saveStoragePreference, storagePreference, type StoreKind } from './storagePreference.ts';
 import type {
   CatalogReply,
   OpDoc,
@@ -72,6 +73,11 @@ export interface AppState {
   breaks: BreakSet;
   /** Set when the last continue found no breakpoint in that direction. */
   breakNote: string | null;
+  /** Where the loaded scenario's devices live (null: memory, nothing persists). */
+  storage: { kind: StoreKind; notes: string[]; devices: number } | null;
+  /** The store the next load asks for (`?store=` or the settings choice). */
+  storePref: StoreKind;
+  setStorePref: (kind: StoreKind) => void;
 }
 
 export interface AppActions {
@@ -127,6 +133,12 @@ function initialTheme(): Theme {
 }
 
 export const useApp = create<Store>()((set, get) => ({
+  storage: null,
+  storePref: storagePreference(),
+  setStorePref: (kind) => {
+    saveStoragePreference(kind);
+    set({ storePref: kind });
+  },
   catalog: null,
   status: 'starting',
   scenarioName: '',
@@ -218,10 +230,13 @@ export const useApp = create<Store>()((set, get) => ({
   load: (source, opts = {}) => {
     if (!client) return;
     set({ status: 'loading', playing: false });
-    const body =
+    const pref = get().storePref;
+    const base =
       opts.seed === undefined
         ? { type: 'load' as const, source }
         : { type: 'load' as const, source, seed: opts.seed };
+    // Memory is the worker's default: only a persistent store is asked for explicitly.
+    const body = pref === 'memory' ? base : { ...base, store: pref };
     let landed = false;
     const id = client.request(body, (r) => onLoadReply(r, opts.step));
     activeLoad = id;
@@ -233,6 +248,7 @@ export const useApp = create<Store>()((set, get) => ({
           set({
             doc: r.doc,
             scenarioName: r.name,
+            storage: r.store && r.store.kind !== 'memory' ? r.store : null,
             source,
             result: null,
             count: 0,
