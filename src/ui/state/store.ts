@@ -27,6 +27,8 @@ export interface Catalog {
   pipelines: Map<string, PipelineView>;
   scenarios: ScenarioInfo[];
   rcNames: Record<string, string>;
+  /** Registered scenario op names (empty when the worker did not say). */
+  ops: ReadonlySet<string>;
 }
 
 export interface Problem {
@@ -326,5 +328,6 @@ function toCatalog(r: CatalogReply): Catalog {
     pipelines: new Map(r.pipelines.map((p) => [p.id, p])),
     scenarios: r.scenarios,
     rcNames: r.rcNames,
+    ops: new Set(r.ops ?? []),
   };
 }

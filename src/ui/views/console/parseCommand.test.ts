@@ -12,7 +12,11 @@ describe('console parsing', () => {
   it('explains what is wrong', () => {
     expect(parseCommand('kv put a b')).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/JSON/) as unknown,
+      error: 'usage: kv put <obj> <key> <value>',
+    });
+    expect(parseCommand('{"op":"nope"}', new Set(['daos_kv_put']))).toEqual({
+      ok: false,
+      error: 'unknown op "nope"',
     });
     expect(parseCommand('{"op":')).toMatchObject({
       ok: false,
