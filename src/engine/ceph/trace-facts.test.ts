@@ -145,4 +145,29 @@ describe('ceph trace facts for the views', () => {
     expect(allocs.length).toBeGreaterThan(0);
     for (const f of allocs) expect(f.media).toBe('nvme');
   });
+
+  it('a removed object frees exactly the blocks BlueStore allocated for it', () => {
+    const doc = JSON.parse(JSON.stringify(CEPH_BUILTINS['ceph-rados-put-get'])) as {
+      ops: unknown[];
+    };
+    doc.ops = [doc.ops[0], { op: 'rados_remove', pool: 'sim', oid: 'obj-put-4k' }];
+    const r = runScenario(doc);
+    expect(r.result.ops.every((o) => o.rc === 0)).toBe(true);
+    const byDev = (kind: string): Map<string, number[]> => {
+      const m = new Map<string, number[]>();
+      for (const e of r.events)
+        for (const f of e.effects ?? []) {
+          if (f.kind !== kind) continue;
+          expect(f.media).toBe('nvme');
+          const l = m.get(f.dev as string) ?? [];
+          l.push(...(f.lbas as number[]));
+          m.set(f.dev as string, l);
+        }
+      return m;
+    };
+    const allocs = byDev('alloc');
+    const frees = byDev('free');
+    expect(frees.size).toBe(3); // every replica
+    for (const [dev, lbas] of frees) expect([...lbas].sort()).toEqual([...allocs.get(dev)!].sort());
+  });
 });
