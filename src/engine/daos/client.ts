@@ -229,8 +229,9 @@ function* reinitForRetry(
   target: number | null,
 ): Proc<void> {
   const rt = cl.rt;
-  if (rc === der('TIMEDOUT') && target !== null) {
-    // The unresponsive target is reported (SWIM) and excluded by the pool service.
+  if (rc === der('TIMEDOUT') && target !== null && !cl.target(target).alive) {
+    // A dead target is detected (SWIM) and excluded by the pool service; a target that only
+    // lost a message stays in the map and the resend goes to it again.
     cl.excludeTarget(target);
   }
   yield* traced(rt, 'dc_task_reinit', CLIENT, { delay_ns: delay, rc }, function* () {

@@ -217,4 +217,30 @@ describe('faults on a replicated object', () => {
     );
     expect(retry?.data?.result).toBe(-1011); // -DER_TIMEDOUT
   });
+
+  it('fault_drop_messages: a lost update RPC times out and the resend (same DTX id) succeeds', () => {
+    const r = new ScenarioRunner(
+      doc([
+        ...SETUP,
+        put('x', 'a'),
+        { op: 'fault_drop_messages', from: 'client', count: 1 },
+        put('x', 'b'),
+        get('x'),
+      ]),
+    );
+    r.runAll();
+    const lines = r.result().ops;
+    expect(lines.slice(5).map((l) => l.rc_name)).toEqual(['OK', 'OK', 'OK', 'OK']);
+    expect(lines[8]?.result).toMatchObject({ data: [{ utf8: 'b' }] });
+    const sends = r.events.filter(
+      (e) => e.op === 7 && e.step === 'dc_obj_shard_rw' && e.phase === 'enter',
+    );
+    expect(sends).toHaveLength(2);
+    const dti = r.events
+      .filter((e) => e.op === 7 && e.step === 'dtx_leader_begin' && e.phase === 'enter')
+      .map((e) => JSON.stringify(e.data?.dti));
+    expect(dti).toHaveLength(1); // the first send never arrived; the resend carries the same id
+    const handler = r.events.find((e) => e.op === 7 && e.step === 'ds_obj_rw_handler');
+    expect(JSON.stringify(handler?.data?.orw_flags)).toContain('ORF_RESEND');
+  });
 });

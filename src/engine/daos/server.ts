@@ -335,7 +335,8 @@ function* updateBody(cl: DaosCluster, ioc: IoContext, req: ObjRwIn): Proc<void> 
   if (result !== 0 && failed.some((id) => id !== leader.id)) {
     // A replica that does not answer is reported to the pool service, which excludes it.
     for (const r of results)
-      if (r.ret === IO_ERR.TIMEDOUT && r.tgt !== leader.id) cl.excludeTarget(r.tgt);
+      if (r.ret === IO_ERR.TIMEDOUT && r.tgt !== leader.id && !cl.target(r.tgt).alive)
+        cl.excludeTarget(r.tgt);
   }
   yield* traced(
     rt,
