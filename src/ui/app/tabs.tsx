@@ -7,6 +7,7 @@
 import type { ReactNode } from 'react';
 import { BreakpointsView } from '../views/breakpoints/BreakpointsView.tsx';
 import { EventLog } from '../views/events/EventLog.tsx';
+import { FaultsView } from '../views/faults/FaultsView.tsx';
 import { FlowView } from '../views/flow/FlowView.tsx';
 import { Inspector } from '../views/inspector/Inspector.tsx';
 import { NvmeView } from '../views/nvme/NvmeView.tsx';
@@ -39,5 +40,6 @@ export const SIDE_TABS: TabDef[] = [
   { id: 'inspector', label: 'Inspector', render: () => <Inspector /> },
   { id: 'events', label: 'Events', render: () => <EventLog /> },
   { id: 'breakpoints', label: 'Breaks', render: () => <BreakpointsView /> },
+  { id: 'faults', label: 'Faults', render: () => <FaultsView /> },
   { id: 'walkthrough', label: 'Walkthrough', render: () => <WalkthroughPanel /> },
 ];
