@@ -1,0 +1,149 @@
+/**
+ * The app on persistent device stores (issue #3 item 5), in a PERSISTENT Chromium profile (the
+ * default Playwright context is off-the-record: OPFS and IndexedDB would live in memory).
+ * - `?store=opfs`: a scenario updates a value; reload with a fetch-only scenario whose fetch is
+ *   conditional (DAOS_COND_DKEY_FETCH: -DER_NONEXIST when the dkey is absent) → rc 0, the
+ *   data is there. On `?store=memory` the same fetch is -1005 (the check can fail).
+ * - the same with `?store=idb`;
+ * - a second tab while the first holds the devices: "in use by another tab", nothing runs.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { build } from 'vite';
+import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { chromiumArgs } from '../playwright.config.ts';
+
+const root = resolve(import.meta.dirname, '..');
+let dir = '';
+let server: Server;
+let ctx: BrowserContext;
+let base = '';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+};
+
+const SETUP = [
+  { op: 'daos_pool_connect', pool: 'tank' },
+  { op: 'daos_cont_create', pool: 'tank', cont: 'c' },
+  { op: 'daos_cont_open', pool: 'tank', cont: 'c' },
+  {
+    op: 'daos_obj_generate_oid',
+    cont: 'c',
+    otype: 'DAOS_OT_MULTI_HASHED',
+    oclass: 'OC_S1',
+    as: 'o',
+  },
+  { op: 'daos_obj_open', obj: 'o', mode: 'DAOS_OO_RW' },
+];
+const IOD = { akey: 'a', type: 'DAOS_IOD_SINGLE', size: 9 };
+const doc = (title: string, ops: object[]) =>
+  JSON.stringify({
+    schema: 'iopath.scenario/1',
+    title,
+    seed: 4,
+    cluster: {
+      daos: { engines: 1, targets_per_engine: 1, scm_bytes: 2 << 20, nvme_bytes: 1 << 20 },
+    },
+    ops: [...SETUP, ...ops],
+  });
+const UPDATE = doc('store-update', [
+  { op: 'daos_obj_update', obj: 'o', dkey: 'd', iods: [IOD], data: [{ utf8: 'persisted' }] },
+]);
+const FETCH = doc('store-fetch', [
+  { op: 'daos_obj_fetch', obj: 'o', dkey: 'd', iods: [IOD], flags: ['DAOS_COND_DKEY_FETCH'] },
+]);
+
+const url = (store: string, scenario: string) =>
+  `${base}?store=${store}&scenario=${encodeURIComponent(scenario)}`;
+
+/** The rc of the client's daos_obj_fetch exit, read from the (filtered) event log. */
+async function fetchRc(page: Page): Promise<string> {
+  await page.locator('[data-view-tab="events"]').click();
+  const log = page.locator('[data-view="events"]');
+  await log.locator('input[type="search"]').fill('daos_obj_fetch');
+  const exit = log.locator('.ev-scroll .ev-row', { hasText: 'exit' });
+  await expect(exit.first()).toBeVisible();
+  return ((await exit.last().locator('.ev-rc').textContent()) ?? '').trim();
+}
+
+async function loaded(page: Page, name: string, store: string | null) {
+  const status = page.locator('.topbar .status');
+  await expect(status).toContainText(`${name} ·`, { timeout: 30_000 });
+  if (store) await expect(status).toContainText(`on ${store}`);
+  else await expect(status).not.toContainText(' on ');
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  dir = mkdtempSync(join(tmpdir(), 'iopath-e2e-app-storage-'));
+  const out = join(dir, 'dist');
+  await build({ root, logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+  server = createServer((req, res) => {
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
+    let file = join(out, path);
+    if (!file.startsWith(out) || !existsSync(file) || path === '/') file = join(out, 'index.html');
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const executablePath =
+    process.env.IOPATH_CHROMIUM ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    headless: true,
+    executablePath,
+    args: chromiumArgs.filter((a) => a !== '--headless'),
+  });
+});
+
+test.afterAll(async () => {
+  await ctx?.close();
+  server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('memory: the conditional fetch finds nothing (-1005)', async () => {
+  const page = await ctx.newPage();
+  await page.goto(url('memory', FETCH));
+  await loaded(page, 'store-fetch', null);
+  expect(await fetchRc(page)).toBe('-1005');
+  await page.close();
+});
+
+for (const [kind, label] of [
+  ['opfs', 'OPFS'],
+  ['idb', 'IndexedDB'],
+] as const) {
+  test(`${kind}: write through the app, reload, the data is there`, async () => {
+    const page = await ctx.newPage();
+    await page.goto(url(kind, UPDATE));
+    await loaded(page, 'store-update', label);
+    await page.goto(url(kind, FETCH)); // a reload: new worker, devices reopened
+    await loaded(page, 'store-fetch', label);
+    expect(await fetchRc(page)).toBe('0');
+    await page.close();
+  });
+}
+
+test('a second tab gets "in use by another tab"', async () => {
+  const a = await ctx.newPage();
+  await a.goto(url('opfs', FETCH));
+  await loaded(a, 'store-fetch', 'OPFS');
+  const b = await ctx.newPage();
+  await b.goto(url('opfs', FETCH));
+  await expect(b.getByTestId('error-banner')).toContainText('in use by another tab', {
+    timeout: 30_000,
+  });
+  await a.close();
+  await b.close();
+});
