@@ -7,6 +7,7 @@ import { withStep } from '../url.ts';
 import { CaptionPanel } from '../views/caption/CaptionPanel.tsx';
 import { Console } from '../views/console/Console.tsx';
 import { FlowView } from '../views/flow/FlowView.tsx';
+import { CommandPalette } from './CommandPalette.tsx';
 import { ErrorBanner, HelpOverlay } from './Overlays.tsx';
 import { ImportFile, ScenarioPicker } from './ScenarioPicker.tsx';
 import { copyShareLink } from '../share/copyLink.ts';
@@ -211,6 +212,7 @@ export function App({ embed }: { embed: boolean }) {
         {embed ? null : <Console />}
       </footer>
       <HelpOverlay />
+      <CommandPalette />
       <Presenter />
     </div>
   );
