@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { routeFiles } from './routeFiles.ts';
+import { looksLikeCrushText, routeFiles } from './routeFiles.ts';
 
 const f = (name: string, doc: unknown) => ({ name, text: JSON.stringify(doc) });
 const dump = { size: 20, duration: 600, ops: [] };
@@ -40,6 +40,26 @@ describe('routing picked files by content', () => {
     });
     expect(routeFiles([f('c.json', { schema: 'other' })])).toMatchObject({
       error: expect.stringMatching(/^c.json: schema: expected .* \(got "other"\)$/) as unknown,
+    });
+  });
+
+  test('a crushtool -d text map goes to the worker as trace text; other text is not JSON', () => {
+    const map = '# begin crush map\ndevice 0 osd.0 class hdd\ntype 0 osd\n# end crush map\n';
+    expect(routeFiles([{ name: 'crush.txt', text: map }])).toEqual({
+      kind: 'load',
+      source: { kind: 'trace', text: map },
+    });
+    // Without the header line: any line only a CRUSH map starts with.
+    expect(looksLikeCrushText('\ndevice 3 osd.3\n')).toBe(true);
+    expect(looksLikeCrushText('rule replicated_rule {\n')).toBe(true);
+    expect(looksLikeCrushText('{"device 0 osd.0": 1}\ndevice 0 osd.0')).toBe(false);
+    expect(looksLikeCrushText('hello world')).toBe(false);
+    expect(routeFiles([{ name: 'x.txt', text: 'hello world' }])).toMatchObject({
+      error: expect.stringMatching(/^x.txt: \$: not JSON/) as unknown,
+    });
+    // Several files: only OSD dumps open together, a map is not one of them.
+    expect(routeFiles([{ name: 'crush.txt', text: map }, f('o.json', dump)])).toMatchObject({
+      kind: 'error',
     });
   });
 });

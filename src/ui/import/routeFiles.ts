@@ -6,7 +6,9 @@
  * - Ceph OpTracker dumps (`dump_historic_ops` / `dump_ops_in_flight`, one per OSD; pick the
  *   primary's and the replicas' together) → one `iopath.osd-dumps/1` bundle the worker turns
  *   into a trace (src/engine/import);
- * - `iopath.trace/1` → replayed; `iopath.scenario/1` → run.
+ * - `iopath.trace/1` → replayed; `iopath.scenario/1` → run;
+ * - a `crushtool -d` text map (not JSON) → the worker compiles it into a one-event trace whose
+ *   `osd_tree` the placement view draws (src/worker/crushImport.ts).
  *
  * Pure classification here (testable); the worker validates again and names the JSON path of
  * the first problem. Files are data: nothing is evaluated or inserted as HTML.
@@ -36,6 +38,17 @@ export function looksLikeOsdDump(doc: unknown): boolean {
   return isObj(first) && 'description' in first && 'type_data' in first;
 }
 
+/**
+ * `crushtool -d` output: not JSON, and a line that only a CRUSH map starts with (`# begin crush
+ * map`, `tunable …`, `device N osd.N`, `type N name`, or a rule opening `rule name {`).
+ */
+export function looksLikeCrushText(text: string): boolean {
+  if (/^\s*[[{]/.test(text)) return false;
+  return /^(# begin crush map|tunable \w+ \d+|device \d+ \S+(?: class \S+)?|type \d+ \S+|rule \S+ \{)\s*$/m.test(
+    text,
+  );
+}
+
 export function routeFiles(files: readonly PickedFile[]): Routed {
   if (files.length === 0) return { kind: 'error', error: 'no file' };
   const docs: { name: string; text: string; doc: unknown }[] = [];
@@ -48,6 +61,9 @@ export function routeFiles(files: readonly PickedFile[]): Routed {
     try {
       docs.push({ ...f, doc: JSON.parse(f.text) as unknown });
     } catch (e) {
+      // A crushtool -d text map: the worker compiles it (its errors name the line).
+      if (files.length === 1 && looksLikeCrushText(f.text))
+        return { kind: 'load', source: { kind: 'trace', text: f.text } };
       return {
         kind: 'error',
         error: `${f.name}: $: not JSON (${(e as Error).message.replace(/\s+/g, ' ').slice(0, 160)})`,
