@@ -23,7 +23,7 @@ export const MEDIA_RECOVERY: PipelineDef = {
       lane: 'scm',
       caption:
         'The power of a target goes away: every SCM line not yet drained and every NVMe block still in the volatile write cache is lost; the code running stops where it was.',
-      source: 'src/engine/media/power-cut.ts',
+      source: 'src/engine/srv.c',
       optional: true,
     },
     {
