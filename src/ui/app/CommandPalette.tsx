@@ -3,7 +3,7 @@
  * key or button does is also reachable by name. Enter runs the highlighted command.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { COMMANDS, type Command } from '../commands/commands.ts';
+import { COMMANDS, OPEN_PALETTE, type Command } from '../commands/commands.ts';
 import { fuzzyFilter } from '../commands/fuzzy.ts';
 
 export function CommandPalette() {
@@ -20,13 +20,30 @@ export function CommandPalette() {
         setSel(0);
       }
     };
+    const onOpen = () => {
+      setOpen(true);
+      setQuery('');
+      setSel(0);
+    };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener(OPEN_PALETTE, onOpen);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener(OPEN_PALETTE, onOpen);
+    };
   }, []);
   useEffect(() => {
     if (open) input.current?.focus();
   }, [open]);
-  const hits = useMemo(() => fuzzyFilter(COMMANDS, query, (c) => `${c.label} ${c.id}`), [query]);
+  const hits = useMemo(
+    () =>
+      fuzzyFilter(
+        COMMANDS.filter((c) => c.id !== 'palette'),
+        query,
+        (c) => `${c.label} ${c.id}`,
+      ),
+    [query],
+  );
   if (!open) return null;
   const run = (c: Command | undefined) => {
     if (!c) return;

@@ -16,6 +16,9 @@ export interface Command {
 
 const app = () => useApp.getState();
 
+/** Window event that opens the command palette (app/CommandPalette.tsx listens). */
+export const OPEN_PALETTE = 'iopath:open-palette';
+
 export const COMMANDS: Command[] = [
   {
     id: 'play',
@@ -119,6 +122,14 @@ export const COMMANDS: Command[] = [
     keys: ['f'],
     keyHint: 'f',
     run: () => app().setFollow(!app().follow),
+  },
+  {
+    id: 'palette',
+    label: 'Command palette',
+    // Ctrl/Cmd+K is handled by app/CommandPalette.tsx (modifier keys never reach findByKey).
+    keys: [],
+    keyHint: 'Ctrl/Cmd+K',
+    run: () => window.dispatchEvent(new Event(OPEN_PALETTE)),
   },
   {
     id: 'help',
