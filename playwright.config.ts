@@ -12,7 +12,8 @@ export const chromiumArgs = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const executablePath = process.env.IOPATH_CHROMIUM ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const executablePath =
+  process.env.IOPATH_CHROMIUM ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Port and build folder can be moved (IOPATH_E2E_PORT, IOPATH_E2E_DIST) so two runs on one
 // machine don't serve each other's half-written builds.
 const port = Number(process.env.IOPATH_E2E_PORT ?? 4173);
