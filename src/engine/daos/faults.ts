@@ -60,9 +60,9 @@ export function* restartTarget(cl: DaosCluster, t: DaosTarget): Proc<number> {
           );
         t.dtx.setState(e.xid, commit ? DTX_ST.DTX_ST_COMMITTED : DTX_ST.DTX_ST_ABORTED, rt.sim.now);
       }
-      const todo = t.missed.splice(0);
+      const replay = t.missed.splice(0);
       let n = 0;
-      for (const m of todo) {
+      for (const m of replay) {
         const req = m.req;
         yield* traced(
           rt,
