@@ -8,6 +8,8 @@ import { test, expect, waitForCursor, current } from './fixtures.ts';
 test('author a two-stop walkthrough, save, reload, present it', async ({ page, errors }) => {
   await page.goto('/?scenario=ceph-rbd-write&step=7');
   await waitForCursor(page, 7);
+  // Keys are stepped only once the whole scenario has streamed in.
+  await expect(page.locator('.status[data-status="ready"]')).toBeVisible({ timeout: 30_000 });
   // The step at a cursor depends on the engine's trace; read it rather than assume it.
   const first = await current(page);
   await page.locator('[data-view-tab="walkthrough"]').click();
@@ -26,6 +28,8 @@ test('author a two-stop walkthrough, save, reload, present it', async ({ page, e
   await page.getByTestId('wt-save').click();
   await expect(page.getByTestId('wt-saved-list')).toContainText('Two stops');
 
+  // The address bar follows the cursor after a short debounce: reload only once it has.
+  await expect(page).toHaveURL(/[?&]step=13(&|$)/);
   await page.reload();
   await waitForCursor(page, 13);
   await page.locator('[data-view-tab="walkthrough"]').click();
