@@ -46,7 +46,7 @@ import {
   POOL_DF_VERSION,
 } from './layout.ts';
 import { VosMem } from './mem.ts';
-import { TsCache } from './ts-cache.ts';
+import { TsCache, type TsSizes } from './ts-cache.ts';
 import { CSUM_OFF, type CsumProps } from './csum.ts';
 import type { VosOid } from './types.ts';
 import { oidOtype } from './types.ts';
@@ -63,6 +63,8 @@ export interface VosPoolOptions {
   dataThresh?: number;
   /** SCM bytes kept back from updates (system reserve; default 0 for small simulated pools). */
   scmSysReserved?: number;
+  /** Timestamp-cache capacities (default: DAOS's vos_ts.h sizes). */
+  tsSizes?: TsSizes;
 }
 
 export class VosPool {
@@ -74,7 +76,7 @@ export class VosPool {
   readonly vea: Vea | undefined;
   readonly dataThresh: number;
   scmSysReserved: number;
-  readonly ts = new TsCache();
+  readonly ts: TsCache;
   /** vos_space_hold totals (DRAM only). */
   held = { scm: 0, nvme: 0 };
   private readonly conts = new Map<string, VosCont>();
@@ -88,6 +90,7 @@ export class VosPool {
     this.vea = opts.vea;
     this.dataThresh = opts.dataThresh ?? 4096;
     this.scmSysReserved = opts.scmSysReserved ?? 0;
+    this.ts = new TsCache(opts.tsSizes);
   }
 
   get rootOff(): number {
