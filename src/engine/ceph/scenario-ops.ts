@@ -40,34 +40,42 @@ export function cephSystem(world: ScenarioWorld): CephSystem {
 
 // ---- argument checks ------------------------------------------------------------------------
 
-type Check = () => string | null;
+/** One argument's check: the problem with `op[k]`, or null. */
+type ArgCheck = (op: OpDoc, k: string) => string | null;
 
-function first(...checks: Check[]): string | null {
-  for (const c of checks) {
-    const r = c();
-    if (r) return r;
-  }
-  return null;
+const str: ArgCheck = (op, k) =>
+  typeof op[k] === 'string' && op[k] !== '' ? null : `${k}: expected a non-empty string`;
+
+function uintArg(optional: boolean): ArgCheck {
+  return (op, k) => {
+    const v = op[k];
+    if (v === undefined && optional) return null;
+    return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+      ? null
+      : `${k}: expected a non-negative integer`;
+  };
 }
+const uint = uintArg(false);
+const optUint = uintArg(true);
+const valueArg: ArgCheck = (op, k) => checkValue(op[k], k);
 
-function onlyArgs(op: OpDoc, allowed: readonly string[]): string | null {
-  for (const k of Object.keys(op)) {
-    if (k === 'op' || k === 'as') continue;
-    if (!allowed.includes(k)) return `${k}: unknown argument (expected ${allowed.join(', ')})`;
-  }
-  return null;
-}
-
-function needString(op: OpDoc, k: string): string | null {
-  return typeof op[k] === 'string' && op[k] !== '' ? null : `${k}: expected a non-empty string`;
-}
-
-function needUint(op: OpDoc, k: string, optional = false): string | null {
-  const v = op[k];
-  if (v === undefined && optional) return null;
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
-    ? null
-    : `${k}: expected a non-negative integer`;
+/**
+ * An op's `check` from its argument list: unknown names are refused (listing the allowed ones
+ * in this order), then each argument is checked in order; the first problem wins.
+ */
+function args(spec: Readonly<Record<string, ArgCheck>>): (op: OpDoc) => string | null {
+  const allowed = Object.keys(spec);
+  return (op) => {
+    for (const k of Object.keys(op)) {
+      if (k === 'op' || k === 'as') continue;
+      if (!allowed.includes(k)) return `${k}: unknown argument (expected ${allowed.join(', ')})`;
+    }
+    for (const k of allowed) {
+      const r = (spec[k] as ArgCheck)(op, k);
+      if (r) return r;
+    }
+    return null;
+  };
 }
 
 const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
@@ -117,14 +125,7 @@ function radosWriteSpec(name: 'rados_write' | 'rados_write_full' | 'rados_append
   return {
     name,
     pipeline: 'ceph.write',
-    check: (op) =>
-      first(
-        () => onlyArgs(op, ['pool', 'oid', 'offset', 'value']),
-        () => needString(op, 'pool'),
-        () => needString(op, 'oid'),
-        () => needUint(op, 'offset', true),
-        () => checkValue(op.value, 'value'),
-      ),
+    check: args({ pool: str, oid: str, offset: optUint, value: valueArg }),
     *run(op, world, index): Proc<OpOutcome> {
       const sys = cephSystem(world);
       const data = value(op, world, index);
@@ -147,14 +148,7 @@ function radosWriteSpec(name: 'rados_write' | 'rados_write_full' | 'rados_append
 const radosRead: OpSpec = {
   name: 'rados_read',
   pipeline: 'ceph.read',
-  check: (op) =>
-    first(
-      () => onlyArgs(op, ['pool', 'oid', 'offset', 'len']),
-      () => needString(op, 'pool'),
-      () => needString(op, 'oid'),
-      () => needUint(op, 'offset', true),
-      () => needUint(op, 'len', true),
-    ),
+  check: args({ pool: str, oid: str, offset: optUint, len: optUint }),
   *run(op, world): Proc<OpOutcome> {
     const sys = cephSystem(world);
     const pool = op.pool as string;
@@ -174,12 +168,7 @@ const radosRead: OpSpec = {
 const radosRemove: OpSpec = {
   name: 'rados_remove',
   pipeline: 'ceph.write',
-  check: (op) =>
-    first(
-      () => onlyArgs(op, ['pool', 'oid']),
-      () => needString(op, 'pool'),
-      () => needString(op, 'oid'),
-    ),
+  check: args({ pool: str, oid: str }),
   *run(op, world): Proc<OpOutcome> {
     const sys = cephSystem(world);
     const pool = op.pool as string;
@@ -192,12 +181,7 @@ const radosRemove: OpSpec = {
 const radosStat: OpSpec = {
   name: 'rados_stat',
   pipeline: 'ceph.read',
-  check: (op) =>
-    first(
-      () => onlyArgs(op, ['pool', 'oid']),
-      () => needString(op, 'pool'),
-      () => needString(op, 'oid'),
-    ),
+  check: args({ pool: str, oid: str }),
   *run(op, world): Proc<OpOutcome> {
     const sys = cephSystem(world);
     const pool = op.pool as string;
@@ -212,25 +196,23 @@ const radosStat: OpSpec = {
 const rbdCreate: OpSpec = {
   name: 'rbd_create',
   pipeline: 'ceph.write',
-  check: (op) =>
-    first(
-      () => onlyArgs(op, ['pool', 'image', 'size', 'order', 'id']),
-      () => needString(op, 'pool'),
-      () => needString(op, 'image'),
-      () => needUint(op, 'size'),
-      () =>
-        op.order === undefined ||
-        (typeof op.order === 'number' &&
-          Number.isInteger(op.order) &&
-          op.order >= 12 &&
-          op.order <= 25)
-          ? null
-          : 'order: expected an integer 12..25',
-      () =>
-        op.id === undefined || (typeof op.id === 'string' && /^[0-9a-f]{1,14}$/.test(op.id))
-          ? null
-          : 'id: expected 1-14 lower-case hex digits',
-    ),
+  check: args({
+    pool: str,
+    image: str,
+    size: uint,
+    order: (op) =>
+      op.order === undefined ||
+      (typeof op.order === 'number' &&
+        Number.isInteger(op.order) &&
+        op.order >= 12 &&
+        op.order <= 25)
+        ? null
+        : 'order: expected an integer 12..25',
+    id: (op) =>
+      op.id === undefined || (typeof op.id === 'string' && /^[0-9a-f]{1,14}$/.test(op.id))
+        ? null
+        : 'id: expected 1-14 lower-case hex digits',
+  }),
   *run(op, world): Proc<OpOutcome> {
     const sys = cephSystem(world);
     const pool = op.pool as string;
@@ -251,12 +233,7 @@ const rbdCreate: OpSpec = {
 const rbdOpen: OpSpec = {
   name: 'rbd_open',
   pipeline: 'ceph.read',
-  check: (op) =>
-    first(
-      () => onlyArgs(op, ['pool', 'image']),
-      () => needString(op, 'pool'),
-      () => needString(op, 'image'),
-    ),
+  check: args({ pool: str, image: str }),
   *run(op, world): Proc<OpOutcome> {
     const sys = cephSystem(world);
     const pool = op.pool as string;
@@ -269,13 +246,7 @@ const rbdOpen: OpSpec = {
 const rbdWrite: OpSpec = {
   name: 'rbd_write',
   pipeline: 'ceph.write',
-  check: (op) =>
-    first(
-      () => onlyArgs(op, ['image', 'offset', 'value']),
-      () => needString(op, 'image'),
-      () => needUint(op, 'offset'),
-      () => checkValue(op.value, 'value'),
-    ),
+  check: args({ image: str, offset: uint, value: valueArg }),
   *run(op, world, index): Proc<OpOutcome> {
     const sys = cephSystem(world);
     const data = value(op, world, index);
@@ -294,13 +265,7 @@ const rbdWrite: OpSpec = {
 const rbdRead: OpSpec = {
   name: 'rbd_read',
   pipeline: 'ceph.read',
-  check: (op) =>
-    first(
-      () => onlyArgs(op, ['image', 'offset', 'len']),
-      () => needString(op, 'image'),
-      () => needUint(op, 'offset'),
-      () => needUint(op, 'len'),
-    ),
+  check: args({ image: str, offset: uint, len: uint }),
   *run(op, world): Proc<OpOutcome> {
     const sys = cephSystem(world);
     const image = op.image as string;
@@ -318,18 +283,10 @@ const rbdRead: OpSpec = {
 
 // ---- faults -----------------------------------------------------------------------------------
 
-function checkOsd(op: OpDoc): string | null {
-  return needUint(op, 'osd');
-}
-
 const faultKillOsd: OpSpec = {
   name: 'fault_kill_osd',
   pipeline: 'ceph.recovery',
-  check: (op) =>
-    first(
-      () => onlyArgs(op, ['osd']),
-      () => checkOsd(op),
-    ),
+  check: args({ osd: uint }),
   *run(op, world): Proc<OpOutcome> {
     const sys = cephSystem(world);
     const id = op.osd as number;
@@ -345,11 +302,7 @@ const faultKillOsd: OpSpec = {
 const restart: OpSpec = {
   name: 'restart',
   pipeline: 'ceph.recovery',
-  check: (op) =>
-    first(
-      () => onlyArgs(op, ['osd']),
-      () => checkOsd(op),
-    ),
+  check: args({ osd: uint }),
   *run(op, world): Proc<OpOutcome> {
     const sys = cephSystem(world);
     const id = op.osd as number;

@@ -3,6 +3,7 @@
  * (src/engine/ceph); order = the order a simple run reaches them (spec ceph-io-path.md).
  */
 import type { PipelineDef } from './types.ts';
+import { OSD_DISPATCH_STEPS, STORE_INTERNAL_STEPS, recaptioned } from './ceph-common-steps.ts';
 
 export const CEPH_RECOVERY: PipelineDef = {
   id: 'ceph.recovery',
@@ -146,27 +147,15 @@ export const CEPH_RECOVERY: PipelineDef = {
       source: 'src/osd/ReplicatedBackend.cc',
       optional: true,
     },
-    {
-      id: 'ms_fast_dispatch',
-      lane: 'osd',
-      caption: 'The push (or its reply) is tracked like any op.',
-      source: 'src/osd/OSD.cc',
-      optional: true,
-    },
-    {
-      id: 'enqueue_op',
-      lane: 'osd',
-      caption: 'queued_for_pg.',
-      source: 'src/osd/OSD.cc',
-      optional: true,
-    },
-    {
-      id: 'dequeue_op',
-      lane: 'osd',
-      caption: 'reached_pg.',
-      source: 'src/osd/OSD.cc',
-      optional: true,
-    },
+    ...recaptioned(
+      OSD_DISPATCH_STEPS,
+      {
+        ms_fast_dispatch: 'The push (or its reply) is tracked like any op.',
+        enqueue_op: 'queued_for_pg.',
+        dequeue_op: 'reached_pg.',
+      },
+      { optional: true },
+    ),
     {
       id: 'handle_push',
       lane: 'osd',
@@ -188,81 +177,7 @@ export const CEPH_RECOVERY: PipelineDef = {
       source: 'src/os/filestore/FileStore.cc',
       optional: true,
     },
-    {
-      id: 'submit_entry',
-      lane: 'store',
-      caption: 'FileJournal::submit_entry: commit_queued_for_journal_write.',
-      source: 'src/os/filestore/FileJournal.cc',
-      optional: true,
-    },
-    {
-      id: 'do_aio_write',
-      lane: 'store',
-      caption:
-        'The journal write thread batches entries (write_thread_in_journal_buffer) and writes them with O_DIRECT aio.',
-      source: 'src/os/filestore/FileJournal.cc',
-      optional: true,
-    },
-    {
-      id: '_journaled_ahead',
-      lane: 'store',
-      caption:
-        'C_JournaledAhead: the entry is durable in the journal; the apply is queued and the commit callbacks go to the ondisk finisher.',
-      source: 'src/os/filestore/FileStore.cc',
-      optional: true,
-    },
-    {
-      id: 'ondisk_finisher',
-      lane: 'store',
-      caption: 'The ondisk finisher runs the commit callback: the write is committed on this OSD.',
-      source: 'src/os/filestore/FileStore.cc',
-      optional: true,
-    },
-    {
-      id: 'queue_completions_thru',
-      lane: 'store',
-      caption: 'journaled_completion_queued.',
-      source: 'src/os/filestore/FileJournal.cc',
-      optional: true,
-    },
-    {
-      id: '_do_transactions',
-      lane: 'store',
-      caption:
-        'The FileStore op thread applies the transaction to the file system (data lands in the object file).',
-      source: 'src/os/filestore/FileStore.cc',
-      optional: true,
-    },
-    {
-      id: '_finish_op',
-      lane: 'store',
-      caption: 'Applied: the data is readable from the file system.',
-      source: 'src/os/filestore/FileStore.cc',
-      optional: true,
-    },
-    {
-      id: '_txc_state_proc',
-      lane: 'store',
-      caption:
-        'BlueStore TransContext state machine: PREPARE → AIO_WAIT → IO_DONE → KV_QUEUED → KV_SUBMITTED → KV_DONE → (DEFERRED_*) → FINISHING → DONE.',
-      source: 'src/os/bluestore/BlueStore.cc',
-      optional: true,
-    },
-    {
-      id: 'submit_transaction_sync',
-      lane: 'store',
-      caption: 'kv_sync_thread: the RocksDB WAL is written and flushed — the durability point.',
-      source: 'src/os/bluestore/BlueStore.cc',
-      optional: true,
-    },
-    {
-      id: '_deferred_submit_unlock',
-      lane: 'store',
-      caption:
-        'Deferred writes (small writes whose data rode in the WAL) go to their final location.',
-      source: 'src/os/bluestore/BlueStore.cc',
-      optional: true,
-    },
+    ...STORE_INTERNAL_STEPS,
     {
       id: 'on_local_recover',
       lane: 'osd',
