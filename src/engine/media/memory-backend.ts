@@ -8,26 +8,37 @@ import type { BlockBackend } from './types.ts';
 export class MemoryBackend implements BlockBackend {
   readonly name = 'memory';
   readonly size: number;
-  /** The durable image itself (exposed so tests and inspectors can look at media bytes). */
-  readonly bytes: Uint8Array;
+  private readonly image: Uint8Array;
   syncs = 0;
+  /**
+   * False while the image is known to be all zeroes (nothing written, and nobody has taken the
+   * raw array): a device opened over it can skip copying it.
+   */
+  written = false;
 
   constructor(size: number) {
     if (!Number.isSafeInteger(size) || size <= 0) {
       throw new RangeError(`memory backend: bad size ${size}`);
     }
     this.size = size;
-    this.bytes = new Uint8Array(size);
+    this.image = new Uint8Array(size);
+  }
+
+  /** The durable image itself (exposed so tests and inspectors can look at media bytes). */
+  get bytes(): Uint8Array {
+    this.written = true; // the caller may store into it
+    return this.image;
   }
 
   read(off: number, dst: Uint8Array): void {
     checkRange(this, off, dst.length);
-    dst.set(this.bytes.subarray(off, off + dst.length));
+    dst.set(this.image.subarray(off, off + dst.length));
   }
 
   write(off: number, src: Uint8Array): void {
     checkRange(this, off, src.length);
-    this.bytes.set(src, off);
+    this.image.set(src, off);
+    this.written = true;
   }
 
   sync(): void {

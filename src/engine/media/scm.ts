@@ -17,7 +17,7 @@
  */
 import type { Rng } from '../core/rng.ts';
 import type { Tracer } from '../trace/tracer.ts';
-import { createMemoryBackend } from './memory-backend.ts';
+import { createMemoryBackend, MemoryBackend } from './memory-backend.ts';
 import { PowerCutError, type PersistenceHook } from './power.ts';
 import { SCM_LINE, type BlockBackend, type LineState, type ScmDevice } from './types.ts';
 
@@ -49,10 +49,18 @@ export class Scm implements ScmDevice {
   private readonly view: Uint8Array;
   private readonly dv: DataView;
   private readonly states: Uint8Array;
-  /** Lines that are not clean (dirty or flushed), in no particular order. */
-  private readonly unclean = new Set<number>();
-  /** Queued write-backs: line → its content when it was flushed. */
-  private readonly pending = new Map<number, Uint8Array>();
+  /** How many lines are not clean (dirty or flushed); the states array says which. */
+  private unclean = 0;
+  /**
+   * Queued write-backs: line → slot; slot i's captured content (the line when it was flushed)
+   * is `pendData[i*64 … +64]`, and `pendLines[i]` is its line. Slots are reused after each
+   * drain, so a flush copies 64 bytes into a buffer that already exists (no allocation).
+   */
+  private readonly pendSlot = new Map<number, number>();
+  private pendLines: number[] = [];
+  private pendData = new Uint8Array(64 * SCM_LINE);
+  /** Scratch for coalescing non-adjacent slots into one backend write (grown on demand). */
+  private runBuf = new Uint8Array(16 * SCM_LINE);
   private readonly trace: Tracer | undefined;
   private readonly rng: Rng | undefined;
   private dead = false;
@@ -77,7 +85,9 @@ export class Scm implements ScmDevice {
     this.trace = opts.trace;
     this.rng = opts.rng;
     this.view = new Uint8Array(size);
-    backend.read(0, this.view);
+    // A memory backend nobody has written to is all zeroes, like the fresh view: skip the copy
+    // (it dominates creating a large simulated device).
+    if (!(backend instanceof MemoryBackend) || backend.written) backend.read(0, this.view);
     this.dv = new DataView(this.view.buffer);
     this.states = new Uint8Array(this.lines);
   }
@@ -162,11 +172,11 @@ export class Scm implements ScmDevice {
     const first = Math.floor(off / SCM_LINE);
     const last = Math.floor((off + len - 1) / SCM_LINE);
     let n = 0;
+    const states = this.states;
     for (let l = first; l <= last; l++) {
-      if (this.states[l] !== LINE_DIRTY) continue;
-      const base = l * SCM_LINE;
-      this.pending.set(l, this.view.slice(base, base + SCM_LINE));
-      this.states[l] = LINE_FLUSHED;
+      if (states[l] !== LINE_DIRTY) continue;
+      this.queue(l);
+      states[l] = LINE_FLUSHED;
       n++;
     }
     this.stats.flushes++;
@@ -175,35 +185,35 @@ export class Scm implements ScmDevice {
 
   drain(): void {
     this.alive();
-    const n = this.pending.size;
+    const lines = this.pendLines;
+    const n = lines.length;
     this.persistenceHook?.({ kind: 'scm.drain', dev: this.id, lines: n });
     this.alive();
     if (n > 0) {
       // Write back in line order, coalescing neighbours into one backend write.
-      const lines = [...this.pending.keys()].sort((a, b) => a - b);
-      let runStart = -1;
-      let runEnd = -2;
-      const emit = (): void => {
-        if (runStart < 0) return;
-        const buf = new Uint8Array((runEnd - runStart + 1) * SCM_LINE);
-        for (let l = runStart; l <= runEnd; l++) {
-          buf.set(this.pending.get(l) as Uint8Array, (l - runStart) * SCM_LINE);
+      const slots = this.pendSlot;
+      let sorted = true;
+      for (let i = 1; i < n && sorted; i++)
+        sorted = (lines[i - 1] as number) < (lines[i] as number);
+      const order = sorted ? lines : lines.slice().sort((a, b) => a - b);
+      const states = this.states;
+      let i = 0;
+      while (i < n) {
+        const start = order[i] as number;
+        let j = i + 1;
+        while (j < n && order[j] === start + (j - i)) j++;
+        this.writeRun(start, j - i, slots);
+        for (let k = i; k < j; k++) {
+          const l = order[k] as number;
+          if (states[l] === LINE_FLUSHED) {
+            states[l] = LINE_CLEAN;
+            this.unclean--;
+          }
         }
-        this.backend.write(runStart * SCM_LINE, buf);
-      };
-      for (const l of lines) {
-        if (l !== runEnd + 1) {
-          emit();
-          runStart = l;
-        }
-        runEnd = l;
-        if (this.states[l] === LINE_FLUSHED) {
-          this.states[l] = LINE_CLEAN;
-          this.unclean.delete(l);
-        }
+        i = j;
       }
-      emit();
-      this.pending.clear();
+      slots.clear();
+      this.pendLines = [];
       this.backend.sync();
       this.stats.linesWritten += n;
     }
@@ -232,7 +242,7 @@ export class Scm implements ScmDevice {
 
   /** Number of lines that are not durable yet. */
   get uncleanLines(): number {
-    return this.unclean.size;
+    return this.unclean;
   }
 
   get isDead(): boolean {
@@ -245,14 +255,19 @@ export class Scm implements ScmDevice {
    */
   powerCut(): void {
     if (this.dead) return;
-    const lines = [...this.unclean].sort((a, b) => a - b);
+    const lines: number[] = [];
+    for (let l = 0; l < this.lines; l++) if (this.states[l] !== LINE_CLEAN) lines.push(l);
     const durable = new Uint8Array(SCM_LINE);
     let torn = 0;
     for (const l of lines) {
       if (!this.rng || this.rng.chance(0.5)) continue; // the whole line is lost
       const base = l * SCM_LINE;
       this.backend.read(base, durable);
-      const queued = this.pending.get(l);
+      const slot = this.pendSlot.get(l);
+      const queued =
+        slot === undefined
+          ? undefined
+          : this.pendData.subarray(slot * SCM_LINE, (slot + 1) * SCM_LINE);
       const newest = this.view.subarray(base, base + SCM_LINE);
       const out = durable.slice();
       for (let w = 0; w < SCM_LINE; w += 8) {
@@ -265,8 +280,9 @@ export class Scm implements ScmDevice {
     }
     this.backend.sync();
     this.dead = true;
-    this.pending.clear();
-    this.unclean.clear();
+    this.pendSlot.clear();
+    this.pendLines = [];
+    this.unclean = 0;
     this.trace?.effect({
       kind: 'scm.power_cut',
       dev: this.id,
@@ -281,14 +297,52 @@ export class Scm implements ScmDevice {
     this.storeObserver?.(off, len);
     this.stats.writes++;
     if (len > 0) {
+      const states = this.states;
       const first = Math.floor(off / SCM_LINE);
       const last = Math.floor((off + len - 1) / SCM_LINE);
       for (let l = first; l <= last; l++) {
-        this.states[l] = LINE_DIRTY;
-        this.unclean.add(l);
+        if (states[l] === LINE_CLEAN) this.unclean++;
+        states[l] = LINE_DIRTY;
       }
     }
     this.trace?.effect({ kind: 'scm.write', dev: this.id, off, len });
+  }
+
+  /** Capture line `l` as a queued write-back (a re-flush replaces the earlier capture). */
+  private queue(l: number): void {
+    let slot = this.pendSlot.get(l);
+    if (slot === undefined) {
+      slot = this.pendLines.length;
+      if ((slot + 1) * SCM_LINE > this.pendData.length) {
+        const grown = new Uint8Array(this.pendData.length * 2);
+        grown.set(this.pendData);
+        this.pendData = grown;
+      }
+      this.pendSlot.set(l, slot);
+      this.pendLines.push(l);
+    }
+    const base = l * SCM_LINE;
+    this.pendData.set(this.view.subarray(base, base + SCM_LINE), slot * SCM_LINE);
+  }
+
+  /** One backend write of `count` queued lines starting at line `start`. */
+  private writeRun(start: number, count: number, slots: Map<number, number>): void {
+    const first = slots.get(start) as number;
+    let adjacent = true;
+    for (let k = 1; k < count && adjacent; k++) adjacent = slots.get(start + k) === first + k;
+    if (adjacent) {
+      // The captures sit next to each other already (the usual case: one flush, in order).
+      const from = first * SCM_LINE;
+      this.backend.write(start * SCM_LINE, this.pendData.subarray(from, from + count * SCM_LINE));
+      return;
+    }
+    if (this.runBuf.length < count * SCM_LINE) this.runBuf = new Uint8Array(count * SCM_LINE * 2);
+    const buf = this.runBuf;
+    for (let k = 0; k < count; k++) {
+      const s = (slots.get(start + k) as number) * SCM_LINE;
+      buf.set(this.pendData.subarray(s, s + SCM_LINE), k * SCM_LINE);
+    }
+    this.backend.write(start * SCM_LINE, buf.subarray(0, count * SCM_LINE));
   }
 
   private alive(): void {
