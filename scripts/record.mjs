@@ -9,6 +9,7 @@
 // the PNG frames there; with --frames and no --out, ffmpeg is not needed), --url BASE (use a
 // running server instead of building and previewing dist/).
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -22,7 +23,52 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { findBrowser } from './find-browser.mjs';
 
-const BUILTINS = ['daos-update', 'ceph-rbd-write'];
+// The built-in walkthrough names, as the page knows them (the keys of BUILTIN_WALKTHROUGHS).
+const BUILTINS = [
+  ...readFileSync(
+    new URL('../src/ui/walkthrough/builtins/index.ts', import.meta.url),
+    'utf8',
+  ).matchAll(/^\s*'([a-z0-9-]+)': [A-Z_]+,$/gm),
+].map((m) => m[1]);
+
+/**
+ * Injected before the app's first paint: no CSS transitions/animations, no caret, and pinned
+ * fonts (DejaVu, Debian's default) instead of `system-ui`, whose resolution depends on the
+ * machine's fontconfig.
+ */
+const CAPTURE_CSS = `
+*,*::before,*::after{transition:none!important;animation:none!important;caret-color:transparent!important;scroll-behavior:auto!important}
+:root{--sans:'DejaVu Sans',sans-serif!important;--mono:'DejaVu Sans Mono',monospace!important}`;
+
+/**
+ * Chromium flags for reproducible pixels: software raster on one thread (no GPU, no
+ * SwiftShader/driver differences, no tile races), no font hinting, LCD text or subpixel glyph
+ * positioning, sRGB, scale 1, compositor animations and scrolling on the main thread.
+ */
+export const CAPTURE_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-gpu-compositing',
+  '--disable-gpu-rasterization',
+  '--num-raster-threads=1',
+  '--disable-partial-raster',
+  '--disable-checker-imaging',
+  '--disable-skia-runtime-opts',
+  '--font-render-hinting=none',
+  '--disable-lcd-text',
+  '--disable-font-subpixel-positioning',
+  '--force-color-profile=srgb',
+  '--force-device-scale-factor=1',
+  '--disable-threaded-animation',
+  '--disable-threaded-scrolling',
+  '--disable-smooth-scrolling',
+  '--hide-scrollbars',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+  '--run-all-compositor-stages-before-draw',
+];
 
 function die(msg, code = 2) {
   console.error(`record: ${msg}`);
@@ -130,15 +176,11 @@ async function main() {
   mkdirSync(framesDir, { recursive: true });
   const browser = await chromium.launch({
     executablePath: await findBrowser(),
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--hide-scrollbars',
-      '--font-render-hinting=none',
-    ],
+    args: CAPTURE_FLAGS,
   });
   let frame = 0;
+  /** sha256 of each stop's frame: two recordings of the same input print the same list. */
+  const stopHashes = [];
   try {
     const ctx = await browser.newContext({
       viewport: { width: o.width, height: o.height },
@@ -146,7 +188,17 @@ async function main() {
       reducedMotion: 'reduce',
       colorScheme: 'light',
     });
-    await ctx.addInitScript(() => localStorage.setItem('iopath.theme', 'light'));
+    await ctx.addInitScript((css) => {
+      localStorage.setItem('iopath.theme', 'light');
+      const add = () => {
+        const st = document.createElement('style');
+        st.dataset.record = '1';
+        st.textContent = css;
+        document.head.append(st);
+      };
+      if (document.head) add();
+      else document.addEventListener('DOMContentLoaded', add, { once: true });
+    }, CAPTURE_CSS);
     const page = await ctx.newPage();
     page.on('pageerror', (e) => console.error(`record: page error: ${e.message}`));
     if (file) {
@@ -155,10 +207,7 @@ async function main() {
     } else {
       await page.goto(`${server.url}/?walkthrough=${encodeURIComponent(o.input)}&present=1`);
     }
-    await page.addStyleTag({
-      content:
-        '*,*::before,*::after{transition:none!important;animation:none!important;caret-color:transparent!important}',
-    });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
     const progress = page.getByTestId('presenter-progress');
     await progress.waitFor({ timeout: 60_000 });
     const total = Number(((await progress.textContent()) ?? '').split('/')[1]);
@@ -181,12 +230,15 @@ async function main() {
       // Same input → same frames: take the stop's picture once the page stopped changing
       // (the flow view pans/fits after a step; transitions are off, see the style tag).
       let png = await page.screenshot({ type: 'png', animations: 'disabled', caret: 'hide' });
-      for (let tries = 0; tries < 20; tries++) {
+      let stable = false;
+      for (let tries = 0; tries < 20 && !stable; tries++) {
         await page.waitForTimeout(150);
         const again = await page.screenshot({ type: 'png', animations: 'disabled', caret: 'hide' });
-        if (again.equals(png)) break;
+        stable = again.equals(png);
         png = again;
       }
+      if (!stable) console.error(`record: stop ${k} did not settle in 3 s; using its last frame`);
+      stopHashes.push(createHash('sha256').update(png).digest('hex'));
       for (let i = 0; i < perStop; i++)
         writeFileSync(join(framesDir, `${String(frame++).padStart(6, '0')}.png`), png);
       if (k < total) await page.keyboard.press('PageDown');
@@ -198,7 +250,11 @@ async function main() {
   console.error(
     `record: ${frame} frames at ${o.fps} fps (${(frame / o.fps).toFixed(1)} s) in ${framesDir}`,
   );
-  if (!o.out) return;
+  const summary = { frames: frame, fps: o.fps, seconds: frame / o.fps, stopHashes };
+  if (!o.out) {
+    console.log(JSON.stringify({ framesDir, ...summary }));
+    return;
+  }
   const input = [
     '-y',
     '-loglevel',
@@ -255,15 +311,7 @@ async function main() {
   const r = spawnSync('ffmpeg', args, { stdio: 'inherit' });
   if (r.status !== 0) die('ffmpeg failed', 1);
   if (!o.frames) rmSync(framesDir, { recursive: true, force: true });
-  console.log(
-    JSON.stringify({
-      out: o.out,
-      frames: frame,
-      fps: o.fps,
-      seconds: frame / o.fps,
-      bytes: statSync(o.out).size,
-    }),
-  );
+  console.log(JSON.stringify({ out: o.out, ...summary, bytes: statSync(o.out).size }));
 }
 
 main().catch((e) => die(e?.stack ?? String(e), 1));
