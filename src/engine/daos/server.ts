@@ -545,7 +545,15 @@ export function* objLocalRwUpdate(cl: DaosCluster, target: DaosTarget, req: ObjR
       }
       // obj_rw_complete → vos_update_end (publish, or cancel when rc ≠ 0).
       yield* traced(rt, 'obj_rw_complete', actor, { status: rc }, function* () {
-        yield* store.updateEnd(ioh, rc);
+        try {
+          yield* store.updateEnd(ioh, rc);
+        } catch (err) {
+          // VOS's own "partial overwrite at the same epoch" code never leaves the server:
+          // obj_rw_complete answers -DER_NO_PERM instead (spec §4.5 step 13, §9.2).
+          if (rcOf(err) === der('VOS_PARTIAL_UPDATE'))
+            throw derError('NO_PERM', 'partial overwrite at the same epoch (VOS_PARTIAL_UPDATE)');
+          throw err;
+        }
       });
       if (rc !== 0) throw new IoError(rc);
     },
