@@ -189,6 +189,8 @@ async function main() {
       colorScheme: 'light',
     });
     await ctx.addInitScript((css) => {
+      // Runs in the page (this file is linted as Node code: reach the DOM through globalThis).
+      const { document, localStorage } = globalThis;
       localStorage.setItem('iopath.theme', 'light');
       const add = () => {
         const st = document.createElement('style');
@@ -207,7 +209,7 @@ async function main() {
     } else {
       await page.goto(`${server.url}/?walkthrough=${encodeURIComponent(o.input)}&present=1`);
     }
-    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    await page.evaluate(() => globalThis.document.fonts.ready.then(() => undefined));
     const progress = page.getByTestId('presenter-progress');
     await progress.waitFor({ timeout: 60_000 });
     const total = Number(((await progress.textContent()) ?? '').split('/')[1]);
