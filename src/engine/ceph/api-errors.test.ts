@@ -4,11 +4,11 @@ import { runScenario } from '../scenario/runner.ts';
 import type { OpDoc } from '../scenario/types.ts';
 import { validateScenario } from '../scenario/validate.ts';
 
-function run(ops: OpDoc[]): Array<[string, string, unknown]> {
+function run(ops: OpDoc[], ceph: Record<string, unknown> = {}): Array<[string, string, unknown]> {
   const { result } = runScenario({
     schema: 'iopath.scenario/1',
     seed: 2,
-    cluster: { ceph: { pools: [{ name: 'p', pg_num: 8 }] } },
+    cluster: { ceph: { pools: [{ name: 'p', pg_num: 8 }], ...ceph } },
     ops,
   });
   return result.ops.map((o) => [o.op, o.rc_name, o.result]);
@@ -79,17 +79,43 @@ test('cluster.ceph is validated before anything runs (path of the first problem)
   expect(bad({ objectstore: 'filestore', device_class: 'ssd' })).toBeNull();
 });
 
-test('below min_size with no OSD coming back a write times out with ETIMEDOUT', () => {
-  const r = run([
-    { op: 'rados_write_full', pool: 'p', oid: 'k', value: { utf8: 'v1' } },
-    { op: 'fault_kill_osd', osd: 0 },
-    { op: 'fault_kill_osd', osd: 1 },
-    { op: 'rados_write_full', pool: 'p', oid: 'k', value: { utf8: 'v2' } },
-  ]);
-  expect(r.map(([op, rc]) => [op, rc])).toEqual([
+const BELOW_MIN_SIZE: OpDoc[] = [
+  { op: 'rados_write_full', pool: 'p', oid: 'k', value: { utf8: 'v1' } },
+  { op: 'fault_kill_osd', osd: 0 },
+  { op: 'fault_kill_osd', osd: 1 },
+  { op: 'rados_write_full', pool: 'p', oid: 'k', value: { utf8: 'v2' } },
+];
+
+test('rados_osd_op_timeout > 0: a write blocked below min_size is cancelled with ETIMEDOUT', () => {
+  const { result, events } = runScenario({
+    schema: 'iopath.scenario/1',
+    seed: 2,
+    cluster: { ceph: { pools: [{ name: 'p', pg_num: 8 }], rados_osd_op_timeout: 30 } },
+    ops: BELOW_MIN_SIZE,
+  });
+  expect(result.ops.map((o) => [o.op, o.rc_name])).toEqual([
     ['rados_write_full', 'OK'],
     ['fault_kill_osd', 'OK'],
     ['fault_kill_osd', 'OK'],
     ['rados_write_full', 'ETIMEDOUT'],
   ]);
+  const submit = events.find((e) => e.op === 3 && e.step === 'op_submit');
+  const cancel = events.find((e) => e.op === 3 && e.step === 'op_cancel');
+  expect(cancel && submit ? cancel.t - submit.t : -1).toBe(30_000_000_000);
+});
+
+test('rados_osd_op_timeout 0 (default): the blocked write waits forever; the run ends naming it', () => {
+  // Nothing can bring an OSD back (ops run one at a time), so the queue drains while the op is
+  // still waiting in its PG: the runner stops and names it instead of spinning.
+  expect(() => run(BELOW_MIN_SIZE)).toThrow(/op 3 \(rados_write_full\) never completed/);
+  expect(
+    validateScenario({
+      schema: 'iopath.scenario/1',
+      cluster: { ceph: { rados_osd_op_timeout: -1 } },
+      ops: [],
+    }),
+  ).toMatchObject({
+    ok: false,
+    error: expect.stringContaining('rados_osd_op_timeout') as unknown,
+  });
 });

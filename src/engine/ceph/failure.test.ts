@@ -97,7 +97,8 @@ test('below min_size a write blocks until an OSD comes back', () => {
     })(),
     { op: 1, pipeline: 'ceph.write' },
   );
-  h.rt.sim.run({ untilTime: h.rt.sim.now + 120_000_000_000 });
+  // No client timeout (rados_osd_op_timeout 0): still waiting after 10 virtual minutes.
+  h.rt.sim.run({ untilTime: h.rt.sim.now + 600_000_000_000 });
   expect(acked).toBe(false);
   expect(
     cluster.pgStates(1).find((s) => s.pgid === `1.${p.pgid.ps.toString(16)}`)?.state,

@@ -329,7 +329,8 @@ export const CEPH_IO_OPS: readonly OpSpec[] = [
 
 /**
  * `cluster.ceph` check: the placement part (CRUSH map, pools) plus the IO-path fields
- * `objectstore` (filestore | bluestore), `device_class` (hdd | ssd), `op_history_size`.
+ * `objectstore` (filestore | bluestore), `device_class` (hdd | ssd), `op_history_size`,
+ * `rados_osd_op_timeout` (client op timeout in seconds; 0, the default, waits forever).
  */
 export function checkCephCluster(section: unknown): string | null {
   const placement = checkCephPlacementConfig(section);
@@ -339,6 +340,9 @@ export function checkCephCluster(section: unknown): string | null {
     return 'objectstore: expected "filestore" or "bluestore"';
   if (s.device_class !== undefined && s.device_class !== 'hdd' && s.device_class !== 'ssd')
     return 'device_class: expected "hdd" or "ssd"';
+  const to = s.rados_osd_op_timeout;
+  if (to !== undefined && !(typeof to === 'number' && Number.isFinite(to) && to >= 0))
+    return 'rados_osd_op_timeout: expected seconds >= 0 (0 = wait forever)';
   const h = s.op_history_size;
   if (h !== undefined && !(typeof h === 'number' && Number.isInteger(h) && h >= 1 && h <= 100000))
     return 'op_history_size: expected an integer 1..100000';

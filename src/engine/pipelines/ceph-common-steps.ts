@@ -225,7 +225,7 @@ export const OP_CANCEL_STEP: StepDef = {
   id: 'op_cancel',
   lane: 'client',
   caption:
-    'The op is still blocked when rados_osd_op_timeout expires (300 s in the simulation): cancelled with -ETIMEDOUT.',
+    'rados_osd_op_timeout (cluster.ceph.rados_osd_op_timeout, seconds; 0 = wait forever, the default) expired while the op was still blocked: cancelled with -ETIMEDOUT.',
   source: 'src/osdc/Objecter.cc',
   optional: true,
 };

@@ -23,9 +23,6 @@ import {
   pgStr,
 } from '../types.ts';
 
-/** The simulation's rados_osd_op_timeout (300 s of virtual time). */
-export const OP_TIMEOUT_NS = 300_000_000_000;
-
 /** The trace actor of every Objecter (its Ceph entity name `client.<gid>` rides as data). */
 export const CLIENT_ACTOR = 'client';
 
@@ -61,6 +58,12 @@ export class Objecter {
     private readonly msgr: Messenger,
     map: OsdMapView,
     private readonly mapAt: (epoch: number) => OsdMapView | undefined,
+    /**
+     * rados_osd_op_timeout in ns. Ceph's default 0 means an op waits forever (e.g. in a PG
+     * below min_size, until the PG goes active again); > 0 arms `ontimeout` per op, which
+     * cancels it with -ETIMEDOUT.
+     */
+    private readonly opTimeoutNs = 0,
   ) {
     this.name = `client.${globalId}`;
     this.addr = `127.0.0.1:0/${rt.rng.fork(this.name).nextU32()}`;
@@ -104,17 +107,18 @@ export class Objecter {
     };
     this.trace('op_submit', { tid: op.tid, oid, ops: ops.map(osdOpJson) });
     this.opSubmitInner(op);
-    // rados_osd_op_timeout: Ceph's default 0 waits forever; a simulation cannot, so ops that
-    // are still blocked after OP_TIMEOUT_NS are cancelled with -ETIMEDOUT (op_cancel).
-    this.rt.sim.schedule(OP_TIMEOUT_NS, () => {
-      if (!this.inflight.has(op.tid)) return;
-      runIn(this.rt.sim, op.ctx, this.name, () => {
-        this.inflight.delete(op.tid);
-        this.homeless.delete(op.tid);
-        this.trace('op_cancel', { tid: op.tid, rc: -110, reason: 'rados_osd_op_timeout' });
-        op.done.reject(errnoError('ETIMEDOUT', `tid ${op.tid}`));
+    // _op_submit_with_budget: `ontimeout` only when rados_osd_op_timeout > 0.
+    if (this.opTimeoutNs > 0) {
+      this.rt.sim.schedule(this.opTimeoutNs, () => {
+        if (!this.inflight.has(op.tid)) return;
+        runIn(this.rt.sim, op.ctx, this.name, () => {
+          this.inflight.delete(op.tid);
+          this.homeless.delete(op.tid);
+          this.trace('op_cancel', { tid: op.tid, rc: -110, reason: 'rados_osd_op_timeout' });
+          op.done.reject(errnoError('ETIMEDOUT', `tid ${op.tid}`));
+        });
       });
-    });
+    }
     return op.done;
   }
 

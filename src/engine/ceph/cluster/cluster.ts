@@ -33,6 +33,8 @@ export interface CephClusterOptions {
   numShards: number;
   /** Data device size per OSD, 4 KiB blocks. */
   deviceBlocks: number;
+  /** rados_osd_op_timeout of the clients, ns (0 = wait forever, Ceph's default). */
+  opTimeoutNs: number;
   /** Build a device for an OSD (default: the media layer's NVMe model). */
   makeDevice?: (osd: number, blocks: number) => NvmeDevice;
 }
@@ -56,6 +58,7 @@ export function cephOptionsFromConfig(
     history: { size: hist, durationSec: DEFAULT_HISTORY.durationSec },
     numShards: 5,
     deviceBlocks: 16384,
+    opTimeoutNs: typeof cfg?.rados_osd_op_timeout === 'number' ? cfg.rados_osd_op_timeout * 1e9 : 0,
   };
 }
 
@@ -133,7 +136,14 @@ export class CephCluster {
   /** A connected librados client (rados_connect): global ids from 4100 like a fresh cluster. */
   newObjecter(): Objecter {
     const gid = 4100 + this.rt.ids.next('ceph.client_gid', 0) * 4 + 24;
-    const o = new Objecter(this.rt, gid, this.msgr, this.mon.map, (e) => this.mon.mapAt(e));
+    const o = new Objecter(
+      this.rt,
+      gid,
+      this.msgr,
+      this.mon.map,
+      (e) => this.mon.mapAt(e),
+      this.options.opTimeoutNs,
+    );
     this.mon.subscribe(o.name);
     this.clients.push(o);
     return o;
