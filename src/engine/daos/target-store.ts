@@ -38,6 +38,28 @@ export interface StoreKeyRequest {
   dkey: Uint8Array | null;
 }
 
+/**
+ * The store's part of a `daos_anchor_t` (`da_type` DAOS_ANCHOR_TYPE_ZERO 0 / HKEY 1 / KEY 2 /
+ * EOF 3, and what `da_buf` holds): where a key enumeration resumes.
+ */
+export interface StoreAnchor {
+  readonly type: number;
+  /** The hkey and full key of the last key returned. */
+  readonly hkey?: Uint8Array;
+  readonly key?: Uint8Array;
+}
+
+export interface StoreEnumRequest extends StoreKeyRequest {
+  anchor: StoreAnchor;
+  /** At most this many keys (the caller's `*nr`). */
+  nr: number;
+}
+
+export interface StoreEnumResult {
+  keys: Uint8Array[];
+  anchor: StoreAnchor;
+}
+
 /** An open VOS I/O (`daos_handle_t ioh`). Opaque to the server. */
 export interface StoreIoh {
   readonly kind: 'update' | 'fetch';
@@ -68,6 +90,11 @@ export interface TargetStore {
    * keys visible at `epoch`, in the store's key order.
    */
   iterate(req: StoreKeyRequest): Proc<Uint8Array[]>;
+  /**
+   * `vos_iterate` resumed from `anchor`, returning at most `nr` keys and the anchor to resume
+   * from (EOF at the end). Optional: the server pages `iterate`'s list for stores without it.
+   */
+  enumerate?(req: StoreEnumRequest): Proc<StoreEnumResult>;
   /**
    * `vos_obj_punch`: punch the object (`dkey` null), one dkey (`akeys` null) or some akeys of
    * a dkey, at `epoch`. `DAOS_COND_PUNCH` in `flags`: -DER_NONEXIST if the key is not there.

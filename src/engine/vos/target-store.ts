@@ -11,6 +11,8 @@ import type { Proc } from '../core/sim.ts';
 import type { DaosIod, Sgl } from '../daos/io-types.ts';
 import type { ObjId } from '../daos/oid.ts';
 import type {
+  StoreEnumRequest,
+  StoreEnumResult,
   StoreFetchRequest,
   StoreIoh,
   StoreIoRequest,
@@ -18,6 +20,7 @@ import type {
   TargetStore,
 } from '../daos/target-store.ts';
 import { vosListAkeys, vosListDkeys, vosObjPunch } from './api.ts';
+import { anchorDump, vosIterateAkeys, vosIterateDkeys } from './iterate.ts';
 import {
   bioIodCopyFetch,
   bioIodPrepFetch,
@@ -316,6 +319,36 @@ export class VosTargetStore implements TargetStore {
     );
     yield* [];
     return keys;
+  }
+
+  /** vos_iterate resumed from an anchor: at most `nr` keys and the anchor to go on from. */
+  *enumerate(req: StoreEnumRequest): Proc<StoreEnumResult> {
+    return yield* this.guard(this._enumerate(req));
+  }
+
+  private *_enumerate(req: StoreEnumRequest): Proc<StoreEnumResult> {
+    const pool = this.vos.pool;
+    const cont = this.cont(req.cont);
+    const oid = this.oid(req.oid, req.shard);
+    const dkey = req.dkey;
+    const page = step(
+      this.rt,
+      this.actor,
+      'vos_iterate',
+      {
+        type: dkey === null ? 'VOS_ITER_DKEY' : 'VOS_ITER_AKEY',
+        epoch: req.epoch.toString(),
+        nr: req.nr,
+        anchor: anchorDump(req.anchor),
+      },
+      () =>
+        dkey === null
+          ? vosIterateDkeys(pool, cont, oid, req.epoch, req.anchor, { nr: req.nr })
+          : vosIterateAkeys(pool, cont, oid, dkey, req.epoch, req.anchor, { nr: req.nr }),
+      (p) => ({ nr: p.keys.length, anchor: anchorDump(p.anchor) }),
+    );
+    yield* [];
+    return page;
   }
 
   /** vos_obj_punch of the object, one dkey, or some akeys of a dkey. */
