@@ -3,7 +3,7 @@
  * `cli_shard.c`; spec §3 and §5.1): `daos_obj_update` and `daos_obj_fetch` as blocking calls,
  * each a TSE task that validates, places the dkey, sends one RPC and waits for the reply.
  */
-import { IoError, der, derError, rcOf } from '../core/errors.ts';
+import { der, derError, rcOf } from '../core/errors.ts';
 import { u64Hex } from '../core/bytes.ts';
 import { sleep, wait, type Future, type Proc } from '../core/sim.ts';
 import type { Json } from '../trace/event.ts';
@@ -25,6 +25,8 @@ import {
 } from './rpc.ts';
 import { crtHandleRpc, sendToTarget } from './server.ts';
 import { traced, type Data } from './traced.ts';
+import { blockingTask, newObjAuxi, registerObjCompCb } from './obj-task.ts';
+import { tseTaskRegisterCompCb, type TseTask } from './tse.ts';
 
 const CLIENT = 'client';
 /** `OBJ_FETCH_LEADER_INTERVAL`: 2 s after a write, fetches of that group go to the leader. */
@@ -52,22 +54,6 @@ function apiData(cl: DaosCluster, a: ObjIoArgs, oh: ObjHandle | undefined): Data
     pool_map_ver: oh?.cont.pool.mapVer ?? null,
     targets: cl.targets.length,
   };
-}
-
-/** The TSE wrapper every blocking object call goes through: create, schedule, run, wait. */
-export function* blockingTask<T>(cl: DaosCluster, taskName: string, body: () => Proc<T>): Proc<T> {
-  const rt = cl.rt;
-  const taskId = rt.ids.next('daos.tse.task');
-  yield* traced(
-    rt,
-    'dc_task_create',
-    CLIENT,
-    { task: taskId, func: taskName, ev: 'private (blocking call)' },
-    function* () {
-      yield* sleep(COST.clientStep);
-    },
-  );
-  return yield* traced(rt, 'dc_task_schedule', CLIENT, { task: taskId, instant: true }, body);
 }
 
 /**
@@ -103,13 +89,27 @@ function updateTargets(
 }
 
 /**
- * `dc_obj_shard_rw` → `crt_req_send`: send one object RPC to a shard. Returns at once with the
- * reply's future (the RPC is asynchronous; the task completes when the reply arrives).
+ * `shard_io` on the object task: `obj_shard_open` (its `close_shard_cb`), then
+ * `dc_obj_shard_rw` → `crt_req_send` with `dc_rw_cb` registered to read the reply. Returns at
+ * once with the reply's future (the RPC is asynchronous; the task completes when the reply, or
+ * the timeout, arrives — `daos_rpc_cb` → `tse_task_complete`).
  */
-function* shardRw(cl: DaosCluster, req: ObjRwIn, shard: ShardPlacement): Proc<Future<ObjRwOut>> {
+function* shardIo(
+  cl: DaosCluster,
+  task: TseTask,
+  req: ObjRwIn,
+  shard: ShardPlacement,
+  isFetch: boolean,
+  onReply: (rep: ObjRwOut) => void,
+): Proc<Future<ObjRwOut>> {
   const rt = cl.rt;
   const target = cl.target(shard.target);
   const opc = OPC_NAMES[req.opc] ?? String(req.opc);
+  tseTaskRegisterCompCb(task, 'close_shard_cb', function* () {
+    yield* traced(rt, 'close_shard_cb', CLIENT, { shard: shard.shard }, function* () {
+      yield* sleep(COST.clientStep / 4);
+    });
+  });
   return yield* traced(
     rt,
     'dc_obj_shard_rw',
@@ -140,117 +140,31 @@ function* shardRw(cl: DaosCluster, req: ObjRwIn, shard: ShardPlacement): Proc<Fu
         hlc: 0n,
         lost: true,
       };
-      return withTimeout(rt, fut, CRT_TIMEOUT_NS, timedOut);
+      const reply = withTimeout(rt, fut, CRT_TIMEOUT_NS, timedOut);
+      // dc_rw_cb: map the reply status into the task result (the first callback to run).
+      tseTaskRegisterCompCb(task, 'dc_rw_cb', function* (t) {
+        const rep = reply.value;
+        yield* traced(
+          rt,
+          'dc_rw_cb',
+          CLIENT,
+          {
+            orw_ret: rep.ret,
+            orw_map_version: rep.mapVersion,
+            orw_epoch: u64Hex(rep.epoch),
+            ...(isFetch ? { orw_iod_sizes: rep.iodSizes } : {}),
+          },
+          function* () {
+            if (rep.hlc !== 0n) cl.client.hlc.recv(rt.sim.now, rep.hlc);
+            yield* sleep(COST.clientStep);
+            if (rep.ret === 0) onReply(rep);
+            if (t.result === 0) t.result = rep.ret;
+          },
+        );
+      });
+      return reply;
     },
   );
-}
-
-/** `obj_retry_error`: the results the client retries (spec §3.9, the ones this model produces). */
-const RETRYABLE = new Set([der('TIMEDOUT'), der('STALE'), der('INPROGRESS')]);
-/** This model gives up after this many retries (DAOS retries retryable errors indefinitely). */
-export const MAX_RETRIES = 20;
-
-/**
- * `dc_obj_retry_delay` (µs → ns): `(rand | 31) & 1023`, × 1024 after an update timeout, else
- * shifted left by retry_cnt + 1 for modifications (retry_cnt − 1 for reads); capped near 3 s.
- */
-export function retryDelayNs(rand: number, rc: number, retryCnt: number, update: boolean): number {
-  let d = (rand | 31) & 1023;
-  if (update && rc === der('TIMEDOUT')) d *= 1024;
-  else if (update) d <<= Math.min(retryCnt + 1, 12);
-  else if (retryCnt > 1) d <<= Math.min(retryCnt - 1, 12);
-  else if (retryCnt <= 1) d = retryCnt === 0 ? 0 : d;
-  return Math.min(d, 3_000_000) * 1000;
-}
-
-/**
- * `dc_rw_cb` then `obj_comp_cb`: read the reply status and decide on a retry. Returns the
- * retry delay in ns, or null when the task completes (throws the error if it failed).
- */
-function* completeRw(
-  cl: DaosCluster,
-  rep: ObjRwOut,
-  isFetch: boolean,
-  retryCnt: number,
-  onReply: (rep: ObjRwOut) => void,
-): Proc<number | null> {
-  const rt = cl.rt;
-  yield* traced(
-    rt,
-    'dc_rw_cb',
-    CLIENT,
-    {
-      orw_ret: rep.ret,
-      orw_map_version: rep.mapVersion,
-      orw_epoch: u64Hex(rep.epoch),
-      ...(isFetch ? { orw_iod_sizes: rep.iodSizes } : {}),
-    },
-    function* () {
-      if (rep.hlc !== 0n) cl.client.hlc.recv(rt.sim.now, rep.hlc);
-      yield* sleep(COST.clientStep);
-      if (rep.ret === 0) onReply(rep);
-    },
-  );
-  const retry = RETRYABLE.has(rep.ret) && retryCnt < MAX_RETRIES;
-  const delay = retry
-    ? retryDelayNs(
-        rt.rng
-          .fork('daos.retry')
-          .fork(String(rt.ids.next('daos.retry')))
-          .int(0, 1 << 30),
-        rep.ret,
-        retryCnt,
-        !isFetch,
-      )
-    : 0;
-  yield* traced(
-    rt,
-    'obj_comp_cb',
-    CLIENT,
-    { result: rep.ret, retry, ...(retry ? { retry_cnt: retryCnt + 1, delay_ns: delay } : {}) },
-    function* () {
-      yield* sleep(COST.clientStep / 2);
-    },
-  );
-  if (retry) return delay;
-  if (rep.ret !== 0) throw new IoError(rep.ret, 'reply from the server');
-  return null;
-}
-
-/**
- * Before a retry: `dc_task_reinit` after the delay, and a pool map refresh (the pool-query task
- * the retry depends on) when the reply says the map moved or the target did not answer.
- */
-function* reinitForRetry(
-  cl: DaosCluster,
-  oh: ObjHandle | undefined,
-  rc: number,
-  delay: number,
-  target: number | null,
-): Proc<void> {
-  const rt = cl.rt;
-  if (rc === der('TIMEDOUT') && target !== null && !cl.target(target).alive) {
-    // A dead target is detected (SWIM) and excluded by the pool service; a target that only
-    // lost a message stays in the map and the resend goes to it again.
-    cl.excludeTarget(target);
-  }
-  yield* traced(rt, 'dc_task_reinit', CLIENT, { delay_ns: delay, rc }, function* () {
-    yield* sleep(delay);
-  });
-  if (oh && (rc === der('STALE') || rc === der('TIMEDOUT') || oh.mapVer < oh.cont.pool.mapVer)) {
-    yield* traced(
-      rt,
-      'obj_pool_query_task',
-      CLIENT,
-      { old_map_ver: oh.mapVer },
-      function* () {
-        yield* sleep(2 * COST.netLatency);
-        oh.mapVer = oh.cont.pool.mapVer;
-        oh.excluded = new Set(cl.excluded);
-      },
-      () => ({ new_map_ver: oh.mapVer, down: [...oh.excluded] }),
-    );
-  }
 }
 
 function newRwIn(
@@ -307,73 +221,73 @@ function newRwIn(
 export function* daosObjUpdate(cl: DaosCluster, a: ObjIoArgs): Proc<void> {
   const rt = cl.rt;
   const ohMaybe = cl.client.objects.get(a.oh);
+  const auxi = newObjAuxi(true);
+  // The DTX id is generated once per operation and reused by every resend (spec §3.9).
+  let dti: { uuid: string; hlc: bigint } | null = null;
   yield* traced(rt, 'daos_obj_update', CLIENT, apiData(cl, a, ohMaybe), () =>
-    blockingTask(cl, 'dc_obj_update_task', function* () {
-      // The DTX id is generated once per operation and reused by every resend (spec §3.9).
-      let dti: { uuid: string; hlc: bigint } | null = null;
-      for (let retryCnt = 0; ; retryCnt++) {
-        const { fut, target } = yield* traced(
-          rt,
-          'dc_obj_update_task',
-          CLIENT,
-          { opc: 'DAOS_OBJ_RPC_UPDATE', ...(retryCnt > 0 ? { retry: retryCnt } : {}) },
-          function* () {
-            yield* sleep(COST.clientStep);
-            const oh = objReqValid(ohMaybe, true, a.flags, a.dkey, a.iods, a.sgls);
-            return yield* traced(
-              rt,
-              'dc_obj_update',
-              CLIENT,
-              {
-                epoch: { oe_value: u64Hex(DAOS_EPOCH_MAX), oe_first: u64Hex(DAOS_EPOCH_MAX) },
-                map_ver: oh.mapVer,
-              },
-              function* () {
-                yield* sleep(COST.clientStep);
-                const hash = dkeyHash(oh.oid, a.dkey);
-                const { grp, tgts, leader } = updateTargets(oh, hash);
-                const req = newRwIn(
-                  cl,
-                  oh,
-                  OBJ_RPC.DAOS_OBJ_RPC_UPDATE,
-                  a,
-                  hash,
-                  grp * oh.layout.grpSize,
-                  leader.shard,
-                  dti,
-                );
-                dti = req.dti;
-                if (retryCnt > 0) req.flags |= ORF.ORF_RESEND;
-                req.shardTgts = tgts;
-                const f = yield* traced(
-                  rt,
-                  'obj_req_fanout',
-                  CLIENT,
-                  {
-                    dkey_hash: u64Hex(hash),
-                    grp_idx: grp,
-                    grp_nr: oh.layout.grpNr,
-                    grp_size: oh.layout.grpSize,
-                    leader_shard: leader.shard,
-                    srv_disp: oh.layout.grpSize > 1,
-                    req_tgts: tgts.map((t) => ({ ...t })),
-                  },
-                  () => shardRw(cl, req, leader),
-                );
-                return { fut: f, target: leader.target };
-              },
-            );
-          },
-        );
-        const rep = yield* wait(fut);
-        const delay = yield* completeRw(cl, rep, false, retryCnt, () => {
-          const oh = ohMaybe as ObjHandle;
-          const grp = dkeyGroup(oh.layout, dkeyHash(oh.oid, a.dkey));
-          cl.client.lastWrite.set(`${oidText(oh.oid)}/${grp}`, rt.sim.now);
-        });
-        if (delay === null) return;
-        yield* reinitForRetry(cl, ohMaybe, rep.ret, delay, rep.lost === true ? target : null);
-      }
+    blockingTask(cl, 'dc_obj_update_task', function* (task) {
+      const retry = auxi.retryCnt;
+      const sent = yield* traced(
+        rt,
+        'dc_obj_update_task',
+        CLIENT,
+        { opc: 'DAOS_OBJ_RPC_UPDATE', task: task.id, ...(retry > 0 ? { retry } : {}) },
+        function* () {
+          yield* sleep(COST.clientStep);
+          const oh = objReqValid(ohMaybe, true, a.flags, a.dkey, a.iods, a.sgls);
+          return yield* traced(
+            rt,
+            'dc_obj_update',
+            CLIENT,
+            {
+              epoch: { oe_value: u64Hex(DAOS_EPOCH_MAX), oe_first: u64Hex(DAOS_EPOCH_MAX) },
+              map_ver: oh.mapVer,
+            },
+            function* () {
+              yield* sleep(COST.clientStep);
+              registerObjCompCb(cl, task, oh, auxi); // obj_task_init
+              const hash = dkeyHash(oh.oid, a.dkey);
+              const { grp, tgts, leader } = updateTargets(oh, hash);
+              const req = newRwIn(
+                cl,
+                oh,
+                OBJ_RPC.DAOS_OBJ_RPC_UPDATE,
+                a,
+                hash,
+                grp * oh.layout.grpSize,
+                leader.shard,
+                dti,
+              );
+              dti = req.dti;
+              if (retry > 0) req.flags |= ORF.ORF_RESEND;
+              req.shardTgts = tgts;
+              // Server dispatch: one target (the group leader), so no shard sub-task.
+              const fut = yield* traced(
+                rt,
+                'obj_req_fanout',
+                CLIENT,
+                {
+                  dkey_hash: u64Hex(hash),
+                  grp_idx: grp,
+                  grp_nr: oh.layout.grpNr,
+                  grp_size: oh.layout.grpSize,
+                  leader_shard: leader.shard,
+                  srv_disp: oh.layout.grpSize > 1,
+                  req_tgts: tgts.map((t) => ({ ...t })),
+                },
+                () =>
+                  shardIo(cl, task, req, leader, false, () => {
+                    const g = dkeyGroup(oh.layout, hash);
+                    cl.client.lastWrite.set(`${oidText(oh.oid)}/${g}`, rt.sim.now);
+                  }),
+              );
+              return { fut, target: leader.target };
+            },
+          );
+        },
+      );
+      const rep = yield* wait(sent.fut);
+      if (rep.lost === true) auxi.lostTarget = sent.target;
     }),
   );
 }
@@ -428,78 +342,79 @@ export function* daosObjFetch(cl: DaosCluster, a: ObjIoArgs): Proc<FetchOut> {
   const rt = cl.rt;
   const ohMaybe = cl.client.objects.get(a.oh);
   const out: FetchOut = { sizes: [] };
+  const auxi = newObjAuxi(false);
+  const onReply = (r: ObjRwOut): void => {
+    if (r.iodSizes.length !== a.iods.length) throw derError('PROTO', 'orw_iod_sizes count');
+    out.sizes = r.iodSizes.slice();
+    for (let i = 0; i < a.iods.length; i++) {
+      (a.iods[i] as DaosIod).size = r.iodSizes[i] as number;
+      const dst = a.sgls?.[i];
+      const src = r.sgls?.[i];
+      if (!dst) continue;
+      if (!src) {
+        dst.nrOut = 0;
+        continue;
+      }
+      for (let k = 0; k < dst.iovs.length; k++) {
+        const d = dst.iovs[k] as { buf: Uint8Array; len: number };
+        const s = src.iovs[k];
+        d.len = s ? s.len : 0;
+        if (s) d.buf.set(s.buf.subarray(0, s.len), 0);
+      }
+      dst.nrOut = src.nrOut;
+    }
+  };
   yield* traced(
     rt,
     'daos_obj_fetch',
     CLIENT,
     apiData(cl, a, ohMaybe),
     () =>
-      blockingTask(cl, 'dc_obj_fetch_task', function* () {
-        for (let retryCnt = 0; ; retryCnt++) {
-          const { fut, target } = yield* traced(
-            rt,
-            'dc_obj_fetch_task',
-            CLIENT,
-            { opc: 'DAOS_OBJ_RPC_FETCH', ...(retryCnt > 0 ? { retry: retryCnt } : {}) },
-            function* () {
-              yield* sleep(COST.clientStep);
-              const oh = objReqValid(ohMaybe, false, a.flags, a.dkey, a.iods, a.sgls);
-              const hash = dkeyHash(oh.oid, a.dkey);
-              const layout = oh.layout;
-              const grp = dkeyGroup(layout, hash);
-              const { shard, toLeader } = fetchShard(cl, oh, hash, retryCnt);
-              const req = newRwIn(
-                cl,
-                oh,
-                OBJ_RPC.DAOS_OBJ_RPC_FETCH,
-                a,
-                hash,
-                grp * layout.grpSize,
-                shard.shard,
-              );
-              const f = yield* traced(
-                rt,
-                'obj_req_fanout',
-                CLIENT,
-                {
-                  dkey_hash: u64Hex(hash),
-                  grp_idx: grp,
-                  grp_nr: layout.grpNr,
-                  grp_size: layout.grpSize,
-                  shard: shard.shard,
-                  cli_disp: true,
-                  to_leader: toLeader,
-                },
-                () => shardRw(cl, req, shard),
-              );
-              return { fut: f, target: shard.target };
-            },
-          );
-          const rep = yield* wait(fut);
-          const delay = yield* completeRw(cl, rep, true, retryCnt, (r) => {
-            if (r.iodSizes.length !== a.iods.length) throw derError('PROTO', 'orw_iod_sizes count');
-            out.sizes = r.iodSizes.slice();
-            for (let i = 0; i < a.iods.length; i++) {
-              (a.iods[i] as DaosIod).size = r.iodSizes[i] as number;
-              const dst = a.sgls?.[i];
-              const src = r.sgls?.[i];
-              if (!dst) continue;
-              if (!src) {
-                dst.nrOut = 0;
-                continue;
-              }
-              for (let k = 0; k < dst.iovs.length; k++) {
-                const d = dst.iovs[k] as { buf: Uint8Array; len: number };
-                const s = src.iovs[k];
-                d.len = s ? s.len : 0;
-                if (s) d.buf.set(s.buf.subarray(0, s.len), 0);
-              }
-              dst.nrOut = src.nrOut;
-            }
-          });
-          if (delay === null) return;
-          yield* reinitForRetry(cl, ohMaybe, rep.ret, delay, rep.lost === true ? target : null);
-        }
+      blockingTask(cl, 'dc_obj_fetch_task', function* (task) {
+        const retry = auxi.retryCnt;
+        const sent = yield* traced(
+          rt,
+          'dc_obj_fetch_task',
+          CLIENT,
+          { opc: 'DAOS_OBJ_RPC_FETCH', task: task.id, ...(retry > 0 ? { retry } : {}) },
+          function* () {
+            yield* sleep(COST.clientStep);
+            const oh = objReqValid(ohMaybe, false, a.flags, a.dkey, a.iods, a.sgls);
+            registerObjCompCb(cl, task, oh, auxi); // obj_task_init
+            const hash = dkeyHash(oh.oid, a.dkey);
+            const layout = oh.layout;
+            const grp = dkeyGroup(layout, hash);
+            const { shard, toLeader } = fetchShard(cl, oh, hash, retry);
+            const req = newRwIn(
+              cl,
+              oh,
+              OBJ_RPC.DAOS_OBJ_RPC_FETCH,
+              a,
+              hash,
+              grp * layout.grpSize,
+              shard.shard,
+            );
+            // Client dispatch to one replica: one target, no shard sub-task.
+            const fut = yield* traced(
+              rt,
+              'obj_req_fanout',
+              CLIENT,
+              {
+                dkey_hash: u64Hex(hash),
+                grp_idx: grp,
+                grp_nr: layout.grpNr,
+                grp_size: layout.grpSize,
+                shard: shard.shard,
+                cli_disp: true,
+                to_leader: toLeader,
+              },
+              () => shardIo(cl, task, req, shard, true, onReply),
+            );
+            return { fut, target: shard.target };
+          },
+        );
+        const rep = yield* wait(sent.fut);
+        if (rep.lost === true) auxi.lostTarget = sent.target;
       }),
     () => ({ iods: a.iods.map(iodDump), sgls: a.sgls ? a.sgls.map(sglDump) : null }),
   );

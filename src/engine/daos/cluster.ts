@@ -7,6 +7,7 @@ import { derError } from '../core/errors.ts';
 import type { Runtime } from '../core/runtime.ts';
 import type { ScenarioWorld } from '../scenario/types.ts';
 import { Hlc } from './hlc.ts';
+import { TseSched } from './tse.ts';
 import type { ObjLayout, TargetRef } from './placement.ts';
 import type { ObjId } from './oid.ts';
 import type { TargetStore } from './target-store.ts';
@@ -95,6 +96,8 @@ export interface ObjHandle {
 /** What the client library holds (`dc_pool`, `dc_cont`, `dc_object` handle tables). */
 export class DaosClientState {
   readonly hlc = new Hlc(0);
+  /** The event queue's TSE scheduler (`daos_eq_lib`'s `tse_sched`): every client task. */
+  readonly sched: TseSched;
   readonly pools = new Map<string, { cookie: number; pool: PoolState }>();
   readonly conts = new Map<string, { cookie: number; cont: ContState; coh: string }>();
   /** Open objects by the scenario name they were bound to (`"as"`). */
@@ -104,17 +107,26 @@ export class DaosClientState {
    * `OBJ_FETCH_LEADER_INTERVAL` read from the group leader (spec §2.2 step 6, §5.1).
    */
   readonly lastWrite = new Map<string, number>();
+
+  constructor(rt: Runtime) {
+    this.sched = new TseSched(rt);
+  }
 }
 
 export class DaosCluster {
   readonly config: DaosClusterConfig;
   readonly targets: DaosTarget[] = [];
   readonly pools = new Map<string, PoolState>();
-  readonly client = new DaosClientState();
+  readonly client: DaosClientState;
   /** Targets excluded from the pool map (DOWN), by id; the map version bumps on each change. */
   readonly excluded = new Set<number>();
   /** Messages still to drop (`fault_drop_messages`), matched by actor names. */
   readonly dropRules: { from?: string; to?: string; count: number }[] = [];
+  /**
+   * Network partitions (`fault_partition`): every message between the two actors, either way,
+   * is lost until virtual time `until` (the fabric heals then).
+   */
+  readonly partitions: { a: string; b: string; until: number }[] = [];
 
   constructor(
     readonly rt: Runtime,
@@ -123,6 +135,7 @@ export class DaosCluster {
     makeStore?: (rt: Runtime, t: DaosTarget) => TargetStore,
   ) {
     this.config = { ...DAOS_CLUSTER_DEFAULTS, ...config };
+    this.client = new DaosClientState(rt);
     if (!makeStore) {
       const f = getTargetStoreFactory(this.config.store);
       if (!f) throw new Error(`no target store "${this.config.store ?? ''}" registered`);
@@ -170,6 +183,11 @@ export class DaosCluster {
 
   /** True when a message from → to must be dropped (consumes one drop of a matching rule). */
   dropMessage(from: string, to: string): boolean {
+    const now = this.rt.sim.now;
+    for (const p of this.partitions) {
+      if (now >= p.until) continue;
+      if ((p.a === from && p.b === to) || (p.a === to && p.b === from)) return true;
+    }
     for (const r of this.dropRules) {
       if (r.count <= 0) continue;
       if ((r.from === undefined || r.from === from) && (r.to === undefined || r.to === to)) {

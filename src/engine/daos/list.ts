@@ -3,18 +3,19 @@
  * anchors, `dc_obj_shard_list` RPC, and the server's `ds_obj_enum_handler` → `obj_local_enum`
  * → `vos_iterate`.
  */
-import { IoError, derError, rcOf } from '../core/errors.ts';
+import { der, derError, rcOf } from '../core/errors.ts';
 import { u64Hex } from '../core/bytes.ts';
 import { sleep, wait, type Future, type Proc } from '../core/sim.ts';
 import type { DaosCluster, DaosTarget, ObjHandle } from './cluster.ts';
 import { COST, wireNs } from './costs.ts';
-import { blockingTask } from './client.ts';
+import { blockingTask, newObjAuxi, registerObjCompCb } from './obj-task.ts';
+import { tseTaskRegisterCompCb } from './tse.ts';
 import { keyDump } from './io-types.ts';
 import { LAYOUT_VER, otypeDkeyIsUint64 } from './constants.ts';
 import { oidType, type ObjId } from './oid.ts';
 import { dkeyGroup, dkeyHash, type ShardPlacement } from './placement.ts';
-import { crtReqSend } from './rpc.ts';
-import { objIocBegin } from './server.ts';
+import { CRT_TIMEOUT_NS, withTimeout } from './rpc.ts';
+import { objIocBegin, sendToTarget } from './server.ts';
 import { traced } from './traced.ts';
 
 const CLIENT = 'client';
@@ -35,6 +36,8 @@ interface EnumOut {
   ret: number;
   keys: Uint8Array[];
   epoch: bigint;
+  /** No answer (dead target or lost message): the client's timeout. */
+  lost?: boolean;
 }
 
 function keysBytes(keys: readonly Uint8Array[]): number {
@@ -132,6 +135,8 @@ function* listCall(
   const task = dkey ? 'dc_obj_list_akey' : 'dc_obj_list_dkey';
   const opc = dkey ? 'DAOS_OBJ_AKEY_RPC_ENUMERATE' : 'DAOS_OBJ_DKEY_RPC_ENUMERATE';
   let keys: Uint8Array[] = [];
+  const auxi = newObjAuxi(false);
+  let lastTarget: number | null = null;
   yield* traced(
     rt,
     api,
@@ -146,27 +151,37 @@ function* listCall(
       ...(dkey ? { dkey: keyDump(dkey) } : {}),
     },
     () =>
-      blockingTask(cl, task, function* () {
+      blockingTask(cl, task, function* (tsk) {
         const fut: Future<EnumOut> = yield* traced(
           rt,
           task,
           CLIENT,
-          { opc, grp_idx: grp },
+          { opc, grp_idx: grp, ...(auxi.retryCnt > 0 ? { retry: auxi.retryCnt } : {}) },
           function* () {
             yield* sleep(COST.clientStep);
             if (!oh) throw derError('NO_HDL', 'object handle is not open');
             if (dkey && dkey.length === 0) throw derError('INVAL', 'empty dkey');
+            registerObjCompCb(cl, tsk, oh, auxi); // obj_task_init
             const layout = oh.layout;
             // A random healthy replica of the group (spec §2.2 step 6).
-            const r =
+            const live: number[] = [];
+            for (let k = 0; k < layout.grpSize; k++)
+              if (
+                !oh.excluded.has((layout.shards[grp * layout.grpSize + k] as ShardPlacement).target)
+              )
+                live.push(k);
+            if (live.length === 0) throw derError('IO', 'no live replica in the redundancy group');
+            const pick =
               layout.grpSize > 1
                 ? rt.rng
                     .fork('daos.list-replica')
                     .fork(String(rt.ids.next('daos.list')))
                     .int(0, layout.grpSize - 1)
                 : 0;
+            const r = live.includes(pick) ? pick : (live[pick % live.length] as number);
             const shard = layout.shards[grp * layout.grpSize + r] as ShardPlacement;
             const target = cl.target(shard.target);
+            lastTarget = target.id;
             const req: EnumIn = {
               opc,
               oid: oh.oid,
@@ -191,45 +206,50 @@ function* listCall(
                   { opc, target: target.actor, ep: { rank: target.rank, tag: target.idx } },
                   function* () {
                     yield* sleep(COST.clientStep);
-                    return yield* crtReqSend(
-                      rt,
+                    const f = yield* sendToTarget(
+                      cl,
                       CLIENT,
-                      target.actor,
+                      target,
                       opc,
                       200 + (dkey?.length ?? 0),
                       {},
                       () => enumHandler(cl, target, req),
                     );
+                    const lost: EnumOut = { ret: der('TIMEDOUT'), keys: [], epoch: 0n, lost: true };
+                    const reply = withTimeout(rt, f, CRT_TIMEOUT_NS, lost);
+                    tseTaskRegisterCompCb(tsk, 'dc_enumerate_cb', function* (t) {
+                      const rep = reply.value;
+                      const last = !dkey && grp === layout.grpNr - 1;
+                      yield* traced(
+                        rt,
+                        'dc_enumerate_cb',
+                        CLIENT,
+                        {
+                          ret: rep.ret,
+                          nr: rep.keys.length,
+                          kds: rep.keys.map((k) => ({ kd_key_len: k.length })),
+                          anchor_out: {
+                            da_type:
+                              dkey || last ? 'DAOS_ANCHOR_TYPE_EOF' : 'DAOS_ANCHOR_TYPE_HKEY',
+                            da_shard: dkey || last ? grp : grp + 1,
+                          },
+                        },
+                        function* () {
+                          if (rep.epoch !== 0n) cl.client.hlc.recv(rt.sim.now, rep.epoch);
+                          yield* sleep(COST.clientStep);
+                          if (rep.ret === 0) keys = rep.keys;
+                          if (t.result === 0) t.result = rep.ret;
+                        },
+                      );
+                    });
+                    return reply;
                   },
                 ),
             );
           },
         );
         const rep = yield* wait(fut);
-        const last = !dkey && oh !== undefined && grp === oh.layout.grpNr - 1;
-        yield* traced(
-          rt,
-          'dc_enumerate_cb',
-          CLIENT,
-          {
-            ret: rep.ret,
-            nr: rep.keys.length,
-            kds: rep.keys.map((k) => ({ kd_key_len: k.length })),
-            anchor_out: {
-              da_type: dkey || last ? 'DAOS_ANCHOR_TYPE_EOF' : 'DAOS_ANCHOR_TYPE_HKEY',
-              da_shard: dkey || last ? grp : grp + 1,
-            },
-          },
-          function* () {
-            cl.client.hlc.recv(rt.sim.now, rep.epoch);
-            yield* sleep(COST.clientStep);
-          },
-        );
-        yield* traced(rt, 'obj_comp_cb', CLIENT, { result: rep.ret, retry: false }, function* () {
-          yield* sleep(COST.clientStep / 2);
-        });
-        if (rep.ret !== 0) throw new IoError(rep.ret, 'enumeration failed on the server');
-        keys = rep.keys;
+        if (rep.lost === true) auxi.lostTarget = lastTarget;
       }),
     () => ({ nr: keys.length }),
   );

@@ -3,19 +3,19 @@
  * the client sends one RPC to the leader of each group concerned; the leader picks the epoch,
  * forwards to the replicas and punches locally (`vos_obj_punch`).
  */
-import { IoError, derError, rcOf } from '../core/errors.ts';
+import { IoError, der, derError, rcOf } from '../core/errors.ts';
 import { u64Hex } from '../core/bytes.ts';
 import { sleep, waitAll, wait, type Future, type Proc } from '../core/sim.ts';
 import type { Json } from '../trace/event.ts';
 import type { DaosCluster, DaosTarget, ObjHandle } from './cluster.ts';
 import { COST, wireNs } from './costs.ts';
-import { blockingTask } from './client.ts';
+import { blockingTask, newObjAuxi, objReqFanout, registerObjCompCb } from './obj-task.ts';
 import { keyDump } from './io-types.ts';
 import { LAYOUT_VER, OO_WRITE_MASK } from './constants.ts';
 import type { ObjId } from './oid.ts';
 import { dkeyGroup, dkeyHash, groupLeaderShard, type ShardPlacement } from './placement.ts';
-import { crtReqSend, type ShardTgt } from './rpc.ts';
-import { objIocBegin } from './server.ts';
+import { CRT_TIMEOUT_NS, crtReqSend, withTimeout, type ShardTgt } from './rpc.ts';
+import { objIocBegin, sendToTarget } from './server.ts';
 import { traced } from './traced.ts';
 
 const CLIENT = 'client';
@@ -213,89 +213,118 @@ export function* daosObjPunch(cl: DaosCluster, kind: PunchKind, a: PunchArgs): P
     ...(a.dkeys ? { nr: a.dkeys.length, dkeys: a.dkeys.map(keyDump) } : {}),
     ...(a.akeys ? { akeys: a.akeys.map(keyDump) } : {}),
   };
+  const auxi = newObjAuxi(true);
   yield* traced(rt, api, CLIENT, apiData, () =>
-    blockingTask(cl, task, function* () {
-      const futs = yield* traced(rt, task, CLIENT, { opc }, function* () {
-        yield* sleep(COST.clientStep);
-        if (!oh) throw derError('NO_HDL', 'object handle is not open');
-        if ((oh.mode & OO_WRITE_MASK) === 0) throw derError('NO_PERM', 'object opened read-only');
-        if (kind === 'dkeys' && (a.dkeys?.length ?? 0) !== 1)
-          throw derError('INVAL', 'daos_obj_punch_dkeys: nr must be 1');
-        if (kind === 'akeys' && (a.akeys?.length ?? 0) === 0)
-          throw derError('INVAL', 'daos_obj_punch_akeys: nr is 0');
-        for (const k of [...(a.dkeys ?? []), ...(a.akeys ?? [])])
-          if (k.length === 0) throw derError('INVAL', 'empty key');
-        const layout = oh.layout;
-        const dkey = a.dkeys?.[0] ?? null;
-        const hash = dkey ? dkeyHash(oh.oid, dkey) : 0n;
-        const groups = dkey
-          ? [dkeyGroup(layout, hash)]
-          : Array.from({ length: layout.grpNr }, (_, g) => g);
-        return yield* traced(
-          rt,
-          'obj_req_fanout',
-          CLIENT,
-          { groups, dkey_hash: dkey ? u64Hex(hash) : null, srv_disp: layout.grpSize > 1 },
-          function* () {
-            const out: Future<number>[] = [];
-            for (const g of groups) {
-              const leaderShard = groupLeaderShard(layout, hash, g);
-              const leader = layout.shards[leaderShard] as ShardPlacement;
-              const replicas: ShardTgt[] = [];
-              for (let k = 0; k < layout.grpSize; k++) {
-                const s = layout.shards[g * layout.grpSize + k] as ShardPlacement;
-                if (s.shard !== leaderShard)
-                  replicas.push({
-                    st_rank: s.rank,
-                    st_shard: s.shard,
-                    st_tgt_id: s.target,
-                    st_tgt_idx: s.idx,
-                  });
-              }
-              const target = cl.target(leader.target);
-              const req: PunchIn = {
-                opc,
-                oid: oh.oid,
-                shard: leader.shard,
-                layoutVer: LAYOUT_VER,
-                coh: oh.coh,
-                coUuid: oh.cont.uuid,
-                mapVer: oh.mapVer,
-                dkey,
-                akeys: a.akeys,
-                flags: a.flags,
-                epoch: 0n,
-                replicas,
-                hlc: cl.client.hlc.get(rt.sim.now),
-              };
-              out.push(
-                yield* traced(
-                  rt,
-                  'dc_obj_shard_punch',
-                  CLIENT,
-                  { opc, target: target.actor, shard: leader.shard, epoch: 'DAOS_EPOCH_MAX' },
-                  function* () {
-                    yield* sleep(COST.clientStep);
-                    return yield* crtReqSend(rt, CLIENT, target.actor, opc, 200, {}, () =>
-                      punchHandler(cl, target, req),
-                    );
-                  },
-                ),
-              );
-            }
-            return out;
-          },
-        );
-      });
-      let ret = 0;
-      for (const f of futs) {
-        const r = yield* wait(f);
-        if (ret === 0) ret = r;
-      }
-      yield* traced(rt, 'obj_comp_cb', CLIENT, { result: ret, retry: false }, function* () {
-        yield* sleep(COST.clientStep / 2);
-      });
-      if (ret !== 0) throw new IoError(ret, 'punch failed on the server');
+    blockingTask(cl, task, function* (tsk) {
+      const sent = yield* traced(
+        rt,
+        task,
+        CLIENT,
+        { opc, task: tsk.id, ...(auxi.retryCnt > 0 ? { retry: auxi.retryCnt } : {}) },
+        function* () {
+          yield* sleep(COST.clientStep);
+          if (!oh) throw derError('NO_HDL', 'object handle is not open');
+          if ((oh.mode & OO_WRITE_MASK) === 0) throw derError('NO_PERM', 'object opened read-only');
+          if (kind === 'dkeys' && (a.dkeys?.length ?? 0) !== 1)
+            throw derError('INVAL', 'daos_obj_punch_dkeys: nr must be 1');
+          if (kind === 'akeys' && (a.akeys?.length ?? 0) === 0)
+            throw derError('INVAL', 'daos_obj_punch_akeys: nr is 0');
+          for (const k of [...(a.dkeys ?? []), ...(a.akeys ?? [])])
+            if (k.length === 0) throw derError('INVAL', 'empty key');
+          registerObjCompCb(cl, tsk, oh, auxi); // obj_task_init
+          const layout = oh.layout;
+          const dkey = a.dkeys?.[0] ?? null;
+          const hash = dkey ? dkeyHash(oh.oid, dkey) : 0n;
+          const groups = dkey
+            ? [dkeyGroup(layout, hash)]
+            : Array.from({ length: layout.grpNr }, (_, g) => g);
+          /** `dc_obj_shard_punch` to the (live) leader of group `g`; the reply's future. */
+          const shardPunch = function* (g: number): Proc<{ fut: Future<number>; tgt: number }> {
+            const { leader, replicas } = punchTargets(oh, hash, g);
+            const target = cl.target(leader.target);
+            const req: PunchIn = {
+              opc,
+              oid: oh.oid,
+              shard: leader.shard,
+              layoutVer: LAYOUT_VER,
+              coh: oh.coh,
+              coUuid: oh.cont.uuid,
+              mapVer: oh.mapVer,
+              dkey,
+              akeys: a.akeys,
+              flags: a.flags,
+              epoch: 0n,
+              replicas,
+              hlc: cl.client.hlc.get(rt.sim.now),
+            };
+            const fut = yield* traced(
+              rt,
+              'dc_obj_shard_punch',
+              CLIENT,
+              { opc, target: target.actor, shard: leader.shard, epoch: 'DAOS_EPOCH_MAX' },
+              function* () {
+                yield* sleep(COST.clientStep);
+                const f = yield* sendToTarget(cl, CLIENT, target, opc, 200, {}, () =>
+                  punchHandler(cl, target, req),
+                );
+                return withTimeout(rt, f, CRT_TIMEOUT_NS, LOST);
+              },
+            );
+            return { fut, tgt: target.id };
+          };
+          return yield* traced(
+            rt,
+            'obj_req_fanout',
+            CLIENT,
+            { groups, dkey_hash: dkey ? u64Hex(hash) : null, srv_disp: layout.grpSize > 1 },
+            function* () {
+              // One target: the shard I/O runs on the object task. Several (object punch of a
+              // multi-group object): one shard sub-task per group leader.
+              if (groups.length === 1) return yield* shardPunch(groups[0] as number);
+              yield* objReqFanout(cl, tsk, groups.length, function* (_sub, i) {
+                const one = yield* shardPunch(groups[i] as number);
+                const r = yield* wait(one.fut);
+                if (r === LOST) auxi.lostTarget = one.tgt;
+                return r;
+              });
+              return null;
+            },
+          );
+        },
+      );
+      if (sent === null) return;
+      const r = yield* wait(sent.fut);
+      if (r === LOST) auxi.lostTarget = sent.tgt;
+      if (r !== 0) throw new IoError(r, 'punch failed on the server');
     }),
   );
+}
+
+/** The reply value standing for "no answer" (the client's RPC timeout). */
+const LOST = der('TIMEDOUT');
+
+/** The leader of group `g` for `hash` (the next live replica when it is DOWN) and the others. */
+function punchTargets(
+  oh: ObjHandle,
+  hash: bigint,
+  g: number,
+): { leader: ShardPlacement; replicas: ShardTgt[] } {
+  const layout = oh.layout;
+  const start = g * layout.grpSize;
+  const first = groupLeaderShard(layout, hash, g);
+  let leader: ShardPlacement | undefined;
+  for (let k = 0; k < layout.grpSize && !leader; k++) {
+    const s = layout.shards[start + ((first - start + k) % layout.grpSize)] as ShardPlacement;
+    if (!oh.excluded.has(s.target)) leader = s;
+  }
+  if (!leader) throw derError('IO', 'no live replica in the redundancy group');
+  const replicas: ShardTgt[] = [];
+  for (let k = 0; k < layout.grpSize; k++) {
+    const s = layout.shards[start + k] as ShardPlacement;
+    // Every other replica, DOWN ones included: reintegration replays only missed updates, so
+    // a punch still reaches the store of an excluded target (see README).
+    if (s.shard !== leader.shard)
+      replicas.push({ st_rank: s.rank, st_shard: s.shard, st_tgt_id: s.target, st_tgt_idx: s.idx });
+  }
+  return { leader, replicas };
 }

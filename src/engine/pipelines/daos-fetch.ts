@@ -187,3 +187,6 @@ insertAfter(DAOS_FETCH.steps, 'obj_comp_cb', [
   STEP.dc_task_reinit as StepDef,
   STEP.obj_pool_query_task as StepDef,
 ]);
+// TSE completion callbacks, LIFO (spec §3.9): dc_rw_cb → close_shard_cb → obj_comp_cb → task_comp_event.
+insertAfter(DAOS_FETCH.steps, 'dc_rw_cb', [STEP.close_shard_cb as StepDef]);
+insertAfter(DAOS_FETCH.steps, 'obj_pool_query_task', [STEP.task_comp_event as StepDef]);

@@ -3,7 +3,8 @@
  * application loops with an anchor until EOF; dkey enumeration walks the object's groups one
  * after another, asking one replica of each group for the keys it holds.
  */
-import type { PipelineDef } from './types.ts';
+import type { PipelineDef, StepDef } from './types.ts';
+import { STEP, insertAfter } from './dtx-steps.ts';
 import { DAOS_LANES } from './lanes.ts';
 
 export const DAOS_LIST: PipelineDef = {
@@ -136,3 +137,10 @@ export const DAOS_LIST: PipelineDef = {
     },
   ],
 };
+
+// TSE: shard sub-tasks when several groups are contacted, the retry, the event completion.
+insertAfter(DAOS_LIST.steps, 'obj_comp_cb', [
+  STEP.dc_task_reinit as StepDef,
+  STEP.obj_pool_query_task as StepDef,
+  STEP.task_comp_event as StepDef,
+]);

@@ -3,7 +3,8 @@
  * `daos_obj_punch`, spec §1.9 and §7.4). A punch is a versioned write: readers at older epochs
  * still see the data, newer readers do not.
  */
-import type { PipelineDef } from './types.ts';
+import type { PipelineDef, StepDef } from './types.ts';
+import { STEP, insertAfter } from './dtx-steps.ts';
 import { DAOS_LANES } from './lanes.ts';
 
 export const DAOS_PUNCH: PipelineDef = {
@@ -150,3 +151,11 @@ export const DAOS_PUNCH: PipelineDef = {
     },
   ],
 };
+
+// TSE: shard sub-tasks when several groups are contacted, the retry, the event completion.
+insertAfter(DAOS_PUNCH.steps, 'obj_req_fanout', [STEP.obj_shard_task_sched as StepDef]);
+insertAfter(DAOS_PUNCH.steps, 'obj_comp_cb', [
+  STEP.dc_task_reinit as StepDef,
+  STEP.obj_pool_query_task as StepDef,
+  STEP.task_comp_event as StepDef,
+]);

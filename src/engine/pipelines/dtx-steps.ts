@@ -130,6 +130,31 @@ export const STEP: Record<string, StepDef> = {
     source: 'src/client/api/task.c',
     optional: true,
   },
+  close_shard_cb: {
+    id: 'close_shard_cb',
+    lane: 'client',
+    caption:
+      'Completion callbacks run last-registered first: after the reply callback, the shard ' +
+      'object opened for this request is closed.',
+    source: 'src/object/cli_obj.c',
+  },
+  task_comp_event: {
+    id: 'task_comp_event',
+    lane: 'client',
+    caption:
+      'The last callback of the task (registered first, at creation): it completes the ' +
+      'private event with the task result, which wakes the blocked caller.',
+    source: 'src/client/api/task.c',
+  },
+  obj_shard_task_sched: {
+    id: 'obj_shard_task_sched',
+    lane: 'client',
+    caption:
+      'Several targets to contact: one shard sub-task per target, each a dependency of the ' +
+      'object task, which completes after all of them.',
+    source: 'src/object/cli_obj.c',
+    optional: true,
+  },
   obj_pool_query_task: {
     id: 'obj_pool_query_task',
     lane: 'client',
