@@ -6,6 +6,9 @@
  *   data is there. On `?store=memory` the same fetch is -1005 (the check can fail).
  * - the same with `?store=idb`;
  * - a second tab while the first holds the devices: "in use by another tab", nothing runs.
+ * - no `?store=`: the app picks OPFS by itself (the indicator says "OPFS (auto)"); leaving the
+ *   page records a clean shutdown in the catalog, the next load shows it; a second tab on auto
+ *   runs on memory and says why.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -63,8 +66,8 @@ const FETCH = doc('store-fetch', [
   { op: 'daos_obj_fetch', obj: 'o', dkey: 'd', iods: [IOD], flags: ['DAOS_COND_DKEY_FETCH'] },
 ]);
 
-const url = (store: string, scenario: string) =>
-  `${base}?store=${store}&scenario=${encodeURIComponent(scenario)}`;
+const url = (store: string | null, scenario: string) =>
+  `${base}?${store ? `store=${store}&` : ''}scenario=${encodeURIComponent(scenario)}`;
 
 /** The rc of the client's daos_obj_fetch exit, read from the (filtered) event log. */
 async function fetchRc(page: Page): Promise<string> {
@@ -146,4 +149,38 @@ test('a second tab gets "in use by another tab"', async () => {
   });
   await a.close();
   await b.close();
+});
+
+test('auto: OPFS picked by itself; a clean shutdown is recorded; a second tab runs on memory', async () => {
+  const AUTO = doc('store-auto', [
+    { op: 'daos_obj_update', obj: 'o', dkey: 'auto', iods: [IOD], data: [{ utf8: 'automatic' }] },
+  ]);
+  const a = await ctx.newPage();
+  await a.goto(url(null, AUTO));
+  await loaded(a, 'store-auto', 'OPFS');
+  const ind = a.getByTestId('store-indicator');
+  await expect(ind).toHaveAttribute('data-store', 'opfs');
+  await expect(ind).toHaveAttribute('data-store-auto', 'true');
+  await expect(a.getByLabel('Device store')).toHaveValue('auto');
+  // A second tab on auto while the first holds the devices: memory, with the reason.
+  const b = await ctx.newPage();
+  await b.goto(url(null, AUTO));
+  await loaded(b, 'store-auto', null);
+  const indB = b.getByTestId('store-indicator');
+  await expect(indB).toHaveAttribute('data-store', 'memory');
+  await expect(indB).toHaveAttribute('title', /in use by another tab/);
+  await b.close();
+  // Switching the first tab to memory closes its devices cleanly (flushed, catalog: clean
+  // shutdown); the next load on auto says when. (Leaving the page asks the same on pagehide,
+  // best effort: a tab the browser kills first reads as unclean and its pools run recovery.)
+  await a.getByLabel('Device store').selectOption('memory');
+  await expect(ind).toHaveAttribute('data-store', 'memory');
+  await expect(ind).toHaveAttribute('data-store-auto', 'false');
+  const c = await ctx.newPage();
+  await c.goto(url('auto', FETCH));
+  await loaded(c, 'store-fetch', 'OPFS');
+  await expect(c.getByTestId('store-indicator')).toHaveAttribute('data-shutdown', 'clean');
+  await expect(c.getByTestId('store-indicator')).toContainText('last clean shutdown');
+  await c.close();
+  await a.close();
 });

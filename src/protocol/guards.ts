@@ -1,8 +1,8 @@
 /** Envelope checks shared by both ends: a message from the other side is untrusted input. */
 import { PROTOCOL_VERSION, type Reply, type Request } from './messages.ts';
 
-const REQUEST_TYPES = new Set(['catalog', 'load', 'run', 'appendOp']);
-const REPLY_TYPES = new Set(['catalog', 'loaded', 'events', 'done', 'error']);
+const REQUEST_TYPES = new Set(['catalog', 'load', 'run', 'appendOp', 'closeStore']);
+const REPLY_TYPES = new Set(['catalog', 'loaded', 'events', 'done', 'error', 'storeClosed']);
 
 function envelope(x: unknown, types: Set<string>): boolean {
   if (typeof x !== 'object' || x === null) return false;

@@ -45,9 +45,20 @@ export interface LoadRequest {
   runOps?: number;
   /**
    * Where the scenario's devices keep their bytes: `opfs`/`idb` persist across reloads (opened
-   * before the run; a store another tab holds is a `storage` error), `memory` (default) not.
+   * before the run; a store another tab holds is a `storage` error), `memory` (default) not;
+   * `auto` lets the worker pick OPFS → IndexedDB → memory (in use by another tab → memory).
    */
-  store?: 'memory' | 'opfs' | 'idb';
+  store?: 'memory' | 'opfs' | 'idb' | 'auto';
+}
+
+/**
+ * Close the devices of the loaded scenario cleanly (flush, record a clean shutdown in the
+ * catalog, release their locks): the page is going away (pagehide). Answered by `storeClosed`.
+ */
+export interface CloseStoreRequest {
+  v: typeof PROTOCOL_VERSION;
+  id: number;
+  type: 'closeStore';
 }
 
 /** Run up to `ops` more ops of the loaded scenario (default: all remaining); streams their events. */
@@ -66,14 +77,16 @@ export interface AppendOpRequest {
   op: OpDoc;
 }
 
-export type Request = CatalogRequest | LoadRequest | RunRequest | AppendOpRequest;
+export type Request =
+  CatalogRequest | LoadRequest | RunRequest | AppendOpRequest | CloseStoreRequest;
 
 /** A request before the worker stamps the envelope (what the client API takes). */
 export type RequestBody =
   | Omit<CatalogRequest, 'v' | 'id'>
   | Omit<LoadRequest, 'v' | 'id'>
   | Omit<RunRequest, 'v' | 'id'>
-  | Omit<AppendOpRequest, 'v' | 'id'>;
+  | Omit<AppendOpRequest, 'v' | 'id'>
+  | Omit<CloseStoreRequest, 'v' | 'id'>;
 
 // ---------------------------------------------------------------- worker → UI
 
@@ -113,7 +126,27 @@ export interface LoadedReply {
   /** A display name: the built-in's name, the document's title, or "trace file". */
   name: string;
   /** Where the devices live (absent: memory, nothing persists); notes say why a kind fell back. */
-  store?: { kind: 'memory' | 'opfs' | 'idb'; notes: string[]; devices: number };
+  store?: {
+    kind: 'memory' | 'opfs' | 'idb';
+    notes: string[];
+    devices: number;
+    /** The worker picked the store itself (no `?store=` / settings choice). */
+    auto?: boolean;
+    /**
+     * How the devices' previous session ended (the catalog); null/absent when they are new.
+     * `clean: false` → recovery ran as the pools were opened. Times are host ms.
+     */
+    previous?: { clean: boolean; lastCleanShutdown: number | null; created: number } | null;
+  };
+}
+
+/** The devices were closed cleanly (`closeStore`). */
+export interface StoreClosedReply {
+  v: typeof PROTOCOL_VERSION;
+  id: number;
+  type: 'storeClosed';
+  /** Devices closed (0 when nothing persistent was open). */
+  devices: number;
 }
 
 /**
@@ -162,7 +195,8 @@ export interface ErrorReply {
   path?: string;
 }
 
-export type Reply = CatalogReply | LoadedReply | EventsReply | DoneReply | ErrorReply;
+export type Reply =
+  CatalogReply | LoadedReply | EventsReply | DoneReply | ErrorReply | StoreClosedReply;
 
 /** Events per batch: big enough to amortize a postMessage (~30 µs), small enough to stream. */
 export const EVENT_BATCH_SIZE = 2048;

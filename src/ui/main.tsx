@@ -8,7 +8,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { EngineClient } from './bridge/EngineClient.ts';
-import { connectEngine, useApp } from './state/store.ts';
+import { closeStoreOnExit, connectEngine, useApp } from './state/store.ts';
 import { parsePageParams } from './url.ts';
 import { bootShareLink } from './share/boot.ts';
 import { startEmbedApi } from './embed/api.ts';
@@ -19,6 +19,13 @@ const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url)
   type: 'module',
 });
 connectEngine(new EngineClient(worker, (message) => useApp.getState().showError({ message })));
+// Leaving the page closes the devices cleanly (catalog: last clean shutdown); coming back from
+// the back/forward cache reopens them by loading the scenario again.
+window.addEventListener('pagehide', closeStoreOnExit);
+window.addEventListener('pageshow', (e) => {
+  const { source } = useApp.getState();
+  if (e.persisted && source && source.kind !== 'trace') useApp.getState().load(source);
+});
 
 /** Without `?scenario=`, open the seed's first example so the page is never empty. */
 const DEFAULT_SCENARIO = 'daos-key-sv';

@@ -5,7 +5,12 @@ import type { ScenarioDoc } from '../engine/scenario/types.ts';
 import { createEngineAdapter } from './engineAdapter.ts';
 import { openScenarioMedia, scenarioDevices } from './media.ts';
 import { EngineServer } from './server.ts';
-import { StoreInUseError, type OpenedBackend, type StoreKind } from './storage/index.ts';
+import {
+  StoreInUseError,
+  type DeviceRecord,
+  type OpenedBackend,
+  type StoreKind,
+} from './storage/index.ts';
 
 /**
  * A fake browser: device images survive "reloads" (new EngineServer) in `disk`, and a device
@@ -14,19 +19,48 @@ import { StoreInUseError, type OpenedBackend, type StoreKind } from './storage/i
 function fakeBrowser() {
   const disk = new Map<string, ReturnType<typeof createMemoryBackend>>();
   const locked = new Set<string>();
+  /** The catalog: name → record (clean shutdown flag flips on open/close). */
+  const catalog = new Map<string, DeviceRecord>();
+  let clock = 100;
   const open = (name: string, size: number, pref?: StoreKind): Promise<OpenedBackend> => {
+    if (pref === 'memory') {
+      const backend = createMemoryBackend(size);
+      return Promise.resolve({
+        backend,
+        kind: 'memory',
+        notes: [],
+        close: () => Promise.resolve(),
+      });
+    }
     if (locked.has(name)) return Promise.reject(new StoreInUseError(name));
     locked.add(name);
     let b = disk.get(name);
     if (!b) disk.set(name, (b = createMemoryBackend(size)));
+    const previous = catalog.get(name);
+    const now = clock++;
+    catalog.set(name, {
+      name,
+      size,
+      backend: pref ?? 'opfs',
+      created: previous?.created ?? now,
+      lastOpened: now,
+      cleanShutdown: false,
+      lastCleanShutdown: previous?.lastCleanShutdown ?? null,
+    });
     return Promise.resolve({
       backend: b,
       kind: pref ?? 'opfs',
       notes: [],
-      close: () => (locked.delete(name), Promise.resolve()),
+      previous: previous ? { ...previous } : undefined,
+      close: () => {
+        locked.delete(name);
+        const r = catalog.get(name);
+        if (r) catalog.set(name, { ...r, cleanShutdown: true, lastCleanShutdown: clock++ });
+        return Promise.resolve();
+      },
     });
   };
-  return { disk, locked, open };
+  return { disk, locked, catalog, open };
 }
 
 function server(browser: ReturnType<typeof fakeBrowser>) {
@@ -115,6 +149,46 @@ describe('worker: scenario devices on a persistent store', () => {
     expect(c).toHaveLength(1);
     expect(c[0]).toMatchObject({ type: 'error', code: 'storage' });
     expect((c[0] as { message: string }).message).toMatch(/in use by another tab/);
+  });
+
+  it('auto: the first kind found holds every device; the catalog reports the last shutdown', async () => {
+    const browser = fakeBrowser();
+    const tab = server(browser);
+    const a = await tab({ type: 'load', source: { kind: 'doc', doc: UPDATE }, store: 'auto' });
+    expect(a.find((r) => r.type === 'loaded')).toMatchObject({
+      store: { kind: 'opfs', devices: 4, auto: true, previous: null },
+    });
+    // Closing on pagehide: a clean shutdown, locks released.
+    const closed = await tab({ type: 'closeStore' });
+    expect(closed).toEqual([expect.objectContaining({ type: 'storeClosed', devices: 4 })]);
+    expect(browser.locked.size).toBe(0);
+    const tab2 = server(browser);
+    const b = await tab2({ type: 'load', source: { kind: 'doc', doc: FETCH }, store: 'auto' });
+    expect(b.find((r) => r.type === 'loaded')).toMatchObject({
+      store: { kind: 'opfs', auto: true, previous: { clean: true } },
+    });
+    expect(fetched(b)).toBe('persisted');
+    // tab2 never closes (a killed tab): the next open says so, and recovery runs.
+    for (const n of browser.locked) browser.locked.delete(n);
+    const tab3 = server(browser);
+    const c = await tab3({ type: 'load', source: { kind: 'doc', doc: FETCH }, store: 'auto' });
+    const loaded = c.find((r) => r.type === 'loaded');
+    expect(loaded).toMatchObject({ store: { previous: { clean: false } } });
+    expect(JSON.stringify(loaded)).toMatch(/did not shut down cleanly.*recovery/);
+    expect(fetched(c)).toBe('persisted');
+  });
+
+  it('auto: devices another tab holds → this tab runs on memory and says why', async () => {
+    const browser = fakeBrowser();
+    const tab1 = server(browser);
+    await tab1({ type: 'load', source: { kind: 'doc', doc: UPDATE }, store: 'auto' });
+    const tab2 = server(browser);
+    const b = await tab2({ type: 'load', source: { kind: 'doc', doc: FETCH }, store: 'auto' });
+    const loaded = b.find((r) => r.type === 'loaded');
+    expect(loaded).toMatchObject({ store: { kind: 'memory', auto: true } });
+    expect(JSON.stringify(loaded)).toMatch(/in use by another tab.*runs on memory/);
+    expect(fetched(b) ?? '').toBe(''); // memory: the first tab's value is not here
+    expect(browser.locked.size).toBe(4); // tab1 still holds its devices, untouched
   });
 
   it('without a store the same fetch sees nothing (memory, as before)', async () => {

@@ -4,12 +4,22 @@
  * SCM and NVMe image up front (`engine0.tgt1.scm`, `engine0.tgt1.nvme`, sizes from
  * `cluster.daos`) with `openBestBackend`, and hands the runner a provider over them. Each
  * device holds its Web Lock until `close()`: a second tab opening the same devices gets
- * `StoreInUseError`, never a second writer.
+ * `StoreInUseError`, never a second writer (with `auto`, it runs on memory instead).
+ *
+ * Opening everything up front is cheap because the persistent images are sparse (OPFS files
+ * grow as written, IndexedDB keeps only written pages): a default cluster's 16 devices
+ * (2.5 GB of address space) cost what their pools actually hold.
  */
 import { DAOS_CLUSTER_DEFAULTS, daosConfigFromDoc } from '../engine/daos/cluster.ts';
 import { mapMediaProvider, type BlockBackend, type MediaProvider } from '../engine/media/index.ts';
 import type { ScenarioDoc } from '../engine/scenario/types.ts';
-import { openBestBackend, type OpenedBackend, type StoreKind } from './storage/index.ts';
+import {
+  openBestBackend,
+  StoreInUseError,
+  type OpenedBackend,
+  type OpenOptions,
+  type StoreKind,
+} from './storage/index.ts';
 
 export interface DeviceSpec {
   name: string;
@@ -32,33 +42,80 @@ export function scenarioDevices(doc: ScenarioDoc): DeviceSpec[] {
   return out;
 }
 
+/** What the store knew about the devices before this load (the catalog, catalog.ts). */
+export interface PreviousShutdown {
+  /** True: every device was closed cleanly last time; false: at least one was not. */
+  clean: boolean;
+  /** When they were last closed cleanly (host ms; null: never). */
+  lastCleanShutdown: number | null;
+  /** When the oldest of them was created (host ms). */
+  created: number;
+}
+
 export interface OpenedMedia {
   provider: MediaProvider;
   /** The kind every device ended up on (the first one's; they share the fallback order). */
   kind: StoreKind;
+  /** True when the app chose the store itself (`auto`), false when the user did. */
+  auto: boolean;
   notes: string[];
   devices: number;
+  /** How the devices' previous session ended; null when they are new (or memory). */
+  previous: PreviousShutdown | null;
   close(): Promise<void>;
 }
 
-type Opener = (name: string, size: number, pref?: StoreKind) => Promise<OpenedBackend>;
+/** Wait this long for devices another worker is releasing (a reload) before "in use". */
+export const STORE_LOCK_WAIT_MS = 3000;
 
-/** Open the scenario's devices on `preference` (falling back like `openBestBackend`). */
+type Opener = (
+  name: string,
+  size: number,
+  pref?: StoreKind,
+  opts?: OpenOptions,
+) => Promise<OpenedBackend>;
+
+/**
+ * Open the scenario's devices. An explicit `store` is tried first (an unavailable kind falls
+ * back like `openBestBackend`; a store another tab holds is an error). `auto` lets the browser
+ * pick — OPFS with sync handles, else IndexedDB, else memory — and when the picked store is in
+ * use by another tab it runs on memory with a note instead of failing: the user asked for
+ * nothing in particular, and a second tab must still work.
+ */
 export async function openScenarioMedia(
   doc: ScenarioDoc,
-  preference: StoreKind | undefined,
+  store: StoreKind | 'auto' | undefined,
   open: Opener = openBestBackend,
+): Promise<OpenedMedia> {
+  const auto = store === 'auto' || store === undefined;
+  try {
+    return await openAll(doc, auto ? undefined : store, auto, open);
+  } catch (e) {
+    if (!auto || !(e instanceof StoreInUseError)) throw e;
+    const m = await openAll(doc, 'memory', true, open);
+    m.notes.unshift(`${e.message} — this tab runs on memory (nothing it writes persists)`);
+    return m;
+  }
+}
+
+async function openAll(
+  doc: ScenarioDoc,
+  preference: StoreKind | undefined,
+  auto: boolean,
+  open: Opener,
 ): Promise<OpenedMedia> {
   const opened: OpenedBackend[] = [];
   const closeAll = async (): Promise<void> => {
     for (const o of opened.splice(0)) await o.close();
   };
   const map = new Map<string, BlockBackend>();
+  let pref = preference;
   try {
     for (const d of scenarioDevices(doc)) {
-      const o = await open(d.name, d.size, preference);
+      const o = await open(d.name, d.size, pref, { waitMs: STORE_LOCK_WAIT_MS });
       opened.push(o);
       map.set(d.name, o.backend);
+      pref ??= o.kind; // every device on the kind the first one landed on
     }
   } catch (e) {
     await closeAll(); // release the locks taken so far: nothing half-open stays held
@@ -66,11 +123,32 @@ export async function openScenarioMedia(
   }
   const kind: StoreKind = opened[0]?.kind ?? preference ?? 'memory';
   const notes = [...new Set(opened.flatMap((o) => o.notes))];
+  const previous = previousShutdown(opened);
+  if (previous && !previous.clean) {
+    notes.push(
+      'the previous session did not shut down cleanly: each target runs recovery ' +
+        '(media.recovery: ulog_recover) when its pool is opened',
+    );
+  }
   return {
     provider: mapMediaProvider(kind, map),
     kind,
+    auto,
     notes,
     devices: opened.length,
+    previous,
     close: closeAll,
+  };
+}
+
+function previousShutdown(opened: readonly OpenedBackend[]): PreviousShutdown | null {
+  const recs = opened.flatMap((o) => (o.previous ? [o.previous] : []));
+  if (recs.length === 0) return null;
+  const clean = recs.every((r) => r.cleanShutdown);
+  const times = recs.map((r) => r.lastCleanShutdown).filter((t): t is number => t !== null);
+  return {
+    clean,
+    lastCleanShutdown: times.length > 0 ? Math.max(...times) : null,
+    created: Math.min(...recs.map((r) => r.created)),
   };
 }

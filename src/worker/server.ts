@@ -41,10 +41,7 @@ export class EngineServer {
     /** Wall clock for stream pacing only (never reaches the engine); injectable for tests. */
     private readonly now: () => number = () => performance.now(),
     /** Opens a document's devices on a store (the browser's OPFS/IndexedDB; tests fake it). */
-    private readonly openMedia?: (
-      doc: ScenarioDoc,
-      store: 'memory' | 'opfs' | 'idb',
-    ) => Promise<OpenedMedia>,
+    private readonly openMedia?: (doc: ScenarioDoc, store: StoreChoice) => Promise<OpenedMedia>,
   ) {}
 
   /** The devices of the loaded session (their locks are held while it is loaded). */
@@ -93,6 +90,9 @@ export class EngineServer {
         this.runAndStream(req.id, s, req.ops);
         return;
       }
+      case 'closeStore':
+        void this.closeStore(req.id);
+        return;
       case 'appendOp': {
         const s = this.session;
         if (!s) {
@@ -115,7 +115,7 @@ export class EngineServer {
     source: ScenarioSource,
     seed: number | undefined,
     runOps: number | undefined,
-    store?: 'memory' | 'opfs' | 'idb',
+    store?: StoreChoice,
   ): void {
     if (source.kind === 'trace') {
       const parsed = this.engine.parseTrace(source.text);
@@ -161,6 +161,10 @@ export class EngineServer {
       void this.loadOnStore(id, doc as ScenarioDoc, name, runOps, store, this.openMedia);
       return;
     }
+    // A load on plain memory releases the devices an earlier load held (closed cleanly).
+    const old = this.media;
+    this.media = null;
+    if (old) void old.close().catch(() => undefined);
     const session = this.engine.start(doc as ScenarioDoc);
     this.session = session;
     this.send(id, { type: 'loaded', doc: session.doc, name });
@@ -177,8 +181,8 @@ export class EngineServer {
     doc: ScenarioDoc,
     name: string,
     runOps: number | undefined,
-    store: 'memory' | 'opfs' | 'idb',
-    open: (doc: ScenarioDoc, store: 'memory' | 'opfs' | 'idb') => Promise<OpenedMedia>,
+    store: StoreChoice,
+    open: (doc: ScenarioDoc, store: StoreChoice) => Promise<OpenedMedia>,
   ): Promise<void> {
     try {
       const old = this.media;
@@ -199,7 +203,13 @@ export class EngineServer {
         type: 'loaded',
         doc: session.doc,
         name,
-        store: { kind: media.kind, notes: media.notes, devices: media.devices },
+        store: {
+          kind: media.kind,
+          notes: media.notes,
+          devices: media.devices,
+          auto: media.auto,
+          previous: media.previous,
+        },
       });
       this.runAndStream(id, session, runOps);
     } catch (e) {
@@ -208,6 +218,19 @@ export class EngineServer {
         isNoSpace(e) ? 'storage' : 'engine',
         e instanceof Error ? `${e.name}: ${e.message}` : String(e),
       );
+    }
+  }
+
+  /** Close the loaded session's devices cleanly (the page is going away); the session ends. */
+  private async closeStore(id: number): Promise<void> {
+    const m = this.media;
+    this.media = null;
+    this.session = null;
+    try {
+      if (m) await m.close();
+      this.send(id, { type: 'storeClosed', devices: m?.devices ?? 0 });
+    } catch (e) {
+      this.error(id, 'storage', e instanceof Error ? e.message : String(e));
     }
   }
 
@@ -271,9 +294,12 @@ export class EngineServer {
   }
 }
 
+/** A load's store: a kind, or `auto` (the worker picks OPFS → IndexedDB → memory). */
+export type StoreChoice = 'memory' | 'opfs' | 'idb' | 'auto';
+
 /** The request's store, if it names one (a message is untrusted input). */
-function storeKind(s: unknown): 'memory' | 'opfs' | 'idb' | undefined {
-  return s === 'memory' || s === 'opfs' || s === 'idb' ? s : undefined;
+function storeKind(s: unknown): StoreChoice | undefined {
+  return s === 'memory' || s === 'opfs' || s === 'idb' || s === 'auto' ? s : undefined;
 }
 
 /** -DER_NOSPACE from a backend (OPFS/IndexedDB quota) while the scenario runs. */

@@ -1,9 +1,14 @@
 /**
- * Where the worker keeps a scenario's simulated devices: `?store=memory|opfs|idb` in the URL
- * wins, else the settings choice (localStorage `iopath.store`), else memory — nothing persists
- * and no tab locks anything, the behaviour every share link and embed expects.
+ * Where the worker keeps a scenario's simulated devices: `?store=auto|memory|opfs|idb` in the
+ * URL wins, else the settings choice (localStorage `iopath.store`), else `auto` — the worker
+ * picks OPFS (sync access handles) → IndexedDB → memory by feature detection, and falls back
+ * to memory when another tab holds the devices. An embed (`?embed=1`) defaults to memory: a
+ * page with several embedded demos must not share (or lock) one set of devices, and an embed
+ * should replay the same trace every time it is shown.
  */
 export type StoreKind = 'memory' | 'opfs' | 'idb';
+/** What the user asks for: a kind, or `auto` (the browser decides). */
+export type StorePref = StoreKind | 'auto';
 
 const KEY = 'iopath.store';
 
@@ -11,17 +16,23 @@ export function parseStore(s: string | null | undefined): StoreKind | undefined 
   return s === 'memory' || s === 'opfs' || s === 'idb' ? s : undefined;
 }
 
-export function storagePreference(search = globalThis.location?.search ?? ''): StoreKind {
-  const fromUrl = parseStore(new URLSearchParams(search).get('store'));
+export function parseStorePref(s: string | null | undefined): StorePref | undefined {
+  return s === 'auto' ? 'auto' : parseStore(s);
+}
+
+export function storagePreference(search = globalThis.location?.search ?? ''): StorePref {
+  const params = new URLSearchParams(search);
+  const fromUrl = parseStorePref(params.get('store'));
   if (fromUrl) return fromUrl;
+  if (params.get('embed') === '1') return 'memory';
   try {
-    return parseStore(globalThis.localStorage?.getItem(KEY)) ?? 'memory';
+    return parseStorePref(globalThis.localStorage?.getItem(KEY)) ?? 'auto';
   } catch {
-    return 'memory';
+    return 'auto';
   }
 }
 
-export function saveStoragePreference(kind: StoreKind): void {
+export function saveStoragePreference(kind: StorePref): void {
   try {
     globalThis.localStorage?.setItem(KEY, kind);
   } catch {
@@ -33,4 +44,9 @@ export const STORE_LABEL: Record<StoreKind, string> = {
   memory: 'memory',
   opfs: 'OPFS',
   idb: 'IndexedDB',
+};
+
+export const STORE_PREF_LABEL: Record<StorePref, string> = {
+  auto: 'auto',
+  ...STORE_LABEL,
 };

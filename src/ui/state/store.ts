@@ -6,7 +6,12 @@
  * `setCursor(cursor - 1)`; nothing is re-run.
  */
 import { create } from 'zustand';
-import { saveStoragePreference, storagePreference, type StoreKind } from './storagePreference.ts';
+import {
+  saveStoragePreference,
+  storagePreference,
+  type StoreKind,
+  type StorePref,
+} from './storagePreference.ts';
 import type {
   CatalogReply,
   OpDoc,
@@ -22,6 +27,15 @@ import { findBreak, toggleStep, EMPTY_BREAKS, type BreakSet } from '../debug/bre
 import { parseBreak } from '../debug/breakExpr.ts';
 import { clampCursor, nextOpStart, prevOpStart } from './navigation.ts';
 import { TraceBuffer } from './traceBuffer.ts';
+
+/** Where a load's devices live, as the worker reported it (`loaded.store`). */
+export interface StorageInfo {
+  kind: StoreKind;
+  notes: string[];
+  devices: number;
+  auto?: boolean;
+  previous?: { clean: boolean; lastCleanShutdown: number | null; created: number } | null;
+}
 
 export interface Catalog {
   pipelines: Map<string, PipelineView>;
@@ -75,11 +89,11 @@ export interface AppState {
   breaks: BreakSet;
   /** Set when the last continue found no breakpoint in that direction. */
   breakNote: string | null;
-  /** Where the loaded scenario's devices live (null: memory, nothing persists). */
-  storage: { kind: StoreKind; notes: string[]; devices: number } | null;
-  /** The store the next load asks for (`?store=` or the settings choice). */
-  storePref: StoreKind;
-  setStorePref: (kind: StoreKind) => void;
+  /** Where the loaded scenario's devices live (null: plain memory, nothing was opened). */
+  storage: StorageInfo | null;
+  /** The store the next load asks for (`?store=`, the settings choice, else `auto`). */
+  storePref: StorePref;
+  setStorePref: (kind: StorePref) => void;
 }
 
 export interface AppActions {
@@ -122,6 +136,15 @@ let activeLoad = -1;
 
 export function connectEngine(c: EngineClient): void {
   client = c;
+}
+
+/**
+ * The page is going away: ask the worker to close the devices cleanly (flush, record the
+ * clean shutdown in the catalog). Best effort — a killed tab never gets here, and the next
+ * open then reports an unclean shutdown and the pools run recovery.
+ */
+export function closeStoreOnExit(): void {
+  client?.request({ type: 'closeStore' }, () => undefined);
 }
 
 function initialTheme(): Theme {
@@ -237,7 +260,7 @@ export const useApp = create<Store>()((set, get) => ({
       opts.seed === undefined
         ? { type: 'load' as const, source }
         : { type: 'load' as const, source, seed: opts.seed };
-    // Memory is the worker's default: only a persistent store is asked for explicitly.
+    // Memory is the worker's default: only a persistent store (or `auto`) is asked for.
     const body = pref === 'memory' ? base : { ...base, store: pref };
     let landed = false;
     const id = client.request(body, (r) => onLoadReply(r, opts.step));
@@ -250,7 +273,7 @@ export const useApp = create<Store>()((set, get) => ({
           set({
             doc: r.doc,
             scenarioName: r.name,
-            storage: r.store && r.store.kind !== 'memory' ? r.store : null,
+            storage: r.store ?? null,
             source,
             result: null,
             count: 0,

@@ -56,8 +56,32 @@ describe('IndexedDB backend', () => {
     const devs = await listIdbDevices();
     expect(devs.find((d) => d.name === name)).toMatchObject({
       cleanShutdown: true,
-      lastOpened: 3000,
+      lastOpened: 2000,
+      lastCleanShutdown: 3000,
+      created: 1000,
     });
+  });
+
+  it('is sparse: only written pages exist, in memory and in the database', async () => {
+    const name = fresh();
+    const big = 256 * 1024 * 1024; // a default NVMe device: nothing is allocated for it
+    const a = await IdbBackend.open(name, big, 10);
+    expect(a.previous).toBeUndefined();
+    expect(a.pageCount).toBe(0);
+    a.write(big - 4100, new Uint8Array(8).fill(7)); // straddles two pages
+    a.sync();
+    await a.closeAsync(20);
+    const b = await IdbBackend.open(name, big, 30);
+    expect(b.pageCount).toBe(2);
+    expect(b.previous).toMatchObject({ cleanShutdown: true, lastCleanShutdown: 20, created: 10 });
+    const out = new Uint8Array(16);
+    b.read(big - 4104, out);
+    expect(Array.from(out)).toEqual([0, 0, 0, 0, 7, 7, 7, 7, 7, 7, 7, 7, 0, 0, 0, 0]);
+    // Not closed: the next open sees an unclean shutdown (the last clean one stays known).
+    const c = await IdbBackend.open(name, big, 40);
+    expect(c.previous).toMatchObject({ cleanShutdown: false, lastCleanShutdown: 20 });
+    await c.closeAsync(50);
+    await b.closeAsync(60);
   });
 
   it('a umem pool over IndexedDB recovers after a power cut', async () => {

@@ -1,66 +1,40 @@
 /**
  * Device images in IndexedDB, for browsers without OPFS sync handles.
  *
- * IndexedDB is asynchronous but BlockBackend is synchronous, so the whole image lives in
- * memory (loaded at open) and `sync()` ships the 4 KiB pages dirtied since the previous sync
- * in ONE readwrite transaction (batching: ~13k puts/s batched vs ~3k/s one per transaction,
+ * IndexedDB is asynchronous but BlockBackend is synchronous, so the image lives in memory
+ * (loaded at open) and `sync()` ships the 4 KiB pages dirtied since the previous sync in ONE
+ * readwrite transaction (batching: ~13k puts/s batched vs ~3k/s one per transaction,
  * browser-limits.md). Transactions commit in order, so the durable image is always the state
  * of some sync; the one caveat against OPFS is that `sync()` returns before its transaction
  * commits — await `flushed()` when that matters (tests, clean shutdown). A failed commit
  * (quota → -DER_NOSPACE) is raised by the next call.
  *
- * The same database keeps the device catalog: name, size, created, last open, clean shutdown.
+ * The image is **sparse**: only pages ever written exist (in the database and in memory), a
+ * page never written reads as zeros. A 256 MiB NVMe device that holds one value costs one
+ * page, so opening a whole cluster's devices up front stays fast.
+ *
+ * The device catalog (name, size, created, last open, last clean shutdown) is `catalog.ts`.
  */
 import { checkRange, type BlockBackend } from '../../engine/index.ts';
+import {
+  catalogClose,
+  catalogOpen,
+  openMediaDb,
+  PAGES,
+  req,
+  txDone,
+  type DeviceRecord,
+} from './catalog.ts';
 import { storageError } from './errors.ts';
 
-export const IDB_NAME = 'iopath-media';
-const IDB_VERSION = 1;
-const PAGES = 'pages';
-const DEVICES = 'devices';
+export { IDB_NAME, idbAvailable, listDevices as listIdbDevices } from './catalog.ts';
+export type { DeviceRecord } from './catalog.ts';
 export const IDB_PAGE = 4096;
-
-export interface DeviceRecord {
-  name: string;
-  size: number;
-  backend: string;
-  created: number;
-  lastOpened: number;
-  cleanShutdown: boolean;
-}
-
-export function idbAvailable(): boolean {
-  return typeof globalThis.indexedDB !== 'undefined';
-}
-
-function req<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function txDone(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-  });
-}
-
-export async function openMediaDb(): Promise<IDBDatabase> {
-  const r = indexedDB.open(IDB_NAME, IDB_VERSION);
-  r.onupgradeneeded = () => {
-    const db = r.result;
-    if (!db.objectStoreNames.contains(PAGES)) db.createObjectStore(PAGES);
-    if (!db.objectStoreNames.contains(DEVICES)) db.createObjectStore(DEVICES, { keyPath: 'name' });
-  };
-  return req(r);
-}
 
 export class IdbBackend implements BlockBackend {
   readonly name: string;
-  private readonly image: Uint8Array;
+  /** page number → its 4 KiB (the last page of an odd-sized device is shorter). */
+  private readonly pages: Map<number, Uint8Array>;
   private readonly dirty = new Set<number>();
   private inflight: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
@@ -72,67 +46,96 @@ export class IdbBackend implements BlockBackend {
     private readonly db: IDBDatabase,
     readonly device: string,
     readonly size: number,
-    image: Uint8Array,
+    pages: Map<number, Uint8Array>,
+    /** The catalog record as it was before this open (a new device: created now, clean). */
     readonly record: DeviceRecord,
+    /** The same, undefined when the device is new. */
+    readonly previous: DeviceRecord | undefined,
   ) {
     this.name = `idb:${device}`;
-    this.image = image;
+    this.pages = pages;
   }
 
   /** Open (creating) a device image; `now` is the host time to stamp the catalog with. */
   static async open(device: string, size: number, now = Date.now()): Promise<IdbBackend> {
     if (!Number.isSafeInteger(size) || size <= 0) throw new RangeError(`bad size ${size}`);
     const db = await openMediaDb();
-    const image = new Uint8Array(size);
-    const tx = db.transaction([PAGES, DEVICES], 'readwrite');
-    const done = txDone(tx);
-    const prev = (await req(tx.objectStore(DEVICES).get(device))) as DeviceRecord | undefined;
-    const range = IDBKeyRange.bound([device, 0], [device, Number.MAX_SAFE_INTEGER]);
-    const [keys, values] = await Promise.all([
-      req(tx.objectStore(PAGES).getAllKeys(range)),
-      req(tx.objectStore(PAGES).getAll(range)),
-    ]);
-    keys.forEach((k, i) => {
-      const page = (k as [string, number])[1];
-      const data = new Uint8Array(values[i] as ArrayBuffer);
-      const at = page * IDB_PAGE;
-      if (at < size) image.set(data.subarray(0, Math.min(data.length, size - at)), at);
-    });
-    const record: DeviceRecord = {
-      name: device,
-      size: Math.max(size, prev?.size ?? 0),
-      backend: 'idb',
-      created: prev?.created ?? now,
-      lastOpened: now,
-      cleanShutdown: false,
-    };
-    tx.objectStore(DEVICES).put(record);
+    const pages = new Map<number, Uint8Array>();
+    let prev: DeviceRecord | undefined;
     try {
+      const tx = db.transaction(PAGES, 'readonly');
+      const done = txDone(tx);
+      const range = IDBKeyRange.bound([device, 0], [device, Number.MAX_SAFE_INTEGER]);
+      const [keys, values] = await Promise.all([
+        req(tx.objectStore(PAGES).getAllKeys(range)),
+        req(tx.objectStore(PAGES).getAll(range)),
+      ]);
       await done;
+      keys.forEach((k, i) => {
+        const page = (k as [string, number])[1];
+        const at = page * IDB_PAGE;
+        if (at >= size) return;
+        const data = new Uint8Array(Math.min(IDB_PAGE, size - at));
+        const stored = new Uint8Array(values[i] as ArrayBuffer);
+        data.set(stored.subarray(0, data.length));
+        pages.set(page, data);
+      });
+      prev = await catalogOpen(db, device, 'idb', size, now);
     } catch (e) {
       db.close();
       throw storageError(e, `IndexedDB ${device}`);
     }
-    return new IdbBackend(db, device, size, image, {
-      ...record,
-      cleanShutdown: prev?.cleanShutdown ?? true,
-    });
+    const record: DeviceRecord = prev ?? {
+      name: device,
+      size,
+      backend: 'idb',
+      created: now,
+      lastOpened: now,
+      cleanShutdown: true,
+      lastCleanShutdown: null,
+    };
+    return new IdbBackend(db, device, size, pages, record, prev);
+  }
+
+  /** Pages that hold bytes (sparse image). */
+  get pageCount(): number {
+    return this.pages.size;
   }
 
   read(off: number, dst: Uint8Array): void {
     this.check();
     checkRange(this, off, dst.length);
-    dst.set(this.image.subarray(off, off + dst.length));
+    let done = 0;
+    while (done < dst.length) {
+      const at = off + done;
+      const p = Math.floor(at / IDB_PAGE);
+      const inPage = at - p * IDB_PAGE;
+      const n = Math.min(dst.length - done, IDB_PAGE - inPage);
+      const page = this.pages.get(p);
+      if (page) dst.set(page.subarray(inPage, inPage + n), done);
+      else dst.fill(0, done, done + n);
+      done += n;
+    }
   }
 
   write(off: number, src: Uint8Array): void {
     this.check();
     checkRange(this, off, src.length);
-    this.image.set(src, off);
-    if (src.length === 0) return;
-    const first = Math.floor(off / IDB_PAGE);
-    const last = Math.floor((off + src.length - 1) / IDB_PAGE);
-    for (let p = first; p <= last; p++) this.dirty.add(p);
+    let done = 0;
+    while (done < src.length) {
+      const at = off + done;
+      const p = Math.floor(at / IDB_PAGE);
+      const inPage = at - p * IDB_PAGE;
+      const n = Math.min(src.length - done, IDB_PAGE - inPage);
+      let page = this.pages.get(p);
+      if (!page) {
+        page = new Uint8Array(Math.min(IDB_PAGE, this.size - p * IDB_PAGE));
+        this.pages.set(p, page);
+      }
+      page.set(src.subarray(done, done + n), inPage);
+      this.dirty.add(p);
+      done += n;
+    }
   }
 
   sync(): void {
@@ -141,10 +144,7 @@ export class IdbBackend implements BlockBackend {
     const pages = [...this.dirty].sort((a, b) => a - b);
     this.dirty.clear();
     // Copy now: later writes must not leak into this batch.
-    const batch = pages.map((p) => {
-      const start = p * IDB_PAGE;
-      return [p, this.image.slice(start, Math.min(start + IDB_PAGE, this.size)).buffer] as const;
-    });
+    const batch = pages.map((p) => [p, (this.pages.get(p) as Uint8Array).slice().buffer] as const);
     const tx = this.db.transaction(PAGES, 'readwrite');
     try {
       const store = tx.objectStore(PAGES);
@@ -172,9 +172,7 @@ export class IdbBackend implements BlockBackend {
     if (this.closed) return;
     this.sync();
     await this.flushed();
-    const tx = this.db.transaction(DEVICES, 'readwrite');
-    tx.objectStore(DEVICES).put({ ...this.record, lastOpened: now, cleanShutdown: true });
-    await txDone(tx);
+    await catalogClose(this.db, this.device, now);
     this.closed = true;
     this.db.close();
   }
@@ -190,15 +188,5 @@ export class IdbBackend implements BlockBackend {
       this.failure = null;
       throw f;
     }
-  }
-}
-
-/** Every device in the catalog (for the settings panel). */
-export async function listIdbDevices(): Promise<DeviceRecord[]> {
-  const db = await openMediaDb();
-  try {
-    return (await req(db.transaction(DEVICES).objectStore(DEVICES).getAll())) as DeviceRecord[];
-  } finally {
-    db.close();
   }
 }

@@ -3,9 +3,14 @@
  * synchronous flush) → IndexedDB (batched pages) → memory (nothing survives a reload).
  * `preference` (from `?store=` or the settings control) moves that kind to the front; a kind
  * that is unavailable falls through to the next with a note saying why. A store held by
- * another tab is an error, never a silent fallback: the user would think their data vanished.
+ * another tab is an error here, never a silent fallback: the caller decides (an explicit
+ * choice shows the error; the automatic choice runs on memory and says so, media.ts).
+ *
+ * Persistent devices are recorded in the catalog (catalog.ts): `previous` says how the last
+ * session that used the device ended; `close()` records a clean shutdown.
  */
 import { createMemoryBackend, type BlockBackend } from '../../engine/index.ts';
+import { catalogClose, catalogOpen, openMediaDb, type DeviceRecord } from './catalog.ts';
 import { StoreInUseError } from './errors.ts';
 import { IdbBackend, idbAvailable } from './idb-backend.ts';
 import { acquireStoreLock, type ReleaseLock } from './lock.ts';
@@ -18,23 +23,36 @@ export interface OpenedBackend {
   kind: StoreKind;
   /** Why a preferred kind was skipped (shown in the UI), if one was. */
   notes: string[];
-  /** Close the backend and release the store lock. */
+  /** The device's catalog record before this open (undefined: new, or memory). */
+  previous?: DeviceRecord | undefined;
+  /** Close the backend (flushing it), record a clean shutdown, release the store lock. */
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** How long to wait for a store another worker is releasing (ms; 0: fail at once). */
+  waitMs?: number;
 }
 
 export function parseStoreKind(s: string | null | undefined): StoreKind | undefined {
   return s === 'memory' || s === 'opfs' || s === 'idb' ? s : undefined;
 }
 
+/** The kinds in the order they are tried (feature detection happens as each is tried). */
+export function storeOrder(preference?: StoreKind): StoreKind[] {
+  const order: StoreKind[] = ['opfs', 'idb', 'memory'];
+  if (preference) order.sort((a, b) => Number(b === preference) - Number(a === preference));
+  return order;
+}
+
 export async function openBestBackend(
   name: string,
   size: number,
   preference?: StoreKind,
+  opts: OpenOptions = {},
 ): Promise<OpenedBackend> {
-  const order: StoreKind[] = ['opfs', 'idb', 'memory'];
-  if (preference) order.sort((a, b) => Number(b === preference) - Number(a === preference));
   const notes: string[] = [];
-  for (const kind of order) {
+  for (const kind of storeOrder(preference)) {
     if (kind === 'memory') {
       const backend = createMemoryBackend(size);
       return { backend, kind, notes, close: () => Promise.resolve() };
@@ -49,15 +67,17 @@ export async function openBestBackend(
     }
     let release: ReleaseLock | undefined;
     try {
-      release = await acquireStoreLock(name);
-      if (kind === 'opfs') {
-        const b = await OpfsBackend.open(name, size);
-        const rel = release;
-        return { backend: b, kind, notes, close: () => (b.close(), rel(), Promise.resolve()) };
-      }
-      const b = await IdbBackend.open(name, size);
+      release = await acquireStoreLock(name, opts.waitMs ?? 0);
       const rel = release;
-      return { backend: b, kind, notes, close: () => b.closeAsync().finally(rel) };
+      if (kind === 'opfs') return await openOpfs(name, size, notes, rel);
+      const b = await IdbBackend.open(name, size);
+      return {
+        backend: b,
+        kind,
+        notes,
+        previous: b.previous,
+        close: () => b.closeAsync().finally(rel),
+      };
     } catch (e) {
       release?.();
       if (e instanceof StoreInUseError) throw e;
@@ -65,4 +85,41 @@ export async function openBestBackend(
     }
   }
   throw new Error('unreachable: memory always opens');
+}
+
+async function openOpfs(
+  name: string,
+  size: number,
+  notes: string[],
+  release: ReleaseLock,
+): Promise<OpenedBackend> {
+  const b = await OpfsBackend.open(name, size);
+  // The catalog is best effort for OPFS devices: a browser without IndexedDB still runs.
+  let db: IDBDatabase | null = null;
+  let previous: DeviceRecord | undefined;
+  if (idbAvailable()) {
+    try {
+      db = await openMediaDb();
+      previous = await catalogOpen(db, name, 'opfs', size);
+    } catch {
+      db?.close();
+      db = null;
+    }
+  }
+  return {
+    backend: b,
+    kind: 'opfs',
+    notes,
+    previous,
+    close: async () => {
+      try {
+        b.sync();
+        b.close();
+        if (db) await catalogClose(db, name);
+      } finally {
+        db?.close();
+        release();
+      }
+    },
+  };
 }

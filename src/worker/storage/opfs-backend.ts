@@ -3,7 +3,7 @@
  * only). One file per device, its handle kept open for the device's lifetime (opening costs
  * ~0.5 ms, see browser-limits.md); `sync()` is `handle.flush()`. A sync handle is exclusive,
  * so a second tab fails with NoModificationAllowedError — reported as StoreInUseError.
- * Quota errors become -DER_NOSPACE.
+ * Quota errors become -DER_NOSPACE. Files are sparse: they grow as they are written.
  */
 import { checkRange, derError, type BlockBackend } from '../../engine/index.ts';
 import { StoreInUseError, storageError } from './errors.ts';
@@ -57,12 +57,9 @@ export class OpfsBackend implements BlockBackend {
       }
       throw e;
     }
-    try {
-      if (handle.getSize() < size) handle.truncate(size);
-    } catch (e) {
-      handle.close();
-      throw storageError(e, `OPFS ${device}: growing to ${size} bytes`);
-    }
+    // No truncate(size) up front: the file grows as bytes are written (a write past the end
+    // extends it) and a read past the end is zeros — a sparse device, so opening a cluster's
+    // devices costs nothing and the quota is charged only for what was written.
     return new OpfsBackend(`${OPFS_DIR}/${device}.img`, size, handle);
   }
 
@@ -93,6 +90,11 @@ export class OpfsBackend implements BlockBackend {
     } catch (e) {
       throw storageError(e, `OPFS ${this.file}`);
     }
+  }
+
+  /** Bytes the file holds so far (it grows as it is written). */
+  fileSize(): number {
+    return this.h().getSize();
   }
 
   sync(): void {
