@@ -119,6 +119,10 @@ export class Scm implements ScmDevice {
     this.check(off, 8);
     return this.dv.getUint32(off, true) + this.dv.getUint32(off + 4, true) * 0x100000000;
   }
+  loadView(): Uint8Array {
+    this.alive();
+    return this.view;
+  }
 
   // ---- stores ------------------------------------------------------------------------------
 

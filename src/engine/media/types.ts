@@ -62,6 +62,14 @@ export interface ScmDevice {
   readonly lines: number;
   /** Power cut: non-durable lines are lost (maybe torn); the object is dead afterwards. */
   powerCut(): void;
+  /** True after `powerCut()`: every call throws PowerCutError. */
+  readonly isDead: boolean;
+  /**
+   * Zero-copy loads for hot readers (tree nodes, key compares): the device's whole volatile
+   * view, what a load sees. Loads only: a store through it would skip the cache-line model, so
+   * every store still goes through `write*`. Check `isDead` before trusting it.
+   */
+  loadView(): Uint8Array;
 }
 
 /** An SCM allocation reserved outside a transaction (pmemobj_reserve): volatile until published. */

@@ -60,33 +60,62 @@ export class Tracer {
     return this.nextSeq;
   }
 
+  /**
+   * Hot path: runs for every event. No detail/context objects are allocated, and the event is
+   * built as one object literal per combination of optional fields (absent fields stay absent,
+   * key order is the contract's), so it is a single allocation with a stable shape.
+   */
   private emit(phase: Phase, step: string, actor: string, detail?: StepDetail): void {
     const cur = this.sim.current;
-    const ctx = cur?.ctx ?? { op: -1, pipeline: '' };
-    const ev: TraceEvent = {
-      seq: this.nextSeq++,
-      t: this.sim.now,
-      pipeline: detail?.pipeline ?? ctx.pipeline,
-      op: ctx.op,
-      step,
-      phase,
-      actor,
-    };
-    if (detail?.caption !== undefined) ev.caption = detail.caption;
-    if (detail?.data !== undefined) ev.data = detail.data;
-    let effects: Effect[] = [];
+    const seq = this.nextSeq++;
+    let effects: Effect[] | undefined;
     if (this.looseEffects.length > 0) {
       effects = this.looseEffects;
       this.looseEffects = [];
     }
-    if (cur && cur.pendingEffects.length > 0) {
-      effects = effects.concat(cur.pendingEffects as Effect[]);
+    if (cur !== null && cur.pendingEffects.length > 0) {
+      const pe = cur.pendingEffects as Effect[];
+      effects = effects === undefined ? pe : effects.concat(pe);
       cur.pendingEffects = [];
     }
-    if (detail?.effects) effects = effects.concat(detail.effects);
-    if (effects.length > 0) ev.effects = effects;
-    if (detail?.rc !== undefined) ev.rc = detail.rc;
+    if (!this.keep && this.listeners.length === 0) return; // nobody would see it
+    if (detail?.effects) effects = (effects ?? []).concat(detail.effects);
+    const t = this.sim.now;
+    const op = cur === null ? -1 : cur.ctx.op;
+    const pipeline = detail?.pipeline ?? (cur === null ? '' : cur.ctx.pipeline);
+    const caption = detail?.caption;
+    const data = detail?.data;
+    const rc = detail?.rc;
+    let ev: TraceEvent;
+    if (caption !== undefined) {
+      ev = { seq, t, pipeline, op, step, phase, actor, caption };
+      if (data !== undefined) ev.data = data;
+      if (effects !== undefined) ev.effects = effects;
+      if (rc !== undefined) ev.rc = rc;
+    } else if (data !== undefined) {
+      if (effects !== undefined)
+        ev =
+          rc === undefined
+            ? { seq, t, pipeline, op, step, phase, actor, data, effects }
+            : { seq, t, pipeline, op, step, phase, actor, data, effects, rc };
+      else
+        ev =
+          rc === undefined
+            ? { seq, t, pipeline, op, step, phase, actor, data }
+            : { seq, t, pipeline, op, step, phase, actor, data, rc };
+    } else if (effects !== undefined) {
+      ev =
+        rc === undefined
+          ? { seq, t, pipeline, op, step, phase, actor, effects }
+          : { seq, t, pipeline, op, step, phase, actor, effects, rc };
+    } else {
+      ev =
+        rc === undefined
+          ? { seq, t, pipeline, op, step, phase, actor }
+          : { seq, t, pipeline, op, step, phase, actor, rc };
+    }
     if (this.keep) this.events.push(ev);
-    for (const l of this.listeners) l(ev);
+    const ls = this.listeners;
+    for (let i = 0; i < ls.length; i++) (ls[i] as TraceListener)(ev);
   }
 }

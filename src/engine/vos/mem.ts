@@ -9,6 +9,7 @@
  * without a snapshot) in one place, and lets us skip re-snapshotting a range already added in
  * the same transaction (the undo log only needs the oldest copy).
  */
+import { PowerCutError } from '../media/power.ts';
 import type { ScmDevice, Umem } from '../media/types.ts';
 import type { Tracer } from '../trace/tracer.ts';
 import type { Effect, Json } from '../trace/event.ts';
@@ -17,6 +18,12 @@ export const U64_MAX = 0xffff_ffff_ffff_ffffn;
 
 export class VosMem {
   readonly scm: ScmDevice;
+  /**
+   * The device's volatile view (what loads see), for zero-copy loads: tree nodes and keys are
+   * compared in place instead of being copied out. Never stored through (see `write`).
+   */
+  readonly image: Uint8Array;
+  private readonly dv: DataView;
   /** Ranges added to the current transaction: start offset → length (coarse dedup). */
   private added = new Map<number, number>();
   /** Objects allocated in the current transaction: no snapshot needed (nothing to undo). */
@@ -31,6 +38,13 @@ export class VosMem {
   ) {
     this.scm = umem.scm;
     this.tracer = tracer;
+    this.image = this.scm.loadView();
+    this.dv = new DataView(this.image.buffer, this.image.byteOffset, this.image.byteLength);
+  }
+
+  /** Loads from a device whose power was cut fail like the device's own loads do. */
+  live(): void {
+    if (this.scm.isDead) throw new PowerCutError(this.scm.id);
   }
 
   /** Actor for step points emitted from inside the structures (btr_insert …). */
@@ -108,26 +122,44 @@ export class VosMem {
     return new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
 
-  // Scalar loads go straight to the device (little-endian, no copy).
+  // Scalar loads read the device's view in place (little-endian, no copy).
   u8(off: number): number {
-    return this.scm.readU8(off);
+    this.live();
+    return this.dv.getUint8(off);
   }
 
   u16(off: number): number {
-    return this.scm.readU16(off);
+    this.live();
+    return this.dv.getUint16(off, true);
   }
 
   u32(off: number): number {
-    return this.scm.readU32(off);
+    this.live();
+    return this.dv.getUint32(off, true);
   }
 
   /** A u64 holding an SCM/NVMe offset or a count (always < 2^53). */
   off(off: number): number {
-    return this.scm.readU32(off) + this.scm.readU32(off + 4) * 0x1_0000_0000;
+    this.live();
+    return this.dv.getUint32(off, true) + this.dv.getUint32(off + 4, true) * 0x1_0000_0000;
   }
 
   u64(off: number): bigint {
-    return this.scm.readU64(off);
+    this.live();
+    return this.dv.getBigUint64(off, true);
+  }
+
+  /** compareBytes(bytes at [off, off+len), key) without copying the stored bytes out. */
+  cmpBytes(off: number, len: number, key: Uint8Array): number {
+    this.live();
+    if (off < 0 || off + len > this.image.length) throw new RangeError(`load [${off}, +${len})`);
+    const img = this.image;
+    const n = Math.min(len, key.length);
+    for (let i = 0; i < n; i++) {
+      const d = (img[off + i] as number) - (key[i] as number);
+      if (d !== 0) return d < 0 ? -1 : 1;
+    }
+    return len === key.length ? 0 : len < key.length ? -1 : 1;
   }
 
   // ---- stores (snapshot first) ----------------------------------------------------------
@@ -137,30 +169,30 @@ export class VosMem {
     this.scm.write(off, bytes);
   }
 
+  // Scalar stores: one device store each (the same scm.write effect as a byte-array store).
   w8(off: number, v: number): void {
-    this.write(off, Uint8Array.of(v & 0xff));
+    this.txAdd(off, 1);
+    this.scm.writeU8(off, v & 0xff);
   }
 
   w16(off: number, v: number): void {
-    const b = new Uint8Array(2);
-    new DataView(b.buffer).setUint16(0, v, true);
-    this.write(off, b);
+    this.txAdd(off, 2);
+    this.scm.writeU16(off, v);
   }
 
   w32(off: number, v: number): void {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setUint32(0, v >>> 0, true);
-    this.write(off, b);
+    this.txAdd(off, 4);
+    this.scm.writeU32(off, v >>> 0);
   }
 
   wOff(off: number, v: number): void {
-    this.write(off, encOff(v));
+    this.txAdd(off, 8);
+    this.scm.writeNum64(off, v);
   }
 
   w64(off: number, v: bigint): void {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigUint64(0, v, true);
-    this.write(off, b);
+    this.txAdd(off, 8);
+    this.scm.writeU64(off, v);
   }
 }
 

@@ -24,6 +24,10 @@
  * strictly below the probe and the leaf cursor walks right from there.
  *
  * Every store goes through VosMem (undo-log snapshot first); callers open the transaction.
+ * Loads are in place: a node read is its header only, and slots (record offsets, hkeys) are
+ * read and compared straight from the SCM view, so a probe allocates nothing per slot. An
+ * insert builds the node's new image in a scratch buffer and writes it as one store, exactly
+ * the bytes a write of the whole node would store.
  * Deletion frees empty nodes but does not rebalance half-empty ones (DAOS's btr_delete merges
  * or grabs from a sibling; lookups and order are unaffected, only node fill differs).
  */
@@ -57,6 +61,17 @@ export interface TreeClass {
   keyCmp?(mem: VosMem, recOff: number, key: Uint8Array): number;
 }
 
+/** A node as read for a probe: the header; its slots stay in SCM and are read in place. */
+export class BtrNode {
+  constructor(
+    readonly off: number,
+    public flags: number,
+    public keyn: number,
+    public child: number,
+  ) {}
+}
+
+/** A node copied out of SCM (delete and verify edit or walk whole nodes). */
 interface Node {
   off: number;
   flags: number;
@@ -67,13 +82,16 @@ interface Node {
 }
 
 interface PathEnt {
-  node: Node;
-  /** Leaf: record index. Internal: child position (0 = tn_child, j = recs[j-1]). */
+  node: BtrNode;
+  /** Leaf: record index. Internal: child position (0 = tn_child, j = record j-1). */
   idx: number;
 }
 
 /** A position in the tree (result of a probe); `recOff`/`hkey` of the record it points at. */
 export class Cursor {
+  /** The walk left the leaf the separators routed to (insertion then goes before it). */
+  advanced = false;
+
   constructor(
     readonly tree: DbTree,
     readonly path: PathEnt[],
@@ -85,12 +103,13 @@ export class Cursor {
 
   get recOff(): number {
     const l = this.leaf;
-    return l.node.recs[l.idx] as number;
+    return this.tree.recAt(l.node, l.idx);
   }
 
+  /** The record's hkey (a copy: it stays valid when the tree changes). */
   get hkey(): Uint8Array {
     const l = this.leaf;
-    return l.node.hks[l.idx] as Uint8Array;
+    return this.tree.hkeyAt(l.node, l.idx);
   }
 
   /** True while the cursor points at a record. */
@@ -134,10 +153,49 @@ export class Cursor {
   }
 }
 
+/**
+ * Scratch images for inserts and splits (shared: a tree operation never runs inside another,
+ * and every store copies the bytes out before the scratch is reused).
+ */
+let scratchA = new Uint8Array(1024);
+let scratchB = new Uint8Array(1024);
+
+function copyBytes(dst: Uint8Array, d: number, src: Uint8Array, s: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[d + i] = src[s + i] as number;
+}
+
+function putU16(b: Uint8Array, at: number, v: number): void {
+  b[at] = v & 0xff;
+  b[at + 1] = (v >>> 8) & 0xff;
+}
+
+function putU32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v & 0xff;
+  b[at + 1] = (v >>> 8) & 0xff;
+  b[at + 2] = (v >>> 16) & 0xff;
+  b[at + 3] = (v >>> 24) & 0xff;
+}
+
+/** A u64 field holding a number < 2^53 (what setOff stores). */
+function putOff(b: Uint8Array, at: number, v: number): void {
+  putU32(b, at, v % 0x1_0000_0000);
+  putU32(b, at + 4, Math.floor(v / 0x1_0000_0000));
+}
+
+/** Node header: flags, keyn, pad 0, tn_child. */
+function putHdr(b: Uint8Array, flags: number, keyn: number, child: number): void {
+  putU16(b, 0, flags);
+  putU16(b, 2, keyn);
+  putU32(b, 4, 0);
+  putOff(b, 8, child);
+}
+
 export class DbTree {
   readonly order: number;
   readonly hks: number;
   readonly feats: number;
+  /** Bytes per record slot (u64 rec_off + hkey). */
+  private readonly slot: number;
 
   /** Open an existing tree whose btr_root is at `rootOff`. */
   constructor(
@@ -145,11 +203,11 @@ export class DbTree {
     readonly rootOff: number,
     readonly cls: TreeClass,
   ) {
-    const v = mem.view(rootOff, BTR_ROOT_SIZE);
-    this.order = v.getUint16(0, true);
-    this.hks = v.getUint16(6, true);
-    this.feats = v.getUint32(8, true);
-    if (this.order < 3 || v.getUint16(4, true) !== cls.id || this.hks !== cls.hkeySize) {
+    this.order = mem.u16(rootOff);
+    this.hks = mem.u16(rootOff + 6);
+    this.feats = mem.u32(rootOff + 8);
+    this.slot = 8 + this.hks;
+    if (this.order < 3 || mem.u16(rootOff + 4) !== cls.id || this.hks !== cls.hkeySize) {
       throw derError('DF_INVAL', `btree root at ${rootOff} is not a ${cls.name} tree`);
     }
   }
@@ -186,8 +244,27 @@ export class DbTree {
 
   // ---- node I/O -------------------------------------------------------------------------
 
-  readNode(off: number): Node {
-    const slot = 8 + this.hks;
+  /** The node's header; slots are read in place (`recAt`, `hkeyAt`). */
+  readNode(off: number): BtrNode {
+    const m = this.mem;
+    return new BtrNode(off, m.u16(off), m.u16(off + 2), m.off(off + 8));
+  }
+
+  /** Record offset (leaf) or child (internal) held in slot `i`. */
+  recAt(n: BtrNode, i: number): number {
+    return this.mem.off(n.off + BTR_NODE_HDR + i * this.slot);
+  }
+
+  /** A copy of slot `i`'s hkey. */
+  hkeyAt(n: BtrNode, i: number): Uint8Array {
+    this.mem.live();
+    const p = n.off + BTR_NODE_HDR + i * this.slot + 8;
+    return this.mem.image.slice(p, p + this.hks);
+  }
+
+  /** A whole node copied out (delete and verify work on these). */
+  private readNodeFull(off: number): Node {
+    const slot = this.slot;
     const hdr = this.mem.view(off, BTR_NODE_HDR);
     const keyn = hdr.getUint16(2, true);
     const body = this.mem.read(off + BTR_NODE_HDR, keyn * slot);
@@ -202,7 +279,7 @@ export class DbTree {
   }
 
   private writeNode(n: Node): void {
-    const slot = 8 + this.hks;
+    const slot = this.slot;
     const b = new Uint8Array(BTR_NODE_HDR + n.keyn * slot);
     const dv = new DataView(b.buffer);
     dv.setUint16(0, n.flags, true);
@@ -215,22 +292,22 @@ export class DbTree {
     this.mem.write(n.off, b);
   }
 
-  private allocNode(flags: number): Node {
+  private allocNode(flags: number): BtrNode {
     const off = this.mem.alloc(this.nodeSize, true);
-    return { off, flags, keyn: 0, child: 0, recs: [], hks: [] };
+    return new BtrNode(off, flags, 0, 0);
   }
 
   private setRoot(node: number, depth: number): void {
+    const m = this.mem;
+    const r = this.rootOff;
     const b = new Uint8Array(BTR_ROOT_SIZE - 2);
-    const v = new DataView(b.buffer);
-    v.setUint16(0, depth, true);
-    const cur = this.mem.view(this.rootOff, BTR_ROOT_SIZE);
-    v.setUint16(2, cur.getUint16(4, true), true);
-    v.setUint16(4, cur.getUint16(6, true), true);
-    v.setUint32(6, cur.getUint32(8, true), true);
-    v.setUint32(10, (cur.getUint32(12, true) + 1) >>> 0, true);
-    setOff(v, 14, node);
-    this.mem.write(this.rootOff + 2, b);
+    putU16(b, 0, depth);
+    putU16(b, 2, m.u16(r + 4));
+    putU16(b, 4, m.u16(r + 6));
+    putU32(b, 6, m.u32(r + 8));
+    putU32(b, 10, (m.u32(r + 12) + 1) >>> 0);
+    putOff(b, 14, node);
+    m.write(r + 2, b);
   }
 
   // ---- comparison -----------------------------------------------------------------------
@@ -243,27 +320,39 @@ export class DbTree {
     return 0;
   }
 
-  /** Order of the record at (node, i) relative to the probe: <0 record first, 0 same key. */
-  private cmpRec(n: Node, i: number, k: BKey): number {
-    const h = DbTree.hcmp(n.hks[i] as Uint8Array, k.hkey);
-    if (h !== 0 || this.cls.keyCmp === undefined) return h;
-    return this.cls.keyCmp(this.mem, n.recs[i] as number, k.key);
+  /** memcmp of slot `i`'s hkey (in SCM) with the probe's. */
+  private hcmpAt(n: BtrNode, i: number, probe: Uint8Array): number {
+    const img = this.mem.image;
+    const p = n.off + BTR_NODE_HDR + i * this.slot + 8;
+    const len = this.hks;
+    for (let j = 0; j < len; j++) {
+      const d = (img[p + j] as number) - (probe[j] as number);
+      if (d !== 0) return d;
+    }
+    return 0;
   }
 
-  /** Child position for a lower-bound search: number of separators strictly below the probe. */
-  private route(n: Node, k: BKey): number {
+  /** Order of the record at (node, i) relative to the probe: <0 record first, 0 same key. */
+  private cmpRec(n: BtrNode, i: number, k: BKey): number {
+    const h = this.hcmpAt(n, i, k.hkey);
+    if (h !== 0 || this.cls.keyCmp === undefined) return h;
+    return this.cls.keyCmp(this.mem, this.recAt(n, i), k.key);
+  }
+
+  /** First slot whose hkey is not below the probe's (binary search over the node). */
+  private lowerSlot(n: BtrNode, k: BKey): number {
     let lo = 0;
     let hi = n.keyn;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (DbTree.hcmp(n.hks[mid] as Uint8Array, k.hkey) < 0) lo = mid + 1;
+      if (this.hcmpAt(n, mid, k.hkey) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
-  private childAt(n: Node, pos: number): number {
-    return pos === 0 ? n.child : (n.recs[pos - 1] as number);
+  private childAt(n: BtrNode, pos: number): number {
+    return pos === 0 ? n.child : this.recAt(n, pos - 1);
   }
 
   /** Extend `path` (ending at an internal entry) down to a leaf along the left/right edge. */
@@ -281,26 +370,22 @@ export class DbTree {
    * Cursor at the first record ≥ probe (may be past the end: check `valid`). `advanced` says
    * the walk left the leaf the separators routed to (insertion then goes before it).
    */
-  private lowerBound(k: BKey): (Cursor & { advanced?: boolean }) | null {
+  private lowerBound(k: BKey): Cursor | null {
     const root = this.rootNode;
     if (root === 0) return null;
+    this.mem.live();
     const path: PathEnt[] = [];
     let n = this.readNode(root);
     while (!(n.flags & BTR_NODE_LEAF)) {
-      const pos = this.route(n, k);
+      // Child position: number of separators strictly below the probe.
+      const pos = this.lowerSlot(n, k);
       path.push({ node: n, idx: pos });
       n = this.readNode(this.childAt(n, pos));
     }
     // First record in this leaf ≥ probe by hkey (binary), then tie-break forward.
-    let lo = 0;
-    let hi = n.keyn;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (DbTree.hcmp(n.hks[mid] as Uint8Array, k.hkey) < 0) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.lowerSlot(n, k);
     path.push({ node: n, idx: lo });
-    const cur: Cursor & { advanced?: boolean } = new Cursor(this, path);
+    const cur = new Cursor(this, path);
     const leafOff = n.off;
     if (lo >= n.keyn) cur.next();
     while (cur.valid && this.cmpCursor(cur, k) < 0) {
@@ -397,21 +482,28 @@ export class DbTree {
     const c = this.probe('EQ', k);
     if (c === null) throw derError('NONEXIST', `${this.cls.name}: no such key`);
     const l = c.path[c.path.length - 1] as PathEnt;
-    const old = l.node.recs[l.idx] as number;
-    l.node.recs[l.idx] = recOff;
-    this.writeNode(l.node);
+    const n = l.node;
+    const old = this.recAt(n, l.idx);
+    // The whole node is stored again, with the one slot's record changed.
+    const len = BTR_NODE_HDR + n.keyn * this.slot;
+    const img = this.scratch(len);
+    copyBytes(img, 0, this.mem.image, n.off, len);
+    putOff(img, BTR_NODE_HDR + l.idx * this.slot, recOff);
+    this.mem.write(n.off, img.subarray(0, len));
     return old;
   }
 
-  private insertAt(c: (Cursor & { advanced?: boolean }) | null, k: BKey, recOff: number): void {
-    const hkey = k.hkey.slice(0, this.hks);
+  private scratch(len: number): Uint8Array {
+    if (scratchA.length < len) scratchA = new Uint8Array(len * 2);
+    return scratchA;
+  }
+
+  private insertAt(c: Cursor | null, k: BKey, recOff: number): void {
+    const hkey = k.hkey;
     if (c === null) {
       // Empty tree: the root is a single leaf (dynamic root).
       const root = this.allocNode(BTR_NODE_LEAF | BTR_NODE_ROOT);
-      root.keyn = 1;
-      root.recs.push(recOff);
-      root.hks.push(hkey);
-      this.writeNode(root);
+      this.putSlots([{ node: root, idx: 0 }], 0, 0, recOff, hkey);
       this.setRoot(root.off, 1);
       this.mem.effect({
         kind: 'tree.insert',
@@ -425,7 +517,7 @@ export class DbTree {
     let path = c.path;
     let leaf = path[path.length - 1] as PathEnt;
     if (!c.valid && leaf.idx !== leaf.node.keyn) leaf.idx = leaf.node.keyn;
-    if (leaf.idx === 0 && c.valid && c.advanced === true) {
+    if (leaf.idx === 0 && c.valid && c.advanced) {
       // The cursor may have walked into the next leaf: insert at the end of the previous
       // one instead, which keeps every separator a lower bound of its subtree.
       const back = new Cursor(
@@ -454,43 +546,58 @@ export class DbTree {
       tn_keyn: n.keyn,
       rec_off: recOff,
     });
-    n.recs.splice(leaf.idx, 0, recOff);
-    n.hks.splice(leaf.idx, 0, hkey);
-    n.keyn++;
-    this.fixOverflow(path, path.length - 1);
+    this.putSlots(path, path.length - 1, leaf.idx, recOff, hkey);
   }
 
-  /** Write node at path[lv]; split it (btr_node_split) if it overflowed, recursively up. */
-  private fixOverflow(path: PathEnt[], lv: number): void {
+  /**
+   * Insert slot (rec, hkey) at position `at` of the node at path[lv] and store the node; if it
+   * overflows, split it (btr_node_split) and insert the new right sibling into the parent,
+   * recursively up to a new root.
+   */
+  private putSlots(path: PathEnt[], lv: number, at: number, rec: number, hkey: Uint8Array): void {
     const n = (path[lv] as PathEnt).node;
-    if (n.keyn <= this.order) {
-      this.writeNode(n);
+    const slot = this.slot;
+    const hks = this.hks;
+    const keyn = n.keyn + 1;
+    const len = BTR_NODE_HDR + keyn * slot;
+    const img = this.scratch(len);
+    const src = this.mem.image;
+    // The new image: header, slots before `at`, the new slot, the slots after it.
+    const base = n.off + BTR_NODE_HDR;
+    copyBytes(img, BTR_NODE_HDR, src, base, at * slot);
+    const p = BTR_NODE_HDR + at * slot;
+    putOff(img, p, rec);
+    const hn = Math.min(hks, hkey.length);
+    copyBytes(img, p + 8, hkey, 0, hn);
+    img.fill(0, p + 8 + hn, p + slot);
+    copyBytes(img, p + slot, src, base + at * slot, (n.keyn - at) * slot);
+    if (keyn <= this.order) {
+      putHdr(img, n.flags, keyn, n.child);
+      n.keyn = keyn;
+      this.mem.write(n.off, img.subarray(0, len));
       return;
     }
     const isLeaf = (n.flags & BTR_NODE_LEAF) !== 0;
     const right = this.allocNode(isLeaf ? BTR_NODE_LEAF : 0);
-    const mid = n.keyn >> 1;
-    let sep: Uint8Array;
-    if (isLeaf) {
-      right.recs = n.recs.slice(mid);
-      right.hks = n.hks.slice(mid);
-      sep = right.hks[0] as Uint8Array;
-      n.recs.length = mid;
-      n.hks.length = mid;
-    } else {
-      right.child = n.recs[mid] as number;
-      sep = n.hks[mid] as Uint8Array;
-      right.recs = n.recs.slice(mid + 1);
-      right.hks = n.hks.slice(mid + 1);
-      n.recs.length = mid;
-      n.hks.length = mid;
-    }
-    right.keyn = right.recs.length;
-    n.keyn = n.recs.length;
+    const mid = keyn >> 1;
+    // Leaf: the right node takes slots [mid, keyn) and its first hkey is the separator.
+    // Internal: slot mid's child becomes the right node's tn_child, its hkey the separator.
+    const first = isLeaf ? mid : mid + 1;
+    const sepAt = BTR_NODE_HDR + mid * slot + 8;
+    const sep = img.slice(sepAt, sepAt + hks);
+    right.child = isLeaf ? 0 : getOffAt(img, BTR_NODE_HDR + mid * slot);
+    right.keyn = keyn - first;
+    const rlen = BTR_NODE_HDR + right.keyn * slot;
+    if (scratchB.length < rlen) scratchB = new Uint8Array(rlen * 2);
+    const rimg = scratchB;
+    putHdr(rimg, right.flags, right.keyn, right.child);
+    copyBytes(rimg, BTR_NODE_HDR, img, BTR_NODE_HDR + first * slot, right.keyn * slot);
     const wasRoot = (n.flags & BTR_NODE_ROOT) !== 0;
     n.flags &= ~BTR_NODE_ROOT;
-    this.writeNode(n);
-    this.writeNode(right);
+    n.keyn = mid;
+    putHdr(img, n.flags, mid, n.child);
+    this.mem.write(n.off, img.subarray(0, BTR_NODE_HDR + mid * slot));
+    this.mem.write(right.off, rimg.subarray(0, rlen));
     this.mem.effect({
       kind: 'tree.split',
       tree: this.cls.name,
@@ -509,10 +616,7 @@ export class DbTree {
     if (wasRoot) {
       const root = this.allocNode(BTR_NODE_ROOT);
       root.child = n.off;
-      root.recs = [right.off];
-      root.hks = [sep];
-      root.keyn = 1;
-      this.writeNode(root);
+      this.putSlots([{ node: root, idx: 0 }], 0, 0, right.off, sep);
       this.setRoot(root.off, this.depth + 1);
       this.mem.effect({
         kind: 'tree.grow',
@@ -523,18 +627,16 @@ export class DbTree {
       return;
     }
     const parent = path[lv - 1] as PathEnt;
-    parent.node.recs.splice(parent.idx, 0, right.off);
-    parent.node.hks.splice(parent.idx, 0, sep);
-    parent.node.keyn++;
-    this.fixOverflow(path, lv - 1);
+    this.putSlots(path, lv - 1, parent.idx, right.off, sep);
   }
 
   /** dbtree_delete: remove `k`; returns the record offset (the caller frees it) or null. */
   delete(k: BKey): number | null {
     const c = this.probe('EQ', k);
     if (c === null) return null;
-    const path = c.path;
-    const leaf = path[path.length - 1] as PathEnt;
+    // Deletion edits whole nodes: copy the path's nodes out.
+    const path = c.path.map((p) => ({ node: this.readNodeFull(p.node.off), idx: p.idx }));
+    const leaf = path[path.length - 1] as { node: Node; idx: number };
     const recOff = leaf.node.recs[leaf.idx] as number;
     leaf.node.recs.splice(leaf.idx, 1);
     leaf.node.hks.splice(leaf.idx, 1);
@@ -551,15 +653,15 @@ export class DbTree {
   }
 
   /** Free nodes that became empty, unlink them from their parents, shrink the root. */
-  private fixUnderflow(path: PathEnt[], lv: number): void {
-    const n = (path[lv] as PathEnt).node;
+  private fixUnderflow(path: { node: Node; idx: number }[], lv: number): void {
+    const n = (path[lv] as { node: Node }).node;
     const isLeaf = (n.flags & BTR_NODE_LEAF) !== 0;
     const empty = isLeaf ? n.keyn === 0 : n.keyn === 0 && n.child === 0;
     if (!empty) {
       if (lv === 0 && !isLeaf && n.keyn === 0) {
         // Root with a single child: the child becomes the root (tree shrinks).
         this.mem.free(n.off);
-        const child = this.readNode(n.child);
+        const child = this.readNodeFull(n.child);
         child.flags |= BTR_NODE_ROOT;
         this.writeNode(child);
         this.setRoot(child.off, this.depth - 1);
@@ -573,7 +675,7 @@ export class DbTree {
       this.setRoot(0, 0);
       return;
     }
-    const parent = path[lv - 1] as PathEnt;
+    const parent = path[lv - 1] as { node: Node; idx: number };
     const p = parent.node;
     if (parent.idx === 0) {
       if (p.keyn > 0) {
@@ -608,7 +710,7 @@ export class DbTree {
     const depth = this.depth;
     let count = 0;
     const walk = (off: number, lvl: number, lo: Uint8Array | null): void => {
-      const n = this.readNode(off);
+      const n = this.readNodeFull(off);
       if (n.keyn > this.order) throw new Error(`node ${off} overfull`);
       for (let i = 0; i < n.keyn; i++) {
         const h = n.hks[i] as Uint8Array;
@@ -627,4 +729,15 @@ export class DbTree {
     walk(root, 1, null);
     return count;
   }
+}
+
+/** Read a number < 2^53 from 8 little-endian bytes of a byte array. */
+function getOffAt(b: Uint8Array, at: number): number {
+  const lo =
+    ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16)) +
+    (b[at + 3] as number) * 0x100_0000;
+  const hi =
+    ((b[at + 4] as number) | ((b[at + 5] as number) << 8) | ((b[at + 6] as number) << 16)) +
+    (b[at + 7] as number) * 0x100_0000;
+  return lo + hi * 0x1_0000_0000;
 }

@@ -3,7 +3,6 @@
  * The key trees resolve hkey ties with the full key stored after the key record header.
  */
 import type { VosMem } from '../mem.ts';
-import { compareBytes } from '../mem.ts';
 import type { TreeClass } from './btree.ts';
 import { KREC_HDR, krecKeyLen } from '../layout.ts';
 
@@ -21,8 +20,8 @@ export const VOS_CONT_ORDER = 20;
 export const VOS_EVT_ORDER = 15;
 
 function krecCmp(mem: VosMem, recOff: number, key: Uint8Array): number {
-  const len = krecKeyLen(mem, recOff);
-  return compareBytes(mem.read(recOff + KREC_HDR, len), key);
+  // compareBytes(stored key, key), compared in place.
+  return mem.cmpBytes(recOff + KREC_HDR, krecKeyLen(mem, recOff), key);
 }
 
 export const dkeyClass: TreeClass = {
