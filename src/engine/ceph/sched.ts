@@ -4,16 +4,38 @@
  * callback runs "inside" the scenario op that caused it, so its trace events carry that op's
  * index and pipeline — exactly what a generator process would get, without one per step.
  */
-import type { ProcContext, Sim } from '../core/sim.ts';
+import type { ProcContext, ProcState, Sim } from '../core/sim.ts';
+
+type MutableState = { -readonly [K in keyof ProcState]: ProcState[K] };
+
+/**
+ * The states `runIn` installs as `sim.current`, one per nesting depth, reused: a callback's
+ * state lives exactly as long as the call (nothing keeps `sim.current` beyond it), so a fresh
+ * object per callback — tens per simulated op — would only feed the garbage collector.
+ */
+const states: MutableState[] = [];
+let depth = 0;
 
 /** Run `fn` now with `ctx` as the current trace context. */
 export function runIn(sim: Sim, ctx: ProcContext, name: string, fn: () => void): void {
   const prev = sim.current;
-  sim.current = { id: -1, name, ctx, pendingEffects: [] };
+  let st = states[depth];
+  if (st === undefined) {
+    st = { id: -1, name, ctx, pendingEffects: [] };
+    states[depth] = st;
+  } else {
+    st.name = name;
+    st.ctx = ctx;
+  }
+  depth++;
+  sim.current = st;
   try {
     fn();
   } finally {
     sim.current = prev;
+    depth--;
+    // Effects recorded after the callback's last event die with it (as with a fresh state).
+    if (st.pendingEffects.length > 0) st.pendingEffects = [];
   }
 }
 

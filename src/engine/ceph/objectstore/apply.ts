@@ -14,23 +14,89 @@ import {
   truncateOnode,
 } from './onode.ts';
 
+/**
+ * The onodes of a store by collection, then object name. Two levels (not one `coll/oid`
+ * string key) so a lookup hashes the object name the message already carries instead of
+ * building and hashing a new string on every access.
+ */
 export class ObjectTable {
-  readonly objects = new Map<string, Onode>();
+  private readonly colls = new Map<string, Map<string, Onode>>();
+  /** BlueStore's KV key prefixes per object (`O<coll>/<oid>`, `M<coll>/<oid>\0`), built once. */
+  private readonly kvNames = new Map<string, Map<string, KvNames>>();
 
   static key(coll: string, oid: string): string {
     return `${coll}/${oid}`;
   }
 
   get(coll: string, oid: string): Onode | undefined {
-    return this.objects.get(ObjectTable.key(coll, oid));
+    return this.colls.get(coll)?.get(oid);
+  }
+
+  /** The onode, created empty if absent (`touch`). */
+  obtain(coll: string, oid: string): Onode {
+    let c = this.colls.get(coll);
+    if (!c) {
+      c = new Map();
+      this.colls.set(coll, c);
+    }
+    let o = c.get(oid);
+    if (!o) {
+      o = newOnode();
+      c.set(oid, o);
+    }
+    return o;
+  }
+
+  set(coll: string, oid: string, o: Onode): void {
+    let c = this.colls.get(coll);
+    if (!c) {
+      c = new Map();
+      this.colls.set(coll, c);
+    }
+    c.set(oid, o);
+  }
+
+  delete(coll: string, oid: string): void {
+    this.colls.get(coll)?.delete(oid);
+  }
+
+  clear(): void {
+    this.colls.clear();
   }
 
   list(coll: string): string[] {
-    const prefix = `${coll}/`;
-    const out: string[] = [];
-    for (const k of this.objects.keys()) if (k.startsWith(prefix)) out.push(k.slice(prefix.length));
-    return out.sort();
+    const c = this.colls.get(coll);
+    return c ? [...c.keys()].sort() : [];
   }
+
+  /** BlueStore KV key prefixes of one object. */
+  kvNamesOf(coll: string, oid: string): KvNames {
+    let c = this.kvNames.get(coll);
+    if (!c) {
+      c = new Map();
+      this.kvNames.set(coll, c);
+    }
+    let n = c.get(oid);
+    if (!n) {
+      const k = ObjectTable.key(coll, oid);
+      n = { onode: `O${k}`, omapBase: `M${k}\u0000` };
+      c.set(oid, n);
+    }
+    return n;
+  }
+}
+
+export interface KvNames {
+  /** The onode's key. */
+  readonly onode: string;
+  /** The omap keys' common prefix (the omap key follows). */
+  readonly omapBase: string;
+}
+
+/** Split a `coll/oid` key (collection names never contain '/'; object names may). */
+export function splitObjectKey(k: string): [coll: string, oid: string] {
+  const i = k.indexOf('/');
+  return [k.slice(0, i), k.slice(i + 1)];
 }
 
 export interface ApplyResult {
@@ -47,64 +113,54 @@ export function applyTransaction(
 ): ApplyResult {
   const writes: BlockWrite[] = [];
   const freed: number[] = [];
+  const coll = t.coll;
   // Blocks written earlier in this transaction are not on the device yet: read them here.
-  const local = new Map<number, Uint8Array>();
-  const peekLocal = (lba: number): Uint8Array => local.get(lba) ?? peek(lba);
-  const push = (ws: BlockWrite[]): void => {
-    for (const w of ws) {
-      writes.push(w);
-      local.set(w.lba, w.data);
-    }
-  };
-  const obj = (oid: string): Onode => {
-    const k = ObjectTable.key(t.coll, oid);
-    let o = table.objects.get(k);
-    if (!o) {
-      o = newOnode();
-      table.objects.set(k, o);
-    }
-    return o;
-  };
+  let local: Map<number, Uint8Array> | undefined;
+  const peekLocal = (lba: number): Uint8Array => local?.get(lba) ?? peek(lba);
   for (const op of t.ops) {
     switch (op.op) {
       case 'touch':
-        obj(op.oid);
+        table.obtain(coll, op.oid);
         break;
       case 'write':
-        push(planWrite(obj(op.oid), op.off, op.data, alloc, peekLocal));
-        break;
       case 'zero': {
-        const o = obj(op.oid);
-        push(planWrite(o, op.off, new Uint8Array(op.len), alloc, peekLocal));
+        const data = op.op === 'write' ? op.data : new Uint8Array(op.len);
+        const ws = planWrite(table.obtain(coll, op.oid), op.off, data, alloc, peekLocal);
+        for (const w of ws) {
+          writes.push(w);
+          (local ??= new Map()).set(w.lba, w.data);
+        }
         break;
       }
       case 'truncate':
-        for (const l of truncateOnode(obj(op.oid), op.size)) freed.push(l);
+        for (const l of truncateOnode(table.obtain(coll, op.oid), op.size)) freed.push(l);
         break;
       case 'remove': {
-        const k = ObjectTable.key(t.coll, op.oid);
-        const o = table.objects.get(k);
+        const o = table.get(coll, op.oid);
         if (o) for (const l of o.blocks.values()) freed.push(l);
-        table.objects.delete(k);
+        table.delete(coll, op.oid);
         break;
       }
       case 'setattrs': {
-        const o = obj(op.oid);
-        for (const [k, v] of Object.entries(op.attrs)) o.attrs.set(k, v);
+        const o = table.obtain(coll, op.oid);
+        for (const k in op.attrs) o.attrs.set(k, op.attrs[k] as Uint8Array);
         break;
       }
       case 'omap_setkeys': {
-        const o = obj(op.oid);
-        for (const [k, v] of Object.entries(op.kv)) o.omap.set(k, v);
+        const o = table.obtain(coll, op.oid);
+        for (const k in op.kv) o.omap.set(k, op.kv[k] as Uint8Array);
         break;
       }
       case 'omap_rmkeys': {
-        const o = obj(op.oid);
+        const o = table.obtain(coll, op.oid);
         for (const k of op.keys) o.omap.delete(k);
         break;
       }
       case 'set_alloc_hint':
-        obj(op.oid).allocHint = { objectSize: op.objectSize, writeSize: op.writeSize };
+        table.obtain(coll, op.oid).allocHint = {
+          objectSize: op.objectSize,
+          writeSize: op.writeSize,
+        };
         break;
     }
   }

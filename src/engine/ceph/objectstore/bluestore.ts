@@ -19,7 +19,7 @@ import { errnoError } from '../../core/errors.ts';
 import type { Proc, ProcContext } from '../../core/sim.ts';
 import type { NvmeDevice } from '../../media/types.ts';
 import { currentCtx, later, runIn } from '../sched.ts';
-import { ObjectTable, applyTransaction } from './apply.ts';
+import { ObjectTable, applyTransaction, splitObjectKey } from './apply.ts';
 import { KeyValueDB, type KvTransaction, newKvTransaction } from './kv.ts';
 import { BlockAllocator, type BlockWrite, type Onode, cloneOnode, readOnode } from './onode.ts';
 import { type Transaction, txBytes, txJson } from './transaction.ts';
@@ -128,19 +128,25 @@ export class BlueStore implements ObjectStore {
     }
     for (const l of res.freed) txc.freed.push(l);
     // _txc_write_nodes: dirty onodes go under "O", omap keys under "M" (one KV key each).
+    const oids: string[] = [];
     for (const op of t.ops) {
-      const base = `M${ObjectTable.key(t.coll, op.oid)}\u0000`;
+      if (!oids.includes(op.oid)) oids.push(op.oid);
       if (op.op === 'omap_setkeys') {
-        for (const [k, v] of Object.entries(op.kv))
+        const base = this.table.kvNamesOf(t.coll, op.oid).omapBase;
+        for (const k in op.kv) {
+          const v = op.kv[k] as Uint8Array;
           txc.kvt.sets.push([base + k, { v }, k.length + v.length]);
+        }
       } else if (op.op === 'omap_rmkeys') {
+        const base = this.table.kvNamesOf(t.coll, op.oid).omapBase;
         for (const k of op.keys) txc.kvt.rms.push(base + k);
       } else if (op.op === 'remove') {
+        const base = this.table.kvNamesOf(t.coll, op.oid).omapBase;
         for (const k of this.kv.keys(base)) txc.kvt.rms.push(k);
       }
     }
-    for (const oid of new Set(t.ops.map((o) => o.oid))) {
-      const key = `O${ObjectTable.key(t.coll, oid)}`;
+    for (const oid of oids) {
+      const key = this.table.kvNamesOf(t.coll, oid).onode;
       const o = this.table.get(t.coll, oid);
       if (o) txc.kvt.sets.push([key, onodeRecord(o), 64 + o.blocks.size * 8]);
       else txc.kvt.rms.push(key);
@@ -379,14 +385,16 @@ export class BlueStore implements ObjectStore {
 
   /** BlueStore::mount: onodes from the KV, then _deferred_replay of the `L` records. */
   *mount(): Proc<void> {
-    this.table.objects.clear();
+    this.table.clear();
     for (const k of this.kv.keys('O')) {
       const v = this.kv.get(k) as unknown as Onode;
-      this.table.objects.set(k.slice(1), cloneOnode(v));
+      const [coll, oid] = splitObjectKey(k.slice(1));
+      this.table.set(coll, oid, cloneOnode(v));
     }
     for (const k of this.kv.keys('M')) {
       const sep = k.indexOf('\u0000');
-      const o = this.table.objects.get(k.slice(1, sep));
+      const [coll, oid] = splitObjectKey(k.slice(1, sep));
+      const o = this.table.get(coll, oid);
       const v = this.kv.get(k) as { v: Uint8Array } | undefined;
       if (o && v) o.omap.set(k.slice(sep + 1), v.v);
     }

@@ -28,7 +28,8 @@ export class KeyValueDB {
    * Undo records of the batches submitted since the last WAL sync: a crash rolls them back,
    * so what remains is exactly what was synced (cheaper than keeping a second, durable map).
    */
-  private undo: Array<[string, KvValue | undefined]> = [];
+  private undoKeys: string[] = [];
+  private undoVals: Array<KvValue | undefined> = [];
   private unsynced: KvTransaction[] = [];
   private walHead = 0;
   /** Reused WAL record buffer (the device copies what it is given). */
@@ -54,13 +55,18 @@ export class KeyValueDB {
 
   /** RocksDB Write without sync: visible at once, durable at the next sync. */
   submitTransaction(t: KvTransaction): void {
+    const mem = this.mem;
+    const uk = this.undoKeys;
+    const uv = this.undoVals;
     for (const [k, v] of t.sets) {
-      this.undo.push([k, this.mem.get(k)]);
-      this.mem.set(k, v);
+      uk.push(k);
+      uv.push(mem.get(k));
+      mem.set(k, v);
     }
     for (const k of t.rms) {
-      this.undo.push([k, this.mem.get(k)]);
-      this.mem.delete(k);
+      uk.push(k);
+      uv.push(mem.get(k));
+      mem.delete(k);
     }
     this.unsynced.push(t);
   }
@@ -82,21 +88,24 @@ export class KeyValueDB {
     const rec = this.scratch.subarray(0, blocks * NVME_BLOCK);
     new DataView(rec.buffer).setUint32(0, batch.length, true);
     // Batches submitted after this point are not covered by this sync.
-    const covered = this.undo.length;
+    const covered = this.undoKeys.length;
     yield* this.dev.write(lba, rec, { fua: true });
     yield* this.dev.flush();
-    this.undo = this.undo.slice(covered);
+    this.undoKeys.splice(0, covered);
+    this.undoVals.splice(0, covered);
     return { lba, blocks, batches: batch.length };
   }
 
   /** Crash: the memtable is rebuilt from the synced WAL only. */
   crash(): void {
-    for (let i = this.undo.length - 1; i >= 0; i--) {
-      const [k, v] = this.undo[i] as [string, KvValue | undefined];
+    for (let i = this.undoKeys.length - 1; i >= 0; i--) {
+      const k = this.undoKeys[i] as string;
+      const v = this.undoVals[i];
       if (v === undefined) this.mem.delete(k);
       else this.mem.set(k, v);
     }
-    this.undo = [];
+    this.undoKeys = [];
+    this.undoVals = [];
     this.unsynced = [];
   }
 }

@@ -2,7 +2,8 @@
  * object_info_t, the parts the write path keeps in the `_` xattr and in the in-memory object
  * context (obc): existence, size, version, prior version, user version, last reqid.
  */
-import { utf8Decode, utf8Encode } from '../../core/bytes.ts';
+import { utf8Decode } from '../../core/bytes.ts';
+import { jsonBytes } from '../json-bytes.ts';
 import { EV_ZERO, type Eversion } from '../types.ts';
 
 export const OI_ATTR = '_';
@@ -19,9 +20,7 @@ export function absentObjectInfo(): ObjectInfo {
 }
 
 export function encodeObjectInfo(oi: ObjectInfo): Uint8Array {
-  return utf8Encode(
-    JSON.stringify([oi.version.epoch, oi.version.version, oi.userVersion, oi.size]),
-  );
+  return jsonBytes([oi.version.epoch, oi.version.version, oi.userVersion, oi.size]);
 }
 
 export function decodeObjectInfo(b: Uint8Array, size: number): ObjectInfo {

@@ -4,7 +4,8 @@
  * persisted as omap keys of the PG's meta object (`_write_log_and_missing`), so a restarted OSD
  * reads it back.
  */
-import { utf8Decode, utf8Encode } from '../../core/bytes.ts';
+import { utf8Decode } from '../../core/bytes.ts';
+import { jsonBytes } from '../json-bytes.ts';
 import type { Json } from '../../trace/event.ts';
 import {
   EV_ZERO,
@@ -138,7 +139,7 @@ const encoded = new WeakMap<PgLogEntry, Uint8Array>();
 export function encodeEntry(e: PgLogEntry): Uint8Array {
   let b = encoded.get(e);
   if (!b) {
-    b = utf8Encode(JSON.stringify(e));
+    b = jsonBytes(e);
     encoded.set(e, b);
   }
   return b;
@@ -149,7 +150,7 @@ export function decodeEntry(b: Uint8Array): PgLogEntry {
 }
 
 export function encodeInfo(i: PgInfo): Record<string, Uint8Array> {
-  return { [INFO_KEY]: utf8Encode(JSON.stringify(i)) };
+  return { [INFO_KEY]: jsonBytes(i) };
 }
 
 /** Read the log and info back from the PG meta object's omap. */
