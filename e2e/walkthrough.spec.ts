@@ -3,6 +3,7 @@
  * save it (IndexedDB), reload, present it with clicker keys; a share link reopens on the same
  * step and view; the embed answers postMessage commands.
  */
+import type { Page } from '@playwright/test';
 import { test, expect, waitForCursor, current } from './fixtures.ts';
 
 test('author a two-stop walkthrough, save, reload, present it', async ({ page, errors }) => {
@@ -144,4 +145,110 @@ test('embed mode hides the chrome and answers postMessage commands', async ({ pa
   ).toBe(true);
   await waitForCursor(page, 25);
   await page.screenshot({ path: 'test-results/embed.png' });
+});
+
+/** The flow camera: xyflow's viewport scale, the pane's box and a step node's box (CSS px). */
+async function camera(page: Page, ids: string[]) {
+  return page.evaluate((want) => {
+    const flow = document.querySelector('[data-view="flow"]')!;
+    const vp = flow.querySelector<HTMLElement>('.react-flow__viewport')!;
+    const m = /scale\(([\d.]+)\)/.exec(vp.style.transform);
+    const box = (el: Element | null) => {
+      const r = el?.getBoundingClientRect();
+      return r ? { x: r.x, y: r.y, w: r.width, h: r.height } : null;
+    };
+    return {
+      scale: m ? Number(m[1]) : NaN,
+      pane: box(flow.querySelector('.react-flow'))!,
+      nodes: want.map((id) => box(flow.querySelector(`.react-flow__node[data-id="${id}"]`))),
+    };
+  }, ids);
+}
+
+test('a stop’s focus/zoom frames its step nodes (presenter and normal mode)', async ({
+  page,
+  errors,
+}) => {
+  const doc = {
+    schema: 'iopath.walkthrough/1',
+    title: 'Focus',
+    scenario: 'daos-key-sv',
+    stops: [
+      { at: { step: 'dc_obj_update' }, caption: 'The whole update path.' },
+      {
+        at: { step: 'vos_update_begin' },
+        caption: 'Zoom on **vos_update_begin**.',
+        focus: 'vos_update_begin',
+        zoom: 1.6,
+      },
+      {
+        at: { step: 'obj_local_rw' },
+        caption: 'From the client call to VOS.',
+        focus: ['dc_obj_update', 'vos_update_begin'],
+      },
+    ],
+  };
+  const file = {
+    name: 'focus.walkthrough.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(doc)),
+  };
+  await page.goto('/?scenario=daos-key-sv&present=1');
+  await waitForCursor(page, 0);
+  await page.getByTestId('import-file').setInputFiles(file);
+  await expect(page.getByTestId('presenter-progress')).toHaveText('1 / 3');
+  // The first dc_obj_update, once the whole run is in and the stops resolved.
+  await expect(page.getByTestId('position')).toHaveText(/^10 \/ \d+$/, { timeout: 60_000 });
+  await expect(page.locator('[data-view="flow"] [aria-current="step"]')).toHaveAttribute(
+    'data-step',
+    'dc_obj_update',
+  );
+  const whole = await camera(page, []);
+  expect(whole.scale).toBeLessThanOrEqual(1.15);
+
+  const centred = async (id: string, zoom: number) => {
+    await expect.poll(async () => (await camera(page, [id])).scale).toBeCloseTo(zoom, 2);
+    const c = await camera(page, [id]);
+    const n = c.nodes[0]!;
+    // The node's centre is the pane's centre (fitView on that node at an exact zoom).
+    expect(Math.abs(n.x + n.w / 2 - (c.pane.x + c.pane.w / 2))).toBeLessThan(c.pane.w * 0.05);
+    expect(Math.abs(n.y + n.h / 2 - (c.pane.y + c.pane.h / 2))).toBeLessThan(c.pane.h * 0.05);
+  };
+  await page.keyboard.press('PageDown');
+  await expect(page.getByTestId('presenter-progress')).toHaveText('2 / 3');
+  await centred('vos_update_begin', 1.6);
+  await page.screenshot({ path: 'test-results/walkthrough-focus-zoom.png' });
+
+  await page.keyboard.press('PageDown');
+  await expect(page.getByTestId('presenter-progress')).toHaveText('3 / 3');
+  // Both nodes framed: inside the pane, and closer than the whole-pipeline view.
+  await expect
+    .poll(async () => {
+      const c = await camera(page, ['dc_obj_update', 'vos_update_begin']);
+      return c.nodes.every(
+        (n) =>
+          n !== null &&
+          n.x >= c.pane.x &&
+          n.y >= c.pane.y &&
+          n.x + n.w <= c.pane.x + c.pane.w &&
+          n.y + n.h <= c.pane.y + c.pane.h,
+      ) && Math.abs(c.scale - 1.6) > 0.01
+        ? c.scale
+        : -1;
+    })
+    .toBeGreaterThan(whole.scale);
+
+  // Back to stop 1: the whole pipeline again.
+  await page.keyboard.press('PageUp');
+  await page.keyboard.press('PageUp');
+  await expect(page.getByTestId('presenter-progress')).toHaveText('1 / 3');
+  await expect.poll(async () => (await camera(page, [])).scale).toBeCloseTo(whole.scale, 2);
+
+  // Normal mode: the walkthrough tab's stop buttons apply the same framing.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('presenter')).toBeHidden();
+  await page.locator('[data-view-tab="walkthrough"]').click();
+  await page.locator('[data-wt-stop="1"]').click();
+  await centred('vos_update_begin', 1.6);
+  expect(errors).toEqual([]);
 });

@@ -237,7 +237,12 @@ export function WalkthroughPanel() {
         <ol className="wt-stops" aria-label="Stops">
           {active.stops.map((s, i) => (
             <li key={i}>
-              <button type="button" className="btn btn-small" onClick={() => goToStop(i)}>
+              <button
+                type="button"
+                className="btn btn-small"
+                data-wt-stop={i}
+                onClick={() => goToStop(i)}
+              >
                 {i + 1}
               </button>{' '}
               <code>{describeAt(s.at)}</code>

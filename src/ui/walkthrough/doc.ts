@@ -3,7 +3,8 @@
  * `iopath.scenario/1` document) + a seed + ordered stops. A stop picks one trace event — by
  * index, or by step id (+ optional op, actor, phase) and occurrence — and says what to show:
  * a caption (plain text with light emphasis: *em*, **strong**, `code`; never HTML), the stage
- * view tab, and a focus (the step to centre on; defaults to the stop's step).
+ * view tab, and a focus/zoom target (focus.ts applies it: the flow diagram frames the focused
+ * step nodes at the zoom; another view scrolls its focused element into view and marks it).
  *
  * `expect` (optional) lists facts of the resolved event (`"data.primary": 0`) the caption
  * relies on; the built-in walkthrough test checks them against the engine, so captions stay
@@ -17,6 +18,10 @@ export const WALKTHROUGH_SCHEMA = 'iopath.walkthrough/1' as const;
 export const MAX_WALKTHROUGH_CHARS = 2 * 1024 * 1024;
 export const MAX_STOPS = 500;
 export const MAX_CAPTION = 4000;
+export const MAX_FOCUS = 16;
+/** The flow diagram's zoom range (FlowView's minZoom / maxZoom). */
+export const MIN_ZOOM = 0.2;
+export const MAX_ZOOM = 2;
 
 export interface StopAt {
   /** Trace event index (absolute); or, instead, `step` (+ filters) and `occurrence`. */
@@ -36,8 +41,14 @@ export interface Stop {
   caption: string;
   /** Stage view tab id (`flow`, `sequence`, `placement` …); default `flow`. */
   view?: string;
-  /** Step id to centre on (default: the stop's step). */
-  focus?: string;
+  /**
+   * What to frame: step id(s) of the flow diagram, or in another view an element's id
+   * (`osd.3`, a `data-step` / `data-focus` value). Without focus and zoom the view keeps its
+   * own camera (the whole pipeline, or follow mode).
+   */
+  focus?: string | string[];
+  /** Flow zoom level (MIN_ZOOM…MAX_ZOOM); alone it centres the stop's own step at that zoom. */
+  zoom?: number;
   expect?: Record<string, Json>;
 }
 
@@ -151,9 +162,23 @@ export function parseWalkthrough(input: unknown): Parsed<WalkthroughDoc> {
       stop.view = s.view;
     }
     if (s.focus !== undefined) {
-      if (typeof s.focus !== 'string' || !ID.test(s.focus))
-        return fail(`${p}.focus`, 'expected a step id');
-      stop.focus = s.focus;
+      const list: unknown[] = Array.isArray(s.focus) ? s.focus : [s.focus];
+      if (list.length === 0 || list.length > MAX_FOCUS)
+        return fail(`${p}.focus`, `expected a step id or a list of 1..${MAX_FOCUS} ids`);
+      for (let j = 0; j < list.length; j++) {
+        const f = list[j];
+        if (typeof f !== 'string' || !ID.test(f))
+          return fail(
+            Array.isArray(s.focus) ? `${p}.focus[${j}]` : `${p}.focus`,
+            'expected a step id',
+          );
+      }
+      stop.focus = Array.isArray(s.focus) ? (list as string[]) : (s.focus as string);
+    }
+    if (s.zoom !== undefined) {
+      if (typeof s.zoom !== 'number' || !(s.zoom >= MIN_ZOOM && s.zoom <= MAX_ZOOM))
+        return fail(`${p}.zoom`, `expected a number ${MIN_ZOOM}..${MAX_ZOOM}`);
+      stop.zoom = s.zoom;
     }
     if (s.expect !== undefined) {
       if (!isObj(s.expect)) return fail(`${p}.expect`, 'expected an object of "path": value');

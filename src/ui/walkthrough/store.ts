@@ -7,6 +7,8 @@ import { create } from 'zustand';
 import type { ScenarioSource } from '../../protocol/index.ts';
 import { trace, useApp } from '../state/store.ts';
 import { parseWalkthrough, type Stop, type WalkthroughDoc } from './doc.ts';
+import { showStopFocus } from './focus.ts';
+import { stopFocus } from './focusTarget.ts';
 import { resolveStop } from './resolve.ts';
 import { deleteWalkthrough, listSaved, saveWalkthrough, type SavedWalkthrough } from './storage.ts';
 
@@ -68,7 +70,9 @@ export function goToStop(i: number): void {
   const app = useApp.getState();
   app.setPlaying(false);
   if (idx >= 0) app.setCursor(idx);
-  app.setStageTab(w.stops[k]?.view ?? 'flow');
+  const stop = w.stops[k];
+  app.setStageTab(stop?.view ?? 'flow');
+  showStopFocus(stop && idx >= 0 ? stopFocus(stop, idx, trace.at(idx)?.step) : null);
 }
 
 let unsubscribe: (() => void) | null = null;

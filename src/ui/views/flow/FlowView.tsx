@@ -1,17 +1,23 @@
 /**
  * The flow diagram of the current event's pipeline (`data-view="flow"`). Re-renders only
- * when the pipeline changes; stepping within it patches the DOM (highlight.ts).
+ * when the pipeline changes; stepping within it patches the DOM (highlight.ts). Diagrams of
+ * recent pipelines stay mounted off screen (diagramCache.ts), so switching back costs a DOM
+ * move, not an xyflow mount.
  */
 import { MarkerType, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { PipelineView } from '../../../protocol/index.ts';
 import { opSegment } from '../../state/navigation.ts';
 import { trace, useApp } from '../../state/store.ts';
-import { flowFrame } from './frame.ts';
+import { EMPTY_FRAME, flowFrame } from './frame.ts';
 import { applyBreakMarkers, applyFrame } from './highlight.ts';
 import { cachedLayout, DEFAULT_ASPECT, STEP_H, STEP_W, type FlowLayout } from './layout.ts';
 import { edgeTypes, nodeTypes, type FlowEdge, type LaneNode, type StepNode } from './nodes.tsx';
 import { synthesizePipeline, withUncatalogued } from './synthesize.ts';
+import { openFaultMenu } from '../faults/faultMenuState.ts';
+import { DiagramCache, parkingLot, sizeParkingLot } from './diagramCache.ts';
+import { useStopFocus } from '../../walkthrough/focus.ts';
 
 function toElements(
   layout: FlowLayout,
@@ -60,6 +66,24 @@ function toElements(
   return { nodes: [...lanes, ...steps], edges };
 }
 
+/**
+ * The actors that ran a lane's steps in the current op (what a right-click on a lane or step
+ * offers to kill or restart): a lane is a component, its actors are the targets/OSDs seen there.
+ */
+export function actorsInLane(view: PipelineView, lane: string): string[] {
+  const inLane = new Set(view.steps.filter((s) => s.lane === lane).map((s) => s.id));
+  const { cursor } = useApp.getState();
+  const seg = opSegment(trace.opStarts, cursor);
+  const start = trace.opStarts[seg] ?? 0;
+  const end = trace.opStarts[seg + 1] ?? trace.length;
+  const out = new Set<string>();
+  for (let i = start; i < end; i++) {
+    const e = trace.events[i];
+    if (e && e.pipeline === view.id && inLane.has(e.step)) out.add(e.actor);
+  }
+  return [...out].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
 /** Clicking a step moves the cursor to that step's next event (wrapping to the first). */
 function jumpToStep(pipeline: string, step: string): void {
   const { cursor, setCursor, setPlaying } = useApp.getState();
@@ -77,10 +101,16 @@ function FlowCanvas({
   view,
   layoutKey,
   aspect,
+  active,
+  cameraSlot,
 }: {
   view: PipelineView;
   layoutKey: string;
   aspect: number;
+  /** On screen (not parked): only the active diagram follows the cursor. */
+  active: boolean;
+  /** Where the active diagram puts its camera buttons (the panel header). */
+  cameraSlot: HTMLElement | null;
 }) {
   const layout = cachedLayout(view, layoutKey, aspect);
   const { nodes, edges } = useMemo(() => toElements(layout, view), [layout, view]);
@@ -89,12 +119,15 @@ function FlowCanvas({
 
   const rf = useReactFlow();
   const boxes = useMemo(() => new Map(layout.steps.map((s) => [s.id, s])), [layout]);
+  const activeRef = useRef(active);
+  const applyRef = useRef<(() => void) | null>(null);
 
   useEffect(() => {
     const root = ref.current;
     if (!root) return;
     let followed: string | null = null;
     const apply = () => {
+      if (!activeRef.current) return;
       const frame = flowFrame(trace.events, useApp.getState().cursor, view.id, edgeIds);
       applyFrame(root, frame);
       applyBreakMarkers(root, useApp.getState().breaks.steps);
@@ -105,6 +138,7 @@ function FlowCanvas({
         void rf.setCenter(box.x + STEP_W / 2, box.y + STEP_H / 2, { zoom: 1.1, duration: 250 });
       }
     };
+    applyRef.current = apply;
     apply();
     // xyflow mounts node/edge elements after its own store settles (and may re-mount them):
     // re-apply whenever elements are added. Attribute changes (ours, zoom) don't trigger it.
@@ -126,8 +160,20 @@ function FlowCanvas({
       mo.disconnect();
       cancelAnimationFrame(frame);
       unsubscribe();
+      applyRef.current = null;
     };
   }, [view.id, edgeIds, boxes, rf]);
+  // Parked: drop the current-step marks (contract 3: one aria-current, on screen). Back on
+  // screen: catch up with the cursor.
+  useEffect(() => {
+    activeRef.current = active;
+    const root = ref.current;
+    if (active) applyRef.current?.();
+    else if (root) applyFrame(root, EMPTY_FRAME);
+  }, [active]);
+  // A walkthrough stop's focus/zoom (after follow mode above, so the stop's framing wins).
+  const hasStep = useCallback((id: string) => boxes.has(id), [boxes]);
+  useStopFocus(rf, hasStep);
 
   return (
     <div ref={ref} className="flow-canvas">
@@ -153,9 +199,16 @@ function FlowCanvas({
             useApp.getState().toggleBreakStep(node.id);
           else jumpToStep(view.id, node.id);
         }}
+        onNodeContextMenu={(e, node) => {
+          e.preventDefault();
+          const lane = node.type === 'lane' ? node.id.slice('lane:'.length) : node.data.lane;
+          const label = layout.lanes.find((l) => l.id === lane)?.label ?? lane;
+          openFaultMenu(e, actorsInLane(view, lane), `${label} lane`);
+        }}
         preventScrolling
         aria-label={`Flow diagram of ${view.title}`}
       ></ReactFlow>
+      {active && cameraSlot ? createPortal(<CameraControls />, cameraSlot) : null}
     </div>
   );
 }
@@ -282,9 +335,46 @@ export function FlowView() {
       : pipeline
     : `~${key}`;
   const { ref: body, aspect } = useAspect();
+  const [cache] = useState(() => new DiagramCache());
+  const [slot, setSlot] = useState<HTMLDivElement | null>(null);
+  const [cameraSlot, setCameraSlot] = useState<HTMLDivElement | null>(null);
+  const activeKey = view ? `${layoutKey}@${aspect}` : '';
+  const entries = useMemo(
+    () => (view ? cache.touch(activeKey, layoutKey, aspect, view) : cache.list()),
+    [cache, activeKey, layoutKey, aspect, view],
+  );
+  // The active diagram's host goes into the panel; the others wait in the parking lot.
+  useLayoutEffect(() => {
+    if (!slot) return;
+    // Measured once here, then by a ResizeObserver (no forced layout on every seek).
+    sizeParkingLot(slot.clientWidth, slot.clientHeight);
+    const ro = new ResizeObserver(([r]) => {
+      if (r) sizeParkingLot(r.contentRect.width, r.contentRect.height);
+    });
+    ro.observe(slot);
+    return () => ro.disconnect();
+  }, [slot]);
+  useLayoutEffect(() => {
+    if (!slot) return;
+    const lot = parkingLot();
+    for (const e of entries) {
+      const want = e.key === activeKey ? slot : lot;
+      if (e.host.parentNode !== want) want.appendChild(e.host);
+    }
+  }, [entries, activeKey, slot]);
+  useEffect(() => {
+    let alive = true;
+    return () => {
+      alive = false;
+      // Unmounted for real (not StrictMode's re-run): the parked hosts leave the page.
+      queueMicrotask(() => {
+        if (!alive) cache.clear();
+      });
+    };
+  }, [cache]);
 
   return (
-    <ReactFlowProvider key={layoutKey}>
+    <>
       <section
         className="panel flow-panel"
         data-view="flow"
@@ -299,7 +389,7 @@ export function FlowView() {
                 {view.title !== view.id ? view.title : ''}
               </h2>
               <p className="pipeline-summary">{view.summary}</p>
-              <CameraControls />
+              <div className="camera-slot" ref={setCameraSlot} />
             </>
           ) : (
             <h2>Flow</h2>
@@ -307,11 +397,26 @@ export function FlowView() {
         </header>
         {view ? (
           <div className="flow-body" ref={body}>
-            <FlowCanvas key={aspect} view={view} layoutKey={layoutKey} aspect={aspect} />
+            <div className="flow-slot" ref={setSlot} />
           </div>
         ) : null}
         {view ? <Legend /> : <p className="empty">Load a scenario to see its IO path.</p>}
       </section>
-    </ReactFlowProvider>
+      {entries.map((e) =>
+        createPortal(
+          <ReactFlowProvider>
+            <FlowCanvas
+              view={e.view}
+              layoutKey={e.layoutKey}
+              aspect={e.aspect}
+              active={e.key === activeKey}
+              cameraSlot={cameraSlot}
+            />
+          </ReactFlowProvider>,
+          e.host,
+          e.key,
+        ),
+      )}
+    </>
   );
 }
