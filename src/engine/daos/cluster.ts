@@ -52,6 +52,21 @@ export class DaosTarget implements TargetRef {
   /** Updates forwarded while this target was excluded from the pool map (reintegration). */
   readonly missed: MissedUpdate[] = [];
 
+  private hlcAboveMedia = false;
+
+  /**
+   * `d_hlc_get` on this engine target. The first call raises the clock above the highest epoch
+   * already on the target's media (a restart over old devices never reuses an epoch).
+   */
+  hlcGet(nowNs: number): bigint {
+    if (!this.hlcAboveMedia) {
+      this.hlcAboveMedia = true;
+      const e = this.store.highestEpoch?.() ?? 0n;
+      if (e > 0n) this.hlc.recv(nowNs, e);
+    }
+    return this.hlc.get(nowNs);
+  }
+
   constructor(
     readonly id: number,
     readonly rank: number,

@@ -67,7 +67,7 @@ function* enumHandler(cl: DaosCluster, target: DaosTarget, req: EnumIn): Proc<En
         try {
           yield* objIocBegin(cl, target, req, false);
           // epoch range [0, MAX] → this target's clock
-          out.epoch = target.hlc.get(rt.sim.now);
+          out.epoch = target.hlcGet(rt.sim.now);
           out.keys = yield* traced(
             rt,
             'obj_local_enum',

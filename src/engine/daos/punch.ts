@@ -131,7 +131,7 @@ function* punchHandler(cl: DaosCluster, target: DaosTarget, req: PunchIn): Proc<
             { opi_epoch: u64Hex(req.epoch) },
             function* () {
               yield* sleep(COST.serverStep / 4);
-              req.epoch = target.hlc.get(rt.sim.now);
+              req.epoch = target.hlcGet(rt.sim.now);
             },
             () => ({ opi_epoch: u64Hex(req.epoch), result: 'PE_OK_LOCAL' }),
           );

@@ -163,7 +163,7 @@ export function* objIocBegin(
 /** `process_epoch`: epoch 0/MAX → this target's HLC (PE_OK_LOCAL). */
 function processEpoch(target: DaosTarget, req: ObjRwIn, now: number): void {
   if (req.epoch === 0n || req.epoch === DAOS_EPOCH_MAX) {
-    req.epoch = target.hlc.get(now);
+    req.epoch = target.hlcGet(now);
     if (req.epochFirst === 0n || req.epochFirst === DAOS_EPOCH_MAX) req.epochFirst = req.epoch;
     req.flags &= ~ORF.ORF_EPOCH_UNCERTAIN;
   }
@@ -674,7 +674,7 @@ function* fetchBody(cl: DaosCluster, ioc: IoContext, req: ObjRwIn, rep: ObjRwOut
 /** `obj_rw_reply`: status, map version, epoch (and fetch sizes/data), then `crt_reply_send`. */
 function* objRwReply(cl: DaosCluster, target: DaosTarget, req: ObjRwIn, rep: ObjRwOut): Proc<void> {
   const rt = cl.rt;
-  rep.hlc = target.hlc.get(rt.sim.now);
+  rep.hlc = target.hlcGet(rt.sim.now);
   // A bulk fetch moved its data already; the reply carries only sizes.
   const wire: ObjRwOut = req.bulk ? { ...rep, sgls: null } : rep;
   yield* traced(rt, 'obj_rw_reply', target.actor, rwOutDump(rep), function* () {

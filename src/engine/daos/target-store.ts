@@ -69,6 +69,11 @@ export interface StoreIoh {
 export interface TargetStore {
   /** A short name for trace data (`temporary`, `vos`). */
   readonly kind: string;
+  /**
+   * The highest epoch already on this target's media (0n when it started blank). The engine's
+   * HLC starts above it, so epochs never go back across restarts over the same devices.
+   */
+  highestEpoch?(): bigint;
   /** `vos_update_begin`: checks, space hold, media select, reserve. */
   updateBegin(req: StoreIoRequest): Proc<StoreIoh>;
   /** `bio_iod_prep`: map reserved addresses to buffers (fetch: read the media). */

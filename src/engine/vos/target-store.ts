@@ -38,6 +38,7 @@ import {
 } from './io-update.ts';
 import type { VosCont } from './pool.ts';
 import { step } from './step.ts';
+import { vosPoolMaxEpoch } from './max-epoch.ts';
 import { createVosTarget, openVosTarget, type VosTarget } from './target.ts';
 import { armPowerCut, cutPower, type PowerDomainDevice } from '../media/power-cut.ts';
 import { PowerCutError, type PersistencePoint } from '../media/power.ts';
@@ -124,6 +125,15 @@ export class VosTargetStore implements TargetStore {
       }
     }
     return this.target;
+  }
+
+  /**
+   * The highest epoch already on the media (`TargetStore.highestEpoch`): 0n for fresh memory
+   * media; over a media provider the pool is opened (it would be by the next I/O anyway).
+   */
+  highestEpoch(): bigint {
+    if (this.target === undefined && !mediaProviderOf(this.rt)) return 0n;
+    return vosPoolMaxEpoch(this.vos.pool);
   }
 
   /** The power domain of this target: its SCM and NVMe device objects (media/scm.ts, nvme.ts). */
