@@ -51,17 +51,30 @@ export function utf8Encode(text: string): Uint8Array {
   return out.slice(0, o);
 }
 
+/** The payload bits of continuation byte `k`, or -1 when it is not one (or past the end). */
+function cont(bytes: Uint8Array, k: number): number {
+  const b = bytes[k];
+  return b !== undefined && (b & 0xc0) === 0x80 ? b & 63 : -1;
+}
+
 /** Strict UTF-8 decode; returns undefined when the bytes are not valid UTF-8. */
 export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
   const n = bytes.length;
+  // Short ASCII (keys, names — the common case in trace data): one code unit per byte.
+  if (n <= 64) {
+    let ascii = true;
+    for (let k = 0; k < n; k++) {
+      if ((bytes[k] as number) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
   // At most one UTF-16 code unit per byte (4-byte sequences give 2 units for 4 bytes).
   const units = new Uint16Array(n);
   let u = 0;
   let i = 0;
-  const cont = (k: number): number => {
-    const b = bytes[k];
-    return b !== undefined && (b & 0xc0) === 0x80 ? b & 63 : -1;
-  };
   while (i < n) {
     const b0 = bytes[i] as number;
     if (b0 < 0x80) {
@@ -71,21 +84,21 @@ export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
     }
     let cp: number;
     if (b0 >= 0xc2 && b0 < 0xe0) {
-      const c1 = cont(i + 1);
+      const c1 = cont(bytes, i + 1);
       if (c1 < 0) return undefined;
       cp = ((b0 & 31) << 6) | c1;
       i += 2;
     } else if (b0 >= 0xe0 && b0 < 0xf0) {
-      const c1 = cont(i + 1);
-      const c2 = cont(i + 2);
+      const c1 = cont(bytes, i + 1);
+      const c2 = cont(bytes, i + 2);
       if (c1 < 0 || c2 < 0) return undefined;
       cp = ((b0 & 15) << 12) | (c1 << 6) | c2;
       if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
       i += 3;
     } else if (b0 >= 0xf0 && b0 < 0xf5) {
-      const c1 = cont(i + 1);
-      const c2 = cont(i + 2);
-      const c3 = cont(i + 3);
+      const c1 = cont(bytes, i + 1);
+      const c2 = cont(bytes, i + 2);
+      const c3 = cont(bytes, i + 3);
       if (c1 < 0 || c2 < 0 || c3 < 0) return undefined;
       cp = ((b0 & 7) << 18) | (c1 << 12) | (c2 << 6) | c3;
       if (cp < 0x10000 || cp > 0x10ffff) return undefined;
@@ -175,9 +188,21 @@ export function toHex(bytes: Uint8Array): string {
   return s;
 }
 
+const HEX_ZEROS = '0000000000000000';
+/** The last u64Hex argument and result: trace data repeats the same epoch many times. */
+let lastU64: bigint = -1n;
+let lastU64Hex = '';
+
 /** A u64 (bigint) as "0x" + 16 hex digits, the form trace data uses for 64-bit fields. */
 export function u64Hex(v: bigint): string {
-  return '0x' + BigInt.asUintN(64, v).toString(16).padStart(16, '0');
+  if (v === lastU64) return lastU64Hex;
+  const u = BigInt.asUintN(64, v);
+  // Below 2^53 the Number conversion is exact and its toString is much cheaper.
+  const digits = u <= 0x1f_ffff_ffff_ffffn ? Number(u).toString(16) : u.toString(16);
+  const s = '0x' + HEX_ZEROS.slice(digits.length) + digits;
+  lastU64 = v;
+  lastU64Hex = s;
+  return s;
 }
 
 /** A non-negative integer as "0x…" (addresses and offsets in trace data). */

@@ -26,6 +26,10 @@ export const LINE_CLEAN = 0;
 export const LINE_DIRTY = 1;
 export const LINE_FLUSHED = 2;
 const STATE_NAMES: readonly LineState[] = ['clean', 'dirty', 'flushed'];
+/** Write-back queue state of a line (see Scm.qstate). */
+const NOT_QUEUED = 0;
+const QUEUED = 1;
+const CAPTURED = 2;
 
 export interface ScmOptions {
   id: string;
@@ -52,14 +56,16 @@ export class Scm implements ScmDevice {
   /** How many lines are not clean (dirty or flushed); the states array says which. */
   private unclean = 0;
   /**
-   * Queued write-backs: line → slot; slot i's captured content (the line when it was flushed)
-   * is `pendData[i*64 … +64]`, and `pendLines[i]` is its line. Slots are reused after each
-   * drain, so a flush copies 64 bytes into a buffer that already exists (no allocation).
+   * Queued write-backs (flushed, not yet drained), per line: QUEUED — the write-back will carry
+   * the line as it is now (no store since the flush); CAPTURED — a store came after the flush,
+   * so the content at flush time was copied to slot `captures.get(line)` of `capData` just
+   * before that store. Copying only when a flushed line is stored again keeps flush cheap.
    */
-  private readonly pendSlot = new Map<number, number>();
+  private readonly qstate: Uint8Array;
   private pendLines: number[] = [];
-  private pendData = new Uint8Array(64 * SCM_LINE);
-  /** Scratch for coalescing non-adjacent slots into one backend write (grown on demand). */
+  private readonly captures = new Map<number, number>();
+  private capData = new Uint8Array(16 * SCM_LINE);
+  /** Scratch for assembling one backend write from captured lines (grown on demand). */
   private runBuf = new Uint8Array(16 * SCM_LINE);
   private readonly trace: Tracer | undefined;
   private readonly rng: Rng | undefined;
@@ -90,6 +96,7 @@ export class Scm implements ScmDevice {
     if (!(backend instanceof MemoryBackend) || backend.written) backend.read(0, this.view);
     this.dv = new DataView(this.view.buffer);
     this.states = new Uint8Array(this.lines);
+    this.qstate = new Uint8Array(this.lines);
   }
 
   // ---- loads -------------------------------------------------------------------------------
@@ -128,32 +135,38 @@ export class Scm implements ScmDevice {
 
   write(off: number, bytes: Uint8Array): void {
     this.check(off, bytes.length);
+    this.touch(off, bytes.length);
     this.view.set(bytes, off);
     this.stored(off, bytes.length);
   }
   /** Store `len` copies of `byte` (memset). */
   fill(off: number, len: number, byte = 0): void {
     this.check(off, len);
+    this.touch(off, len);
     this.view.fill(byte, off, off + len);
     this.stored(off, len);
   }
   writeU8(off: number, v: number): void {
     this.check(off, 1);
+    this.touch(off, 1);
     this.dv.setUint8(off, v);
     this.stored(off, 1);
   }
   writeU16(off: number, v: number): void {
     this.check(off, 2);
+    this.touch(off, 2);
     this.dv.setUint16(off, v, true);
     this.stored(off, 2);
   }
   writeU32(off: number, v: number): void {
     this.check(off, 4);
+    this.touch(off, 4);
     this.dv.setUint32(off, v, true);
     this.stored(off, 4);
   }
   writeU64(off: number, v: bigint): void {
     this.check(off, 8);
+    this.touch(off, 8);
     this.dv.setBigUint64(off, v, true);
     this.stored(off, 8);
   }
@@ -161,6 +174,7 @@ export class Scm implements ScmDevice {
   writeNum64(off: number, v: number): void {
     this.check(off, 8);
     if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`scm ${this.id}: bad u64 ${v}`);
+    this.touch(off, 8);
     this.dv.setUint32(off, v >>> 0, true);
     this.dv.setUint32(off + 4, Math.floor(v / 0x100000000), true);
     this.stored(off, 8);
@@ -177,9 +191,12 @@ export class Scm implements ScmDevice {
     const last = Math.floor((off + len - 1) / SCM_LINE);
     let n = 0;
     const states = this.states;
+    const q = this.qstate;
     for (let l = first; l <= last; l++) {
       if (states[l] !== LINE_DIRTY) continue;
-      this.queue(l);
+      // The write-back takes the line as it is now; an older capture is obsolete.
+      if (q[l] === NOT_QUEUED) this.pendLines.push(l);
+      q[l] = QUEUED;
       states[l] = LINE_FLUSHED;
       n++;
     }
@@ -195,20 +212,21 @@ export class Scm implements ScmDevice {
     this.alive();
     if (n > 0) {
       // Write back in line order, coalescing neighbours into one backend write.
-      const slots = this.pendSlot;
       let sorted = true;
       for (let i = 1; i < n && sorted; i++)
         sorted = (lines[i - 1] as number) < (lines[i] as number);
       const order = sorted ? lines : lines.slice().sort((a, b) => a - b);
       const states = this.states;
+      const q = this.qstate;
       let i = 0;
       while (i < n) {
         const start = order[i] as number;
         let j = i + 1;
         while (j < n && order[j] === start + (j - i)) j++;
-        this.writeRun(start, j - i, slots);
+        this.writeRun(start, j - i);
         for (let k = i; k < j; k++) {
           const l = order[k] as number;
+          q[l] = NOT_QUEUED;
           if (states[l] === LINE_FLUSHED) {
             states[l] = LINE_CLEAN;
             this.unclean--;
@@ -216,7 +234,7 @@ export class Scm implements ScmDevice {
         }
         i = j;
       }
-      slots.clear();
+      this.captures.clear();
       this.pendLines = [];
       this.backend.sync();
       this.stats.linesWritten += n;
@@ -267,11 +285,7 @@ export class Scm implements ScmDevice {
       if (!this.rng || this.rng.chance(0.5)) continue; // the whole line is lost
       const base = l * SCM_LINE;
       this.backend.read(base, durable);
-      const slot = this.pendSlot.get(l);
-      const queued =
-        slot === undefined
-          ? undefined
-          : this.pendData.subarray(slot * SCM_LINE, (slot + 1) * SCM_LINE);
+      const queued = this.queuedContent(l);
       const newest = this.view.subarray(base, base + SCM_LINE);
       const out = durable.slice();
       for (let w = 0; w < SCM_LINE; w += 8) {
@@ -284,8 +298,9 @@ export class Scm implements ScmDevice {
     }
     this.backend.sync();
     this.dead = true;
-    this.pendSlot.clear();
+    this.captures.clear();
     this.pendLines = [];
+    this.qstate.fill(NOT_QUEUED);
     this.unclean = 0;
     this.trace?.effect({
       kind: 'scm.power_cut',
@@ -312,41 +327,57 @@ export class Scm implements ScmDevice {
     this.trace?.effect({ kind: 'scm.write', dev: this.id, off, len });
   }
 
-  /** Capture line `l` as a queued write-back (a re-flush replaces the earlier capture). */
-  private queue(l: number): void {
-    let slot = this.pendSlot.get(l);
-    if (slot === undefined) {
-      slot = this.pendLines.length;
-      if ((slot + 1) * SCM_LINE > this.pendData.length) {
-        const grown = new Uint8Array(this.pendData.length * 2);
-        grown.set(this.pendData);
-        this.pendData = grown;
+  /**
+   * Before a store to [off, off+len): a line whose write-back is queued with its current
+   * content gets that content captured first (the write-back must not see the new store).
+   */
+  private touch(off: number, len: number): void {
+    if (this.pendLines.length === 0 || len === 0) return;
+    const q = this.qstate;
+    const last = Math.floor((off + len - 1) / SCM_LINE);
+    for (let l = Math.floor(off / SCM_LINE); l <= last; l++) {
+      if (q[l] !== QUEUED) continue;
+      let slot = this.captures.get(l);
+      if (slot === undefined) {
+        slot = this.captures.size;
+        if ((slot + 1) * SCM_LINE > this.capData.length) {
+          const grown = new Uint8Array(this.capData.length * 2);
+          grown.set(this.capData);
+          this.capData = grown;
+        }
+        this.captures.set(l, slot);
       }
-      this.pendSlot.set(l, slot);
-      this.pendLines.push(l);
+      const from = l * SCM_LINE;
+      this.capData.set(this.view.subarray(from, from + SCM_LINE), slot * SCM_LINE);
+      q[l] = CAPTURED;
     }
-    const base = l * SCM_LINE;
-    this.pendData.set(this.view.subarray(base, base + SCM_LINE), slot * SCM_LINE);
   }
 
-  /** One backend write of `count` queued lines starting at line `start`. */
-  private writeRun(start: number, count: number, slots: Map<number, number>): void {
-    const first = slots.get(start) as number;
-    let adjacent = true;
-    for (let k = 1; k < count && adjacent; k++) adjacent = slots.get(start + k) === first + k;
-    if (adjacent) {
-      // The captures sit next to each other already (the usual case: one flush, in order).
-      const from = first * SCM_LINE;
-      this.backend.write(start * SCM_LINE, this.pendData.subarray(from, from + count * SCM_LINE));
+  /** What the queued write-back of line `l` holds (undefined: none queued). */
+  private queuedContent(l: number): Uint8Array | undefined {
+    const st = this.qstate[l];
+    if (st === QUEUED) return this.view.subarray(l * SCM_LINE, (l + 1) * SCM_LINE);
+    if (st !== CAPTURED) return undefined;
+    const s = (this.captures.get(l) as number) * SCM_LINE;
+    return this.capData.subarray(s, s + SCM_LINE);
+  }
+
+  /** One backend write of the queued write-backs of lines [start, start+count). */
+  private writeRun(start: number, count: number): void {
+    const q = this.qstate;
+    let captured = false;
+    for (let k = 0; k < count && !captured; k++) captured = q[start + k] === CAPTURED;
+    const from = start * SCM_LINE;
+    if (!captured) {
+      // No store since the flush: the lines' current content is what gets written back.
+      this.backend.write(from, this.view.subarray(from, from + count * SCM_LINE));
       return;
     }
     if (this.runBuf.length < count * SCM_LINE) this.runBuf = new Uint8Array(count * SCM_LINE * 2);
     const buf = this.runBuf;
-    for (let k = 0; k < count; k++) {
-      const s = (slots.get(start + k) as number) * SCM_LINE;
-      buf.set(this.pendData.subarray(s, s + SCM_LINE), k * SCM_LINE);
-    }
-    this.backend.write(start * SCM_LINE, buf.subarray(0, count * SCM_LINE));
+    for (let k = 0; k < count; k++)
+      buf.set(this.queuedContent(start + k) as Uint8Array, k * SCM_LINE);
+    this.backend.write(from, buf.subarray(0, count * SCM_LINE));
   }
 
   private alive(): void {
