@@ -87,6 +87,7 @@ export function createVosTarget(opts: VosTargetOptions): VosTarget {
         blocks: d.nvme.blocks,
         at: umem.rootOff + POOL_DF.pd_vea_df,
         id: d.nvme.id,
+        now: () => opts.rt.sim.now, // freed extents age in virtual time
         ...(trace ? { trace } : {}),
       })
     : undefined;
@@ -120,6 +121,7 @@ export function openVosTarget(opts: VosTargetOptions & { scmBackend: BlockBacken
         dfOff: umem.rootOff + POOL_DF.pd_vea_df,
         id: d.nvme.id,
         actor: opts.actor,
+        now: () => opts.rt.sim.now,
         ...(trace ? { trace } : {}),
       })
     : undefined;

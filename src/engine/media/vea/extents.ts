@@ -1,6 +1,8 @@
 /**
  * A sorted, coalesced list of free block extents (DRAM). VEA keeps one for "allocatable now";
- * offsets are block numbers.
+ * offsets are block numbers. Like DAOS's compound index (`vsi_free_btr` by offset plus the
+ * size tree) it is indexed twice: `items` by offset (first fit at a hint, coalescing) and
+ * `bySize` by (count, offset) for best fit.
  */
 export interface Extent {
   off: number;
@@ -9,6 +11,53 @@ export interface Extent {
 
 export class ExtentList {
   readonly items: Extent[] = [];
+  /** The same extents ordered by (cnt, off): the size index. */
+  private readonly bySize: Extent[] = [];
+
+  /** Replace the contents (sorted by offset, coalesced). */
+  reset(exts: readonly Extent[]): void {
+    this.items.length = 0;
+    this.bySize.length = 0;
+    for (const e of exts) {
+      this.items.push({ off: e.off, cnt: e.cnt });
+      this.bySize.push({ off: e.off, cnt: e.cnt });
+    }
+    this.bySize.sort((a, b) => a.cnt - b.cnt || a.off - b.off);
+  }
+
+  /** Index of the first size-index entry ≥ (cnt, off). */
+  private sizeLowerBound(cnt: number, off: number): number {
+    let lo = 0;
+    let hi = this.bySize.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const e = this.bySize[mid] as Extent;
+      if (e.cnt < cnt || (e.cnt === cnt && e.off < off)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private sizeAdd(off: number, cnt: number): void {
+    this.bySize.splice(this.sizeLowerBound(cnt, off), 0, { off, cnt });
+  }
+
+  private sizeDel(off: number, cnt: number): void {
+    const i = this.sizeLowerBound(cnt, off);
+    const e = this.bySize[i];
+    if (!e || e.off !== off || e.cnt !== cnt) throw new Error(`size index lost [${off}, +${cnt})`);
+    this.bySize.splice(i, 1);
+  }
+
+  /** Best fit: the smallest extent with at least `cnt` blocks (lowest offset on a tie). */
+  bestFit(cnt: number): number | undefined {
+    return this.bySize[this.sizeLowerBound(cnt, -1)]?.off;
+  }
+
+  /** The largest extent's size (0 when empty). */
+  get largest(): number {
+    return this.bySize[this.bySize.length - 1]?.cnt ?? 0;
+  }
 
   get total(): number {
     let t = 0;
@@ -53,13 +102,24 @@ export class ExtentList {
     const joinL = left !== undefined && left.off + left.cnt === off;
     const joinR = right !== undefined && off + cnt === right.off;
     if (joinL && joinR) {
+      this.sizeDel(left.off, left.cnt);
+      this.sizeDel(right.off, right.cnt);
       left.cnt += cnt + right.cnt;
+      this.sizeAdd(left.off, left.cnt);
       this.items.splice(i + 1, 1);
-    } else if (joinL) left.cnt += cnt;
-    else if (joinR) {
+    } else if (joinL) {
+      this.sizeDel(left.off, left.cnt);
+      left.cnt += cnt;
+      this.sizeAdd(left.off, left.cnt);
+    } else if (joinR) {
+      this.sizeDel(right.off, right.cnt);
       right.off = off;
       right.cnt += cnt;
-    } else this.items.splice(i + 1, 0, { off, cnt });
+      this.sizeAdd(right.off, right.cnt);
+    } else {
+      this.items.splice(i + 1, 0, { off, cnt });
+      this.sizeAdd(off, cnt);
+    }
   }
 
   /** Remove [off, off+cnt), which must lie inside one extent. */
@@ -73,7 +133,15 @@ export class ExtentList {
     const repl: Extent[] = [];
     if (leftCnt > 0) repl.push({ off: e.off, cnt: leftCnt });
     if (rightCnt > 0) repl.push({ off: rightOff, cnt: rightCnt });
+    this.sizeDel(e.off, e.cnt);
+    for (const r of repl) this.sizeAdd(r.off, r.cnt);
     this.items.splice(i, 1, ...repl);
+  }
+
+  /** The hint itself, when the free extent holding block `hint` has `cnt` blocks from it. */
+  atHint(cnt: number, hint: number): number | undefined {
+    const at = this.containing(hint);
+    return at && at.off + at.cnt - hint >= cnt ? hint : undefined;
   }
 
   /**

@@ -109,6 +109,7 @@ describe('vea', () => {
 
   it('property: random workloads with a power cut at every persistence point', () => {
     let cuts = 0;
+    let maxNodes = 0;
     for (let seed = 1; seed <= 4; seed++) {
       const runOnce = (
         cutAt: number,
@@ -123,7 +124,8 @@ describe('vea', () => {
         const scm = createScm({ id: 'scm', backend, rng: new Rng(seed * 7919 + cutAt) });
         const pool = createUmem(scm, { rootSize: 128 });
         out.dfOff = pool.rootOff;
-        const vea = createVea(pool, { blocks: BLOCKS, at: pool.rootOff });
+        let clock = 0; // virtual ns: 3 s per transaction, so freed extents age out and return
+        const vea = createVea(pool, { blocks: BLOCKS, at: pool.rootOff, now: () => clock });
         let n = 0;
         scm.persistenceHook = () => {
           if (n++ === cutAt) {
@@ -133,12 +135,15 @@ describe('vea', () => {
         };
         const rng = new Rng(seed).fork('vea');
         let alloc: VeaExtent[] = [];
-        for (let t = 0; t < 25; t++) {
+        // Small extents on odd seeds: many fragments, so the free tree splits and shrinks.
+        const maxCnt = seed % 2 === 1 ? 24 : 300;
+        for (let t = 0; t < (seed % 2 === 1 ? 60 : 25); t++) {
+          clock += 3_000_000_000;
           const next = [...alloc];
           const held: VeaExtent[] = [];
           for (let i = rng.int(1, 4); i > 0; i--) {
             try {
-              held.push(vea.reserve(rng.int(1, 300), rng.int(0, BLOCKS)));
+              held.push(vea.reserve(rng.int(1, maxCnt), rng.int(0, BLOCKS)));
             } catch (e) {
               if (!(e instanceof IoError)) throw e;
             }
@@ -197,11 +202,91 @@ describe('vea', () => {
         if (pool.scm.readU32(out.dfOff) === 0) continue; // cut inside createVea's transaction
         cuts++;
         const vea = openVea(pool, { dfOff: out.dfOff });
+        // The tree on media is well formed, and every node of it is a live heap object.
+        expect(vea.treeExtents()).toEqual(vea.extents());
+        const live = new Set(pool.heapWalk().map((b) => b.off));
+        const nodes = vea.treeNodes();
+        for (const nd of nodes) expect(live.has(nd)).toBe(true);
+        expect(live.size).toBe(nodes.length); // no leaked tree node
+        maxNodes = Math.max(maxNodes, nodes.length);
         if (out.inflight && checkComplement(vea, out.inflight) === null) continue;
         expect(checkComplement(vea, out.committed)).toBeNull();
         expect(vea.freeBlocks).toBe(vea.extents().reduce((s, e) => s + e.blkCnt, 0));
+        expect(vea.agingBlocks).toBe(0); // aging is DRAM only: after a restart all is free
       }
     }
     expect(cuts).toBeGreaterThan(200);
+    expect(maxNodes).toBeGreaterThan(2); // the tree did split
+  });
+
+  it('aging: a freed extent is allocatable only 10 s (virtual) after the free', () => {
+    const backend = createMemoryBackend(SCM_SIZE);
+    const pool = createUmem(createScm({ id: 'scm', backend }), { rootSize: 128 });
+    let now = 0;
+    const vea = createVea(pool, { blocks: 101, at: pool.rootOff, now: () => now });
+    const a = vea.reserve(40);
+    const b = vea.reserve(40);
+    pool.txBegin();
+    vea.publish([a, b]);
+    vea.free(a); // in the same transaction: still ages from the commit on
+    pool.txCommit();
+    expect(vea.extents()).toEqual([
+      { blkOff: 1, blkCnt: 40 },
+      { blkOff: 81, blkCnt: 20 },
+    ]); // in the persistent tree at once
+    expect(vea.availableExtents()).toEqual([{ blkOff: 81, blkCnt: 20 }]); // but not allocatable
+    expect(vea.agingBlocks).toBe(40);
+    expect(vea.freeBlocks).toBe(60);
+    now = 1e9;
+    expect(vea.reserve(10).blkOff).toBe(81); // not a's blocks, though they fit too
+    now = 11e9; // expired, and ≥ 5 s since the last flush: the flush moves it
+    expect(vea.reserve(10).blkOff).toBe(91); // best fit: exactly 10 blocks left there
+    expect(vea.reserve(30).blkOff).toBe(1); // a's blocks are back
+    expect(vea.agingBlocks).toBe(0);
+  });
+
+  it('aging: expiry, the forced flush when nothing fits, and a restart frees everything', () => {
+    const backend = createMemoryBackend(SCM_SIZE);
+    const pool = createUmem(createScm({ id: 'scm', backend }), { rootSize: 128 });
+    let now = 0;
+    const vea = createVea(pool, { blocks: 101, at: pool.rootOff, now: () => now });
+    const [a, b, c] = [vea.reserve(40), vea.reserve(40), vea.reserve(20)];
+    pool.txBegin();
+    vea.publish([a, b, c]);
+    pool.txCommit();
+    pool.txBegin();
+    vea.free(a);
+    pool.txCommit();
+    now = 6e9;
+    pool.txBegin();
+    vea.free(c);
+    pool.txCommit();
+    // 6 s: a has not expired (10 s), so a 10-block reserve finds nothing allocatable and
+    // force-flushes the aging buffer (vea_reserve's retry): it then gets the best fit, c.
+    expect(vea.availableExtents()).toEqual([]);
+    expect(vea.reserve(10)).toEqual({ blkOff: 81, blkCnt: 10 });
+    expect(vea.agingBlocks).toBe(0);
+    const d = vea.reserve(10);
+    pool.txBegin();
+    vea.publish([d]);
+    vea.free(b);
+    pool.txCommit();
+    now = 12e9; // ≥ 5 s since the forced flush: expired entries move — b (freed at 6 s) has not
+    vea.reserve(1);
+    expect(vea.agingExtents()).toEqual([{ blkOff: 41, blkCnt: 40, expire: 16e9 }]);
+    now = 17.5e9;
+    const e = vea.reserve(30);
+    expect(vea.agingBlocks).toBe(0);
+    expect(e.blkOff).toBe(2); // best fit: [2, 80) merged with b is the only big extent
+    // Free something, cut the power before it ages: after the restart it is allocatable.
+    pool.txBegin();
+    vea.free(d);
+    pool.txCommit();
+    expect(vea.agingBlocks).toBe(10);
+    pool.scm.powerCut();
+    const pool2 = openUmem(createScm({ id: 'scm', backend }));
+    const vea2 = openVea(pool2, { dfOff: vea.dfOff, now: () => 0 });
+    expect(vea2.agingBlocks).toBe(0);
+    expect(vea2.availableExtents()).toEqual(vea2.extents());
   });
 });

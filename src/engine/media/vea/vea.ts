@@ -1,43 +1,49 @@
 /**
- * VEA — the versioned extent allocator for NVMe blocks (DAOS `src/vea`), simplified.
+ * VEA — the versioned extent allocator for NVMe blocks (DAOS `src/vea`).
  *
  * Persistent part (in SCM, changed only inside the caller's umem transaction): a space
- * descriptor (`vea_space_df`: magic, block size, total blocks, header blocks, first table
- * segment) and the free-extent table, a chain of 4 KiB segments of 8-byte slots
- * `[blkOff u32][blkCnt u32]` (blkCnt 0 = empty slot). DAOS keeps these extents in a btree
- * (`vsi_md_free_btr`); a slot table keeps every update to one or two atomic 8-byte stores,
- * which is what matters for the undo log. Block 0.. hdrBlocks-1 hold the blob header and are
- * never free.
+ * descriptor (`vea_space_df`: magic, block size, total blocks, header blocks, the free tree's
+ * root) and the free-extent tree (`free-tree.ts`, DAOS `vsi_md_free_btr`): a B+tree keyed by
+ * block offset. Blocks 0 .. hdrBlocks-1 hold the blob header and are never free.
  *
- * DRAM part (rebuilt by `vea_load` on open): the persistent free extents with their slots,
- * and the allocatable index = persistent free minus reservations.
+ * DRAM part (rebuilt by `vea_load` on open), DAOS's compound index: the allocatable extents
+ * by offset and by size (`extents.ts`), the reservations, and the **aging buffer**.
  *
- * - `reserve`: DRAM only; first fit at the hint, then the first extent after it (wrapping).
- *   -DER_NOSPACE when nothing fits — never a partial allocation, and no state changes.
- * - `publish` (in a tx): carve the reserved extents out of the persistent table.
- * - `cancel`: return reservations to the allocatable index.
- * - `free` (in a tx): return an extent to the persistent table (merging neighbours); it
- *   becomes allocatable when the transaction commits (DAOS also ages it for EXPIRE_INTVL;
- *   we don't).
- * A transaction abort reloads the DRAM state from SCM.
+ * - `reserve`: DRAM only. The hint first (the free extent holding block `hint` has room from
+ *   it: sequential locality), else best fit from the size index (the smallest extent that is
+ *   big enough, as vea's size tree does). Nothing fits → force-flush the aging buffer and try
+ *   once more → -DER_NOSPACE: never a partial allocation, nothing reserved.
+ * - `publish` (in a tx): carve the reserved extents out of the persistent tree.
+ * - `cancel`: return reservations to the allocatable index at once.
+ * - `free` (in a tx): the extent goes back into the persistent tree at once (merging with its
+ *   neighbours), but into the allocatable index only after it has **aged**: at commit it joins
+ *   the aging buffer, and becomes allocatable `EXPIRE_INTVL` (10 s, virtual time) after the
+ *   free, moved by a flush that runs at most every `FLUSH_INTVL` (5 s) from `reserve` — so a
+ *   block a reader may still be DMA-ing from is not handed out again at once. Aging is DRAM
+ *   only: after a restart everything in the tree is allocatable.
+ * A transaction abort reloads the DRAM state from SCM (keeping reservations and aging).
  */
 import { derError } from '../../core/errors.ts';
 import type { Tracer } from '../../trace/tracer.ts';
 import { RECOVERY_PIPELINE } from '../umem/umem.ts';
 import type { Umem, Vea, VeaExtent } from '../types.ts';
 import { ExtentList, type Extent } from './extents.ts';
+import { FreeTree } from './free-tree.ts';
 
-const VEA_MAGIC = 0x56454131; // "VEA1"
+const VEA_MAGIC = 0x56454132; // "VEA2": free extents in a tree (VEA1 was a slot table)
 export const VEA_DF_SIZE = 64;
-const SEG_SIZE = 4096;
-const SEG_HDR = 64;
-const SEG_SLOTS = (SEG_SIZE - SEG_HDR) / 8;
+/** A freed extent becomes allocatable this long after the free (DAOS `EXPIRE_INTVL`, 10 s). */
+export const VEA_EXPIRE_NS = 10_000_000_000;
+/** The aging buffer is flushed at most this often (DAOS `FLUSH_INTVL`, 5 s). */
+export const VEA_FLUSH_NS = 5_000_000_000;
+/** Fragments moved per flush (DAOS `MAX_FLUSH_FRAGS`). */
+const MAX_FLUSH_FRAGS = 256;
 
 const DF_MAGIC = 0;
 const DF_BLK_SZ = 4;
 const DF_TOT_BLKS = 8;
 const DF_HDR_BLKS = 16;
-const DF_FIRST_SEG = 24;
+const DF_TREE_ROOT = 24;
 
 export interface VeaCreateOptions {
   /** Number of 4 KiB blocks on the device. */
@@ -49,6 +55,8 @@ export interface VeaCreateOptions {
   /** Device id used in effects. */
   id?: string;
   trace?: Tracer;
+  /** Virtual time in ns (the sim clock) for aging; without it time stands still. */
+  now?: () => number;
 }
 
 export interface VeaOpenOptions {
@@ -57,11 +65,12 @@ export interface VeaOpenOptions {
   id?: string;
   trace?: Tracer;
   actor?: string;
+  now?: () => number;
 }
 
-interface PExtent extends Extent {
-  /** SCM offset of the slot holding it. */
-  slot: number;
+interface AgingExtent extends Extent {
+  /** Virtual time from which it may be allocated again. */
+  expire: number;
 }
 
 export class VeaSpace implements Vea {
@@ -71,12 +80,15 @@ export class VeaSpace implements Vea {
   private readonly scm: Umem['scm'];
   private readonly id: string;
   private readonly trace: Tracer | undefined;
-  /** Persistent free extents, sorted by offset. */
-  private pfree: PExtent[] = [];
-  private emptySlots: number[] = [];
-  private lastSegment = 0;
+  private readonly now: () => number;
+  private readonly tree: FreeTree;
+  /** DRAM mirror of the persistent tree, sorted by offset (merges without tree lookups). */
+  private pfree: Extent[] = [];
   private readonly avail = new ExtentList();
   private readonly reserved = new Map<string, VeaExtent>();
+  /** Freed extents waiting to expire, oldest first (DRAM only). */
+  private aging: AgingExtent[] = [];
+  private lastFlush = 0;
   private hookedTx = false;
 
   private constructor(
@@ -84,20 +96,24 @@ export class VeaSpace implements Vea {
     dfOff: number,
     id: string,
     trace: Tracer | undefined,
+    now: (() => number) | undefined,
   ) {
     this.scm = umem.scm;
     this.dfOff = dfOff;
     this.id = id;
     this.trace = trace;
+    this.now = now ?? (() => 0);
     if (this.scm.readU32(dfOff + DF_MAGIC) !== VEA_MAGIC) {
       throw derError('DF_INVAL', `no VEA space descriptor at ${dfOff}`);
     }
     this.totalBlocks = this.scm.readNum64(dfOff + DF_TOT_BLKS);
     this.hdrBlocks = this.scm.readNum64(dfOff + DF_HDR_BLKS);
+    this.tree = new FreeTree(umem, dfOff + DF_TREE_ROOT);
+    this.lastFlush = this.now();
     this.load();
   }
 
-  /** vea_format: write the descriptor and one table segment holding the whole free space. */
+  /** vea_format: write the descriptor and a free tree holding the whole data space. */
   static create(umem: Umem, opts: VeaCreateOptions): VeaSpace {
     const hdr = opts.hdrBlocks ?? 1;
     if (!Number.isSafeInteger(opts.blocks) || opts.blocks <= hdr || opts.blocks > 0xffffffff) {
@@ -111,34 +127,31 @@ export class VeaSpace implements Vea {
         df = opts.at;
         umem.txAddRange(df, VEA_DF_SIZE);
       } else df = umem.txAlloc(VEA_DF_SIZE);
-      const seg = umem.txAlloc(SEG_SIZE, true);
-      s.writeU32(seg + 8, SEG_SLOTS);
-      s.writeU32(seg + SEG_HDR, hdr);
-      s.writeU32(seg + SEG_HDR + 4, opts.blocks - hdr);
       s.fill(df, VEA_DF_SIZE, 0);
+      const tree = FreeTree.format(umem, df + DF_TREE_ROOT);
+      tree.insert(hdr, opts.blocks - hdr);
       s.writeU32(df + DF_BLK_SZ, 4096);
       s.writeNum64(df + DF_TOT_BLKS, opts.blocks);
       s.writeNum64(df + DF_HDR_BLKS, hdr);
-      s.writeNum64(df + DF_FIRST_SEG, seg);
       s.writeU32(df + DF_MAGIC, VEA_MAGIC);
       umem.txCommit();
     } catch (e) {
       if (umem.inTx) umem.txAbort();
       throw e;
     }
-    return new VeaSpace(umem, df, opts.id ?? s.id, opts.trace);
+    return new VeaSpace(umem, df, opts.id ?? s.id, opts.trace, opts.now);
   }
 
-  /** vea_load: rebuild the DRAM state from the persistent table (traced as recovery). */
+  /** vea_load: rebuild the DRAM state from the persistent tree (traced as recovery). */
   static open(umem: Umem, opts: VeaOpenOptions): VeaSpace {
     const actor = opts.actor ?? opts.id ?? umem.scm.id;
     const p = { pipeline: RECOVERY_PIPELINE };
     opts.trace?.enter('vea_load', actor, { ...p, data: { df_off: opts.dfOff } });
-    const v = new VeaSpace(umem, opts.dfOff, opts.id ?? umem.scm.id, opts.trace);
+    const v = new VeaSpace(umem, opts.dfOff, opts.id ?? umem.scm.id, opts.trace, opts.now);
     opts.trace?.exit('vea_load', actor, {
       ...p,
       rc: 0,
-      caption: 'free extents loaded from SCM; unpublished reservations are gone',
+      caption: 'free-extent tree loaded from SCM; unpublished reservations and aging are gone',
       data: {
         free_extents: v.pfree.length,
         free_blocks: v.freeBlocks,
@@ -148,13 +161,31 @@ export class VeaSpace implements Vea {
     return v;
   }
 
+  /** Free blocks: allocatable now plus those still aging (what space accounting sees). */
   get freeBlocks(): number {
-    return this.avail.total;
+    return this.avail.total + this.agingBlocks;
   }
 
-  /** Persistent free extents (as on media), sorted. */
+  /** Blocks freed but not yet allocatable (the aging buffer). */
+  get agingBlocks(): number {
+    let t = 0;
+    for (const e of this.aging) t += e.cnt;
+    return t;
+  }
+
+  /** Persistent free extents (as in the tree on media), sorted. */
   extents(): VeaExtent[] {
     return this.pfree.map((e) => ({ blkOff: e.off, blkCnt: e.cnt }));
+  }
+
+  /** The tree read back from SCM (tests: the DRAM mirror must equal it). */
+  treeExtents(): VeaExtent[] {
+    return this.tree.walk().map((e) => ({ blkOff: e.off, blkCnt: e.cnt }));
+  }
+
+  /** SCM offsets of the tree's nodes (tests: every node is a live heap object). */
+  treeNodes(): number[] {
+    return this.tree.nodes();
   }
 
   /** Allocatable extents now (DRAM index). */
@@ -162,14 +193,26 @@ export class VeaSpace implements Vea {
     return this.avail.items.map((e) => ({ blkOff: e.off, blkCnt: e.cnt }));
   }
 
+  /** The aging buffer: freed extents and when each becomes allocatable. */
+  agingExtents(): (VeaExtent & { expire: number })[] {
+    return this.aging.map((e) => ({ blkOff: e.off, blkCnt: e.cnt, expire: e.expire }));
+  }
+
   reserve(blkCnt: number, hint?: number): VeaExtent {
     if (!Number.isSafeInteger(blkCnt) || blkCnt <= 0)
       throw derError('INVAL', `vea_reserve of ${blkCnt} blocks`);
-    const at = this.avail.firstFit(blkCnt, hint ?? this.hdrBlocks);
+    const now = this.now();
+    if (now - this.lastFlush >= VEA_FLUSH_NS) this.flushAging(false);
+    let at = this.pick(blkCnt, hint);
+    if (at === undefined && this.aging.length > 0) {
+      this.flushAging(true); // vea_reserve: force the aging buffer out and try once more
+      at = this.pick(blkCnt, hint);
+    }
     if (at === undefined) {
       throw derError(
         'NOSPACE',
-        `vea_reserve: no ${blkCnt} contiguous free blocks (${this.freeBlocks} free)`,
+        `vea_reserve: no ${blkCnt} contiguous free blocks (${this.freeBlocks} free, largest ` +
+          `${this.avail.largest})`,
       );
     }
     this.avail.remove(at, blkCnt);
@@ -177,6 +220,45 @@ export class VeaSpace implements Vea {
     this.reserved.set(key(ext), ext);
     this.trace?.effect({ kind: 'vea.reserve', dev: this.id, blk_off: at, blk_cnt: blkCnt });
     return ext;
+  }
+
+  /** The hint when the extent holding it has room from there, else the best fit. */
+  private pick(cnt: number, hint: number | undefined): number | undefined {
+    const atHint = hint === undefined ? undefined : this.avail.atHint(cnt, hint);
+    return atHint ?? this.avail.bestFit(cnt);
+  }
+
+  /**
+   * Move aged extents into the allocatable index: those expired by now (at most
+   * MAX_FLUSH_FRAGS), or every one when `force` (vea_reserve found nothing).
+   */
+  flushAging(force: boolean): number {
+    const now = this.now();
+    this.lastFlush = now;
+    let moved = 0;
+    const keep: AgingExtent[] = [];
+    for (const e of this.aging) {
+      if ((force || (e.expire <= now && moved < MAX_FLUSH_FRAGS)) && !this.isReserved(e)) {
+        this.avail.insert(e.off, e.cnt);
+        moved++;
+        this.trace?.effect({
+          kind: 'vea.aging_flush',
+          dev: this.id,
+          blk_off: e.off,
+          blk_cnt: e.cnt,
+          forced: force,
+        });
+      } else keep.push(e);
+    }
+    this.aging = keep;
+    return moved;
+  }
+
+  private isReserved(e: Extent): boolean {
+    for (const r of this.reserved.values()) {
+      if (r.blkOff < e.off + e.cnt && e.off < r.blkOff + r.blkCnt) return true;
+    }
+    return false;
   }
 
   publish(exts: readonly VeaExtent[]): void {
@@ -233,35 +315,25 @@ export class VeaSpace implements Vea {
     }
     this.hookTx();
     this.release(off, cnt);
-    this.umem.txAddCallback('commit', () => this.avail.insert(off, cnt));
+    this.umem.txAddCallback('commit', () => {
+      this.aging.push({ off, cnt, expire: this.now() + VEA_EXPIRE_NS });
+    });
     this.trace?.effect({ kind: 'vea.free', dev: this.id, blk_off: off, blk_cnt: cnt });
   }
 
-  // ---- persistent table ----------------------------------------------------------------------
+  // ---- persistent tree -----------------------------------------------------------------------
 
+  /** DRAM state from the tree: allocatable = persistent free − reserved − aging. */
   private load(): void {
-    this.pfree = [];
-    this.emptySlots = [];
-    let seg = this.scm.readNum64(this.dfOff + DF_FIRST_SEG);
-    let guard = 0;
-    while (seg !== 0) {
-      if (++guard > 1 << 20) throw derError('DF_INVAL', 'VEA table segment chain loops');
-      this.lastSegment = seg;
-      const n = this.scm.readU32(seg + 8);
-      for (let i = 0; i < n; i++) {
-        const slot = seg + SEG_HDR + i * 8;
-        const off = this.scm.readU32(slot);
-        const cnt = this.scm.readU32(slot + 4);
-        if (cnt === 0) this.emptySlots.push(slot);
-        else this.pfree.push({ off, cnt, slot });
-      }
-      seg = this.scm.readNum64(seg);
+    this.pfree = this.tree.walk();
+    for (let i = 1; i < this.pfree.length; i++) {
+      const a = this.pfree[i - 1] as Extent;
+      const b = this.pfree[i] as Extent;
+      if (a.off + a.cnt > b.off) throw derError('DF_INVAL', `VEA tree extents overlap at ${b.off}`);
     }
-    this.emptySlots.reverse(); // pop() hands out the lowest slot first
-    this.pfree.sort((a, b) => a.off - b.off);
-    this.avail.items.length = 0;
-    for (const e of this.pfree) this.avail.items.push({ off: e.off, cnt: e.cnt });
+    this.avail.reset(this.pfree);
     for (const r of this.reserved.values()) this.avail.remove(r.blkOff, r.blkCnt);
+    for (const a of this.aging) this.avail.remove(a.off, a.cnt);
   }
 
   private hookTx(): void {
@@ -273,30 +345,13 @@ export class VeaSpace implements Vea {
     });
   }
 
-  private writeSlot(slot: number, off: number, cnt: number): void {
-    this.umem.txAddRange(slot, 8);
-    this.scm.writeNum64(slot, off + cnt * 0x100000000);
-  }
-
-  private newSlot(): number {
-    const s = this.emptySlots.pop();
-    if (s !== undefined) return s;
-    const seg = this.umem.txAlloc(SEG_SIZE, true);
-    this.scm.writeU32(seg + 8, SEG_SLOTS);
-    this.umem.txAddRange(this.lastSegment, 8);
-    this.scm.writeNum64(this.lastSegment, seg);
-    this.lastSegment = seg;
-    for (let i = SEG_SLOTS - 1; i >= 1; i--) this.emptySlots.push(seg + SEG_HDR + i * 8);
-    return seg + SEG_HDR;
-  }
-
   private pIndex(blk: number): number {
     let lo = 0;
     let hi = this.pfree.length - 1;
     let ans = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.pfree[mid] as PExtent).off <= blk) {
+      if ((this.pfree[mid] as Extent).off <= blk) {
         ans = mid;
         lo = mid + 1;
       } else hi = mid - 1;
@@ -309,7 +364,7 @@ export class VeaSpace implements Vea {
     return e !== undefined && e.off + e.cnt > off;
   }
 
-  /** Remove [off, off+cnt) from the persistent free table (it lies inside one extent). */
+  /** Remove [off, off+cnt) from the persistent free tree (it lies inside one extent). */
   private carve(off: number, cnt: number): void {
     const i = this.pIndex(off);
     const e = this.pfree[i];
@@ -319,25 +374,23 @@ export class VeaSpace implements Vea {
     const rightOff = off + cnt;
     const right = e.off + e.cnt - rightOff;
     if (left > 0) {
-      this.writeSlot(e.slot, e.off, left);
+      this.tree.setValue(e.off, left);
       e.cnt = left;
       if (right > 0) {
-        const slot = this.newSlot();
-        this.writeSlot(slot, rightOff, right);
-        this.pfree.splice(i + 1, 0, { off: rightOff, cnt: right, slot });
+        this.tree.insert(rightOff, right);
+        this.pfree.splice(i + 1, 0, { off: rightOff, cnt: right });
       }
     } else if (right > 0) {
-      this.writeSlot(e.slot, rightOff, right);
+      this.tree.raiseKey(e.off, rightOff, right);
       e.off = rightOff;
       e.cnt = right;
     } else {
-      this.writeSlot(e.slot, 0, 0);
-      this.emptySlots.push(e.slot);
+      this.tree.remove(e.off);
       this.pfree.splice(i, 1);
     }
   }
 
-  /** Add [off, off+cnt) to the persistent free table, merging with neighbours. */
+  /** Add [off, off+cnt) to the persistent free tree, merging with neighbours. */
   private release(off: number, cnt: number): void {
     const i = this.pIndex(off);
     const l = this.pfree[i];
@@ -345,22 +398,22 @@ export class VeaSpace implements Vea {
     const joinL = l !== undefined && l.off + l.cnt === off;
     const joinR = r !== undefined && off + cnt === r.off;
     if (joinL && joinR) {
-      this.writeSlot(l.slot, l.off, l.cnt + cnt + r.cnt);
-      this.writeSlot(r.slot, 0, 0);
+      this.tree.setValue(l.off, l.cnt + cnt + r.cnt);
+      this.tree.remove(r.off);
       l.cnt += cnt + r.cnt;
-      this.emptySlots.push(r.slot);
       this.pfree.splice(i + 1, 1);
     } else if (joinL) {
-      this.writeSlot(l.slot, l.off, l.cnt + cnt);
+      this.tree.setValue(l.off, l.cnt + cnt);
       l.cnt += cnt;
     } else if (joinR) {
-      this.writeSlot(r.slot, off, r.cnt + cnt);
+      // The key moves down: remove and re-insert (separators above must stay lower bounds).
+      this.tree.remove(r.off);
+      this.tree.insert(off, r.cnt + cnt);
       r.off = off;
       r.cnt += cnt;
     } else {
-      const slot = this.newSlot();
-      this.writeSlot(slot, off, cnt);
-      this.pfree.splice(i + 1, 0, { off, cnt, slot });
+      this.tree.insert(off, cnt);
+      this.pfree.splice(i + 1, 0, { off, cnt });
     }
   }
 }
