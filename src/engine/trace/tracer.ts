@@ -79,7 +79,9 @@ export class Tracer {
       cur.pendingEffects = [];
     }
     if (!this.keep && this.listeners.length === 0) return; // nobody would see it
-    if (detail?.effects) effects = (effects ?? []).concat(detail.effects);
+    // An empty `effects` list is no effect: the event carries no `effects` field.
+    if (detail?.effects !== undefined && detail.effects.length > 0)
+      effects = (effects ?? []).concat(detail.effects);
     const t = this.sim.now;
     const op = cur === null ? -1 : cur.ctx.op;
     const pipeline = detail?.pipeline ?? (cur === null ? '' : cur.ctx.pipeline);
