@@ -3,6 +3,7 @@
  * save it (IndexedDB), reload, present it with clicker keys; a share link reopens on the same
  * step and view; the embed answers postMessage commands.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect, waitForCursor, current } from './fixtures.ts';
 
@@ -251,4 +252,99 @@ test('a stop’s focus/zoom frames its step nodes (presenter and normal mode)', 
   await page.locator('[data-wt-stop="1"]').click();
   await centred('vos_update_begin', 1.6);
   expect(errors).toEqual([]);
+});
+
+test('embed: a parent on another origin loads an iopath trace by postMessage', async ({
+  page,
+  baseURL,
+}) => {
+  // The parent page is served on http://localhost:PORT, the player on http://127.0.0.1:PORT:
+  // two origins; the player's `origin=` allows the parent.
+  const player = new URL(baseURL ?? '');
+  const parent = new URL(player.href);
+  parent.hostname = 'localhost';
+  const frameSrc = `${player.origin}/?embed=1&scenario=ceph-rbd-write&origin=${encodeURIComponent(parent.origin)}`;
+  // The parent comes from the same local server (Chromium's local-network checks block a
+  // loopback iframe in a page it cannot place): the app's page on the other origin, with
+  // the player's iframe added to it.
+  await page.goto(`${parent.origin}/?scenario=daos-key-sv`);
+  await page.evaluate(
+    ({ src, from }) => {
+      const w = window as unknown as { got: unknown[] };
+      w.got = [];
+      window.addEventListener('message', (e) => {
+        if (e.origin === from && (e.data as { iopath?: number } | null)?.iopath === 1)
+          w.got.push(e.data);
+      });
+      const f = document.createElement('iframe');
+      f.id = 'p';
+      f.src = src;
+      f.width = '1000';
+      f.height = '640';
+      f.style.cssText = 'position:fixed;left:0;top:0;z-index:9999;background:#fff';
+      document.body.append(f);
+    },
+    { src: frameSrc, from: player.origin },
+  );
+  await page.waitForFunction(() =>
+    (window as unknown as { got: { type: string }[] }).got.some((m) => m.type === 'ready'),
+  );
+  const text = readFileSync(
+    new URL('../fixtures/golden/ceph-rados-put-get.trace.json', import.meta.url),
+    'utf8',
+  );
+  const events = (JSON.parse(text) as { events: { step: string }[] }).events;
+  const bad = JSON.stringify({
+    schema: 'iopath.trace/1',
+    events: [
+      {
+        seq: 0,
+        t: 'soon',
+        pipeline: 'ceph.write',
+        op: 0,
+        step: 'x',
+        phase: 'point',
+        actor: 'client',
+      },
+    ],
+  });
+  const replies = await page.evaluate(
+    async ({ text, bad, origin }) => {
+      const w = window as unknown as { got: { type: string; id?: number }[] };
+      const frame = (document.getElementById('p') as HTMLIFrameElement).contentWindow!;
+      const ask = async (m: object, id: number) => {
+        frame.postMessage({ iopath: 1, id, ...m }, origin);
+        for (;;) {
+          const r = w.got.find((x) => x.type === 'reply' && x.id === id);
+          if (r) return r;
+          await new Promise((res) => requestAnimationFrame(res));
+        }
+      };
+      return {
+        load: await ask({ cmd: 'load', trace: text, step: 5 }, 1),
+        seek: await ask({ cmd: 'seek', step: 7 }, 2),
+        bad: await ask({ cmd: 'load', trace: bad }, 3),
+        notTrace: await ask({ cmd: 'load', trace: { schema: 'x' } }, 4),
+        after: await ask({ cmd: 'state' }, 5),
+      };
+    },
+    { text, bad, origin: player.origin },
+  );
+  expect(replies.load).toMatchObject({
+    ok: true,
+    cmd: 'load',
+    state: { index: 5, count: events.length, step: events[5]!.step },
+  });
+  expect(replies.seek).toMatchObject({ ok: true, state: { index: 7, step: events[7]!.step } });
+  // A broken trace: the worker names the JSON path; the loaded trace stays.
+  expect(replies.bad).toMatchObject({ ok: false, cmd: 'load' });
+  expect((replies.bad as { error: string }).error).toMatch(/events\[0\]\.t/);
+  expect(replies.notTrace).toMatchObject({
+    ok: false,
+    error: 'load.trace.schema: expected "iopath.trace/1"',
+  });
+  expect(replies.after).toMatchObject({ ok: true, state: { count: events.length } });
+  const frame = page.frameLocator('#p');
+  await expect(frame.getByTestId('position')).toHaveText(new RegExp(`^7 / ${events.length - 1}$`));
+  await page.screenshot({ path: 'test-results/embed-trace.png' });
 });

@@ -25,6 +25,7 @@ import { oidJson, oidType } from './oid.ts';
 import { first, isUint, needString, onlyArgs, type Check } from './op-args.ts';
 import { generateOid, objOpen, updateWithDtx, type OidBinding } from './ops.ts';
 import { daosObjPunch } from './punch.ts';
+import { DAOS_GET, daosObjQueryKey } from './query-key.ts';
 
 const AKEY0 = utf8Encode('0');
 
@@ -398,14 +399,32 @@ const arrayWrite: OpSpec = {
   },
 };
 
+function readRecords(
+  cl: DaosCluster,
+  name: string,
+  a: ArrayAttr,
+  idx: number,
+  nr: number,
+): Proc<Uint8Array>;
+function readRecords(
+  cl: DaosCluster,
+  name: string,
+  a: ArrayAttr,
+  idx: number,
+  nr: number,
+  nullIfHole: true,
+): Proc<Uint8Array | null>;
+/** Read records [idx, idx+nr): one fetch per chunk; `nullIfHole`: null when nothing was there. */
 function* readRecords(
   cl: DaosCluster,
   name: string,
   a: ArrayAttr,
   idx: number,
   nr: number,
-): Proc<Uint8Array> {
+  nullIfHole = false,
+): Proc<Uint8Array | null> {
   const out = new Uint8Array(nr * a.cell);
+  let got = 0;
   for (const c of chunks(a, idx, nr)) {
     const sgl = oneSgl(new Uint8Array(c.nr * a.cell), 0);
     yield* under(
@@ -422,8 +441,9 @@ function* readRecords(
     const v = sgl.iovs[0];
     // Never-written cells leave the user buffer untouched (zeros here).
     if (v) out.set(v.buf.subarray(0, v.len), c.at * a.cell);
+    got += v?.len ?? 0;
   }
-  return out;
+  return nullIfHole && got === 0 ? null : out;
 }
 
 const arrayRead: OpSpec = {
@@ -446,29 +466,25 @@ const arrayRead: OpSpec = {
 };
 
 /**
- * `daos_array_get_size`. DAOS asks `daos_obj_query_key(GET_MAX dkey, GET_MAX recx)`; the
- * object API here has no query_key RPC, so the max dkey comes from the dkey enumeration and
- * the end of its last extent from a fetch of that chunk (VOS trims the trailing holes).
+ * `daos_array_get_size`: `daos_obj_query_key(DAOS_GET_DKEY | DAOS_GET_RECX | DAOS_GET_MAX)` on
+ * akey "0" → the highest dkey and its highest visible extent; size = chunk_size × (dkey − 1) +
+ * rx_idx + rx_nr, 0 when the highest dkey is 0 (metadata only) or nothing matches.
  */
 function* arraySize(cl: DaosCluster, name: string, a: ArrayAttr): Proc<number> {
-  const keys = yield* under(cl.rt, 'daos.list', daosObjListKeys(cl, name, null));
-  let max = 0n;
-  for (const k of keys) if (k.length === 8 && u64FromLe(k) > max) max = u64FromLe(k);
-  if (max === 0n) return 0;
-  const sgl = oneSgl(new Uint8Array(a.chunk * a.cell), 0);
-  yield* under(
+  const r = yield* under(
     cl.rt,
-    'daos.fetch',
-    daosObjFetch(cl, {
+    'daos.list',
+    daosObjQueryKey(cl, {
       oh: name,
-      flags: 0,
-      dkey: u64ToLe(max),
-      iods: [arrIod(a, 0, a.chunk)],
-      sgls: [sgl],
+      flags: DAOS_GET.DAOS_GET_DKEY | DAOS_GET.DAOS_GET_RECX | DAOS_GET.DAOS_GET_MAX,
+      dkey: null,
+      akey: AKEY0,
     }),
   );
-  const len = sgl.iovs[0]?.len ?? 0;
-  return a.chunk * (Number(max) - 1) + Math.ceil(len / a.cell);
+  if (!r?.dkey || !r.recx || r.dkey.length !== 8) return 0;
+  const max = u64FromLe(r.dkey);
+  if (max === 0n) return 0;
+  return a.chunk * (Number(max) - 1) + Number(r.recx.idx) + r.recx.nr;
 }
 
 const arrayGetSize: OpSpec = {
@@ -487,7 +503,7 @@ const arrayGetSize: OpSpec = {
   },
 };
 
-const arraySetSize: OpSpec = {
+const arraySetSizeOp: OpSpec = {
   name: 'daos_array_set_size',
   pipeline: 'daos.punch',
   check: (op) =>
@@ -499,65 +515,63 @@ const arraySetSize: OpSpec = {
   *run(op, world): Proc<OpOutcome> {
     const cl = daosCluster(world);
     const name = String(op.obj);
-    const a = attrOf(cl, name);
-    const size = op.size as number;
-    const keys = yield* under(cl.rt, 'daos.list', daosObjListKeys(cl, name, null));
-    // dkeys above the one holding record size-1 are punched (all of them for size 0).
-    const lastDkey = size === 0 ? 0 : Math.floor((size - 1) / a.chunk) + 1;
-    const above = keys.filter((k) => k.length === 8 && u64FromLe(k) > BigInt(lastDkey));
-    // One punch per dkey: the dkeys of one daos_obj_punch_dkeys call must share a group.
-    for (const k of above)
-      yield* under(
-        cl.rt,
-        'daos.punch',
-        daosObjPunch(cl, 'dkeys', { oh: name, flags: 0, dkeys: [k], akeys: null }),
-      );
-    if (size === 0) return { rc: 0 };
-    // In the dkey holding size-1: records above it go (DAOS punches that extent; without an
-    // extent punch here the kept records are rewritten after a dkey punch), and record
-    // size-1 is written as zero if it does not exist.
-    const off = (size - 1) % a.chunk;
-    const base = (lastDkey - 1) * a.chunk;
-    const keep = yield* readRecords(cl, name, a, base, a.chunk);
-    const cur = yield* arraySize(cl, name, a);
-    if (cur > size) {
-      yield* under(
-        cl.rt,
-        'daos.punch',
-        daosObjPunch(cl, 'dkeys', {
-          oh: name,
-          flags: 0,
-          dkeys: [u64ToLe(BigInt(lastDkey))],
-          akeys: null,
-        }),
-      );
-      yield* under(
-        cl.rt,
-        'daos.update',
-        updateWithDtx(cl, {
-          oh: name,
-          flags: 0,
-          dkey: u64ToLe(BigInt(lastDkey)),
-          iods: [arrIod(a, 0, off + 1)],
-          sgls: [oneSgl(keep.slice(0, (off + 1) * a.cell))],
-        }),
-      );
-    } else if (cur < size) {
-      yield* under(
-        cl.rt,
-        'daos.update',
-        updateWithDtx(cl, {
-          oh: name,
-          flags: 0,
-          dkey: u64ToLe(BigInt(lastDkey)),
-          iods: [arrIod(a, off, 1)],
-          sgls: [oneSgl(new Uint8Array(a.cell))],
-        }),
-      );
-    }
+    yield* arraySetSize(cl, name, attrOf(cl, name), op.size as number);
     return { rc: 0 };
   },
 };
+
+/** An extent punch: an array update with `iod_size` 0 over the records (spec §7.4). */
+function* extentPunch(cl: DaosCluster, name: string, dkey: number, off: number, nr: number) {
+  const iod: DaosIod = { ...arrIod({ cell: 0, chunk: 0 }, off, nr), size: 0 };
+  yield* under(
+    cl.rt,
+    'daos.update',
+    updateWithDtx(cl, { oh: name, flags: 0, dkey: u64ToLe(BigInt(dkey)), iods: [iod], sgls: null }),
+  );
+}
+
+/**
+ * `daos_array_set_size` (spec §1.7): list the dkeys; punch every dkey above the one holding
+ * record size−1 (dkey 1 is extent-punched over [0, chunk) instead, to keep an epoch there);
+ * in the dkey holding size−1, extent-punch the records above it; if record size−1 does not
+ * exist, write one zero record there. Not an allocation: extending writes one record.
+ */
+function* arraySetSize(cl: DaosCluster, name: string, a: ArrayAttr, size: number): Proc<void> {
+  const keys = yield* under(cl.rt, 'daos.list', daosObjListKeys(cl, name, null));
+  const lastDkey = size === 0 ? 0 : Math.floor((size - 1) / a.chunk) + 1;
+  const above = keys
+    .filter((k) => k.length === 8 && u64FromLe(k) > BigInt(lastDkey))
+    .map((k) => Number(u64FromLe(k)))
+    .sort((x, y) => x - y);
+  for (const d of above) {
+    if (d === 1) yield* extentPunch(cl, name, 1, 0, a.chunk);
+    else
+      yield* under(
+        cl.rt,
+        'daos.punch',
+        daosObjPunch(cl, 'dkeys', { oh: name, flags: 0, dkeys: [u64ToLe(BigInt(d))], akeys: null }),
+      );
+  }
+  if (size === 0) return;
+  const off = (size - 1) % a.chunk;
+  const hasLast = keys.some((k) => k.length === 8 && u64FromLe(k) === BigInt(lastDkey));
+  if (hasLast && off + 1 < a.chunk)
+    yield* extentPunch(cl, name, lastDkey, off + 1, a.chunk - off - 1);
+  // Does record size−1 exist? A one-record fetch: a hole leaves iov_len 0.
+  const probe = hasLast ? yield* readRecords(cl, name, a, size - 1, 1, true) : null;
+  if (probe === null)
+    yield* under(
+      cl.rt,
+      'daos.update',
+      updateWithDtx(cl, {
+        oh: name,
+        flags: 0,
+        dkey: u64ToLe(BigInt(lastDkey)),
+        iods: [arrIod(a, off, 1)],
+        sgls: [oneSgl(new Uint8Array(a.cell))],
+      }),
+    );
+}
 
 const arrayClose: OpSpec = {
   name: 'daos_array_close',
@@ -590,6 +604,6 @@ export const DAOS_KV_ARRAY_OPS: OpSpec[] = [
   arrayWrite,
   arrayRead,
   arrayGetSize,
-  arraySetSize,
+  arraySetSizeOp,
   arrayClose,
 ];

@@ -66,6 +66,13 @@ export interface StoreIoh {
   readonly iods: DaosIod[];
 }
 
+/** `vos_obj_query_key` out: the dkey / akey / recx found (those the flags asked for). */
+export interface StoreQueryResult {
+  dkey?: Uint8Array;
+  akey?: Uint8Array;
+  recx?: { idx: bigint; nr: number };
+}
+
 export interface TargetStore {
   /** A short name for trace data (`temporary`, `vos`). */
   readonly kind: string;
@@ -74,6 +81,14 @@ export interface TargetStore {
    * HLC starts above it, so epochs never go back across restarts over the same devices.
    */
   highestEpoch?(): bigint;
+  /**
+   * `vos_obj_query_key`: the max or min (`DAOS_GET_MAX` / `DAOS_GET_MIN`) dkey, akey and recx
+   * visible at `epoch` (`DAOS_GET_DKEY` / `_AKEY` / `_RECX`; given keys are used as they are).
+   * Nothing there → -DER_NONEXIST.
+   */
+  queryKey?(
+    req: StoreKeyRequest & { akey: Uint8Array | null; flags: number },
+  ): Proc<StoreQueryResult>;
   /** `vos_update_begin`: checks, space hold, media select, reserve. */
   updateBegin(req: StoreIoRequest): Proc<StoreIoh>;
   /** `bio_iod_prep`: map reserved addresses to buffers (fetch: read the media). */

@@ -144,3 +144,11 @@ insertAfter(DAOS_LIST.steps, 'obj_comp_cb', [
   STEP.obj_pool_query_task as StepDef,
   STEP.task_comp_event as StepDef,
 ]);
+// daos_obj_query_key (array get_size) rides on the listing pipeline: its own client steps, the
+// shared RPC steps, its handler and VOS query.
+insertAfter(DAOS_LIST.steps, 'daos_obj_list_akey', [STEP.daos_obj_query_key as StepDef]);
+insertAfter(DAOS_LIST.steps, 'dc_obj_list_akey', [STEP.dc_obj_query_key as StepDef]);
+insertAfter(DAOS_LIST.steps, 'obj_req_fanout', [STEP.obj_shard_task_sched as StepDef]);
+insertAfter(DAOS_LIST.steps, 'dc_obj_shard_list', [STEP.dc_obj_shard_query_key as StepDef]);
+insertAfter(DAOS_LIST.steps, 'ds_obj_enum_handler', [STEP.ds_obj_query_key_handler as StepDef]);
+insertAfter(DAOS_LIST.steps, 'vos_iterate', [STEP.vos_obj_query_key as StepDef]);

@@ -155,6 +155,48 @@ export const STEP: Record<string, StepDef> = {
     source: 'src/object/cli_obj.c',
     optional: true,
   },
+  // daos_obj_query_key (spec §1.7 daos_array_get_size): reached only by array size queries.
+  daos_obj_query_key: {
+    id: 'daos_obj_query_key',
+    lane: 'client',
+    caption:
+      'Ask for the highest (or lowest) dkey, akey or extent of an object — how an array ' +
+      'learns its size without reading it.',
+    source: 'src/client/api/object.c',
+    optional: true,
+  },
+  dc_obj_query_key: {
+    id: 'dc_obj_query_key',
+    lane: 'client',
+    caption:
+      'The task body: with DAOS_GET_DKEY the highest dkey may be in any group, so one shard ' +
+      'of every group is asked.',
+    source: 'src/object/cli_obj.c',
+    optional: true,
+  },
+  dc_obj_shard_query_key: {
+    id: 'dc_obj_shard_query_key',
+    lane: 'client',
+    caption: 'One QUERY_KEY RPC to a live shard of a group; the answers are merged (max wins).',
+    source: 'src/object/cli_shard.c',
+    optional: true,
+  },
+  ds_obj_query_key_handler: {
+    id: 'ds_obj_query_key_handler',
+    lane: 'server',
+    caption: 'The target checks the request and asks its VOS for the extreme key or extent.',
+    source: 'src/object/srv_obj.c',
+    optional: true,
+  },
+  vos_obj_query_key: {
+    id: 'vos_obj_query_key',
+    lane: 'vos',
+    caption:
+      'VOS walks to the last (or first) visible dkey, akey and extent at the epoch; punched ' +
+      'extents are holes and do not count.',
+    source: 'src/vos/vos_query.c',
+    optional: true,
+  },
   obj_pool_query_task: {
     id: 'obj_pool_query_task',
     lane: 'client',

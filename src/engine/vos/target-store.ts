@@ -6,6 +6,7 @@
  * The target's media (SCM, umem, VEA, NVMe) are created on first use, so a cluster of many
  * targets only pays for the ones an op touches.
  */
+import { derError } from '../core/errors.ts';
 import type { Runtime } from '../core/runtime.ts';
 import type { Proc } from '../core/sim.ts';
 import type { DaosIod, Sgl } from '../daos/io-types.ts';
@@ -17,9 +18,10 @@ import type {
   StoreIoh,
   StoreIoRequest,
   StoreKeyRequest,
+  StoreQueryResult,
   TargetStore,
 } from '../daos/target-store.ts';
-import { vosListAkeys, vosListDkeys, vosObjPunch } from './api.ts';
+import { vosListAkeys, vosListDkeys, vosObjPunch, vosQueryKey } from './api.ts';
 import { anchorDump, vosIterateAkeys, vosIterateDkeys } from './iterate.ts';
 import {
   bioIodCopyFetch,
@@ -304,6 +306,41 @@ export class VosTargetStore implements TargetStore {
   private *_fetchEnd(h: StoreIoh, err: number): Proc<void> {
     const { ioc } = h as VosStoreIoh;
     if (ioc.kind === 'fetch') yield* vosFetchEnd(ioc, err);
+  }
+
+  /** vos_obj_query_key (`TargetStore.queryKey`): -DER_NONEXIST when nothing matches. */
+  *queryKey(
+    req: StoreKeyRequest & { akey: Uint8Array | null; flags: number },
+  ): Proc<StoreQueryResult> {
+    return yield* this.guard(this._queryKey(req));
+  }
+
+  private *_queryKey(
+    req: StoreKeyRequest & { akey: Uint8Array | null; flags: number },
+  ): Proc<StoreQueryResult> {
+    const pool = this.vos.pool;
+    const cont = this.cont(req.cont);
+    const oid = this.oid(req.oid, req.shard);
+    const r = step(
+      this.rt,
+      this.actor,
+      'vos_obj_query_key',
+      { flags: req.flags, epoch: req.epoch.toString() },
+      () =>
+        vosQueryKey(
+          pool,
+          cont,
+          oid,
+          req.flags,
+          req.epoch,
+          req.dkey ?? undefined,
+          req.akey ?? undefined,
+        ),
+      (x) => ({ found: x !== null }),
+    );
+    yield* [];
+    if (!r) throw derError('NONEXIST', 'vos_obj_query_key: no such key');
+    return r;
   }
 
   /** vos_iterate: dkeys of the unit object (dkey null) or akeys of one dkey, at epoch. */

@@ -1,8 +1,9 @@
 /**
- * Embed mode's postMessage API: the parent page drives the player (load, play, pause, seek)
- * and may subscribe to `step` events. Messages from origins not allowed (protocol.ts) are
- * dropped; replies go only to the sender's origin. On start the embed posts `ready` to the
- * parent (target: each allowed origin).
+ * Embed mode's postMessage API: the parent page drives the player (load a scenario or an
+ * iopath trace, play, pause, seek) and may subscribe to `step` events. Messages from origins
+ * not allowed (protocol.ts) are dropped; replies go only to the sender's origin. On start the
+ * embed posts `ready` to the parent (target: each allowed origin). A `load` is answered once
+ * it has landed (or failed).
  */
 import { trace, useApp } from '../state/store.ts';
 import { allowedOrigins, parseCommand } from './protocol.ts';
@@ -26,6 +27,21 @@ export function startEmbedApi(win: Window): () => void {
         : {}),
     };
   };
+  const replyWhenLoaded = (reply: (body: Record<string, unknown>) => void) => {
+    const done = (s: ReturnType<typeof useApp.getState>) => {
+      if (s.error) reply({ ok: false, cmd: 'load', error: s.error.message });
+      else reply({ ok: true, cmd: 'load', state: stepEvent() });
+    };
+    if (useApp.getState().status !== 'loading') {
+      done(useApp.getState());
+      return;
+    }
+    const stop = useApp.subscribe((s) => {
+      if (s.status === 'loading') return;
+      stop();
+      done(s);
+    });
+  };
   const onMessage = (ev: MessageEvent) => {
     if (!allowed.has(ev.origin)) return;
     const p = parseCommand(ev.data);
@@ -41,15 +57,21 @@ export function startEmbedApi(win: Window): () => void {
     switch (c.cmd) {
       case 'load': {
         const opts: { seed?: number; step?: number } = {};
-        if (c.seed !== undefined) opts.seed = c.seed;
         if (c.step !== undefined) opts.step = c.step;
-        app.load(
-          typeof c.scenario === 'string'
-            ? { kind: 'builtin', name: c.scenario }
-            : { kind: 'doc', doc: c.scenario },
-          opts,
-        );
-        break;
+        if ('trace' in c) app.load({ kind: 'trace', text: c.trace }, opts);
+        else {
+          if (c.seed !== undefined) opts.seed = c.seed;
+          app.load(
+            typeof c.scenario === 'string'
+              ? { kind: 'builtin', name: c.scenario }
+              : { kind: 'doc', doc: c.scenario },
+            opts,
+          );
+        }
+        // The reply waits for the load to land: ok with the new state, or the worker's
+        // error (e.g. `events[3].t: …`; the previous trace stays on screen).
+        replyWhenLoaded(reply);
+        return;
       }
       case 'play':
         app.setPlaying(true);
