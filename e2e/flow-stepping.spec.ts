@@ -70,7 +70,9 @@ test('→ walks the first update in catalog order; ← steps back exactly', asyn
 
 test('?step=K lands on step K, and reload keeps it', async ({ page }) => {
   const k = replyAt - 3;
-  await page.goto(`/?scenario=daos-key-sv&step=${k}`);
+  // store=memory: on the default (persistent) store a reload replays the scenario over the
+  // devices the first run left behind — another trace, where step K is another step.
+  await page.goto(`/?scenario=daos-key-sv&store=memory&step=${k}`);
   await waitForCursor(page, k);
   expect((await current(page)).step).toBe(events[k]!.step);
   // The address bar follows the cursor, so a reload lands on the same step.

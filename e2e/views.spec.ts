@@ -54,7 +54,7 @@ test('inspector, event log tab, console op, help overlay', async ({ page }) => {
 test('screenshots: update in flight, light and dark', async ({ page }) => {
   // A frame in the middle of the first update: the payload being copied into SCM.
   const k = events.findIndex((e) => e.pipeline === 'daos.update' && e.step === 'bio_iod_copy');
-  await page.goto(`/?scenario=daos-key-sv&step=${k}`);
+  await page.goto(`/?scenario=daos-key-sv&store=memory&step=${k}`); // the engine's trace
   await waitForCursor(page, k);
   await expect(page.locator('[data-view="flow"] [aria-current="step"]')).toHaveAttribute(
     'data-step',

@@ -113,7 +113,11 @@ export interface AppActions {
   clearConsoleError: () => void;
   /** Ask the worker for pipelines and built-ins; `onReady` runs once they arrived. */
   requestCatalog: (onReady?: (c: Catalog) => void) => void;
-  load: (source: ScenarioSource, opts?: { seed?: number; step?: number }) => void;
+  /** `opts.store` overrides the store preference for this load (walkthroughs: memory). */
+  load: (
+    source: ScenarioSource,
+    opts?: { seed?: number; step?: number; store?: StorePref },
+  ) => void;
   appendOp: (op: OpDoc) => void;
   /** Toggle a step breakpoint (default: the current event's step). */
   toggleBreakStep: (step?: string) => void;
@@ -255,7 +259,7 @@ export const useApp = create<Store>()((set, get) => ({
   load: (source, opts = {}) => {
     if (!client) return;
     set({ status: 'loading', playing: false });
-    const pref = get().storePref;
+    const pref = opts.store ?? get().storePref;
     const base =
       opts.seed === undefined
         ? { type: 'load' as const, source }

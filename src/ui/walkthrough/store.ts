@@ -101,7 +101,12 @@ export function openWalkthrough(
     problem: null,
   });
   const app = useApp.getState();
-  const loadOpts = w.seed === undefined ? {} : { seed: w.seed };
+  // A walkthrough's stops point into one exact trace: run it on fresh memory devices, never
+  // over images a persistent store kept from earlier runs (that would be another trace).
+  const loadOpts =
+    w.seed === undefined
+      ? { store: 'memory' as const }
+      : { seed: w.seed, store: 'memory' as const };
   let sawLoading = false;
   unsubscribe = useApp.subscribe((st) => {
     if (st.status === 'loading') sawLoading = true;
