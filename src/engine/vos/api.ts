@@ -5,6 +5,7 @@
  */
 import { IoError } from '../core/errors.ts';
 import type { Proc } from '../core/sim.ts';
+import { DAOS_PROP_CO_DEDUP_OFF, dedupCsumsOf, vosDedupVerify } from './dedup.ts';
 import { vosIlogFetch } from './ilog-update.ts';
 import { NO_PUNCH, type IlogInfo } from './ilog.ts';
 import {
@@ -44,10 +45,15 @@ export function* vosObjUpdate(
   req: UpdateRequest,
   sgls: readonly (VosSgl | null)[],
 ): Proc<void> {
+  // Dedup needs the client's extent checksums (computed for dedup even with checksums off).
+  const dedup = req.rma === true && req.cont.dedup.type !== DAOS_PROP_CO_DEDUP_OFF;
+  if (dedup && req.dedupCsums === undefined)
+    req = { ...req, dedupCsums: dedupCsumsOf(req.cont.dedup, req.iods, sgls) };
   const ioc = yield* vosUpdateBegin(pool, req);
   try {
     yield* bioIodPrepUpdate(ioc);
     yield* bioIodCopyUpdate(ioc, sgls);
+    if (ioc.dedup !== null) yield* vosDedupVerify(ioc);
     yield* bioIodPostUpdate(ioc);
   } catch (e) {
     if (!(e instanceof IoError)) throw e;

@@ -79,6 +79,12 @@ export const VOS_INNER_STEPS: [string, string, StepDef[]][] = [
         'An array extent: reserve its bytes on SCM or NVMe; a zero-size extent is a hole (punch) and reserves nothing.',
       ),
       s(
+        'vos_dedup_lookup',
+        'vos',
+        IO,
+        'Dedup (container property, bulk updates, SCM extents ≥ the threshold): the extent’s checksum is looked up in the pool’s dedup table; a hit reuses the existing SCM extent (address flagged DEDUP) and reserves nothing.',
+      ),
+      s(
         'reserve_space',
         'vos',
         IO,
@@ -252,6 +258,12 @@ export const VOS_INNER_STEPS: [string, string, StepDef[]][] = [
         'scm',
         MEM,
         'Abort: the undo log restores every snapshotted range; reservations are cancelled.',
+      ),
+      s(
+        'vos_dedup_process',
+        'vos',
+        IO,
+        'After the publish, the new SCM extents that were dedup candidates enter the pool’s dedup table; after a failure they are dropped with their cancelled reservations.',
       ),
       s('vos_space_unhold', 'vos', 'src/vos/vos_space.c', 'The held space estimate is released.'),
       s('vos_ioc_destroy', 'vos', IO, 'The I/O context is freed.'),

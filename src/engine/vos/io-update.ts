@@ -21,6 +21,7 @@ import { EvTree } from './evtree.ts';
 import { NO_PUNCH, type PunchMark } from './ilog.ts';
 import { vosIlogUpdate, type IlogCond } from './ilog-update.ts';
 import {
+  BIO_FLAG_DEDUP,
   BIO_FLAG_HOLE,
   DAOS_MEDIA_NVME,
   DAOS_MEDIA_SCM,
@@ -46,6 +47,7 @@ import {
 } from './pool.ts';
 import { step, stepP, VOS_COST, type Data } from './step.ts';
 import { csumLen, csumOf, extentCsums } from './csum.ts';
+import { dedupKey, iocDedupInit, vosDedupLookup, vosDedupProcess, type IocDedup } from './dedup.ts';
 import type { TsPath } from './ts-cache.ts';
 import {
   COND,
@@ -80,6 +82,8 @@ export interface Biov {
   hole?: boolean;
   /** Checksum bytes of the value (SV: one; array extent: one per chunk). */
   csum?: Uint8Array;
+  /** Dedup key of an array extent that may be shared (a dedup hit or candidate). */
+  dedupCsum?: Uint8Array;
 }
 
 export interface UpdateRequest {
@@ -93,6 +97,10 @@ export interface UpdateRequest {
   minor?: number;
   /** Pool map version stored in records (ir_ver / dc_ver). */
   pmVer?: number;
+  /** The data comes by bulk transfer (RMA): only then may extents be deduplicated. */
+  rma?: boolean;
+  /** Client dedup checksums per iod and recx (dedup.ts `dedupCsumsOf`). */
+  dedupCsums?: (Uint8Array[] | null)[];
 }
 
 /** vos_io_context for an update. */
@@ -109,6 +117,8 @@ export interface UpdateIoc {
   hold: { scm: number; nvme: number };
   ioSize: number;
   done: boolean;
+  /** ic_dedup / ic_dedup_verify / ic_dedup_th (null: no dedup for this update). */
+  readonly dedup: IocDedup | null;
 }
 
 export function biovDump(b: Biov): Json {
@@ -132,8 +142,8 @@ export function iocDump(ioc: UpdateIoc): Data {
     ic_io_size: ioc.ioSize,
     ic_update: 1,
     ic_size_fetch: 0,
-    ic_dedup: 0,
-    ic_dedup_th: 4096,
+    ic_dedup: ioc.dedup === null ? 0 : 1,
+    ic_dedup_th: ioc.dedup?.th ?? 4096,
     ic_read_ts_only: 0,
     ic_check_existence: 0,
     ic_remove: 0,
@@ -276,6 +286,7 @@ export function* vosUpdateBegin(pool: VosPool, req: UpdateRequest): Proc<UpdateI
             hold: { scm: 0, nvme: 0 },
             ioSize: 0,
             done: false,
+            dedup: iocDedupInit(req),
           };
           return c;
         },
@@ -311,7 +322,7 @@ export function* vosUpdateBegin(pool: VosPool, req: UpdateRequest): Proc<UpdateI
       );
       try {
         step(rt, actor, 'dkey_update_begin', { dkey: keyDump(req.dkey) }, () => {
-          for (const iod of req.iods) ioc.biovs.push(akeyUpdateBegin(ioc, iod));
+          req.iods.forEach((iod, i) => ioc.biovs.push(akeyUpdateBegin(ioc, iod, i)));
         });
       } catch (e) {
         updateCancel(ioc);
@@ -325,13 +336,15 @@ export function* vosUpdateBegin(pool: VosPool, req: UpdateRequest): Proc<UpdateI
 }
 
 /** akey_update_begin: media selection and reservation per value / recx. */
-function akeyUpdateBegin(ioc: UpdateIoc, iod: VosIod): Biov[] {
+function akeyUpdateBegin(ioc: UpdateIoc, iod: VosIod, iodIdx: number): Biov[] {
   const pool = ioc.pool;
   const rt = pool.rt;
   const actor = pool.actor;
   return step(rt, actor, 'akey_update_begin', { iod: iodDump(iod) }, () => {
     const out: Biov[] = [];
+    let j = -1;
     for (const size of extentSizes(iod)) {
+      j++;
       const media = step(
         rt,
         actor,
@@ -389,10 +402,15 @@ function akeyUpdateBegin(ioc: UpdateIoc, iod: VosIod): Biov[] {
                 addr: { ba_off: 0, ba_type: DAOS_MEDIA_SCM, ba_flags: BIO_FLAG_HOLE },
                 len: 0,
               };
+            // Dedup: a table hit shares the existing SCM extent; a miss is a candidate.
+            const key = dedupKey(ioc, iodIdx, j, size, media);
+            const hit = key === null ? null : vosDedupLookup(ioc, key, size);
+            if (hit !== null) return hit;
             const r = reserveSpace(ioc, media, size);
             const bv: Biov = { addr: { ba_off: r.off, ba_type: media, ba_flags: 0 }, len: size };
             if (r.rsv) bv.rsv = r.rsv;
             if (r.ext) bv.ext = r.ext;
+            if (key !== null) bv.dedupCsum = key;
             return bv;
           },
           (bv) => ({ biov: biovDump(bv) }),
@@ -476,7 +494,10 @@ export function* bioIodCopyUpdate(ioc: UpdateIoc, sgls: readonly (VosSgl | null)
                 ? csumOf(props.type, dst)
                 : extentCsums(props, iod.size, rx.idx, dst);
           }
-          if (b.addr.ba_type === DAOS_MEDIA_SCM) {
+          if (b.addr.ba_flags & BIO_FLAG_DEDUP) {
+            // A shared extent is never written: the data waits in DRAM for vos_dedup_verify.
+            b.buf = dst;
+          } else if (b.addr.ba_type === DAOS_MEDIA_SCM) {
             // umem_atomic_copy into the reserved range, then persist (flush + drain).
             umem.scm.write(b.addr.ba_off, dst);
             umem.scm.persist(b.addr.ba_off, b.len);
@@ -548,12 +569,17 @@ export function* vosUpdateEnd(ioc: UpdateIoc, err: number): Proc<void> {
       try {
         if (err !== 0) {
           updateCancel(ioc);
+          vosDedupProcess(ioc, false);
           return;
         }
         try {
           publishUpdate(ioc);
+          vosDedupProcess(ioc, true);
         } catch (e) {
-          if (e instanceof IoError) updateCancel(ioc);
+          if (e instanceof IoError) {
+            updateCancel(ioc);
+            vosDedupProcess(ioc, false);
+          }
           throw e;
         } finally {
           const cf = req.flags & 0xff & ~COND.PER_AKEY;
@@ -885,7 +911,9 @@ function freeSvRecord(ioc: UpdateIoc, recOff: number): void {
 
 function freeData(ioc: UpdateIoc, addr: BioAddr, len: number): void {
   const { mem, vea } = ioc.pool;
-  if (addr.ba_flags & BIO_FLAG_HOLE) return;
+  // A hole owns nothing; a DEDUP address shares another record's extent.
+  if (addr.ba_flags & (BIO_FLAG_HOLE | BIO_FLAG_DEDUP)) return;
+  ioc.pool.dedup.invalidate(addr.ba_off);
   if (addr.ba_type === DAOS_MEDIA_NVME)
     vea?.free({ blkOff: addr.ba_off / BLK, blkCnt: Math.ceil(len / BLK) });
   else mem.free(addr.ba_off);

@@ -48,6 +48,7 @@ import {
 import { VosMem } from './mem.ts';
 import { TsCache, type TsSizes } from './ts-cache.ts';
 import { CSUM_OFF, type CsumProps } from './csum.ts';
+import { DEDUP_OFF, DedupTable, type DedupProps } from './dedup.ts';
 import type { VosOid } from './types.ts';
 import { oidOtype } from './types.ts';
 
@@ -79,6 +80,8 @@ export class VosPool {
   readonly ts: TsCache;
   /** vos_space_hold totals (DRAM only). */
   held = { scm: 0, nvme: 0 };
+  /** The dedup table (vp_dedup_hash, DRAM only: empty after a restart). */
+  readonly dedup = new DedupTable();
   private readonly conts = new Map<string, VosCont>();
 
   private constructor(opts: VosPoolOptions) {
@@ -173,6 +176,8 @@ export class VosCont {
    * service, not in VOS's durable format: set them after opening (default off).
    */
   csum: CsumProps = CSUM_OFF;
+  /** Container dedup properties (DAOS_PROP_CO_DEDUP / _THRESHOLD; default off). */
+  dedup: DedupProps = DEDUP_OFF;
 
   constructor(
     readonly pool: VosPool,

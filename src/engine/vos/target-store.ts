@@ -23,6 +23,7 @@ import type {
 } from '../daos/target-store.ts';
 import { vosListAkeys, vosListDkeys, vosObjPunch, vosQueryKey } from './api.ts';
 import { anchorDump, vosIterateAkeys, vosIterateDkeys } from './iterate.ts';
+import { vosDedupVerify } from './dedup.ts';
 import {
   bioIodCopyFetch,
   bioIodPrepFetch,
@@ -247,15 +248,7 @@ export class VosTargetStore implements TargetStore {
 
   private *_dedupVerify(h: StoreIoh): Proc<void> {
     const { ioc } = h as VosStoreIoh;
-    // Dedup is a container property, off by default: nothing was deduplicated to verify.
-    step(
-      this.rt,
-      this.actor,
-      'vos_dedup_verify',
-      { ic_dedup: 0, ic_dedup_verify: 0, ic_dedup_th: 4096, io_size: ioc.ioSize },
-      () => undefined,
-    );
-    yield* [];
+    if (ioc.kind === 'update') yield* vosDedupVerify(ioc);
   }
 
   *bioIodPost(h: StoreIoh): Proc<void> {
