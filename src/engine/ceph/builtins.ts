@@ -172,10 +172,44 @@ function osdFailure(): ScenarioDoc {
   };
 }
 
+/**
+ * The seed in its own era: Hammer 0.94 OSDs on FileStore + FileJournal. XFS (writeahead):
+ * every write is journaled before it is applied; btrfs (parallel): journal and apply run at
+ * once, so a replica may be readable (ACK) before it is durable (ONDISK) and the aio client
+ * sees `complete` before `safe`.
+ */
+function hammerRbdWrite(journal: 'writeahead' | 'parallel'): ScenarioDoc {
+  const seed = rbdWrite();
+  const fs = journal === 'parallel' ? 'btrfs, parallel journal' : 'XFS, writeahead journal';
+  return {
+    ...seed,
+    title: `Ceph Hammer RBD: image.write('foo' * 200, 0) — ${fs}`,
+    description:
+      "The seed's python example on Hammer 0.94 OSDs (FileStore + FileJournal, " +
+      `${fs}). librbd writes with aio_operate, so the client asks for ACK and ONDISK: ` +
+      'replicas report commit (journaled, sub_op_modify_commit) and apply (readable, ' +
+      'sub_op_modify_applied) separately; the primary answers ACK once the write is applied ' +
+      'everywhere (C_aio_Ack: complete) and ACK|ONDISK once it is committed everywhere ' +
+      '(C_aio_Safe: safe).' +
+      (journal === 'parallel'
+        ? ' With the parallel journal the apply wins the race, so the two replies are apart.'
+        : ' With the writeahead journal the apply follows the commit on every OSD.'),
+    cluster: {
+      ceph: {
+        ...(seed.cluster?.ceph ?? {}),
+        release: 'hammer',
+        filestore_journal: journal,
+      },
+    },
+  };
+}
+
 export const CEPH_BUILTINS: Record<string, ScenarioDoc> = {
   'ceph-rbd-write': rbdWrite(),
   'ceph-rados-put-get': radosPutGet(),
   'ceph-rbd-8mib': rbd8Mib(),
   'ceph-rbd-straddle': rbdStraddle(),
   'ceph-osd-failure': osdFailure(),
+  'ceph-hammer-rbd-write': hammerRbdWrite('writeahead'),
+  'ceph-hammer-ack-commit': hammerRbdWrite('parallel'),
 };

@@ -330,7 +330,9 @@ export const CEPH_IO_OPS: readonly OpSpec[] = [
 /**
  * `cluster.ceph` check: the placement part (CRUSH map, pools) plus the IO-path fields
  * `objectstore` (filestore | bluestore), `device_class` (hdd | ssd), `op_history_size`,
- * `rados_osd_op_timeout` (client op timeout in seconds; 0, the default, waits forever).
+ * `rados_osd_op_timeout` (client op timeout in seconds; 0, the default, waits forever),
+ * `release` (pacific | hammer: the IO path of that release, see release.ts),
+ * `filestore_journal` (writeahead | parallel).
  */
 export function checkCephCluster(section: unknown): string | null {
   const placement = checkCephPlacementConfig(section);
@@ -340,6 +342,16 @@ export function checkCephCluster(section: unknown): string | null {
     return 'objectstore: expected "filestore" or "bluestore"';
   if (s.device_class !== undefined && s.device_class !== 'hdd' && s.device_class !== 'ssd')
     return 'device_class: expected "hdd" or "ssd"';
+  if (s.release !== undefined && s.release !== 'pacific' && s.release !== 'hammer')
+    return 'release: expected "pacific" or "hammer"';
+  if (s.release === 'hammer' && s.objectstore === 'bluestore')
+    return 'objectstore: Hammer has no BlueStore (its OSDs run FileStore + FileJournal)';
+  if (
+    s.filestore_journal !== undefined &&
+    s.filestore_journal !== 'writeahead' &&
+    s.filestore_journal !== 'parallel'
+  )
+    return 'filestore_journal: expected "writeahead" (XFS/ext4) or "parallel" (btrfs)';
   const to = s.rados_osd_op_timeout;
   if (to !== undefined && !(typeof to === 'number' && Number.isFinite(to) && to >= 0))
     return 'rados_osd_op_timeout: expected seconds >= 0 (0 = wait forever)';

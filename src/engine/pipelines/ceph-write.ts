@@ -170,16 +170,64 @@ export const CEPH_WRITE: PipelineDef = {
       source: 'src/osd/ReplicatedBackend.cc',
     },
     {
+      id: 'sub_op_modify',
+      lane: 'replica',
+      caption:
+        'Hammer replica: sub_op_modify decodes the transaction and log entries (started is marked twice).',
+      source: 'src/osd/ReplicatedBackend.cc',
+      optional: true,
+    },
+    {
+      id: 'sub_op_modify_commit',
+      lane: 'replica',
+      caption:
+        'Hammer replica: journaled (C_OSD_RepModifyCommit): commit_sent, MOSDRepOpReply(ONDISK) with its last_complete_ondisk.',
+      source: 'src/osd/ReplicatedBackend.cc',
+      optional: true,
+    },
+    {
+      id: 'sub_op_modify_applied',
+      lane: 'replica',
+      caption:
+        'Hammer replica: applied, readable (C_OSD_RepModifyApply): sub_op_applied; an ACK reply only if the ONDISK one has not gone yet.',
+      source: 'src/osd/ReplicatedBackend.cc',
+      optional: true,
+    },
+    {
       id: 'op_commit',
       lane: 'osd',
       caption: 'The local transaction committed (op_commit).',
       source: 'src/osd/ReplicatedBackend.cc',
     },
     {
+      id: 'op_applied',
+      lane: 'osd',
+      caption:
+        'Hammer: the local transaction is applied, readable (C_OSD_OnOpApplied): op_applied.',
+      source: 'src/osd/ReplicatedBackend.cc',
+      optional: true,
+    },
+    {
       id: 'do_repop_reply',
       lane: 'osd',
       caption: 'A replica reply is processed in the PG (sub_op_commit_rec).',
       source: 'src/osd/PrimaryLogPG.cc',
+    },
+    {
+      id: 'sub_op_modify_reply',
+      lane: 'osd',
+      caption:
+        'Hammer: a replica reply (sub_op_commit_rec from N for ONDISK, sub_op_applied_rec from N for ACK); either kind counts as applied.',
+      source: 'src/osd/ReplicatedBackend.cc',
+      optional: true,
+    },
+    {
+      id: 'repop_all_applied',
+      lane: 'osd',
+      caption:
+        'Hammer: every OSD of the acting set applied the write (C_OSD_RepopApplied); eval_repop may send the ACK reply.',
+      source: 'src/osd/ReplicatedPG.cc',
+      optional: true,
     },
     {
       id: 'repop_all_committed',
@@ -196,7 +244,8 @@ export const CEPH_WRITE: PipelineDef = {
     {
       id: 'osd_op_reply',
       lane: 'osd',
-      caption: 'MOSDOpReply(ACK|ONDISK) to the client: commit_sent, then done.',
+      caption:
+        'MOSDOpReply(ACK|ONDISK) to the client: commit_sent, then done. Hammer may first send a separate ACK reply when the write was applied everywhere before it was committed everywhere.',
       source: 'src/osd/PrimaryLogPG.cc',
     },
     {
@@ -204,6 +253,22 @@ export const CEPH_WRITE: PipelineDef = {
       lane: 'client',
       caption: 'The Objecter matches the reply to its tid and completes the call.',
       source: 'src/osdc/Objecter.cc',
+    },
+    {
+      id: 'C_aio_Ack::finish',
+      lane: 'client',
+      caption:
+        'Hammer librados aio: the first reply (ACK) sets complete — the write is readable on every replica.',
+      source: 'src/librados/IoCtxImpl.cc',
+      optional: true,
+    },
+    {
+      id: 'C_aio_Safe::finish',
+      lane: 'client',
+      caption:
+        'Hammer librados aio: the ONDISK reply sets safe — the write is journaled on every replica; librbd completes on it.',
+      source: 'src/librados/IoCtxImpl.cc',
+      optional: true,
     },
     {
       id: 'handle_osd_map',

@@ -232,7 +232,8 @@ export class Librbd {
     const full = ex.offset === 0 && ex.length === objectSize;
     ops.push(full ? { op: 'writefull', data: buf } : { op: 'write', off: ex.offset, data: buf });
     this.trace('write_object', { oid: ex.oid, writefull: full, alloc_hint: !mayExist });
-    yield* this.rados.operate(img.pool, ex.oid, ops);
+    // AbstractWrite sends with aio_operate (ack + safe callbacks; librbd waits for safe).
+    yield* this.rados.operate(img.pool, ex.oid, ops, true);
   }
 
   /** librbd read: one object read per extent; absent objects read as zeros. */

@@ -13,12 +13,14 @@ import type { OsdMapView } from '../cluster/map.ts';
 import type { MOSDOp, MOSDOpReply, Message } from '../msg/messages.ts';
 import type { Messenger, RecvStamps } from '../msg/messenger.ts';
 import { currentCtx, runIn } from '../sched.ts';
+import type { CephRelease } from '../release.ts';
 import {
   type HObject,
   OSD_FLAG,
   type OSDOp,
   type PgId,
   isWriteOp,
+  osdFlagString,
   osdOpJson,
   pgStr,
 } from '../types.ts';
@@ -34,6 +36,11 @@ interface ObjecterOp {
   readonly flags: number;
   readonly ctx: ProcContext;
   readonly done: Future<MOSDOpReply>;
+  /** Hammer: the op's onack / oncommit contexts not fired yet (spec §3.5). */
+  onack: boolean;
+  oncommit: boolean;
+  /** librados aio (C_aio_Ack / C_aio_Safe) rather than a synchronous call's C_SafeCond. */
+  readonly aio: boolean;
   attempts: number;
   /** target_t */
   pgid: PgId | null;
@@ -64,6 +71,7 @@ export class Objecter {
      * cancels it with -ETIMEDOUT.
      */
     private readonly opTimeoutNs = 0,
+    private readonly release: CephRelease = 'pacific',
   ) {
     this.name = `client.${globalId}`;
     this.addr = `127.0.0.1:0/${rt.rng.fork(this.name).nextU32()}`;
@@ -87,10 +95,22 @@ export class Objecter {
     this.rt.trace.point(step, CLIENT_ACTOR, { data });
   }
 
-  /** Objecter::op_submit: returns when the reply (ACK|ONDISK) arrives. */
-  opSubmit(pool: number, oid: string, ops: OSDOp[]): Future<MOSDOpReply> {
+  /**
+   * Objecter::op_submit: returns when the op is finished. Pacific requests ONDISK only (one
+   * ACK|ONDISK reply). Hammer's `_prepare_osd_op` sets ACK when the op has an onack context
+   * and ONDISK when it has an oncommit one: a synchronous write has oncommit only, a read
+   * onack only, an aio write (librbd) both (`C_aio_Ack` → complete, `C_aio_Safe` → safe).
+   */
+  opSubmit(pool: number, oid: string, ops: OSDOp[], aio = false): Future<MOSDOpReply> {
     const write = ops.some(isWriteOp);
-    const flags = (write ? OSD_FLAG.WRITE : OSD_FLAG.READ) | OSD_FLAG.ONDISK | OSD_FLAG.KNOWN_REDIR;
+    const hammer = this.release === 'hammer';
+    const onack = hammer && (!write || aio);
+    const oncommit = !hammer || write;
+    const flags =
+      (write ? OSD_FLAG.WRITE : OSD_FLAG.READ) |
+      (onack ? OSD_FLAG.ACK : 0) |
+      (oncommit ? OSD_FLAG.ONDISK : 0) |
+      OSD_FLAG.KNOWN_REDIR;
     const op: ObjecterOp = {
       tid: ++this.lastTid,
       pool,
@@ -99,6 +119,9 @@ export class Objecter {
       flags,
       ctx: currentCtx(this.rt.sim),
       done: new Future<MOSDOpReply>(`objecter.tid${this.lastTid}`),
+      onack,
+      oncommit,
+      aio,
       attempts: 0,
       pgid: null,
       osd: -1,
@@ -232,11 +255,26 @@ export class Objecter {
         tid: op.tid,
         result: m.result,
         version: `${m.version.epoch}'${m.version.version}`,
-        flags: 'ack+ondisk',
+        flags: osdFlagString(m.flags),
       });
+      if (this.release === 'hammer') this.fireHammerContexts(op, m);
+      else op.oncommit = false;
+      if (op.onack || op.oncommit) return; // an ACK: the commit is still to come
       this.inflight.delete(op.tid);
       op.done.resolve(m);
     });
+  }
+
+  /** Hammer: any reply fires onack once; ONDISK (or an error) fires oncommit. */
+  private fireHammerContexts(op: ObjecterOp, m: MOSDOpReply): void {
+    if (op.onack) {
+      op.onack = false;
+      if (op.aio) this.trace('C_aio_Ack::finish', { tid: op.tid, complete: true });
+    }
+    if (op.oncommit && (m.flags & OSD_FLAG.ONDISK || m.result < 0)) {
+      op.oncommit = false;
+      if (op.aio) this.trace('C_aio_Safe::finish', { tid: op.tid, safe: true });
+    }
   }
 
   /** handle_osd_map → _scan_requests: resend ops whose target changed. */

@@ -25,10 +25,13 @@ export class RadosClient {
     return p.id;
   }
 
-  /** rados_*_op_operate: one compound op; throws the first failing op's errno. */
-  *operate(pool: string, oid: string, ops: OSDOp[]): Proc<MOSDOpReply> {
+  /**
+   * rados_*_op_operate: one compound op; throws the first failing op's errno. `aio`: issued
+   * as rados_aio_operate (librbd's object requests) — in Hammer that asks for ACK and ONDISK.
+   */
+  *operate(pool: string, oid: string, ops: OSDOp[], aio = false): Proc<MOSDOpReply> {
     const id = this.poolId(pool);
-    const reply = yield* wait(this.objecter.opSubmit(id, oid, ops));
+    const reply = yield* wait(this.objecter.opSubmit(id, oid, ops, aio));
     if (reply.result < 0) throw errnoError(errnoName(reply.result), oid);
     return reply;
   }

@@ -21,12 +21,17 @@ import type { PG } from '../osd/pg.ts';
 import { later } from '../sched.ts';
 import type { PgId } from '../types.ts';
 import { Objecter } from '../client/objecter.ts';
+import type { CephRelease, FileStoreJournalMode } from '../release.ts';
 import { HEARTBEAT_GRACE_NS, MON_NAME, Monitor } from './monitor.ts';
 import type { OsdMapView } from './map.ts';
 import { OsdMapViewImpl } from './osdmap-view.ts';
 
 export interface CephClusterOptions {
+  /** Which release's IO path to run (spec §5 Hammer, §6 Pacific). */
+  release: CephRelease;
   objectstore: ObjectStoreKind;
+  /** FileStore journal mode (writeahead on XFS/ext4; parallel on btrfs). */
+  filestoreJournal: FileStoreJournalMode;
   deviceClass: DeviceClass;
   history: OpHistoryConfig;
   /** osd_op_num_shards (5 for HDD-class OSDs). */
@@ -49,11 +54,16 @@ const LOG_REGION_BLOCKS = 4096;
 export function cephOptionsFromConfig(
   cfg: Record<string, unknown> | undefined,
 ): CephClusterOptions {
-  const store = cfg?.objectstore === 'filestore' ? 'filestore' : 'bluestore';
+  const release: CephRelease = cfg?.release === 'hammer' ? 'hammer' : 'pacific';
+  // Hammer has no BlueStore: its OSDs are FileStore + FileJournal.
+  const store =
+    cfg?.objectstore === 'filestore' || release === 'hammer' ? 'filestore' : 'bluestore';
   const hist =
     typeof cfg?.op_history_size === 'number' ? cfg.op_history_size : DEFAULT_HISTORY.size;
   return {
+    release,
     objectstore: store,
+    filestoreJournal: cfg?.filestore_journal === 'parallel' ? 'parallel' : 'writeahead',
     deviceClass: cfg?.device_class === 'ssd' ? 'ssd' : 'hdd',
     history: { size: hist, durationSec: DEFAULT_HISTORY.durationSec },
     numShards: 5,
@@ -94,7 +104,11 @@ export class CephCluster {
           mapAt: (e) => this.mon.mapAt(e),
         },
         view,
-        { numShards: this.options.numShards, history: this.options.history },
+        {
+          numShards: this.options.numShards,
+          history: this.options.history,
+          release: this.options.release,
+        },
       );
       osd.createInitialPgs();
       this.osds[id] = osd;
@@ -116,7 +130,10 @@ export class CephCluster {
         });
     const actor = `osd.${id}`;
     return o.objectstore === 'filestore'
-      ? new FileStore(this.rt, actor, dev, { journalBlocks: LOG_REGION_BLOCKS })
+      ? new FileStore(this.rt, actor, dev, {
+          journalBlocks: LOG_REGION_BLOCKS,
+          journalMode: o.filestoreJournal,
+        })
       : new BlueStore(this.rt, actor, dev, {
           walBlocks: LOG_REGION_BLOCKS,
           deviceClass: o.deviceClass,
@@ -143,6 +160,7 @@ export class CephCluster {
       this.mon.map,
       (e) => this.mon.mapAt(e),
       this.options.opTimeoutNs,
+      this.options.release,
     );
     this.mon.subscribe(o.name);
     this.clients.push(o);

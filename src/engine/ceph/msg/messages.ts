@@ -3,7 +3,7 @@
  * OpTracker prints for them (spec §9.2).
  */
 import type { Eversion, HObject, OSDOp, PgId, PgLogEntry, ReqId } from '../types.ts';
-import { evStr, hobjStr, osdFlagString, osdOpStr, pgStr, reqidStr } from '../types.ts';
+import { OSD_FLAG, evStr, hobjStr, osdFlagString, osdOpStr, pgStr, reqidStr } from '../types.ts';
 import type { Transaction } from '../objectstore/transaction.ts';
 
 export const MSG_TYPE = {
@@ -191,6 +191,6 @@ export function describeRepOp(m: MOSDRepOp): string {
 export function describeRepOpReply(m: MOSDRepOpReply): string {
   return (
     `osd_repop_reply(${reqidStr(m.reqid)} ${pgStr(m.pgid)} e${m.mapEpoch}/${m.minEpoch} ` +
-    `ondisk, result = ${m.result})`
+    `${m.ackType & OSD_FLAG.ONDISK ? 'ondisk' : m.ackType & OSD_FLAG.ONNVRAM ? 'onnvram' : 'ack'}, result = ${m.result})`
   );
 }

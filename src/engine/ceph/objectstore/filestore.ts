@@ -8,6 +8,11 @@
  *   C_JournaledAhead → _journaled_ahead: queue_op (apply in op_wq) + ondisk_finisher (commit)
  *   op_wq: _do_op → _do_transactions (data lands in the file system) → _finish_op (readable)
  *
+ * Parallel mode (btrfs, `filestore_journal: parallel`): queue_transactions hands the op to
+ * op_wq at the same time as to the journal, so a transaction can be applied (readable, the
+ * `onApplied` hook via op_finisher) before it is committed. Deviation: a kill keeps what was
+ * applied but not journaled (btrfs would roll back to its last snapshot).
+ *
  * The journal entry really carries the transaction's bytes (written to the journal region of
  * the device); a restart replays committed entries that were not applied yet.
  */
@@ -21,6 +26,7 @@ import { BlockAllocator, readOnode } from './onode.ts';
 import { type Transaction, txBytes, txJson } from './transaction.ts';
 import type { CommitHooks, ObjectStat, ObjectStore } from './types.ts';
 import type { ProcContext } from '../../core/sim.ts';
+import type { FileStoreJournalMode } from '../release.ts';
 
 /** journal_max_write_entries (spec §1). */
 const JOURNAL_MAX_WRITE_ENTRIES = 100;
@@ -38,6 +44,8 @@ interface JournalEntry {
 export interface FileStoreOptions {
   /** Blocks reserved at the start of the device for the journal ring. */
   journalBlocks: number;
+  /** writeahead (default) or parallel (btrfs). */
+  journalMode?: FileStoreJournalMode;
 }
 
 export class FileStore implements ObjectStore {
@@ -57,6 +65,11 @@ export class FileStore implements ObjectStore {
   private readonly pendingApply = new Map<string, { n: number; waiters: Future<void>[] }>();
   private readonly opWq: Worker;
   private readonly finisher: Worker;
+  /** FileStore::op_finisher: runs the onreadable (applied) contexts. */
+  private readonly opFinisher: Worker;
+  private readonly parallel: boolean;
+  /** Parallel mode: applied before their journal write completed (not to be replayed). */
+  private readonly appliedEarly = new Set<number>();
   private gen = 0;
   /** Blocks written by an apply whose device IO has not completed yet. */
   private readonly overlay = new Map<number, Uint8Array>();
@@ -73,6 +86,8 @@ export class FileStore implements ObjectStore {
     this.alloc = new BlockAllocator(opts.journalBlocks, dev.blocks - opts.journalBlocks);
     this.opWq = new Worker(rt.sim, `${actor}.filestore_op_tp`);
     this.finisher = new Worker(rt.sim, `${actor}.ondisk_finisher`);
+    this.opFinisher = new Worker(rt.sim, `${actor}.op_finisher`);
+    this.parallel = opts.journalMode === 'parallel';
   }
 
   get usedBlocks(): number {
@@ -95,6 +110,7 @@ export class FileStore implements ObjectStore {
     hooks.mark?.('commit_queued_for_journal_write');
     this.rt.trace.point('submit_entry', this.actor, { data: { seq, len: bytes } });
     this.writeq.push(entry);
+    if (this.parallel) this.queueOp(entry);
     if (!this.writerBusy) {
       this.writerBusy = true;
       const gen = this.gen;
@@ -141,7 +157,7 @@ export class FileStore implements ObjectStore {
 
   private queueCompletion(e: JournalEntry): void {
     const gen = this.gen;
-    this.unapplied.set(e.seq, e);
+    if (!this.appliedEarly.delete(e.seq)) this.unapplied.set(e.seq, e);
     // finisher->queue(C_JournaledAhead) …
     later(this.rt.sim, 1000, e.ctx, `${this.actor}.journal_finisher`, () => {
       if (gen === this.gen) this.journaledAhead(e);
@@ -158,15 +174,21 @@ export class FileStore implements ObjectStore {
   private journaledAhead(e: JournalEntry): void {
     this.rt.trace.point('_journaled_ahead', this.actor, { data: { seq: e.seq } });
     const gen = this.gen;
-    // queue_op: the apply runs in the FileStore op thread pool.
-    this.opWq.submit(3000, 4000, e.ctx, () => {
-      if (gen === this.gen) this.doOp(e);
-    });
+    // Writeahead: the apply is queued only now (parallel mode queued it at submit).
+    if (!this.parallel) this.queueOp(e);
     // ondisk_finisher.queue(ondisk): the commit callbacks.
     this.finisher.submit(0, 500, e.ctx, () => {
       if (gen !== this.gen) return;
       this.rt.trace.point('ondisk_finisher', this.actor, { data: { seq: e.seq } });
       e.hooks.onCommit();
+    });
+  }
+
+  /** FileStore::queue_op: the apply runs in the FileStore op thread pool. */
+  private queueOp(e: JournalEntry): void {
+    const gen = this.gen;
+    this.opWq.submit(3000, 4000, e.ctx, () => {
+      if (gen === this.gen) this.doOp(e);
     });
   }
 
@@ -188,13 +210,26 @@ export class FileStore implements ObjectStore {
       for (const w of writes) yield* dev.write(w.lba, w.data);
     }
     const done = this.rt.sim.spawn(`${this.actor}.apply_io`, io(), e.ctx);
+    const finishOp = (): void => {
+      this.appliedSeq = Math.max(this.appliedSeq, e.seq);
+      if (!this.unapplied.delete(e.seq) && this.parallel) this.appliedEarly.add(e.seq);
+      this.rt.trace.point('_finish_op', this.actor, { data: { seq: e.seq } });
+      this.finishApply(e.t);
+      if (e.hooks.onApplied) {
+        // op_finisher.queue(onreadable)
+        this.opFinisher.submit(0, 500, e.ctx, () => {
+          if (gen === this.gen) e.hooks.onApplied?.();
+        });
+      }
+    };
+    // Parallel mode (btrfs): the op is applied once its writes are in the page cache — the
+    // data reaches the device in the background. Writeahead: applied after the device
+    // writes (a simplification kept for the Pacific FileStore traces).
+    if (this.parallel) finishOp();
     done.onSettle(() => {
       if (gen !== this.gen) return;
       for (const w of writes) if (this.overlay.get(w.lba) === w.data) this.overlay.delete(w.lba);
-      this.appliedSeq = Math.max(this.appliedSeq, e.seq);
-      this.unapplied.delete(e.seq);
-      this.rt.trace.point('_finish_op', this.actor, { data: { seq: e.seq } });
-      this.finishApply(e.t);
+      if (!this.parallel) finishOp();
     });
   }
 
@@ -253,6 +288,8 @@ export class FileStore implements ObjectStore {
     this.writerBusy = false;
     this.opWq.reset();
     this.finisher.reset();
+    this.opFinisher.reset();
+    this.appliedEarly.clear();
     this.overlay.clear();
     for (const p of this.pendingApply.values()) for (const w of p.waiters) w.resolve();
     this.pendingApply.clear();

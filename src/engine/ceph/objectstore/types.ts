@@ -16,6 +16,11 @@ export interface CommitHooks {
   mark?(event: string): void;
   /** Runs once the transaction is durable. */
   onCommit(): void;
+  /**
+   * Runs once the transaction is applied (readable): FileStore's `onreadable` context, which
+   * Hammer's `C_OSD_OnOpApplied` / `C_OSD_RepModifyApply` hang on. Only FileStore calls it.
+   */
+  onApplied?(): void;
 }
 
 export interface ObjectStat {

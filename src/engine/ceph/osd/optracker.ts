@@ -79,7 +79,11 @@ export class OpTracker {
   /** Completed ops in initiated-time order (OpHistory::arrived). */
   private history: TrackedOp[] = [];
 
-  constructor(readonly config: OpHistoryConfig = DEFAULT_HISTORY) {}
+  constructor(
+    readonly config: OpHistoryConfig = DEFAULT_HISTORY,
+    /** Hammer's create_request marks the stamps in another order (spec §5.1 step 2). */
+    private readonly hammer = false,
+  ) {}
 
   /** OpTracker::create_request: initiated + the messenger stamps, in Pacific's order. */
   createRequest(
@@ -89,8 +93,13 @@ export class OpTracker {
   ): TrackedOp {
     const op = new TrackedOp(description, stamps.throttled, clientInfo);
     op.mark('initiated', stamps.throttled);
-    op.mark('throttled', stamps.throttled);
-    op.mark('header_read', stamps.headerRead);
+    if (this.hammer) {
+      op.mark('header_read', stamps.headerRead);
+      op.mark('throttled', stamps.throttled);
+    } else {
+      op.mark('throttled', stamps.throttled);
+      op.mark('header_read', stamps.headerRead);
+    }
     op.mark('all_read', stamps.allRead);
     op.mark('dispatched', stamps.dispatched);
     this.inFlight.add(op);

@@ -24,11 +24,13 @@ import { type OpHistoryConfig, OpTracker, type TrackedOp } from './optracker.ts'
 import { PG } from './pg.ts';
 import type { OsdServices } from './services.ts';
 import { T } from './timing.ts';
+import type { CephRelease } from '../release.ts';
 
 export interface OsdOptions {
   /** osd_op_num_shards (5 on HDD-class OSDs, 8 on SSD). */
   numShards: number;
   history: OpHistoryConfig;
+  release: CephRelease;
 }
 
 /** What the OSD needs from the rest of the cluster. */
@@ -42,6 +44,7 @@ export interface ClusterLink {
 export class OSD implements OsdServices {
   readonly name: string;
   readonly tracker: OpTracker;
+  readonly release: CephRelease;
   private readonly wq: ShardedOpWQ;
   readonly pgs = new Map<string, PG>();
   private view: OsdMapView;
@@ -59,7 +62,8 @@ export class OSD implements OsdServices {
     opts: OsdOptions,
   ) {
     this.name = `osd.${id}`;
-    this.tracker = new OpTracker(opts.history);
+    this.release = opts.release;
+    this.tracker = new OpTracker(opts.history, opts.release === 'hammer');
     this.wq = new ShardedOpWQ(rt, `${this.name}.op_wq`, opts.numShards);
     this.view = map;
     msgr.register(this.name, (m, stamps, from) => this.msFastDispatch(m, stamps, from));
@@ -214,7 +218,8 @@ export class OSD implements OsdServices {
     this.rt.sim.schedule(enqueueNs, () => {
       if (gen !== this.incarnation) return;
       runIn(this.rt.sim, ctx, this.name, () => {
-        op.mark('queued_for_pg', this.rt.sim.now);
+        // Hammer has no queued_for_pg event (nothing calls mark_queued_for_pg there).
+        if (this.release !== 'hammer') op.mark('queued_for_pg', this.rt.sim.now);
         this.trace('enqueue_op', { pgid: pgStr(pgid), shard: pgid.ps % this.wq.numShards });
       });
       this.wq.queue(pgid.ps, {

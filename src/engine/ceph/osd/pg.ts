@@ -11,6 +11,16 @@
  *   replica:  do_repop [started] → append_log → queue_transactions → repop_commit
  *             [commit_sent] → MOSDRepOpReply → [done]
  *   read:     do_op → [started] → execute_ctx → do_osd_ops (store read) → reply → [done]
+ *
+ * Hammer (release 'hammer', spec §5): the same up to issue_op, then two completions per
+ * write — committed (journaled) and applied (readable): primary op_commit [op_commit] and
+ * op_applied [op_applied]; replica sub_op_modify [started ×2] → sub_op_modify_commit
+ * [commit_sent] (ONDISK reply) and sub_op_modify_applied [sub_op_applied] (an ACK reply
+ * only if the commit reply has not gone yet); primary sub_op_modify_reply
+ * [sub_op_commit_rec from N / sub_op_applied_rec from N] → repop_all_applied /
+ * repop_all_committed → eval_repop: the commit reply (ACK|ONDISK, [commit_sent]) when all
+ * committed; a separate ACK reply when all applied first and the client asked for ACK;
+ * [done] once both.
  */
 import { errno } from '../../core/errors.ts';
 import { IoError } from '../../core/errors.ts';
@@ -38,10 +48,12 @@ import {
   evCmp,
   evStr,
   isWriteOp,
+  osdFlagString,
   osdOpJson,
   pgStr,
   reqidStr,
 } from '../types.ts';
+import type { CommitHooks } from '../objectstore/types.ts';
 import {
   OI_ATTR,
   type ObjectInfo,
@@ -77,6 +89,12 @@ interface RepGather {
   readonly outs: OpOut[];
   readonly waitingForCommit: Set<number>;
   allCommitted: boolean;
+  /** Hammer: the acting set members that have not applied yet (empty in Pacific). */
+  readonly waitingForApplied: Set<number>;
+  allApplied: boolean;
+  /** Hammer: which client replies went out. */
+  sentAck: boolean;
+  sentDisk: boolean;
   /** Dup requests waiting for this version ("waiting for ondisk"). */
   readonly dupWaiters: Array<{ op: TrackedOp; m: MOSDOp; from: string }>;
 }
@@ -494,6 +512,10 @@ export class PG {
       outs,
       waitingForCommit: new Set(this.acting),
       allCommitted: false,
+      waitingForApplied: new Set(this.hammer ? this.acting : []),
+      allApplied: !this.hammer,
+      sentAck: false,
+      sentDisk: false,
       dupWaiters: [],
     };
     this.repops.push(repop);
@@ -535,13 +557,81 @@ export class PG {
     // log_operation / append_log: the entry and info go into the same local transaction.
     const local = this.appendLog([entry], t, trimTo);
     const gen = this.osd.gen();
-    this.osd.store.queueTransactions(local, {
+    const hooks: CommitHooks = {
       mark: (e) => op.mark(e, this.osd.rt.sim.now),
       onCommit: () =>
         this.osd.queueContext(this.pgid.ps, () => {
           if (gen === this.osd.gen()) this.opCommit(repop);
         }),
+    };
+    if (this.hammer) {
+      // C_OSD_OnOpApplied: takes the PG lock too.
+      hooks.onApplied = () =>
+        this.osd.queueContext(this.pgid.ps, () => {
+          if (gen === this.osd.gen()) this.opApplied(repop);
+        });
+    }
+    this.osd.store.queueTransactions(local, hooks);
+  }
+
+  private get hammer(): boolean {
+    return this.osd.release === 'hammer';
+  }
+
+  /** Hammer ReplicatedBackend::op_applied (C_OSD_OnOpApplied): the local apply finished. */
+  private opApplied(repop: RepGather): void {
+    repop.op.mark('op_applied', this.osd.rt.sim.now);
+    this.trace('op_applied', { rep_tid: repop.repTid, version: evStr(repop.v) });
+    this.appliedFrom(repop, this.osd.id);
+  }
+
+  /** waiting_for_applied.erase(osd); when empty C_OSD_RepopApplied → repop_all_applied. */
+  private appliedFrom(repop: RepGather, osd: number): void {
+    repop.waitingForApplied.delete(osd);
+    if (repop.waitingForApplied.size > 0 || repop.allApplied) return;
+    repop.allApplied = true;
+    this.trace('repop_all_applied', { rep_tid: repop.repTid, version: evStr(repop.v) });
+    this.evalRepopHammer(repop);
+  }
+
+  /**
+   * Hammer ReplicatedPG::eval_repop: the commit reply once all committed; a separate ACK
+   * reply once all applied, if the client asked for ACK and no reply went yet; done (and out
+   * of the repop queue) once both.
+   */
+  private evalRepopHammer(r: RepGather): void {
+    this.trace('eval_repop', {
+      rep_tid: r.repTid,
+      version: evStr(r.v),
+      all_committed: r.allCommitted,
+      all_applied: r.allApplied,
     });
+    const gen = this.osd.gen();
+    const rt = this.osd.rt;
+    const later = (fn: () => void): void =>
+      rt.sim.schedule(T.evalRepopToCommitSent, () => {
+        if (gen === this.osd.gen()) this.osd.runAs(r.op, fn);
+      });
+    if (r.allCommitted && !r.sentDisk) {
+      r.sentDisk = true;
+      later(() => {
+        this.sendReply(r.m, r.from, 0, r.v, r.outs);
+        r.op.mark('commit_sent', rt.sim.now);
+        for (const d of r.dupWaiters) {
+          this.sendReply(d.m, d.from, 0, r.v, []);
+          this.osd.finishOp(d.op);
+        }
+      });
+    } else if (r.allApplied && !r.sentAck && !r.sentDisk && r.m.flags & OSD_FLAG.ACK) {
+      r.sentAck = true;
+      later(() => this.sendReply(r.m, r.from, 0, r.v, r.outs, OSD_FLAG.ACK));
+    }
+    if (r.allApplied && r.allCommitted) {
+      this.repops = this.repops.filter((x) => x !== r);
+      rt.sim.schedule(T.evalRepopToCommitSent + T.commitSentToDone, () => {
+        if (gen === this.osd.gen()) this.osd.finishOp(r.op);
+      });
+    }
   }
 
   /**
@@ -621,14 +711,24 @@ export class PG {
   *doRepopReply(op: TrackedOp, m: MOSDRepOpReply): Proc<void> {
     yield* sleep(T.replyStarted);
     op.mark('started', this.osd.rt.sim.now);
-    this.trace('do_repop_reply', {
+    this.trace(this.hammer ? 'sub_op_modify_reply' : 'do_repop_reply', {
       reqid: reqidStr(m.reqid),
       from: m.from,
       ack_type: m.ackType,
       lcod: evStr(m.lastCompleteOndisk),
     });
     const repop = this.repops.find((r) => r.repTid === m.repTid);
-    if (repop && m.ackType & OSD_FLAG.ONDISK) {
+    if (repop && this.hammer) {
+      // Hammer sub_op_modify_reply: the events name the replica; either reply kind counts
+      // as applied; on_applied fires before on_commit.
+      const now = this.osd.rt.sim.now;
+      const ondisk = (m.ackType & OSD_FLAG.ONDISK) !== 0;
+      if (ondisk) repop.waitingForCommit.delete(m.from);
+      repop.op.mark(`${ondisk ? 'sub_op_commit_rec' : 'sub_op_applied_rec'} from ${m.from}`, now);
+      this.peerLcod.set(m.from, m.lastCompleteOndisk);
+      this.appliedFrom(repop, m.from);
+      if (ondisk) this.commitFrom(repop, m.from);
+    } else if (repop && m.ackType & OSD_FLAG.ONDISK) {
       repop.op.mark('sub_op_commit_rec', this.osd.rt.sim.now);
       this.peerLcod.set(m.from, m.lastCompleteOndisk);
       this.commitFrom(repop, m.from);
@@ -651,7 +751,8 @@ export class PG {
     if (evCmp(repop.v, this.info.lastComplete) > 0 && this.missing.size === 0) {
       this.info.lastComplete = repop.v;
     }
-    this.evalRepop();
+    if (this.hammer) this.evalRepopHammer(repop);
+    else this.evalRepop();
   }
 
   private evalRepop(): void {
@@ -675,13 +776,20 @@ export class PG {
     }
   }
 
-  private sendReply(m: MOSDOp, to: string, result: number, v: Eversion, outs: OpOut[]): void {
+  private sendReply(
+    m: MOSDOp,
+    to: string,
+    result: number,
+    v: Eversion,
+    outs: OpOut[],
+    flags: number = OSD_FLAG.ACK | OSD_FLAG.ONDISK,
+  ): void {
     const reply: MOSDOpReply = {
       type: 'osd_op_reply',
       reqid: m.reqid,
       result,
       version: v,
-      flags: OSD_FLAG.ACK | OSD_FLAG.ONDISK,
+      flags,
       outs,
       retryAttempt: m.retryAttempt,
       epoch: this.osd.map().epoch,
@@ -690,7 +798,7 @@ export class PG {
       reqid: reqidStr(m.reqid),
       result,
       version: evStr(v),
-      flags: 'ack+ondisk',
+      flags: osdFlagString(flags),
     });
     this.osd.sendClient(to, reply);
   }
@@ -706,7 +814,9 @@ export class PG {
     }
     yield* sleep(T.repopStarted);
     op.mark('started', this.osd.rt.sim.now);
-    this.trace('do_repop', {
+    // Hammer's sub_op_modify_impl marks `started` twice.
+    if (this.hammer) op.mark('started', this.osd.rt.sim.now);
+    this.trace(this.hammer ? 'sub_op_modify' : 'do_repop', {
       reqid: reqidStr(m.reqid),
       version: evStr(m.version),
       mlcod: evStr(m.mlcod),
@@ -715,6 +825,10 @@ export class PG {
     for (const e of m.logEntries) this.obcs.delete(e.soid.name);
     const local = this.appendLog(m.logEntries, m.txn, m.pgTrimTo);
     const gen = this.osd.gen();
+    if (this.hammer) {
+      this.subOpModifyQueue(op, m, local, gen);
+      return;
+    }
     this.osd.store.queueTransactions(local, {
       mark: (e) => op.mark(e, this.osd.rt.sim.now),
       onCommit: () =>
@@ -727,6 +841,70 @@ export class PG {
           T.replicaCommitDequeue,
         ),
     });
+  }
+
+  /**
+   * Hammer replica: C_OSD_RepModifyCommit → sub_op_modify_commit (ONDISK reply) and
+   * C_OSD_RepModifyApply → sub_op_modify_applied (ACK reply only before the commit one);
+   * the op is done once both ran.
+   */
+  private subOpModifyQueue(op: TrackedOp, m: MOSDRepOp, local: Transaction, gen: number): void {
+    const st = { committed: false, applied: false };
+    const finish = (): void => {
+      if (!st.committed || !st.applied) return;
+      this.osd.rt.sim.schedule(T.replicaDone, () => {
+        if (gen === this.osd.gen()) this.osd.finishOp(op);
+      });
+    };
+    const inPg = (fn: () => void) => (): void =>
+      this.osd.queueContext(
+        this.pgid.ps,
+        () => {
+          if (gen === this.osd.gen()) fn();
+        },
+        T.replicaCommitDequeue,
+      );
+    this.osd.store.queueTransactions(local, {
+      mark: (e) => op.mark(e, this.osd.rt.sim.now),
+      onCommit: inPg(() => {
+        st.committed = true;
+        if (evCmp(m.version, this.lcod) > 0) this.lcod = m.version;
+        this.trace('sub_op_modify_commit', {
+          reqid: reqidStr(m.reqid),
+          version: evStr(m.version),
+          lcod: evStr(this.lcod),
+        });
+        op.mark('commit_sent', this.osd.rt.sim.now);
+        this.osd.sendOsd(m.from, this.repOpReply(m, OSD_FLAG.ONDISK));
+        finish();
+      }),
+      onApplied: inPg(() => {
+        st.applied = true;
+        op.mark('sub_op_applied', this.osd.rt.sim.now);
+        this.trace('sub_op_modify_applied', {
+          reqid: reqidStr(m.reqid),
+          version: evStr(m.version),
+          ack_sent: !st.committed,
+        });
+        if (!st.committed) this.osd.sendOsd(m.from, this.repOpReply(m, OSD_FLAG.ACK));
+        finish();
+      }),
+    });
+  }
+
+  private repOpReply(m: MOSDRepOp, ackType: number): MOSDRepOpReply {
+    return {
+      type: 'osd_repop_reply',
+      reqid: m.reqid,
+      pgid: this.pgid,
+      mapEpoch: m.mapEpoch,
+      minEpoch: m.minEpoch,
+      ackType,
+      result: 0,
+      lastCompleteOndisk: this.lcod,
+      repTid: m.repTid,
+      from: this.osd.id,
+    };
   }
 
   /** ReplicatedBackend::repop_commit: reply ONDISK with our last_complete_ondisk. */

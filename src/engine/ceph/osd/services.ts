@@ -8,6 +8,7 @@ import type { OsdMapView } from '../cluster/map.ts';
 import type { Message, MOSDPGPush } from '../msg/messages.ts';
 import type { ObjectStore } from '../objectstore/types.ts';
 import type { PgId } from '../types.ts';
+import type { CephRelease } from '../release.ts';
 import type { OpQueueItem } from './op-queue.ts';
 import type { OpTracker, TrackedOp } from './optracker.ts';
 
@@ -17,6 +18,7 @@ export interface OsdServices {
   readonly name: string;
   readonly store: ObjectStore;
   readonly tracker: OpTracker;
+  readonly release: CephRelease;
   map(): OsdMapView;
   /** Incarnation: bumps when the OSD dies, so callbacks of a dead process do nothing. */
   gen(): number;
