@@ -5,7 +5,15 @@ import { runScenario } from '../scenario/runner.ts';
 import { BUILTIN_SCENARIOS, getBuiltinScenario } from '../scenario/builtins.ts';
 import type { TraceEvent } from '../trace/event.ts';
 
-const DAOS_PIPELINES = ['daos.setup', 'daos.update', 'daos.fetch', 'daos.list', 'daos.punch'];
+const DAOS_PIPELINES = [
+  'daos.setup',
+  'daos.update',
+  'daos.fetch',
+  'daos.list',
+  'daos.punch',
+  'daos.rw.replicated',
+  'dtx.commit',
+];
 
 function builtinEvents(): TraceEvent[] {
   const all: TraceEvent[] = [];
