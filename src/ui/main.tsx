@@ -13,6 +13,7 @@ import { parsePageParams } from './url.ts';
 import { bootShareLink } from './share/boot.ts';
 import { startEmbedApi } from './embed/api.ts';
 import { bootWalkthrough } from './walkthrough/boot.ts';
+import { installBenchHook } from './app/benchHook.ts';
 
 const params = parsePageParams(window.location.search);
 const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
@@ -53,6 +54,7 @@ if (walkthroughBoot) {
 }
 
 if (params.embed) startEmbedApi(window);
+if (new URLSearchParams(window.location.search).get('bench') === '1') installBenchHook(window);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -1,7 +1,7 @@
 /**
  * DAOS fault ops (DESIGN.md op reference): `fault_kill_target`, `restart` (a target; the Ceph
  * system owns `restart` of an OSD, so this op is registered by the shared dispatcher in
- * ops.ts), `fault_drop_messages`.
+ * ops.ts), `fault_drop_messages`, `fault_partition`.
  *
  * A killed target stops answering: RPCs to it time out (`-DER_TIMEDOUT`), the one that notices
  * (the DTX leader for a replica, the client for a leader) reports it and the pool service
@@ -155,6 +155,49 @@ const dropOp: OpSpec = {
   },
 };
 
+/** Default length of a partition: past one RPC timeout, so the first resend is lost too. */
+export const PARTITION_DEFAULT_NS = 90_000_000_000;
+
+/**
+ * `fault_partition {between: [a, b], ns?}`: the fabric between two actors (e.g. `client` and
+ * `engine0.tgt1`, or two targets) loses every message, both ways, for `ns` of virtual time
+ * (default 90 s), then heals. RPCs across it time out (`CRT_TIMEOUT`) and are resent like any
+ * lost message; one sent after the heal gets through.
+ */
+const partitionOp: OpSpec = {
+  name: 'fault_partition',
+  pipeline: 'daos.fault',
+  check: (op) =>
+    first(
+      () => onlyArgs(op, ['between', 'ns']),
+      (): Check => {
+        const b = op.between;
+        if (!Array.isArray(b) || b.length !== 2)
+          return 'between: expected two actor names, e.g. ["client", "engine0.tgt1"]';
+        if (typeof b[0] !== 'string' || b[0] === '') return 'between[0]: expected an actor name';
+        if (typeof b[1] !== 'string' || b[1] === '') return 'between[1]: expected an actor name';
+        return b[0] === b[1] ? 'between[1]: expected an actor other than between[0]' : null;
+      },
+      (): Check =>
+        op.ns === undefined || (isUint(op.ns) && op.ns > 0)
+          ? null
+          : 'ns: expected a positive integer (virtual nanoseconds)',
+    ),
+  *run(op, world): Proc<OpOutcome> {
+    const cl = daosCluster(world);
+    const [a, b] = op.between as [string, string];
+    const ns = (op.ns as number | undefined) ?? PARTITION_DEFAULT_NS;
+    yield* sleep(COST.clientStep);
+    const until = world.rt.sim.now + ns;
+    cl.partitions.push({ a, b, until });
+    world.rt.trace.point('fault_partition', 'network', {
+      data: { between: [a, b], ns, until_ns: until },
+      caption: `${a} and ${b} cannot reach each other for ${ns / 1e9} s`,
+    });
+    return { rc: 0, result: { until_ns: until } };
+  },
+};
+
 /** `restart` of a DAOS target (`target`); other systems' `restart` (`osd`) goes to `other`. */
 export function restartOp(other: OpSpec | undefined): OpSpec {
   return {
@@ -180,4 +223,4 @@ export function restartOp(other: OpSpec | undefined): OpSpec {
   };
 }
 
-export const DAOS_FAULT_OPS: OpSpec[] = [killOp, dropOp];
+export const DAOS_FAULT_OPS: OpSpec[] = [killOp, dropOp, partitionOp];

@@ -13,7 +13,9 @@ export const DAOS_FAULT: PipelineDef = {
   id: 'daos.fault',
   system: 'daos',
   title: 'DAOS fault injection',
-  summary: 'A target dies (it stops answering), or messages between two actors are lost.',
+  summary:
+    'A target dies (it stops answering), messages between two actors are lost, or the network ' +
+    'between two actors is partitioned for a while.',
   lanes: LANES,
   steps: [
     {
@@ -28,6 +30,15 @@ export const DAOS_FAULT: PipelineDef = {
       id: 'fault_drop_messages',
       lane: 'network',
       caption: 'The next messages from/to the given actors are lost on the fabric.',
+      source: 'src/cart/crt_rpc.c',
+      optional: true,
+    },
+    {
+      id: 'fault_partition',
+      lane: 'network',
+      caption:
+        'The fabric between two actors is cut both ways for a while: their RPCs are lost, ' +
+        'time out and are resent until the network heals.',
       source: 'src/cart/crt_rpc.c',
       optional: true,
     },

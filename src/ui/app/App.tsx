@@ -16,6 +16,8 @@ import { Transport } from './Transport.tsx';
 import { ExportMenu } from '../export/ExportMenu.tsx';
 import { StoreSelect, useStorageStatus } from './StoreSelect.tsx';
 import { Presenter } from '../walkthrough/Presenter.tsx';
+import { FaultMenu } from '../views/faults/FaultMenu.tsx';
+import '../styles/layout.css';
 
 /** Keep `?step=` in the address bar (so reload and shared links land on the same step). */
 function useStepInUrl(): void {
@@ -213,6 +215,7 @@ export function App({ embed }: { embed: boolean }) {
       </footer>
       <HelpOverlay />
       <CommandPalette />
+      <FaultMenu />
       <Presenter />
     </div>
   );

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../../protocol/index.ts';
-import { faultableActors, faultsFor, globalFaults } from './faultOps.ts';
+import {
+  faultableActors,
+  faultsFor,
+  globalFaults,
+  partitionableActors,
+  partitionFault,
+  powerCutAtStep,
+  powerCutSteps,
+} from './faultOps.ts';
 
 const ev = (actor: string): TraceEvent => ({
   seq: 0,
@@ -29,5 +37,39 @@ describe('faults palette model', () => {
     const daos = new Set(['fault_power_cut', 'fault_kill_target', 'fault_drop_messages']);
     expect(faultsFor('engine0.tgt1', daos).map((f) => f.id)).toEqual(['power-cut', 'kill', 'drop']);
     expect(globalFaults(daos).map((f) => f.op)).toEqual([{ op: 'fault_drop_messages', count: 1 }]);
+  });
+});
+
+describe('partition and power cut at a step', () => {
+  const all = new Set(['fault_partition', 'fault_power_cut']);
+  it('partitions two different actors, only when the op is registered', () => {
+    const events = ['client', 'engine1.tgt0', 'network', 'engine0.tgt3', 'osd.1'].map(ev);
+    expect(partitionableActors(events)).toEqual(['client', 'engine0.tgt3', 'engine1.tgt0']);
+    expect(partitionFault('client', 'engine0.tgt3', all)?.op).toEqual({
+      op: 'fault_partition',
+      between: ['client', 'engine0.tgt3'],
+    });
+    expect(partitionFault('client', 'client', all)).toBeNull();
+    expect(partitionFault('client', 'engine0.tgt3', new Set(['restart']))).toBeNull();
+  });
+
+  it('arms a power cut of a target at a step of the DAOS I/O pipelines', () => {
+    const steps = powerCutSteps([
+      { id: 'daos.setup', system: 'daos', steps: [{ id: 'daos_pool_connect' }] },
+      {
+        id: 'daos.update',
+        system: 'daos',
+        steps: [{ id: 'vos_update_end' }, { id: 'dc_obj_update' }],
+      },
+      { id: 'ceph.write', system: 'ceph', steps: [{ id: 'do_op' }] },
+    ]);
+    expect(steps).toEqual(['dc_obj_update', 'vos_update_end']);
+    expect(powerCutAtStep('engine0.tgt1', 'vos_update_end', all)?.op).toEqual({
+      op: 'fault_power_cut',
+      target: 'engine0.tgt1',
+      at_step: 'vos_update_end',
+    });
+    expect(powerCutAtStep('osd.1', 'vos_update_end', all)).toBeNull();
+    expect(powerCutAtStep('engine0.tgt1', 'vos_update_end', new Set(['restart']))).toBeNull();
   });
 });

@@ -68,3 +68,55 @@ export function globalFaults(known: ReadonlySet<string>): FaultAction[] {
       ]
     : [];
 }
+
+/** The actors a partition can separate: every actor of the trace that sends or serves RPCs. */
+export function partitionableActors(events: readonly TraceEvent[]): string[] {
+  const seen = new Set<string>();
+  for (const e of events) if (e.actor === 'client' || TARGET.test(e.actor)) seen.add(e.actor);
+  return [...seen].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
+/** `fault_partition` between two different actors (null when not registered or a == b). */
+export function partitionFault(
+  a: string,
+  b: string,
+  known: ReadonlySet<string>,
+): FaultAction | null {
+  if (a === '' || b === '' || a === b) return null;
+  if (known.size > 0 && !known.has('fault_partition')) return null;
+  return {
+    id: 'partition',
+    label: `Partition ${a} ↔ ${b}`,
+    op: { op: 'fault_partition', between: [a, b] },
+  };
+}
+
+/**
+ * The steps a power cut can be armed at: the steps of the DAOS I/O pipelines in the catalog
+ * (the cut lands at the next persistence point after the step is first reached).
+ */
+export function powerCutSteps(
+  pipelines: Iterable<{ id: string; system: string; steps: { id: string }[] }>,
+): string[] {
+  const out = new Set<string>();
+  for (const p of pipelines) {
+    if (p.system !== 'daos' || p.id === 'daos.fault' || p.id === 'daos.setup') continue;
+    for (const s of p.steps) out.add(s.id);
+  }
+  return [...out].sort();
+}
+
+/** `fault_power_cut` of a target armed at a step (null when not registered). */
+export function powerCutAtStep(
+  target: string,
+  step: string,
+  known: ReadonlySet<string>,
+): FaultAction | null {
+  if (!TARGET.test(target) || step === '') return null;
+  if (known.size > 0 && !known.has('fault_power_cut')) return null;
+  return {
+    id: 'power-cut-at',
+    label: `Power cut ${target} at ${step}`,
+    op: { op: 'fault_power_cut', target, at_step: step },
+  };
+}

@@ -16,6 +16,7 @@ import {
 import { trace, useApp } from '../../state/store.ts';
 import { ViewPanel } from '../scm/shell.tsx';
 import { useTraceCursor } from '../scm/useTraceCursor.ts';
+import { openFaultMenu } from '../faults/faultMenuState.ts';
 import './placement.css';
 
 const derived = createDerived(placementReducer, placementInitial(), 256);
@@ -39,6 +40,11 @@ function OsdBadge({
     <span
       className={`pm-osd ${up ? 'is-up' : 'is-down'} ${inn ? 'is-in' : 'is-out'} ${acting.has(id) ? 'is-acting' : ''}`}
       data-osd={id}
+      onContextMenu={(e) => {
+        e.preventDefault();
+        openFaultMenu(e, [`osd.${id}`], `osd.${id}`);
+      }}
+      title="Right-click: kill or restart"
     >
       <span className="pm-shape" aria-hidden="true">
         {up ? '▲' : '▼'}

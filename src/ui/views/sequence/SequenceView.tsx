@@ -20,6 +20,7 @@ import { trace, useApp } from '../../state/store.ts';
 import { formatVirtualTime } from '../caption/time.ts';
 import { ViewPanel } from '../scm/shell.tsx';
 import { useTraceCursor } from '../scm/useTraceCursor.ts';
+import { openFaultMenu } from '../faults/faultMenuState.ts';
 import './sequence.css';
 
 const log = createSequenceLog();
@@ -182,7 +183,15 @@ export function SequenceView() {
           {actors.map((a) => {
             const x = xOf.get(a) as number;
             return (
-              <g key={a} className="sq-actor">
+              <g
+                key={a}
+                className="sq-actor"
+                data-actor={a}
+                onContextMenu={(e) => {
+                  e.preventDefault();
+                  openFaultMenu(e, [a], a);
+                }}
+              >
                 <line x1={x} x2={x} y1={HEAD - 4} y2={height - 4} className="sq-life" />
                 <text
                   x={x}

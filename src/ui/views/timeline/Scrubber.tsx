@@ -49,10 +49,18 @@ export function Scrubber() {
   useEffect(() => {
     const c = canvas.current;
     if (!c) return;
-    paint(c, count);
-    const ro = new ResizeObserver(() => paint(c, count));
+    // At most one paint per frame: while a big trace streams in, `count` changes per batch
+    // (hundreds of times) and each paint walks every op boundary.
+    let frame = requestAnimationFrame(() => paint(c, count));
+    const ro = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => paint(c, count));
+    });
     ro.observe(c);
-    return () => ro.disconnect();
+    return () => {
+      cancelAnimationFrame(frame);
+      ro.disconnect();
+    };
   }, [count, theme]);
 
   const e = trace.at(cursor);
