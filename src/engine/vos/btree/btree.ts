@@ -28,12 +28,13 @@
  * read and compared straight from the SCM view, so a probe allocates nothing per slot. An
  * insert builds the node's new image in a scratch buffer and writes it as one store, exactly
  * the bytes a write of the whole node would store.
- * Deletion frees empty nodes but does not rebalance half-empty ones (DAOS's btr_delete merges
- * or grabs from a sibling; lookups and order are unaffected, only node fill differs).
+ * Deletion (merge.ts) rebalances as DAOS's btr_delete does: a node that would become empty
+ * grabs an entry from a sibling or merges with it, and the root shrinks.
  */
 import { derError } from '../../core/errors.ts';
 import type { VosMem } from '../mem.ts';
 import { getOff, setOff } from '../mem.ts';
+import { btrDelete, type NodeIo } from './merge.ts';
 
 export const BTR_ROOT_SIZE = 24;
 export const BTR_NODE_HDR = 16;
@@ -630,68 +631,28 @@ export class DbTree {
     this.putSlots(path, lv - 1, parent.idx, right.off, sep);
   }
 
-  /** dbtree_delete: remove `k`; returns the record offset (the caller frees it) or null. */
+  /**
+   * dbtree_delete: remove `k`; returns the record offset (the caller frees it) or null. Nodes
+   * that would become empty grab from or merge with a sibling; the root shrinks (merge.ts).
+   */
   delete(k: BKey): number | null {
     const c = this.probe('EQ', k);
     if (c === null) return null;
     // Deletion edits whole nodes: copy the path's nodes out.
     const path = c.path.map((p) => ({ node: this.readNodeFull(p.node.off), idx: p.idx }));
-    const leaf = path[path.length - 1] as { node: Node; idx: number };
-    const recOff = leaf.node.recs[leaf.idx] as number;
-    leaf.node.recs.splice(leaf.idx, 1);
-    leaf.node.hks.splice(leaf.idx, 1);
-    leaf.node.keyn--;
-    this.mem.effect({
-      kind: 'tree.delete',
-      tree: this.cls.name,
-      node: leaf.node.off,
-      idx: leaf.idx,
-      rec: recOff,
-    });
-    this.fixUnderflow(path, path.length - 1);
-    return recOff;
+    return btrDelete(this.nodeIo, path);
   }
 
-  /** Free nodes that became empty, unlink them from their parents, shrink the root. */
-  private fixUnderflow(path: { node: Node; idx: number }[], lv: number): void {
-    const n = (path[lv] as { node: Node }).node;
-    const isLeaf = (n.flags & BTR_NODE_LEAF) !== 0;
-    const empty = isLeaf ? n.keyn === 0 : n.keyn === 0 && n.child === 0;
-    if (!empty) {
-      if (lv === 0 && !isLeaf && n.keyn === 0) {
-        // Root with a single child: the child becomes the root (tree shrinks).
-        this.mem.free(n.off);
-        const child = this.readNodeFull(n.child);
-        child.flags |= BTR_NODE_ROOT;
-        this.writeNode(child);
-        this.setRoot(child.off, this.depth - 1);
-        return;
-      }
-      this.writeNode(n);
-      return;
-    }
-    this.mem.free(n.off);
-    if (lv === 0) {
-      this.setRoot(0, 0);
-      return;
-    }
-    const parent = path[lv - 1] as { node: Node; idx: number };
-    const p = parent.node;
-    if (parent.idx === 0) {
-      if (p.keyn > 0) {
-        p.child = p.recs[0] as number;
-        p.recs.splice(0, 1);
-        p.hks.splice(0, 1);
-        p.keyn--;
-      } else {
-        p.child = 0;
-      }
-    } else {
-      p.recs.splice(parent.idx - 1, 1);
-      p.hks.splice(parent.idx - 1, 1);
-      p.keyn--;
-    }
-    this.fixUnderflow(path, lv - 1);
+  /** The node I/O deletion (merge.ts) works through. */
+  private get nodeIo(): NodeIo {
+    return {
+      mem: this.mem,
+      tree: this.cls.name,
+      read: (off) => this.readNodeFull(off),
+      write: (n) => this.writeNode(n),
+      setRoot: (node, depth) => this.setRoot(node, depth),
+      depth: () => this.depth,
+    };
   }
 
   /** Every record in key order (for tests, enumeration and inspectors). */
