@@ -19,7 +19,7 @@ import {
   type SystemName,
 } from '../engine/index.ts';
 import type { MediaProvider } from '../engine/media/provider.ts';
-import { crushTextToEvents, maybeCrushText } from './crushImport.ts';
+import { crushImportDocToEvents, crushTextToEvents, maybeCrushText } from './crushImport.ts';
 import type { BuiltinScenario, ScenarioEngine, ScenarioSession } from './engineApi.ts';
 
 /** Which system a built-in belongs to (picker groups): by name prefix, else by its cluster. */
@@ -92,6 +92,9 @@ export function createEngineAdapter(): ScenarioEngine {
     parseTrace: (text) => {
       // A crushtool -d text map (not JSON): its hierarchy as a one-event trace (crushImport.ts).
       if (maybeCrushText(text)) return { ...crushTextToEvents(text), scenario: null };
+      // The same map with the pool the placement view asked for (iopath.crush-import/1).
+      const crushDoc = crushImportDocToEvents(text);
+      if (crushDoc) return { ...crushDoc, scenario: null };
       // Real Ceph OSD dumps (one dump, or the page's iopath.osd-dumps/1 bundle of several)
       // replay like a trace: the importer turns them into iopath.trace/1 events.
       const kind = text.length < 1_000_000_000 ? detectFile('file', text) : null;

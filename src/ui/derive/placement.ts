@@ -6,7 +6,8 @@
  *     (e.g. `ceph_osd_map` results) → PG rows and object paths;
  *   - `osd_tree` in the shape `ceph osd tree -f json` prints (`{nodes:[{id, name, type,
  *     children?, crush_weight?, reweight?, status?}]}`) on any event → the hierarchy;
- *   - `OSDMonitor::update_from_paxos {epoch, down:[ids]}` → up/down for every known OSD.
+ *   - `OSDMonitor::update_from_paxos {epoch, down:[ids]}` → up/down for every known OSD;
+ *   - `pgs: [{pgid, up, acting, primary}]` (a whole pool, e.g. a crushtool map import) → rows.
  * Without an `osd_tree` the hierarchy is just the OSDs the trace mentions (the engine does
  * not emit its CRUSH map yet).
  */
@@ -122,6 +123,23 @@ export function applyPlacement(s: PlacementState, e: TraceEvent): PlacementState
     for (const o of s.osds.values()) o.up = !down.has(o.id);
     for (const id of down) osd(s, id).up = false;
   }
+  // A whole pool's PG table at once (the crushtool map import: data.pgs rows).
+  if (Array.isArray(d.pgs))
+    for (const r of d.pgs) {
+      const row = rec(r);
+      const id = text(row?.pgid);
+      const rup = ints(row?.up);
+      const ract = ints(row?.acting);
+      if (!row || id === undefined || !rup || !ract) continue;
+      for (const o of [...rup, ...ract]) if (o >= 0 && o !== 0x7fffffff) osd(s, o);
+      s.pgs.set(id, {
+        pgid: id,
+        up: rup,
+        acting: ract,
+        primary: num(row, 'primary') ?? ract[0] ?? -1,
+        i: e.seq,
+      });
+    }
   const up = ints(d.up);
   const acting = ints(d.acting);
   const pgid = text(d.pgid) ?? text(d.pg);

@@ -13,6 +13,7 @@ import {
   type CrushNode,
   type PlacementState,
 } from '../../derive/placement.ts';
+import { CrushPoolForm } from '../../import/CrushPoolForm.tsx';
 import { trace, useApp } from '../../state/store.ts';
 import { ViewPanel } from '../scm/shell.tsx';
 import { useTraceCursor } from '../scm/useTraceCursor.ts';
@@ -207,6 +208,7 @@ export function PlacementView() {
           </ol>
         </>
       ) : null}
+      <CrushPoolForm />
       <div className="dv-sub">CRUSH hierarchy</div>
       <ul className="pm-tree">
         {crushRoots(s).map((r) => (
