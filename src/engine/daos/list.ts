@@ -16,9 +16,73 @@ import { oidType, type ObjId } from './oid.ts';
 import { dkeyGroup, dkeyHash, type ShardPlacement } from './placement.ts';
 import { CRT_TIMEOUT_NS, withTimeout } from './rpc.ts';
 import { objIocBegin, sendToTarget } from './server.ts';
+import type {
+  StoreAnchor,
+  StoreEnumRequest,
+  StoreEnumResult,
+  TargetStore,
+} from './target-store.ts';
 import { traced } from './traced.ts';
 
 const CLIENT = 'client';
+
+/** daos_anchor_t.da_type */
+export const DAOS_ANCHOR_TYPE_ZERO = 0;
+export const DAOS_ANCHOR_TYPE_HKEY = 1;
+export const DAOS_ANCHOR_TYPE_KEY = 2;
+export const DAOS_ANCHOR_TYPE_EOF = 3;
+const ANCHOR_NAMES = [
+  'DAOS_ANCHOR_TYPE_ZERO',
+  'DAOS_ANCHOR_TYPE_HKEY',
+  'DAOS_ANCHOR_TYPE_KEY',
+  'DAOS_ANCHOR_TYPE_EOF',
+];
+const ANCHOR_ZERO: StoreAnchor = { type: DAOS_ANCHOR_TYPE_ZERO };
+const ANCHOR_EOF: StoreAnchor = { type: DAOS_ANCHOR_TYPE_EOF };
+
+/** A limited call: at most `nr` keys, resuming the shard's iterator from `anchor`. */
+interface EnumPage {
+  nr: number;
+  anchor: StoreAnchor;
+}
+
+function hex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += (x < 16 ? '0' : '') + x.toString(16);
+  return s;
+}
+
+/** daos_anchor_t as the trace shows it: type, shard (group) and the iterator position. */
+function anchorJson(a: StoreAnchor, shard: number): { [k: string]: string | number } {
+  return {
+    da_type: ANCHOR_NAMES[a.type] ?? a.type,
+    da_shard: shard,
+    ...(a.hkey ? { da_buf: hex(a.hkey) } : {}),
+  };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * `vos_iterate` from an anchor: the store's own resumable iterator, or — for a store without
+ * one — its full key list cut after the anchor's key (same order every call).
+ */
+function* storeEnumerate(store: TargetStore, req: StoreEnumRequest): Proc<StoreEnumResult> {
+  if (store.enumerate) return yield* store.enumerate(req);
+  if (req.anchor.type === DAOS_ANCHOR_TYPE_EOF) return { keys: [], anchor: ANCHOR_EOF };
+  const all = yield* store.iterate(req);
+  const after = req.anchor.key;
+  const from =
+    req.anchor.type === DAOS_ANCHOR_TYPE_ZERO || after === undefined
+      ? 0
+      : all.findIndex((k) => sameBytes(k, after)) + 1;
+  const keys = from === 0 && after !== undefined ? [] : all.slice(from, from + req.nr);
+  if (from + req.nr >= all.length || keys.length === 0) return { keys, anchor: ANCHOR_EOF };
+  const last = keys[keys.length - 1] as Uint8Array;
+  return { keys, anchor: { type: DAOS_ANCHOR_TYPE_KEY, key: last } };
+}
 
 interface EnumIn {
   opc: 'DAOS_OBJ_DKEY_RPC_ENUMERATE' | 'DAOS_OBJ_AKEY_RPC_ENUMERATE';
@@ -30,12 +94,16 @@ interface EnumIn {
   mapVer: number;
   dkey: Uint8Array | null;
   hlc: bigint;
+  /** `*nr` and the anchor of a limited call (absent: all keys of the shard at once). */
+  page?: EnumPage;
 }
 
 interface EnumOut {
   ret: number;
   keys: Uint8Array[];
   epoch: bigint;
+  /** Where the shard's iterator stopped (EOF when it ran off the end). */
+  anchor?: StoreAnchor;
   /** No answer (dead target or lost message): the client's timeout. */
   lost?: boolean;
 }
@@ -68,21 +136,39 @@ function* enumHandler(cl: DaosCluster, target: DaosTarget, req: EnumIn): Proc<En
           yield* objIocBegin(cl, target, req, false);
           // epoch range [0, MAX] → this target's clock
           out.epoch = target.hlcGet(rt.sim.now);
-          out.keys = yield* traced(
-            rt,
-            'obj_local_enum',
-            target.actor,
-            { epr: { epr_lo: u64Hex(0n), epr_hi: u64Hex(out.epoch) } },
-            () =>
-              target.store.iterate({
-                cont: req.coUuid,
-                oid: req.oid,
-                shard: req.shard,
-                epoch: out.epoch,
-                dkey: req.dkey,
-              }),
-            (keys) => ({ nr: keys.length }),
-          );
+          const base = {
+            cont: req.coUuid,
+            oid: req.oid,
+            shard: req.shard,
+            epoch: out.epoch,
+            dkey: req.dkey,
+          };
+          const page = req.page;
+          if (page === undefined) {
+            out.keys = yield* traced(
+              rt,
+              'obj_local_enum',
+              target.actor,
+              { epr: { epr_lo: u64Hex(0n), epr_hi: u64Hex(out.epoch) } },
+              () => target.store.iterate(base),
+              (keys) => ({ nr: keys.length }),
+            );
+          } else {
+            const r = yield* traced(
+              rt,
+              'obj_local_enum',
+              target.actor,
+              {
+                epr: { epr_lo: u64Hex(0n), epr_hi: u64Hex(out.epoch) },
+                nr: page.nr,
+                anchor: anchorJson(page.anchor, req.shard),
+              },
+              () => storeEnumerate(target.store, { ...base, ...page }),
+              (p) => ({ nr: p.keys.length, anchor: anchorJson(p.anchor, req.shard) }),
+            );
+            out.keys = r.keys;
+            out.anchor = r.anchor;
+          }
         } catch (err) {
           out.ret = rcOf(err);
         }
@@ -122,19 +208,25 @@ function* enumHandler(cl: DaosCluster, target: DaosTarget, req: EnumIn): Proc<En
   return out;
 }
 
-/** One `daos_obj_list_dkey`/`daos_obj_list_akey` call against one group. */
+/**
+ * One `daos_obj_list_dkey`/`daos_obj_list_akey` call against one group: all its keys, or with
+ * `page` at most `page.nr` of them from the anchor on. Returns the keys and where the group's
+ * iterator stopped (EOF when it ran off the end, or when the call was not limited).
+ */
 function* listCall(
   cl: DaosCluster,
   ohName: string,
   oh: ObjHandle | undefined,
   grp: number,
   dkey: Uint8Array | null,
-): Proc<Uint8Array[]> {
+  page?: EnumPage,
+): Proc<{ keys: Uint8Array[]; anchor: StoreAnchor }> {
   const rt = cl.rt;
   const api = dkey ? 'daos_obj_list_akey' : 'daos_obj_list_dkey';
   const task = dkey ? 'dc_obj_list_akey' : 'dc_obj_list_dkey';
   const opc = dkey ? 'DAOS_OBJ_AKEY_RPC_ENUMERATE' : 'DAOS_OBJ_DKEY_RPC_ENUMERATE';
   let keys: Uint8Array[] = [];
+  let anchorOut: StoreAnchor = ANCHOR_EOF;
   const auxi = newObjAuxi(false);
   let lastTarget: number | null = null;
   yield* traced(
@@ -144,10 +236,14 @@ function* listCall(
     {
       oh: { cookie: oh?.cookie ?? 0, name: ohName },
       th: 'DAOS_TX_NONE',
-      anchor: {
-        da_type: grp === 0 ? 'DAOS_ANCHOR_TYPE_ZERO' : 'DAOS_ANCHOR_TYPE_HKEY',
-        da_shard: grp,
-      },
+      anchor:
+        page === undefined
+          ? {
+              da_type: grp === 0 ? 'DAOS_ANCHOR_TYPE_ZERO' : 'DAOS_ANCHOR_TYPE_HKEY',
+              da_shard: grp,
+            }
+          : anchorJson(page.anchor, grp),
+      ...(page !== undefined ? { nr: page.nr } : {}),
       ...(dkey ? { dkey: keyDump(dkey) } : {}),
     },
     () =>
@@ -192,6 +288,7 @@ function* listCall(
               mapVer: oh.mapVer,
               dkey,
               hlc: cl.client.hlc.get(rt.sim.now),
+              ...(page !== undefined ? { page } : {}),
             };
             return yield* traced(
               rt,
@@ -220,6 +317,9 @@ function* listCall(
                     tseTaskRegisterCompCb(tsk, 'dc_enumerate_cb', function* (t) {
                       const rep = reply.value;
                       const last = !dkey && grp === layout.grpNr - 1;
+                      // A limited call that stopped inside the group stays on it.
+                      const sub = page !== undefined ? (rep.anchor ?? ANCHOR_EOF) : ANCHOR_EOF;
+                      const more = rep.ret === 0 && sub.type !== DAOS_ANCHOR_TYPE_EOF;
                       yield* traced(
                         rt,
                         'dc_enumerate_cb',
@@ -228,16 +328,21 @@ function* listCall(
                           ret: rep.ret,
                           nr: rep.keys.length,
                           kds: rep.keys.map((k) => ({ kd_key_len: k.length })),
-                          anchor_out: {
-                            da_type:
-                              dkey || last ? 'DAOS_ANCHOR_TYPE_EOF' : 'DAOS_ANCHOR_TYPE_HKEY',
-                            da_shard: dkey || last ? grp : grp + 1,
-                          },
+                          anchor_out: more
+                            ? anchorJson(sub, grp)
+                            : {
+                                da_type:
+                                  dkey || last ? 'DAOS_ANCHOR_TYPE_EOF' : 'DAOS_ANCHOR_TYPE_HKEY',
+                                da_shard: dkey || last ? grp : grp + 1,
+                              },
                         },
                         function* () {
                           if (rep.epoch !== 0n) cl.client.hlc.recv(rt.sim.now, rep.epoch);
                           yield* sleep(COST.clientStep);
-                          if (rep.ret === 0) keys = rep.keys;
+                          if (rep.ret === 0) {
+                            keys = rep.keys;
+                            anchorOut = sub;
+                          }
                           if (t.result === 0) t.result = rep.ret;
                         },
                       );
@@ -253,7 +358,7 @@ function* listCall(
       }),
     () => ({ nr: keys.length }),
   );
-  return keys;
+  return { keys, anchor: anchorOut };
 }
 
 /**
@@ -268,12 +373,44 @@ export function* daosObjListKeys(
   const oh = cl.client.objects.get(ohName);
   if (dkey) {
     const grp = oh ? dkeyGroup(oh.layout, dkeyHash(oh.oid, dkey)) : 0;
-    return yield* listCall(cl, ohName, oh, grp, dkey);
+    return (yield* listCall(cl, ohName, oh, grp, dkey)).keys;
   }
   const all: Uint8Array[] = [];
   const groups = oh?.layout.grpNr ?? 1;
-  for (let g = 0; g < groups; g++) all.push(...(yield* listCall(cl, ohName, oh, g, null)));
+  for (let g = 0; g < groups; g++) all.push(...(yield* listCall(cl, ohName, oh, g, null)).keys);
   return all;
+}
+
+/**
+ * The application's loop with `*nr = nr`: each `daos_obj_list_dkey`/`_akey` call returns at
+ * most `nr` keys and an anchor; the loop goes on until the anchor is EOF. A call may return
+ * fewer keys — even none — without being at EOF (a group's iterator ends, the next call moves
+ * to the next group). Returns every key and the number of API calls it took.
+ */
+export function* daosObjListKeysPaged(
+  cl: DaosCluster,
+  ohName: string,
+  dkey: Uint8Array | null,
+  nr: number,
+): Proc<{ keys: Uint8Array[]; calls: number }> {
+  if (!Number.isInteger(nr) || nr < 1) throw derError('INVAL', `nr ${nr} (must be ≥ 1)`);
+  const oh = cl.client.objects.get(ohName);
+  let grp = dkey ? (oh ? dkeyGroup(oh.layout, dkeyHash(oh.oid, dkey)) : 0) : 0;
+  const lastGrp = dkey ? grp : (oh?.layout.grpNr ?? 1) - 1;
+  let anchor = ANCHOR_ZERO;
+  const keys: Uint8Array[] = [];
+  let calls = 0;
+  for (;;) {
+    const r = yield* listCall(cl, ohName, oh, grp, dkey, { nr, anchor });
+    calls++;
+    keys.push(...r.keys);
+    if (r.anchor.type !== DAOS_ANCHOR_TYPE_EOF) anchor = r.anchor;
+    else if (grp < lastGrp) {
+      grp++;
+      anchor = ANCHOR_ZERO;
+    } else break;
+  }
+  return { keys, calls };
 }
 
 /** Whether an object's dkeys are uint64 (results list them as numbers). */

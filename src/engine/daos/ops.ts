@@ -24,7 +24,7 @@ import {
 } from './constants.ts';
 import { COST } from './costs.ts';
 import { u64FromLe, u64ToLe } from './hash.ts';
-import { daosObjListKeys, dkeysAreUint64 } from './list.ts';
+import { daosObjListKeys, daosObjListKeysPaged, dkeysAreUint64 } from './list.ts';
 import { daosObjPunch, type PunchKind } from './punch.ts';
 import { utf8Encode } from '../core/bytes.ts';
 import { iodDataSize, type DaosIod, type Sgl } from './io-types.ts';
@@ -428,21 +428,41 @@ function checkKeyList(op: OpDoc, key: string): Check {
   return null;
 }
 
+/** Optional `nr`: keys per call (the application's `*nr`); the op then loops on the anchor. */
+function checkNr(op: OpDoc): Check {
+  return op.nr === undefined || (isUint(op.nr) && op.nr >= 1)
+    ? null
+    : 'nr: expected a whole number ≥ 1 (keys per call)';
+}
+
+/** Keys of a listing; with `nr`, page through anchors and also report the number of calls. */
+function* listKeys(
+  cl: DaosCluster,
+  name: string,
+  dkey: Uint8Array | null,
+  nr: unknown,
+): Proc<{ keys: Uint8Array[]; calls?: number }> {
+  if (typeof nr !== 'number') return { keys: yield* daosObjListKeys(cl, name, dkey) };
+  return yield* daosObjListKeysPaged(cl, name, dkey, nr);
+}
+
 const listDkey: OpSpec = {
   name: 'daos_obj_list_dkey',
   pipeline: 'daos.list',
   check: (op) =>
     first(
-      () => onlyArgs(op, ['obj']),
+      () => onlyArgs(op, ['obj', 'nr']),
       () => needString(op, 'obj'),
+      () => checkNr(op),
     ),
   *run(op, world): Proc<OpOutcome> {
     const cl = daosCluster(world);
     const name = openObj(op.obj);
-    const keys = yield* daosObjListKeys(cl, name, null);
+    const r = yield* listKeys(cl, name, null, op.nr);
     const oh = cl.client.objects.get(name);
     const u64 = oh ? dkeysAreUint64(oh.oid) : false;
-    return { rc: 0, result: { keys: keys.map((k) => keyResult(k, u64)) } };
+    const keys = r.keys.map((k) => keyResult(k, u64));
+    return { rc: 0, result: r.calls === undefined ? { keys } : { keys, calls: r.calls } };
   },
 };
 
@@ -451,17 +471,19 @@ const listAkey: OpSpec = {
   pipeline: 'daos.list',
   check: (op) =>
     first(
-      () => onlyArgs(op, ['obj', 'dkey']),
+      () => onlyArgs(op, ['obj', 'dkey', 'nr']),
       () => needString(op, 'obj'),
       () => checkKey(op.dkey, 'dkey'),
+      () => checkNr(op),
     ),
   *run(op, world): Proc<OpOutcome> {
     const cl = daosCluster(world);
     const name = openObj(op.obj);
-    const keys = yield* daosObjListKeys(cl, name, keyBytes(op.dkey));
+    const r = yield* listKeys(cl, name, keyBytes(op.dkey), op.nr);
     const oh = cl.client.objects.get(name);
     const u64 = oh ? otypeAkeyIsUint64(oidType(oh.oid)) : false;
-    return { rc: 0, result: { keys: keys.map((k) => keyResult(k, u64)) } };
+    const keys = r.keys.map((k) => keyResult(k, u64));
+    return { rc: 0, result: r.calls === undefined ? { keys } : { keys, calls: r.calls } };
   },
 };
 
