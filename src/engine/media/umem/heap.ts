@@ -304,6 +304,26 @@ export class Heap {
     return b;
   }
 
+  // ---- undo-log extensions (ulog.ts): allocated and freed OUTSIDE the undo log ------------
+
+  /** Persistently allocate a picked one-chunk block with its own flush + drain. */
+  persistAllocRaw(b: HeapBlock): void {
+    const touched: Array<[number, number]> = [];
+    this.persistAlloc(b, (o, l) => touched.push([o, l]));
+    for (const [o, l] of touched) this.scm.flush(o, l);
+    this.scm.drain();
+  }
+
+  /** Free a one-chunk allocation at `off` persistently, if it is one; updates the index. */
+  freeRaw(off: number): boolean {
+    if (!freeChunkRaw(this.scm, this.l, off)) return false;
+    const c = this.chunkOf(off);
+    this.vType[c] = CHUNK_FREE;
+    this.vArg[c] = 0;
+    this.allocatedBytes -= CHUNK_SIZE;
+    return true;
+  }
+
   /**
    * Every live allocation according to SCM metadata, checking the heap's invariants on the
    * way (headers well-formed, free chunks have empty bitmaps, no bits beyond a run's units).
@@ -341,4 +361,19 @@ export class Heap {
     }
     return out;
   }
+}
+
+/**
+ * Free the one-chunk huge allocation at `off` with one atomic header store (persisted), if
+ * that is what is there; false (nothing written) otherwise. Recovery uses it before the heap
+ * index exists, to release undo-log extensions.
+ */
+export function freeChunkRaw(scm: ScmDevice, l: PoolLayout, off: number): boolean {
+  const c = (off - l.chunksOff) / CHUNK_SIZE;
+  if (!Number.isInteger(c) || c < 0 || c >= l.nChunks) return false;
+  const o = l.chunkHdrOff + c * 8;
+  if (scm.readU32(o) !== CHUNK_HUGE || scm.readU32(o + 4) !== 1) return false;
+  scm.writeNum64(o, 0);
+  scm.persist(o, 8);
+  return true;
 }

@@ -17,9 +17,9 @@
 import { derError } from '../../core/errors.ts';
 import type { Tracer } from '../../trace/tracer.ts';
 import type { ScmDevice, ScmReservation, Umem } from '../types.ts';
-import { Heap, type HeapBlock } from './heap.ts';
+import { freeChunkRaw, Heap, type HeapBlock } from './heap.ts';
 import { computeLayout, readPoolHeader, writePoolHeader, type PoolLayout } from './layout.ts';
-import { UndoLog } from './ulog.ts';
+import { ULOG_EXT_SIZE, UndoLog } from './ulog.ts';
 
 export type TxStage = 'commit' | 'abort' | 'end';
 
@@ -72,6 +72,8 @@ export class UmemPool implements Umem {
   private pendingFrees: number[] = [];
   private readonly reservations = new Map<number, number>();
   private callbacks: Array<{ stage: TxStage; fn: () => void }> = [];
+  /** Set while umem itself stores outside the undo log (ulog extensions): pmemcheck skips. */
+  private internal = false;
 
   private constructor(
     readonly scm: ScmDevice,
@@ -86,6 +88,46 @@ export class UmemPool implements Umem {
     this.ulog = new UndoLog(scm, layout.ulogOff, layout.ulogSize);
     this.heap = new Heap(scm, layout);
     this.recovery = recovery;
+    this.ulog.extender = {
+      pick: () => this.heap.pick(ULOG_EXT_SIZE).off,
+      unpick: (off) => this.heap.unpick({ off, size: ULOG_EXT_SIZE }),
+      persistAlloc: (off) => {
+        this.internally(() => this.heap.persistAllocRaw({ off, size: ULOG_EXT_SIZE }));
+        this.trace?.effect({
+          kind: 'alloc',
+          media: 'scm',
+          dev: this.scm.id,
+          off,
+          len: ULOG_EXT_SIZE,
+          ulog: true,
+        });
+      },
+      free: (off) => {
+        if (!this.internally(() => this.heap.freeRaw(off))) return;
+        this.trace?.effect({
+          kind: 'free',
+          media: 'scm',
+          dev: this.scm.id,
+          off,
+          len: ULOG_EXT_SIZE,
+          ulog: true,
+        });
+      },
+    };
+  }
+
+  private internally<T>(fn: () => T): T {
+    this.internal = true;
+    try {
+      return fn();
+    } finally {
+      this.internal = false;
+    }
+  }
+
+  /** After the log is invalidated: free its extension chunks and unlink them. */
+  private releaseUlogExtensions(): void {
+    this.ulog.releaseExtensions((off) => this.ulog.extender?.free(off));
   }
 
   /** Turn pmemcheck on or off (see UmemCreateOptions.pmemcheck). */
@@ -96,10 +138,9 @@ export class UmemPool implements Umem {
   }
 
   private checkStore(off: number, len: number): void {
-    if (this.depth === 0 || len === 0) return;
+    if (this.depth === 0 || len === 0 || this.internal) return;
     const end = off + len;
-    const l = this.layout;
-    if (off >= l.ulogOff && end <= l.ulogOff + l.ulogSize) return; // the log itself
+    if (this.ulog.owns(off, len)) return; // the log itself, extensions included
     for (const [s, e] of this.covered) if (s <= off && end <= e) return;
     for (const b of this.fresh) if (b.off <= off && end <= b.off + b.size) return;
     for (const [r, size] of this.reservations) if (r <= off && end <= r + size) return;
@@ -159,7 +200,16 @@ export class UmemPool implements Umem {
       scm.drain();
       ulog.invalidate();
     }
-    t?.exit('ulog_recover', actor, { ...p, rc: 0, data: { restored_bytes: bytes } });
+    // Extension chunks the interrupted (or just committed) transaction linked: freed, unlinked.
+    const released = ulog.releaseExtensions((off) => void freeChunkRaw(scm, layout, off));
+    t?.exit('ulog_recover', actor, {
+      ...p,
+      rc: 0,
+      data:
+        released.length > 0
+          ? { restored_bytes: bytes, ulog_extensions_freed: released.length }
+          : { restored_bytes: bytes },
+    });
     t?.exit('lane_recover_and_section_boot', actor, { ...p, rc: 0 });
     const report: UmemRecoveryReport = {
       undoEntries: entries.length,
@@ -194,9 +244,14 @@ export class UmemPool implements Umem {
     return this.heap.capacity - this.heap.allocatedBytes - this.heap.reservedBytes;
   }
 
-  /** Bytes of undo log used by the running transaction. */
+  /** Bytes of undo log used by the running transaction (extensions included). */
   get undoLogUsed(): number {
     return this.ulog.used;
+  }
+
+  /** Extension chunks the undo log has linked right now (0 outside a big transaction). */
+  get undoLogExtensions(): number {
+    return this.ulog.extensions.length;
   }
 
   // ---- transactions ------------------------------------------------------------------------
@@ -262,6 +317,7 @@ export class UmemPool implements Umem {
     this.ulog.invalidate();
     // Committed.
     this.depth = 0;
+    this.releaseUlogExtensions();
     for (const b of freed) {
       this.trace?.effect({ kind: 'free', media: 'scm', dev: this.scm.id, off: b.off, len: b.size });
     }
@@ -279,6 +335,7 @@ export class UmemPool implements Umem {
       }
       this.scm.drain();
       this.ulog.invalidate();
+      this.releaseUlogExtensions();
       this.heap.rebuild(this.reservationBlocks());
       for (const b of this.fresh) {
         this.trace?.effect({
