@@ -18,7 +18,7 @@ import type { ScmReservation, VeaExtent } from '../media/types.ts';
 import type { Json } from '../trace/event.ts';
 import type { DbTree } from './btree/btree.ts';
 import { EvTree } from './evtree.ts';
-import { NO_PUNCH, type PunchMark } from './ilog.ts';
+import { NO_PUNCH, type IlogInfo, type PunchMark } from './ilog.ts';
 import { vosIlogUpdate, type IlogCond } from './ilog-update.ts';
 import {
   BIO_FLAG_DEDUP,
@@ -45,7 +45,7 @@ import {
   type VosCont,
   type VosPool,
 } from './pool.ts';
-import { step, stepP, VOS_COST, type Data } from './step.ts';
+import { stepEnter, stepExit, stepFail, VOS_COST, type Data } from './step.ts';
 import { csumLen, csumOf, extentCsums } from './csum.ts';
 import { dedupKey, iocDedupInit, vosDedupLookup, vosDedupProcess, type IocDedup } from './dedup.ts';
 import type { TsPath } from './ts-cache.ts';
@@ -59,6 +59,7 @@ import {
   oidDump,
   type VosIod,
   type VosOid,
+  type VosRecx,
   type VosSgl,
 } from './types.ts';
 
@@ -206,25 +207,30 @@ function reserveSpace(
   size: number,
 ): { off: number; rsv?: ScmReservation; ext?: VeaExtent } {
   const pool = ioc.pool;
-  return step(
-    pool.rt,
-    pool.actor,
-    'reserve_space',
-    { media: media === DAOS_MEDIA_NVME ? 'NVMe' : 'SCM', size },
-    () => {
-      if (media === DAOS_MEDIA_SCM) {
-        const rsv = pool.umem.reserve(size);
-        ioc.scmRsv.push(rsv);
-        return { off: rsv.off, rsv };
-      }
+  const { rt, actor } = pool;
+  stepEnter(rt, actor, 'reserve_space', {
+    media: media === DAOS_MEDIA_NVME ? 'NVMe' : 'SCM',
+    size,
+  });
+  let r: { off: number; rsv?: ScmReservation; ext?: VeaExtent };
+  try {
+    if (media === DAOS_MEDIA_SCM) {
+      const rsv = pool.umem.reserve(size);
+      ioc.scmRsv.push(rsv);
+      r = { off: rsv.off, rsv };
+    } else {
       const vea = pool.vea;
       if (vea === undefined) throw derError('NOSPACE', 'no NVMe');
       const ext = vea.reserve(Math.ceil(size / BLK));
       ioc.nvmeExts.push(ext);
-      return { off: ext.blkOff * BLK, ext };
-    },
-    (r) => ({ off: hexAddr(r.off) }),
-  );
+      r = { off: ext.blkOff * BLK, ext };
+    }
+  } catch (e) {
+    stepFail(rt, actor, 'reserve_space', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'reserve_space', { off: hexAddr(r.off) });
+  return r;
 }
 
 function checkIods(req: UpdateRequest): void {
@@ -241,98 +247,207 @@ function checkIods(req: UpdateRequest): void {
   }
 }
 
+/** vos_check_akeys: the same akey twice in one update → -DER_NO_PERM. */
+function checkAkeys(req: UpdateRequest): void {
+  const seen = new Set<string>();
+  for (const iod of req.iods) {
+    const k = Array.from(iod.name).join(',');
+    if (seen.has(k)) throw derError('NO_PERM', 'duplicate akey in one update');
+    seen.add(k);
+  }
+}
+
+/** vos_ioc_create: validate the iods and make the I/O context. */
+function iocCreate(pool: VosPool, req: UpdateRequest): UpdateIoc {
+  const { rt, actor } = pool;
+  const iodNr = { iod_nr: req.iods.length };
+  stepEnter(rt, actor, 'vos_ioc_create', iodNr);
+  let c: UpdateIoc;
+  try {
+    checkIods(req);
+    stepEnter(rt, actor, 'vos_check_akeys', { iod_nr: req.iods.length });
+    try {
+      checkAkeys(req);
+    } catch (e) {
+      stepFail(rt, actor, 'vos_check_akeys', e);
+      throw e;
+    }
+    stepExit(rt, actor, 'vos_check_akeys');
+    c = {
+      kind: 'update',
+      req,
+      pool,
+      txId: rt.ids.next('vos.tx'),
+      minor: req.minor ?? VOS_SUB_OP_MAX,
+      biovs: [],
+      scmRsv: [],
+      nvmeExts: [],
+      hold: { scm: 0, nvme: 0 },
+      ioSize: 0,
+      done: false,
+      dedup: iocDedupInit(req),
+    };
+  } catch (e) {
+    stepFail(rt, actor, 'vos_ioc_create', e);
+    throw e;
+  }
+  const epoch = u64Hex(req.epoch);
+  stepExit(rt, actor, 'vos_ioc_create', {
+    ic_epr: { epr_lo: u64Hex(0n), epr_hi: epoch },
+    ic_bound: epoch,
+    ic_iod_nr: c.req.iods.length,
+    ic_update: 1,
+  });
+  return c;
+}
+
+/** vos_space_hold: hold the estimated SCM/NVMe space (DRAM only) or fail -DER_NOSPACE. */
+function spaceHold(pool: VosPool, ioc: UpdateIoc): void {
+  const { rt, actor } = pool;
+  stepEnter(rt, actor, 'vos_space_hold');
+  let est: { scm: number; nvme: number };
+  try {
+    est = spaceEstimate(pool, ioc.req);
+    if (pool.scmAvail < est.scm)
+      throw derError('NOSPACE', `SCM: need ${est.scm}, free ${pool.scmAvail}`);
+    if (est.nvme > 0 && pool.nvmeAvail < est.nvme)
+      throw derError('NOSPACE', `NVMe: need ${est.nvme}, free ${pool.nvmeAvail}`);
+    pool.held.scm += est.scm;
+    pool.held.nvme += est.nvme;
+    ioc.hold = est;
+  } catch (e) {
+    stepFail(rt, actor, 'vos_space_hold', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'vos_space_hold', {
+    scm: est.scm,
+    nvme: est.nvme,
+    held_scm: pool.held.scm,
+    held_nvme: pool.held.nvme,
+  });
+}
+
 /** vos_update_begin (spec §4.6). */
 export function* vosUpdateBegin(pool: VosPool, req: UpdateRequest): Proc<UpdateIoc> {
   const rt = pool.rt;
   const actor = pool.actor;
-  return yield* stepP(
-    rt,
-    actor,
-    'vos_update_begin',
-    {
-      oid: oidDump(req.oid),
-      epoch: u64Hex(req.epoch),
-      flags: req.flags,
-      dkey: keyDump(req.dkey),
-      iod_nr: req.iods.length,
-      iods: req.iods.map(iodDump),
-    },
-    function* () {
-      yield* sleep(VOS_COST.step);
-      const ioc = step(
-        rt,
-        actor,
-        'vos_ioc_create',
-        { iod_nr: req.iods.length },
-        () => {
-          checkIods(req);
-          step(rt, actor, 'vos_check_akeys', { iod_nr: req.iods.length }, () => {
-            const seen = new Set<string>();
-            for (const iod of req.iods) {
-              const k = Array.from(iod.name).join(',');
-              if (seen.has(k)) throw derError('NO_PERM', 'duplicate akey in one update');
-              seen.add(k);
-            }
-          });
-          const c: UpdateIoc = {
-            kind: 'update',
-            req,
-            pool,
-            txId: rt.ids.next('vos.tx'),
-            minor: req.minor ?? VOS_SUB_OP_MAX,
-            biovs: [],
-            scmRsv: [],
-            nvmeExts: [],
-            hold: { scm: 0, nvme: 0 },
-            ioSize: 0,
-            done: false,
-            dedup: iocDedupInit(req),
-          };
-          return c;
-        },
-        (c) => ({
-          ic_epr: { epr_lo: u64Hex(0n), epr_hi: u64Hex(req.epoch) },
-          ic_bound: u64Hex(req.epoch),
-          ic_iod_nr: c.req.iods.length,
-          ic_update: 1,
-        }),
-      );
-      step(
-        rt,
-        actor,
-        'vos_space_hold',
-        undefined,
-        () => {
-          const est = spaceEstimate(pool, req);
-          if (pool.scmAvail < est.scm)
-            throw derError('NOSPACE', `SCM: need ${est.scm}, free ${pool.scmAvail}`);
-          if (est.nvme > 0 && pool.nvmeAvail < est.nvme)
-            throw derError('NOSPACE', `NVMe: need ${est.nvme}, free ${pool.nvmeAvail}`);
-          pool.held.scm += est.scm;
-          pool.held.nvme += est.nvme;
-          ioc.hold = est;
-          return est;
-        },
-        (est) => ({
-          scm: est.scm,
-          nvme: est.nvme,
-          held_scm: pool.held.scm,
-          held_nvme: pool.held.nvme,
-        }),
-      );
+  stepEnter(rt, actor, 'vos_update_begin', {
+    oid: oidDump(req.oid),
+    epoch: u64Hex(req.epoch),
+    flags: req.flags,
+    dkey: keyDump(req.dkey),
+    iod_nr: req.iods.length,
+    iods: req.iods.map(iodDump),
+  });
+  let ioc: UpdateIoc;
+  try {
+    yield* sleep(VOS_COST.step);
+    ioc = iocCreate(pool, req);
+    spaceHold(pool, ioc);
+    try {
+      stepEnter(rt, actor, 'dkey_update_begin', { dkey: keyDump(req.dkey) });
       try {
-        step(rt, actor, 'dkey_update_begin', { dkey: keyDump(req.dkey) }, () => {
-          req.iods.forEach((iod, i) => ioc.biovs.push(akeyUpdateBegin(ioc, iod, i)));
-        });
+        for (let i = 0; i < req.iods.length; i++)
+          ioc.biovs.push(akeyUpdateBegin(ioc, req.iods[i] as VosIod, i));
       } catch (e) {
-        updateCancel(ioc);
-        spaceUnhold(ioc);
+        stepFail(rt, actor, 'dkey_update_begin', e);
         throw e;
       }
-      return ioc;
-    },
-    (ioc) => iocDump(ioc),
-  );
+      stepExit(rt, actor, 'dkey_update_begin');
+    } catch (e) {
+      updateCancel(ioc);
+      spaceUnhold(ioc);
+      throw e;
+    }
+  } catch (e) {
+    stepFail(rt, actor, 'vos_update_begin', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'vos_update_begin', iocDump(ioc));
+  return ioc;
+}
+
+/** vos_media_select (vos_io_scm), traced. */
+function mediaSelectStep(pool: VosPool, size: number): number {
+  const { rt, actor } = pool;
+  stepEnter(rt, actor, 'vos_media_select', { size, vp_data_thresh: pool.dataThresh });
+  const m = mediaSelect(pool, size);
+  stepExit(rt, actor, 'vos_media_select', {
+    media: m === DAOS_MEDIA_NVME ? 'DAOS_MEDIA_NVME' : 'DAOS_MEDIA_SCM',
+  });
+  return m;
+}
+
+/** vos_reserve_single: the SV record (vos_irec_df + payload when on SCM), reserved on SCM. */
+function reserveSingle(ioc: UpdateIoc, size: number, media: number): Biov {
+  const { rt, actor } = ioc.pool;
+  stepEnter(rt, actor, 'vos_reserve_single', { size, media });
+  let bv: Biov;
+  try {
+    const cs = csumLen(ioc.req.cont.csum.type);
+    const recSize = IREC_HDR + cs + (media === DAOS_MEDIA_SCM ? size : 0);
+    const rec = reserveSpace(ioc, DAOS_MEDIA_SCM, recSize);
+    if (size === 0)
+      bv = {
+        addr: { ba_off: 0, ba_type: DAOS_MEDIA_SCM, ba_flags: BIO_FLAG_HOLE },
+        len: 0,
+        recOff: rec.off,
+        rsv: rec.rsv,
+      };
+    else if (media === DAOS_MEDIA_SCM)
+      bv = {
+        addr: { ba_off: rec.off + IREC_HDR + cs, ba_type: DAOS_MEDIA_SCM, ba_flags: 0 },
+        len: size,
+        recOff: rec.off,
+        rsv: rec.rsv,
+      };
+    else {
+      const data = reserveSpace(ioc, DAOS_MEDIA_NVME, size);
+      bv = {
+        addr: { ba_off: data.off, ba_type: DAOS_MEDIA_NVME, ba_flags: 0 },
+        len: size,
+        recOff: rec.off,
+        ext: data.ext,
+      };
+    }
+  } catch (e) {
+    stepFail(rt, actor, 'vos_reserve_single', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'vos_reserve_single', {
+    biov: biovDump(bv),
+    ir_off: hexAddr(bv.recOff ?? 0),
+  });
+  return bv;
+}
+
+/** vos_reserve_recx: one array extent (a dedup hit shares an existing SCM extent). */
+function reserveRecx(ioc: UpdateIoc, size: number, media: number, iodIdx: number, j: number): Biov {
+  const { rt, actor } = ioc.pool;
+  stepEnter(rt, actor, 'vos_reserve_recx', { size, media });
+  let bv: Biov;
+  try {
+    if (size === 0) {
+      bv = { addr: { ba_off: 0, ba_type: DAOS_MEDIA_SCM, ba_flags: BIO_FLAG_HOLE }, len: 0 };
+    } else {
+      // Dedup: a table hit shares the existing SCM extent; a miss is a candidate.
+      const key = dedupKey(ioc, iodIdx, j, size, media);
+      const hit = key === null ? null : vosDedupLookup(ioc, key, size);
+      if (hit !== null) bv = hit;
+      else {
+        const r = reserveSpace(ioc, media, size);
+        bv = { addr: { ba_off: r.off, ba_type: media, ba_flags: 0 }, len: size };
+        if (r.rsv) bv.rsv = r.rsv;
+        if (r.ext) bv.ext = r.ext;
+        if (key !== null) bv.dedupCsum = key;
+      }
+    }
+  } catch (e) {
+    stepFail(rt, actor, 'vos_reserve_recx', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'vos_reserve_recx', { biov: biovDump(bv) });
+  return bv;
 }
 
 /** akey_update_begin: media selection and reservation per value / recx. */
@@ -340,192 +455,163 @@ function akeyUpdateBegin(ioc: UpdateIoc, iod: VosIod, iodIdx: number): Biov[] {
   const pool = ioc.pool;
   const rt = pool.rt;
   const actor = pool.actor;
-  return step(rt, actor, 'akey_update_begin', { iod: iodDump(iod) }, () => {
-    const out: Biov[] = [];
-    let j = -1;
-    for (const size of extentSizes(iod)) {
-      j++;
-      const media = step(
-        rt,
-        actor,
-        'vos_media_select',
-        { size, vp_data_thresh: pool.dataThresh },
-        () => mediaSelect(pool, size),
-        (m) => ({ media: m === DAOS_MEDIA_NVME ? 'DAOS_MEDIA_NVME' : 'DAOS_MEDIA_SCM' }),
-      );
+  stepEnter(rt, actor, 'akey_update_begin', { iod: iodDump(iod) });
+  const out: Biov[] = [];
+  try {
+    const sizes = extentSizes(iod);
+    for (let j = 0; j < sizes.length; j++) {
+      const size = sizes[j] as number;
+      const media = mediaSelectStep(pool, size);
       ioc.ioSize += size;
-      let b: Biov;
-      if (iod.type === DAOS_IOD_SINGLE) {
-        b = step(
-          rt,
-          actor,
-          'vos_reserve_single',
-          { size, media },
-          () => {
-            // The SV record: vos_irec_df (+ payload when on SCM), reserved on SCM.
-            const cs = csumLen(ioc.req.cont.csum.type);
-            const recSize = IREC_HDR + cs + (media === DAOS_MEDIA_SCM ? size : 0);
-            const rec = reserveSpace(ioc, DAOS_MEDIA_SCM, recSize);
-            if (size === 0)
-              return {
-                addr: { ba_off: 0, ba_type: DAOS_MEDIA_SCM, ba_flags: BIO_FLAG_HOLE },
-                len: 0,
-                recOff: rec.off,
-                rsv: rec.rsv,
-              };
-            if (media === DAOS_MEDIA_SCM)
-              return {
-                addr: { ba_off: rec.off + IREC_HDR + cs, ba_type: DAOS_MEDIA_SCM, ba_flags: 0 },
-                len: size,
-                recOff: rec.off,
-                rsv: rec.rsv,
-              };
-            const data = reserveSpace(ioc, DAOS_MEDIA_NVME, size);
-            return {
-              addr: { ba_off: data.off, ba_type: DAOS_MEDIA_NVME, ba_flags: 0 },
-              len: size,
-              recOff: rec.off,
-              ext: data.ext,
-            };
-          },
-          (bv) => ({ biov: biovDump(bv), ir_off: hexAddr(bv.recOff ?? 0) }),
-        );
-      } else {
-        b = step(
-          rt,
-          actor,
-          'vos_reserve_recx',
-          { size, media },
-          () => {
-            if (size === 0)
-              return {
-                addr: { ba_off: 0, ba_type: DAOS_MEDIA_SCM, ba_flags: BIO_FLAG_HOLE },
-                len: 0,
-              };
-            // Dedup: a table hit shares the existing SCM extent; a miss is a candidate.
-            const key = dedupKey(ioc, iodIdx, j, size, media);
-            const hit = key === null ? null : vosDedupLookup(ioc, key, size);
-            if (hit !== null) return hit;
-            const r = reserveSpace(ioc, media, size);
-            const bv: Biov = { addr: { ba_off: r.off, ba_type: media, ba_flags: 0 }, len: size };
-            if (r.rsv) bv.rsv = r.rsv;
-            if (r.ext) bv.ext = r.ext;
-            if (key !== null) bv.dedupCsum = key;
-            return bv;
-          },
-          (bv) => ({ biov: biovDump(bv) }),
-        );
-      }
-      step(rt, actor, 'iod_reserve', { biov: biovDump(b) }, () => undefined);
+      const b =
+        iod.type === DAOS_IOD_SINGLE
+          ? reserveSingle(ioc, size, media)
+          : reserveRecx(ioc, size, media, iodIdx, j);
+      stepEnter(rt, actor, 'iod_reserve', { biov: biovDump(b) });
+      stepExit(rt, actor, 'iod_reserve');
       out.push(b);
     }
-    return out;
-  });
+  } catch (e) {
+    stepFail(rt, actor, 'akey_update_begin', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'akey_update_begin');
+  return out;
 }
 
 /** bio_iod_prep for an update: SCM → direct access; NVMe → a DMA buffer (dma_map_one). */
 export function* bioIodPrepUpdate(ioc: UpdateIoc): Proc<void> {
   const { rt, actor } = ioc.pool;
-  yield* stepP(
-    rt,
-    actor,
-    'bio_iod_prep',
-    { bd_type: 'BIO_IOD_TYPE_UPDATE', bd_rdma: 0, bd_sgl_cnt: ioc.biovs.length },
-    function* () {
-      step(rt, actor, 'iterate_biov', { biovs: ioc.biovs.map((l) => l.map(biovDump)) }, () => {
-        for (const list of ioc.biovs) {
-          for (const b of list) {
-            if (b.len === 0 || b.addr.ba_flags & BIO_FLAG_HOLE) continue;
-            if (b.addr.ba_type === DAOS_MEDIA_SCM) {
-              rt.trace.point('direct_scm_access', actor, {
-                data: { ba_off: hexAddr(b.addr.ba_off), len: b.len },
-              });
-            } else {
-              b.buf = new Uint8Array(Math.ceil(b.len / BLK) * BLK);
-              rt.trace.point('dma_map_one', actor, {
-                data: { ba_off: hexAddr(b.addr.ba_off), len: b.len, pages: b.buf.length / BLK },
-              });
-            }
-          }
-        }
-      });
-      yield* sleep(VOS_COST.step);
-    },
-  );
+  stepEnter(rt, actor, 'bio_iod_prep', {
+    bd_type: 'BIO_IOD_TYPE_UPDATE',
+    bd_rdma: 0,
+    bd_sgl_cnt: ioc.biovs.length,
+  });
+  try {
+    stepEnter(rt, actor, 'iterate_biov', { biovs: ioc.biovs.map(biovsDump) });
+    try {
+      iterateBiovUpdate(ioc);
+    } catch (e) {
+      stepFail(rt, actor, 'iterate_biov', e);
+      throw e;
+    }
+    stepExit(rt, actor, 'iterate_biov');
+    yield* sleep(VOS_COST.step);
+  } catch (e) {
+    stepFail(rt, actor, 'bio_iod_prep', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'bio_iod_prep');
+}
+
+function biovsDump(l: Biov[]): Json {
+  return l.map(biovDump);
+}
+
+/** iterate_biov: SCM extents are accessed directly; NVMe ones get a DMA buffer. */
+function iterateBiovUpdate(ioc: UpdateIoc): void {
+  const { rt, actor } = ioc.pool;
+  for (const list of ioc.biovs) {
+    for (const b of list) {
+      if (b.len === 0 || b.addr.ba_flags & BIO_FLAG_HOLE) continue;
+      if (b.addr.ba_type === DAOS_MEDIA_SCM) {
+        rt.trace.point('direct_scm_access', actor, {
+          data: { ba_off: hexAddr(b.addr.ba_off), len: b.len },
+        });
+      } else {
+        b.buf = new Uint8Array(Math.ceil(b.len / BLK) * BLK);
+        rt.trace.point('dma_map_one', actor, {
+          data: { ba_off: hexAddr(b.addr.ba_off), len: b.len, pages: b.buf.length / BLK },
+        });
+      }
+    }
+  }
 }
 
 /** bio_iod_copy for an update: sgl bytes → reserved SCM (persisted) / DMA buffers. */
 export function* bioIodCopyUpdate(ioc: UpdateIoc, sgls: readonly (VosSgl | null)[]): Proc<void> {
-  const { rt, actor, umem } = ioc.pool;
-  yield* stepP(
-    rt,
-    actor,
-    'bio_iod_copy',
-    { direction: 'sgl → media buffers', bd_sgl_cnt: sgls.length, bytes: ioc.ioSize },
-    function* () {
-      ioc.biovs.forEach((list, i) => {
-        const sgl = sgls[i] ?? null;
-        let iov = 0;
-        let iovOff = 0;
-        for (const b of list) {
-          if (b.len === 0) continue;
-          if (sgl === null) throw derError('INVAL', 'update without sgl');
-          const dst = new Uint8Array(b.len);
-          let o = 0;
-          while (o < b.len) {
-            const v = sgl.iovs[iov];
-            if (v === undefined) throw derError('REC2BIG', 'sgl shorter than the iod');
-            const n = Math.min(b.len - o, v.len - iovOff);
-            dst.set(v.buf.subarray(iovOff, iovOff + n), o);
-            o += n;
-            iovOff += n;
-            if (iovOff >= v.len) {
-              iov++;
-              iovOff = 0;
-            }
-          }
-          // Checksums of the landed data (the client's iod_csums in DAOS; computed here).
-          const props = ioc.req.cont.csum;
-          const iod = ioc.req.iods[i] as VosIod;
-          if (props.type !== 0) {
-            const rx = iod.recxs?.[list.indexOf(b)];
-            b.csum =
-              iod.type === DAOS_IOD_SINGLE || rx === undefined
-                ? csumOf(props.type, dst)
-                : extentCsums(props, iod.size, rx.idx, dst);
-          }
-          if (b.addr.ba_flags & BIO_FLAG_DEDUP) {
-            // A shared extent is never written: the data waits in DRAM for vos_dedup_verify.
-            b.buf = dst;
-          } else if (b.addr.ba_type === DAOS_MEDIA_SCM) {
-            // umem_atomic_copy into the reserved range, then persist (flush + drain).
-            umem.scm.write(b.addr.ba_off, dst);
-            umem.scm.persist(b.addr.ba_off, b.len);
-            rt.trace.effect({ kind: 'scm.write', off: b.addr.ba_off, len: b.len, what: 'value' });
-          } else {
-            (b.buf as Uint8Array).set(dst, 0);
-          }
-        }
-      });
-      yield* sleep(Math.round(ioc.ioSize * VOS_COST.scmPerByte));
-    },
-  );
+  const { rt, actor } = ioc.pool;
+  stepEnter(rt, actor, 'bio_iod_copy', {
+    direction: 'sgl → media buffers',
+    bd_sgl_cnt: sgls.length,
+    bytes: ioc.ioSize,
+  });
+  try {
+    for (let i = 0; i < ioc.biovs.length; i++)
+      copyIodUpdate(ioc, i, ioc.biovs[i] as Biov[], sgls[i] ?? null);
+    yield* sleep(Math.round(ioc.ioSize * VOS_COST.scmPerByte));
+  } catch (e) {
+    stepFail(rt, actor, 'bio_iod_copy', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'bio_iod_copy');
+}
+
+/** The bio_iod_copy of iod `i`: gather its bytes from the sgl into each of its biovs. */
+function copyIodUpdate(ioc: UpdateIoc, i: number, list: Biov[], sgl: VosSgl | null): void {
+  const { rt, umem } = ioc.pool;
+  let iov = 0;
+  let iovOff = 0;
+  for (const b of list) {
+    if (b.len === 0) continue;
+    if (sgl === null) throw derError('INVAL', 'update without sgl');
+    const dst = new Uint8Array(b.len);
+    let o = 0;
+    while (o < b.len) {
+      const v = sgl.iovs[iov];
+      if (v === undefined) throw derError('REC2BIG', 'sgl shorter than the iod');
+      const n = Math.min(b.len - o, v.len - iovOff);
+      dst.set(v.buf.subarray(iovOff, iovOff + n), o);
+      o += n;
+      iovOff += n;
+      if (iovOff >= v.len) {
+        iov++;
+        iovOff = 0;
+      }
+    }
+    // Checksums of the landed data (the client's iod_csums in DAOS; computed here).
+    const props = ioc.req.cont.csum;
+    const iod = ioc.req.iods[i] as VosIod;
+    if (props.type !== 0) {
+      const rx = iod.recxs?.[list.indexOf(b)];
+      b.csum =
+        iod.type === DAOS_IOD_SINGLE || rx === undefined
+          ? csumOf(props.type, dst)
+          : extentCsums(props, iod.size, rx.idx, dst);
+    }
+    if (b.addr.ba_flags & BIO_FLAG_DEDUP) {
+      // A shared extent is never written: the data waits in DRAM for vos_dedup_verify.
+      b.buf = dst;
+    } else if (b.addr.ba_type === DAOS_MEDIA_SCM) {
+      // umem_atomic_copy into the reserved range, then persist (flush + drain).
+      umem.scm.write(b.addr.ba_off, dst);
+      umem.scm.persist(b.addr.ba_off, b.len);
+      rt.trace.effect({ kind: 'scm.write', off: b.addr.ba_off, len: b.len, what: 'value' });
+    } else {
+      (b.buf as Uint8Array).set(dst, 0);
+    }
+  }
 }
 
 /** bio_iod_post for an update: write NVMe DMA buffers to their blocks (before publish). */
 export function* bioIodPostUpdate(ioc: UpdateIoc): Proc<void> {
   const { rt, actor, nvme } = ioc.pool;
-  const list = ioc.biovs
-    .flat()
-    .filter((b) => b.addr.ba_type === DAOS_MEDIA_NVME && b.buf !== undefined);
+  const list: Biov[] = [];
+  for (const l of ioc.biovs)
+    for (const b of l) if (b.addr.ba_type === DAOS_MEDIA_NVME && b.buf !== undefined) list.push(b);
   if (list.length === 0 || nvme === undefined) return;
-  yield* stepP(rt, actor, 'bio_iod_post', { nvme_biovs: list.map(biovDump) }, function* () {
+  stepEnter(rt, actor, 'bio_iod_post', { nvme_biovs: list.map(biovDump) });
+  try {
     for (const b of list) {
       // FUA: the data must be durable before the metadata that points at it is committed
       // (DAOS relies on SSDs with power-loss protection for this).
       yield* nvme.write(b.addr.ba_off / BLK, b.buf as Uint8Array, { fua: true });
     }
-  });
+  } catch (e) {
+    stepFail(rt, actor, 'bio_iod_post', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'bio_iod_post');
 }
 
 /** Which ilog condition each level gets from the flags (VOS_COND_UPDATE_OP_MASK). */
@@ -560,18 +646,18 @@ export function* vosUpdateEnd(ioc: UpdateIoc, err: number): Proc<void> {
   const pool = ioc.pool;
   const { rt, actor } = pool;
   const req = ioc.req;
-  yield* stepP(
-    rt,
-    actor,
-    'vos_update_end',
-    { err, epoch: u64Hex(req.epoch), dkey: keyDump(req.dkey), ic_io_size: ioc.ioSize },
-    function* () {
-      try {
-        if (err !== 0) {
-          updateCancel(ioc);
-          vosDedupProcess(ioc, false);
-          return;
-        }
+  stepEnter(rt, actor, 'vos_update_end', {
+    err,
+    epoch: u64Hex(req.epoch),
+    dkey: keyDump(req.dkey),
+    ic_io_size: ioc.ioSize,
+  });
+  try {
+    try {
+      if (err !== 0) {
+        updateCancel(ioc);
+        vosDedupProcess(ioc, false);
+      } else {
         try {
           publishUpdate(ioc);
           vosDedupProcess(ioc, true);
@@ -582,28 +668,37 @@ export function* vosUpdateEnd(ioc: UpdateIoc, err: number): Proc<void> {
           }
           throw e;
         } finally {
-          const cf = req.flags & 0xff & ~COND.PER_AKEY;
-          const perAkey = (req.flags & COND.PER_AKEY) !== 0;
-          // Conditional checks are reads: record them even when they failed (vos_ts_set_update).
-          if (cf & (COND.DKEY_INSERT | COND.DKEY_UPDATE))
-            pool.ts.read(tsPath(req.cont, req.oid, req.dkey), req.epoch, ioc.txId);
-          for (const iod of req.iods) {
-            const f = perAkey ? iod.flags : cf;
-            if (f & (COND.AKEY_INSERT | COND.AKEY_UPDATE))
-              pool.ts.read(tsPath(req.cont, req.oid, req.dkey, iod.name), req.epoch, ioc.txId);
-          }
+          recordCondReads(ioc);
         }
-      } finally {
-        step(rt, actor, 'vos_space_unhold', { scm: ioc.hold.scm, nvme: ioc.hold.nvme }, () =>
-          spaceUnhold(ioc),
-        );
-        step(rt, actor, 'vos_ioc_destroy', undefined, () => {
-          ioc.done = true;
-        });
       }
-      yield* sleep(VOS_COST.step);
-    },
-  );
+    } finally {
+      stepEnter(rt, actor, 'vos_space_unhold', { scm: ioc.hold.scm, nvme: ioc.hold.nvme });
+      spaceUnhold(ioc);
+      stepExit(rt, actor, 'vos_space_unhold');
+      stepEnter(rt, actor, 'vos_ioc_destroy');
+      ioc.done = true;
+      stepExit(rt, actor, 'vos_ioc_destroy');
+    }
+    if (err === 0) yield* sleep(VOS_COST.step);
+  } catch (e) {
+    stepFail(rt, actor, 'vos_update_end', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'vos_update_end');
+}
+
+/** Conditional checks are reads: record them even when they failed (vos_ts_set_update). */
+function recordCondReads(ioc: UpdateIoc): void {
+  const { req, pool } = ioc;
+  const cf = req.flags & 0xff & ~COND.PER_AKEY;
+  const perAkey = (req.flags & COND.PER_AKEY) !== 0;
+  if (cf & (COND.DKEY_INSERT | COND.DKEY_UPDATE))
+    pool.ts.read(tsPath(req.cont, req.oid, req.dkey), req.epoch, ioc.txId);
+  for (const iod of req.iods) {
+    const f = perAkey ? iod.flags : cf;
+    if (f & (COND.AKEY_INSERT | COND.AKEY_UPDATE))
+      pool.ts.read(tsPath(req.cont, req.oid, req.dkey, iod.name), req.epoch, ioc.txId);
+  }
 }
 
 /** The transaction of vos_update_end: never yields (one umem tx per pool at a time). */
@@ -639,72 +734,142 @@ function publishUpdate(ioc: UpdateIoc): void {
   });
 
   mem.actor = actor;
-  step(rt, actor, 'vos_tx_begin', undefined, () => mem.txBegin());
+  stepEnter(rt, actor, 'vos_tx_begin');
+  mem.txBegin();
+  stepExit(rt, actor, 'vos_tx_begin');
   try {
-    const obj = step(rt, actor, 'vos_obj_incarnate', { oid: oidDump(req.oid) }, () => {
-      let off = step(
-        rt,
-        actor,
-        'vos_oi_find',
-        undefined,
-        () => oiFind(req.cont, req.oid),
-        (o) => ({ found: o !== null }),
-      );
-      if (off === null) {
-        if (conds.obj === 'update') throw derError('NONEXIST', 'object does not exist');
-        off = step(
-          rt,
-          actor,
-          'vos_oi_alloc',
-          undefined,
-          () => oiAlloc(req.cont, req.oid, epoch).off,
-          (o) => ({ obj_df: hexAddr(o) }),
-        );
-      }
-      const objOff = off;
-      const info = step(
-        rt,
-        actor,
-        'vos_ilog_update',
-        { level: 'object' },
-        () => vosIlogUpdate(mem, objOff + OBJ_DF.vo_ilog, epoch, ioc.minor, NO_PUNCH, conds.obj),
-        (i) => ({ create: i.create.toString(), written: i.written }),
-      );
-      return { off: objOff, punch: info.priorPunch };
-    });
-    step(rt, actor, 'dkey_update', { dkey: keyDump(req.dkey), minor: ioc.minor }, () =>
-      dkeyUpdate(ioc, obj.off, obj.punch, kinds, conds.dkey),
-    );
-    step(rt, actor, 'vos_ts_set_check_conflict', { epoch: u64Hex(epoch) }, () => {
+    const obj = objIncarnate(ioc, conds.obj);
+    stepEnter(rt, actor, 'dkey_update', { dkey: keyDump(req.dkey), minor: ioc.minor });
+    try {
+      dkeyUpdate(ioc, obj.off, obj.punch, kinds, conds.dkey);
+    } catch (e) {
+      stepFail(rt, actor, 'dkey_update', e);
+      throw e;
+    }
+    stepExit(rt, actor, 'dkey_update');
+    stepEnter(rt, actor, 'vos_ts_set_check_conflict', { epoch: u64Hex(epoch) });
+    try {
       for (const iod of req.iods)
         pool.ts.checkWrite(tsPath(req.cont, req.oid, req.dkey, iod.name), epoch, ioc.txId);
-    });
+    } catch (e) {
+      stepFail(rt, actor, 'vos_ts_set_check_conflict', e);
+      throw e;
+    }
+    stepExit(rt, actor, 'vos_ts_set_check_conflict');
     // vo_max_write
     const mw = mem.u64(obj.off + OBJ_DF.vo_max_write);
     if (epoch > mw) mem.w64(obj.off + OBJ_DF.vo_max_write, epoch);
-    step(rt, actor, 'vos_tx_end', undefined, () => {
-      step(
-        rt,
-        actor,
-        'vos_tx_publish',
-        { rsrvd_scm: ioc.scmRsv.length, blk_exts: ioc.nvmeExts.length },
-        () => {
-          if (ioc.scmRsv.length > 0) pool.umem.publish(ioc.scmRsv);
-          if (ioc.nvmeExts.length > 0) pool.vea?.publish(ioc.nvmeExts);
-        },
-      );
-      step(rt, actor, 'umem_tx_commit', undefined, () => mem.txCommit());
-    });
+    txEnd(ioc);
     // Published: nothing left to cancel.
     ioc.scmRsv.length = 0;
     ioc.nvmeExts.length = 0;
     for (const iod of req.iods) pool.ts.wrote(tsPath(req.cont, req.oid, req.dkey, iod.name), epoch);
   } catch (e) {
     if (e instanceof IoError) {
-      step(rt, actor, 'umem_tx_abort', { rc: e.rc }, () => mem.txAbort());
+      stepEnter(rt, actor, 'umem_tx_abort', { rc: e.rc });
+      try {
+        mem.txAbort();
+      } catch (e2) {
+        stepFail(rt, actor, 'umem_tx_abort', e2);
+        throw e2;
+      }
+      stepExit(rt, actor, 'umem_tx_abort');
     }
     throw e;
   }
+}
+
+/** vos_tx_end: publish the reservations and commit the umem transaction. */
+function txEnd(ioc: UpdateIoc): void {
+  const pool = ioc.pool;
+  const { rt, actor, mem } = pool;
+  stepEnter(rt, actor, 'vos_tx_end');
+  try {
+    stepEnter(rt, actor, 'vos_tx_publish', {
+      rsrvd_scm: ioc.scmRsv.length,
+      blk_exts: ioc.nvmeExts.length,
+    });
+    try {
+      if (ioc.scmRsv.length > 0) pool.umem.publish(ioc.scmRsv);
+      if (ioc.nvmeExts.length > 0) pool.vea?.publish(ioc.nvmeExts);
+    } catch (e) {
+      stepFail(rt, actor, 'vos_tx_publish', e);
+      throw e;
+    }
+    stepExit(rt, actor, 'vos_tx_publish');
+    stepEnter(rt, actor, 'umem_tx_commit');
+    try {
+      mem.txCommit();
+    } catch (e) {
+      stepFail(rt, actor, 'umem_tx_commit', e);
+      throw e;
+    }
+    stepExit(rt, actor, 'umem_tx_commit');
+  } catch (e) {
+    stepFail(rt, actor, 'vos_tx_end', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'vos_tx_end');
+}
+
+/** vos_obj_incarnate: find or allocate the object, make it visible at the epoch (its ilog). */
+function objIncarnate(ioc: UpdateIoc, cond: IlogCond): { off: number; punch: PunchMark } {
+  const pool = ioc.pool;
+  const { rt, actor } = pool;
+  const req = ioc.req;
+  const epoch = req.epoch;
+  stepEnter(rt, actor, 'vos_obj_incarnate', { oid: oidDump(req.oid) });
+  let r: { off: number; punch: PunchMark };
+  try {
+    stepEnter(rt, actor, 'vos_oi_find');
+    let off: number | null;
+    try {
+      off = oiFind(req.cont, req.oid);
+    } catch (e) {
+      stepFail(rt, actor, 'vos_oi_find', e);
+      throw e;
+    }
+    stepExit(rt, actor, 'vos_oi_find', { found: off !== null });
+    if (off === null) {
+      if (cond === 'update') throw derError('NONEXIST', 'object does not exist');
+      stepEnter(rt, actor, 'vos_oi_alloc');
+      try {
+        off = oiAlloc(req.cont, req.oid, epoch).off;
+      } catch (e) {
+        stepFail(rt, actor, 'vos_oi_alloc', e);
+        throw e;
+      }
+      stepExit(rt, actor, 'vos_oi_alloc', { obj_df: hexAddr(off) });
+    }
+    const info = ilogUpdateStep(ioc, 'object', off + OBJ_DF.vo_ilog, NO_PUNCH, cond);
+    r = { off, punch: info.priorPunch };
+  } catch (e) {
+    stepFail(rt, actor, 'vos_obj_incarnate', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'vos_obj_incarnate');
+  return r;
+}
+
+/** vos_ilog_update at one level (object, dkey, akey), traced. */
+function ilogUpdateStep(
+  ioc: UpdateIoc,
+  level: 'object' | 'dkey' | 'akey',
+  ilogOff: number,
+  parent: PunchMark,
+  cond: IlogCond,
+): IlogInfo & { written: boolean } {
+  const { rt, actor, mem } = ioc.pool;
+  stepEnter(rt, actor, 'vos_ilog_update', { level });
+  let info: IlogInfo & { written: boolean };
+  try {
+    info = vosIlogUpdate(mem, ilogOff, ioc.req.epoch, ioc.minor, parent, cond);
+  } catch (e) {
+    stepFail(rt, actor, 'vos_ilog_update', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'vos_ilog_update', { create: info.create.toString(), written: info.written });
+  return info;
 }
 
 function dkeyUpdate(
@@ -717,29 +882,29 @@ function dkeyUpdate(
   const pool = ioc.pool;
   const { rt, actor, mem } = pool;
   const req = ioc.req;
-  const dtree = step(
-    rt,
-    actor,
-    'obj_tree_init',
-    undefined,
-    () => objDkeyTree(mem, objOff, kinds.dkey, true) as DbTree,
-    (t) => ({ vo_tree: hexAddr(t.rootOff) }),
-  );
+  stepEnter(rt, actor, 'obj_tree_init');
+  let dtree: DbTree;
+  try {
+    dtree = objDkeyTree(mem, objOff, kinds.dkey, true) as DbTree;
+  } catch (e) {
+    stepFail(rt, actor, 'obj_tree_init', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'obj_tree_init', { vo_tree: hexAddr(dtree.rootOff) });
   const krec = keyTreePrepareStep(ioc, dtree, kinds.dkey, req.dkey, true);
-  const info = step(
-    rt,
-    actor,
-    'vos_ilog_update',
-    { level: 'dkey' },
-    () => vosIlogUpdate(mem, krec + KREC.kr_ilog, req.epoch, ioc.minor, objPunch, cond),
-    (i) => ({ create: i.create.toString(), written: i.written }),
-  );
+  const info = ilogUpdateStep(ioc, 'dkey', krec + KREC.kr_ilog, objPunch, cond);
   const atree = dkeyAkeyTree(mem, krec, kinds.akey, true) as DbTree;
-  req.iods.forEach((iod, i) => {
-    step(rt, actor, 'akey_update', { akey: keyDump(iod.name), iod_type: iod.type }, () =>
-      akeyUpdate(ioc, atree, iod, ioc.biovs[i] as Biov[], info.priorPunch, kinds.akey),
-    );
-  });
+  for (let i = 0; i < req.iods.length; i++) {
+    const iod = req.iods[i] as VosIod;
+    stepEnter(rt, actor, 'akey_update', { akey: keyDump(iod.name), iod_type: iod.type });
+    try {
+      akeyUpdate(ioc, atree, iod, ioc.biovs[i] as Biov[], info.priorPunch, kinds.akey);
+    } catch (e) {
+      stepFail(rt, actor, 'akey_update', e);
+      throw e;
+    }
+    stepExit(rt, actor, 'akey_update');
+  }
 }
 
 function keyTreePrepareStep(
@@ -750,35 +915,36 @@ function keyTreePrepareStep(
   isDkey: boolean,
 ): number {
   const { rt, actor, mem } = ioc.pool;
-  return step(
-    rt,
-    actor,
-    'key_tree_prepare',
-    { tree: tree.cls.name, key: keyDump(key) },
-    () => {
-      const found = step(
-        rt,
-        actor,
-        'dbtree_fetch',
-        { opc: 'BTR_PROBE_EQ' },
-        () => keyTreePrepare(mem, tree, kind, key, false, isDkey),
-        (r) => ({ found: r !== null }),
-      );
-      if (found !== null) return found.off;
-      return step(
-        rt,
-        actor,
-        'dbtree_upsert',
-        { opc: 'BTR_PROBE_BYPASS' },
-        () => {
-          rt.trace.point('btr_insert', actor, { data: { tree: tree.cls.name, depth: tree.depth } });
-          return (keyTreePrepare(mem, tree, kind, key, true, isDkey) as { off: number }).off;
-        },
-        (off) => ({ krec: hexAddr(off) }),
-      );
-    },
-    (off) => ({ krec: hexAddr(off) }),
-  );
+  stepEnter(rt, actor, 'key_tree_prepare', { tree: tree.cls.name, key: keyDump(key) });
+  let off: number;
+  try {
+    stepEnter(rt, actor, 'dbtree_fetch', { opc: 'BTR_PROBE_EQ' });
+    let found: { off: number } | null;
+    try {
+      found = keyTreePrepare(mem, tree, kind, key, false, isDkey);
+    } catch (e) {
+      stepFail(rt, actor, 'dbtree_fetch', e);
+      throw e;
+    }
+    stepExit(rt, actor, 'dbtree_fetch', { found: found !== null });
+    if (found !== null) off = found.off;
+    else {
+      stepEnter(rt, actor, 'dbtree_upsert', { opc: 'BTR_PROBE_BYPASS' });
+      try {
+        rt.trace.point('btr_insert', actor, { data: { tree: tree.cls.name, depth: tree.depth } });
+        off = (keyTreePrepare(mem, tree, kind, key, true, isDkey) as { off: number }).off;
+      } catch (e) {
+        stepFail(rt, actor, 'dbtree_upsert', e);
+        throw e;
+      }
+      stepExit(rt, actor, 'dbtree_upsert', { krec: hexAddr(off) });
+    }
+  } catch (e) {
+    stepFail(rt, actor, 'key_tree_prepare', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'key_tree_prepare', { krec: hexAddr(off) });
+  return off;
 }
 
 function akeyUpdate(
@@ -790,7 +956,7 @@ function akeyUpdate(
   akeyKind: 'hashed' | 'uint64' | 'lexical',
 ): void {
   const pool = ioc.pool;
-  const { rt, actor, mem } = pool;
+  const { mem } = pool;
   const req = ioc.req;
   const krec = keyTreePrepareStep(ioc, atree, akeyKind, iod.name, false);
   const cp = req.cont.csum;
@@ -799,101 +965,103 @@ function akeyUpdate(
     len: csumLen(cp.type),
     chunk: cp.chunk,
   });
-  step(
-    rt,
-    actor,
-    'vos_ilog_update',
-    { level: 'akey' },
-    () =>
-      vosIlogUpdate(
-        mem,
-        krec + KREC.kr_ilog,
-        req.epoch,
-        ioc.minor,
-        dkeyPunch,
-        akeyCond(req.flags, iod),
-      ),
-    (i) => ({ create: i.create.toString(), written: i.written }),
-  );
+  ilogUpdateStep(ioc, 'akey', krec + KREC.kr_ilog, dkeyPunch, akeyCond(req.flags, iod));
   if (iod.type === DAOS_IOD_SINGLE) {
-    const svt = vt as DbTree;
-    const b = biovs[0] as Biov;
-    step(
-      rt,
-      actor,
-      'akey_update_single',
-      {
-        sk_epoch: u64Hex(req.epoch),
-        sk_minor_epc: ioc.minor,
-        ir_size: iod.size,
-        biov: biovDump(b),
-      },
-      () => {
-        const k = svtKey(req.epoch, ioc.minor);
-        step(
-          rt,
-          actor,
-          'dbtree_update',
-          { tree: 'VOS_BTR_SINGV' },
-          () => {
-            const r = svt.upsert(k, () => b.recOff as number);
-            if (!r.inserted) {
-              // Same epoch and minor: the new record replaces the old one, which is freed.
-              const old = svt.replace(k, b.recOff as number);
-              freeSvRecord(ioc, old);
-            }
-            return r.inserted;
-          },
-          (ins) => ({ svt_rec_alloc: ins, rec: hexAddr(b.recOff as number) }),
-        );
-      },
-    );
+    akeyUpdateSingle(ioc, vt as DbTree, iod, biovs[0] as Biov);
     return;
   }
   const evt = vt as EvTree;
-  (iod.recxs ?? []).forEach((rx, j) => {
-    if (rx.nr === 0) return;
-    const b = biovs[j] as Biov;
-    const rect = {
-      lo: rx.idx,
-      hi: rx.idx + BigInt(rx.nr) - 1n,
-      epoch: req.epoch,
-      minor: ioc.minor,
-    };
-    step(
-      rt,
-      actor,
-      'akey_update_recx',
-      { recx: { rx_idx: u64Hex(rx.idx), rx_nr: rx.nr }, ei_inob: iod.size, biov: biovDump(b) },
-      () => {
-        step(
-          rt,
-          actor,
-          'evt_insert',
-          {
-            rect: {
-              lo: rect.lo.toString(),
-              hi: rect.hi.toString(),
-              epc: rect.epoch.toString(),
-              minor: rect.minor,
-            },
-          },
-          () =>
-            evt.insert(
-              {
-                rect,
-                ver: req.pmVer ?? 0,
-                inob: iod.size,
-                addr: b.addr,
-                ...(b.csum ? { csum: b.csum } : {}),
-              },
-              (old) => freeData(ioc, old, Number(rect.hi - rect.lo + 1n) * evt.inob),
-            ),
-          (desc) => ({ desc: hexAddr(desc), tr_nr: evt.count }),
-        );
-      },
-    );
+  const recxs = iod.recxs ?? [];
+  for (let j = 0; j < recxs.length; j++) {
+    const rx = recxs[j] as VosRecx;
+    if (rx.nr === 0) continue;
+    akeyUpdateRecx(ioc, evt, iod, rx, biovs[j] as Biov);
+  }
+}
+
+/** akey_update_single: the SV record goes into the SV tree under (epoch, minor). */
+function akeyUpdateSingle(ioc: UpdateIoc, svt: DbTree, iod: VosIod, b: Biov): void {
+  const { rt, actor } = ioc.pool;
+  const req = ioc.req;
+  stepEnter(rt, actor, 'akey_update_single', {
+    sk_epoch: u64Hex(req.epoch),
+    sk_minor_epc: ioc.minor,
+    ir_size: iod.size,
+    biov: biovDump(b),
   });
+  try {
+    const k = svtKey(req.epoch, ioc.minor);
+    stepEnter(rt, actor, 'dbtree_update', { tree: 'VOS_BTR_SINGV' });
+    let inserted: boolean;
+    try {
+      const r = svt.upsert(k, () => b.recOff as number);
+      if (!r.inserted) {
+        // Same epoch and minor: the new record replaces the old one, which is freed.
+        const old = svt.replace(k, b.recOff as number);
+        freeSvRecord(ioc, old);
+      }
+      inserted = r.inserted;
+    } catch (e) {
+      stepFail(rt, actor, 'dbtree_update', e);
+      throw e;
+    }
+    stepExit(rt, actor, 'dbtree_update', {
+      svt_rec_alloc: inserted,
+      rec: hexAddr(b.recOff as number),
+    });
+  } catch (e) {
+    stepFail(rt, actor, 'akey_update_single', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'akey_update_single');
+}
+
+/** akey_update_recx: one extent goes into the evtree (evt_insert). */
+function akeyUpdateRecx(ioc: UpdateIoc, evt: EvTree, iod: VosIod, rx: VosRecx, b: Biov): void {
+  const { rt, actor } = ioc.pool;
+  const req = ioc.req;
+  const rect = {
+    lo: rx.idx,
+    hi: rx.idx + BigInt(rx.nr) - 1n,
+    epoch: req.epoch,
+    minor: ioc.minor,
+  };
+  stepEnter(rt, actor, 'akey_update_recx', {
+    recx: { rx_idx: u64Hex(rx.idx), rx_nr: rx.nr },
+    ei_inob: iod.size,
+    biov: biovDump(b),
+  });
+  try {
+    stepEnter(rt, actor, 'evt_insert', {
+      rect: {
+        lo: rect.lo.toString(),
+        hi: rect.hi.toString(),
+        epc: rect.epoch.toString(),
+        minor: rect.minor,
+      },
+    });
+    let desc: number;
+    try {
+      desc = evt.insert(
+        {
+          rect,
+          ver: req.pmVer ?? 0,
+          inob: iod.size,
+          addr: b.addr,
+          ...(b.csum ? { csum: b.csum } : {}),
+        },
+        (old) => freeData(ioc, old, Number(rect.hi - rect.lo + 1n) * evt.inob),
+      );
+    } catch (e) {
+      stepFail(rt, actor, 'evt_insert', e);
+      throw e;
+    }
+    stepExit(rt, actor, 'evt_insert', { desc: hexAddr(desc), tr_nr: evt.count });
+  } catch (e) {
+    stepFail(rt, actor, 'akey_update_recx', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'akey_update_recx');
 }
 
 /** Free a replaced SV record (and its NVMe extent) inside the transaction. */
