@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useKeyboard } from '../commands/useKeyboard.ts';
 import { usePlayback } from '../commands/usePlayback.ts';
-import { useApp } from '../state/store.ts';
+import { SPEEDS, useApp } from '../state/store.ts';
 import { withStep } from '../url.ts';
 import { CaptionPanel } from '../views/caption/CaptionPanel.tsx';
 import { Console } from '../views/console/Console.tsx';
@@ -159,13 +159,15 @@ export function App({ embed }: { embed: boolean }) {
   const status = useApp((s) => s.status);
   const count = useApp((s) => s.count);
   const storage = useStorageStatus();
+  // Fast playback: no step-node transitions (layout.css).
+  const fast = useApp((s) => s.playing && (SPEEDS[s.speedIndex] ?? 0) >= 20);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
   return (
-    <div className={embed ? 'app is-embed' : 'app'}>
+    <div className={`app${embed ? ' is-embed' : ''}${fast ? ' is-fast' : ''}`}>
       {embed ? null : (
         <header className="topbar">
           <h1 className="brand">
