@@ -338,7 +338,7 @@ test('embed: a parent on another origin loads an iopath trace by postMessage', a
   expect(replies.seek).toMatchObject({ ok: true, state: { index: 7, step: events[7]!.step } });
   // A broken trace: the worker names the JSON path; the loaded trace stays.
   expect(replies.bad).toMatchObject({ ok: false, cmd: 'load' });
-  expect((replies.bad as { error: string }).error).toMatch(/events\[0\]\.t/);
+  expect((replies.bad as unknown as { error: string }).error).toMatch(/events\[0\]\.t/);
   expect(replies.notTrace).toMatchObject({
     ok: false,
     error: 'load.trace.schema: expected "iopath.trace/1"',
