@@ -85,6 +85,17 @@ describe('text commands → scenario ops', () => {
       count: 2,
       to: 'engine0.tgt1',
     });
+    expect(op('partition client engine0.tgt1')).toEqual({
+      op: 'fault_partition',
+      between: ['client', 'engine0.tgt1'],
+    });
+    expect(op('partition engine0.tgt0 engine1.tgt2 --ns 5000000000')).toEqual({
+      op: 'fault_partition',
+      between: ['engine0.tgt0', 'engine1.tgt2'],
+      ns: 5000000000,
+    });
+    expect(err('partition client client')).toMatch(/two different actors/);
+    expect(err('partition client')).toBe('usage: partition <actor> <actor> [--ns N]');
   });
 
   it('errors say what is wrong', () => {

@@ -14,6 +14,7 @@
  *   restart osd.1 | restart engine0.tgt1                → restart
  *   power-cut engine0.tgt1 [--at <step>]                → fault_power_cut
  *   drop [N] [--from <actor>] [--to <actor>]            → fault_drop_messages
+ *   partition <actor> <actor> [--ns N]                  → fault_partition
  *
  * A number where bytes are expected means that many bytes ('A' fill), anything else is UTF-8
  * text. Only ops the engine registered (catalog `ops`) are emitted; others are an error.
@@ -204,6 +205,23 @@ export const FORMS: CommandForm[] = [
       return op;
     },
   },
+  {
+    words: 'partition',
+    usage: '<actor> <actor> [--ns N]',
+    options: ['ns'],
+    arity: [2, 2],
+    build: ({ pos: [a, b], opts }) => {
+      if (a === b) return `partition: two different actors expected (got "${a!}" twice)`;
+      const op: OpDoc = { op: 'fault_partition', between: [a!, b!] };
+      const ns = opts.get('ns');
+      if (ns !== undefined) {
+        const n = u(ns, 'ns');
+        if (typeof n === 'string') return n;
+        op.ns = n;
+      }
+      return op;
+    },
+  },
 ];
 
 /** Split on spaces, keeping "quoted text" (single or double quotes) as one word. */
@@ -310,4 +328,5 @@ const OPS_OF: Record<string, string[]> = {
   restart: ['restart'],
   'power-cut': ['fault_power_cut'],
   drop: ['fault_drop_messages'],
+  partition: ['fault_partition'],
 };
