@@ -10,7 +10,7 @@ export const CEPH_RECOVERY: PipelineDef = {
   system: 'ceph',
   title: 'Ceph OSD failure, peering and recovery',
   summary:
-    'Heartbeats detect a dead OSD, the monitor marks it down, PGs peer (GetInfo \u2192 GetLog \u2192 GetMissing \u2192 Active, undersized+degraded), and when it returns log-based recovery pushes what it missed.',
+    'Heartbeats detect a dead OSD, the monitor marks it down, PGs peer by messages (GetInfo \u2192 GetLog \u2192 GetMissing \u2192 Activating \u2192 Active, undersized+degraded), and when it returns log-based recovery pushes what it missed.',
   lanes: [
     {
       id: 'mon',
@@ -69,21 +69,62 @@ export const CEPH_RECOVERY: PipelineDef = {
     {
       id: 'GetInfo',
       lane: 'osd',
-      caption: 'Peering: the primary queries the pg_info of every OSD of the acting set.',
+      caption:
+        'Peering starts: the primary sends MOSDPGQuery(INFO) to every other OSD of the acting set and waits for all answers.',
       source: 'src/osd/PeeringState.cc',
+    },
+    {
+      id: 'fulfill_info',
+      lane: 'osd',
+      caption:
+        'A peer answers with MOSDPGNotify: its pg_info_t (last_update, last_complete, log_tail, last_epoch_started).',
+      source: 'src/osd/PeeringState.cc',
+      optional: true,
+    },
+    {
+      id: 'proc_replica_info',
+      lane: 'osd',
+      caption: "The primary records a peer's pg_info_t.",
+      source: 'src/osd/PeeringState.cc',
+      optional: true,
     },
     {
       id: 'GetLog',
       lane: 'osd',
       caption:
-        'The authoritative log is the one with the newest last_update; the primary fetches it if it is not its own.',
+        'The authoritative log is the one with the newest last_update; if a peer holds it, the primary asks for it (MOSDPGQuery(LOG)).',
       source: 'src/osd/PeeringState.cc',
+    },
+    {
+      id: 'fulfill_log',
+      lane: 'osd',
+      caption:
+        'A peer sends MOSDPGLog: its log entries since the requested version and its pg_missing_t.',
+      source: 'src/osd/PeeringState.cc',
+      optional: true,
+    },
+    {
+      id: 'proc_master_log',
+      lane: 'osd',
+      caption:
+        'The primary adopts the authoritative log: its own divergent entries are rewound, the newer ones appended, their objects become missing.',
+      source: 'src/osd/PeeringState.cc',
+      optional: true,
     },
     {
       id: 'GetMissing',
       lane: 'osd',
-      caption: "Each peer's missing set = the objects of newer log entries.",
+      caption:
+        'Peers that are behind (or still missing objects) are asked for their log since their last_epoch_started.',
       source: 'src/osd/PeeringState.cc',
+    },
+    {
+      id: 'proc_replica_log',
+      lane: 'osd',
+      caption:
+        "A peer's log against the authoritative one: the common point, its divergent entries, its pg_missing_t.",
+      source: 'src/osd/PeeringState.cc',
+      optional: true,
     },
     {
       id: 'WaitUpThru',
@@ -92,16 +133,24 @@ export const CEPH_RECOVERY: PipelineDef = {
       source: 'src/osd/PeeringState.cc',
     },
     {
-      id: 'ReplicaActive',
-      lane: 'osd',
-      caption: 'A replica receives the log entries it lacks and its missing set.',
-      source: 'src/osd/PeeringState.cc',
-    },
-    {
       id: 'Activating',
       lane: 'osd',
       caption:
-        'Active: with acting ≥ min_size client I/O resumes (undersized+degraded while a copy is missing).',
+        'activate: each replica gets MOSDPGLog with the entries after its common point and its missing set; the primary waits for the acks.',
+      source: 'src/osd/PeeringState.cc',
+    },
+    {
+      id: 'ReplicaActive',
+      lane: 'osd',
+      caption:
+        'A replica rewinds its divergent entries, appends the ones it lacks, records what it misses and acks with MOSDPGInfo.',
+      source: 'src/osd/PeeringState.cc',
+    },
+    {
+      id: 'AllReplicasActivated',
+      lane: 'osd',
+      caption:
+        'All acks in: with acting ≥ min_size the PG is active and client I/O resumes (undersized+degraded while a copy is missing).',
       source: 'src/osd/PeeringState.cc',
     },
     {

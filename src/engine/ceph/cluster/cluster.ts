@@ -17,9 +17,7 @@ import { FileStore } from '../objectstore/filestore.ts';
 import type { ObjectStore, ObjectStoreKind } from '../objectstore/types.ts';
 import { OSD } from '../osd/osd.ts';
 import { DEFAULT_HISTORY, type OpHistoryConfig } from '../osd/optracker.ts';
-import type { PG } from '../osd/pg.ts';
 import { later } from '../sched.ts';
-import type { PgId } from '../types.ts';
 import { Objecter } from '../client/objecter.ts';
 import type { CephRelease, FileStoreJournalMode } from '../release.ts';
 import { HEARTBEAT_GRACE_NS, MON_NAME, Monitor } from './monitor.ts';
@@ -100,7 +98,6 @@ export class CephCluster {
         store,
         this.msgr,
         {
-          peerPg: (o, pgid) => this.peerPg(o, pgid),
           mapAt: (e) => this.mon.mapAt(e),
         },
         view,
@@ -165,11 +162,6 @@ export class CephCluster {
     this.mon.subscribe(o.name);
     this.clients.push(o);
     return o;
-  }
-
-  private peerPg(osd: number, pgid: PgId): PG | undefined {
-    const o = this.osds[osd];
-    return o && o.alive ? o.pg(pgid) : undefined;
   }
 
   // ---------------------------------------------------------------- faults

@@ -111,6 +111,62 @@ export interface MOSDPGPull {
   readonly mapEpoch: number;
 }
 
+/** pg_info_t as the peering messages carry it (spec §7). */
+export interface PgInfoWire {
+  readonly lastUpdate: Eversion;
+  readonly lastComplete: Eversion;
+  readonly logTail: Eversion;
+  readonly lastEpochStarted: number;
+}
+
+/** MOSDPGQuery2 (131): GetInfo asks for `info`; GetLog / GetMissing ask for the `log` after `since`. */
+export interface MOSDPGQuery {
+  readonly type: 'pg_query';
+  readonly pgid: PgId;
+  readonly from: number;
+  /** The querier's interval (same_interval_since): replies echo it; stale ones are ignored. */
+  readonly epoch: number;
+  readonly what: 'info' | 'log';
+  readonly since: Eversion;
+}
+
+/** MOSDPGNotify2 (130): a peer's pg_info_t, the answer to an info query. */
+export interface MOSDPGNotify {
+  readonly type: 'pg_notify';
+  readonly pgid: PgId;
+  readonly from: number;
+  readonly epoch: number;
+  readonly info: PgInfoWire;
+}
+
+/**
+ * MOSDPGLog (83): log entries after `since` with the sender's info and pg_missing_t — a
+ * peer's answer to a log query, or (`activate`) the primary's activation of a replica: the
+ * authoritative entries the replica lacks and what it will be missing.
+ */
+export interface MOSDPGLog {
+  readonly type: 'pg_log';
+  readonly pgid: PgId;
+  readonly from: number;
+  readonly epoch: number;
+  readonly info: PgInfoWire;
+  readonly since: Eversion;
+  readonly entries: readonly PgLogEntry[];
+  readonly missing: ReadonlyArray<readonly [string, Eversion]>;
+  readonly activate: boolean;
+}
+
+/** MOSDPGInfo2 (132): a replica's info once activated (the activation ack). */
+export interface MOSDPGInfo {
+  readonly type: 'pg_info';
+  readonly pgid: PgId;
+  readonly from: number;
+  readonly epoch: number;
+  readonly info: PgInfoWire;
+}
+
+export type PeeringMessage = MOSDPGQuery | MOSDPGNotify | MOSDPGLog | MOSDPGInfo;
+
 export interface MOSDPing {
   readonly type: 'osd_ping';
   readonly op: 'ping' | 'ping_reply';
@@ -140,7 +196,8 @@ export type Message =
   | MOSDPGPull
   | MOSDPing
   | MOSDFailure
-  | MOSDMap;
+  | MOSDMap
+  | PeeringMessage;
 
 /** Bytes on the wire: front/middle/data — only the data part matters for latency. */
 export function messageBytes(m: Message): number {
@@ -165,6 +222,8 @@ export function messageBytes(m: Message): number {
     }
     case 'pg_push':
       return 200 + (m.data?.length ?? 0);
+    case 'pg_log':
+      return 200 + 120 * m.entries.length + 40 * m.missing.length;
     default:
       return 100;
   }

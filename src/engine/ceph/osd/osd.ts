@@ -35,8 +35,6 @@ export interface OsdOptions {
 
 /** What the OSD needs from the rest of the cluster. */
 export interface ClusterLink {
-  /** Peering reads peers' PG info/log (modelled as a query with a round trip). */
-  peerPg(osd: number, pgid: PgId): PG | undefined;
   /** The map the monitor published at `epoch`. */
   mapAt(epoch: number): OsdMapView | undefined;
 }
@@ -192,6 +190,23 @@ export class OSD implements OsdServices {
             hb.oldestUnanswered = -1;
           }
         }
+        return;
+      }
+      // Peering messages (MOSDPGQuery2/Notify2/Info2, MOSDPGLog) become peering events run by
+      // the PG's shard (no OpTracker op).
+      case 'pg_query':
+      case 'pg_notify':
+      case 'pg_log':
+      case 'pg_info': {
+        const gen = this.incarnation;
+        this.queueContext(m.pgid.ps, () => {
+          if (gen !== this.incarnation) return;
+          const pg = this.pg(m.pgid);
+          if (!pg) return;
+          if (m.type === 'pg_query') pg.handleQuery(m);
+          else if (m.type === 'pg_log' && m.activate) pg.handleActivate(m);
+          else pg.handlePeeringReply(m);
+        });
         return;
       }
       case 'osd_map': {
@@ -356,7 +371,7 @@ export class OSD implements OsdServices {
     const ctx: ProcContext = { op: currentCtx(this.rt.sim).op, pipeline: 'ceph.recovery' };
     this.rt.sim.spawn(
       `${this.name}.peering.${pg.name}`,
-      pg.peer((o) => this.link.peerPg(o, pg.pgid), pg.peeringGeneration, this.incarnation),
+      pg.peer(pg.peeringGeneration, this.incarnation),
       ctx,
     );
   }

@@ -24,17 +24,22 @@
  */
 import { errno } from '../../core/errors.ts';
 import { IoError } from '../../core/errors.ts';
-import { type Proc, sleep } from '../../core/sim.ts';
+import { Future, type Proc, sleep, wait } from '../../core/sim.ts';
 import type { Json } from '../../trace/event.ts';
 import type { PgPlacement, PoolInfo } from '../cluster/map.ts';
 import { clsMethod, type ClsContext } from '../cls/cls.ts';
 import {
   type MOSDOp,
   type MOSDOpReply,
+  type MOSDPGInfo,
+  type MOSDPGLog,
+  type MOSDPGNotify,
   type MOSDPGPush,
+  type MOSDPGQuery,
   type MOSDRepOp,
   type MOSDRepOpReply,
   type OpOut,
+  type PgInfoWire,
   describeRepOpReply,
 } from '../msg/messages.ts';
 import { newTransaction, txJson, type Transaction, type TxOp } from '../objectstore/transaction.ts';
@@ -101,6 +106,19 @@ interface RepGather {
 
 type Requeue = () => void;
 
+/** Peering replies the primary waits for. */
+type PeeringReply = MOSDPGNotify | MOSDPGLog | MOSDPGInfo;
+
+interface PeeringRound {
+  readonly epoch: number;
+  readonly type: PeeringReply['type'];
+  readonly want: Set<number>;
+  readonly got: Map<number, PeeringReply>;
+  readonly done: Future<void>;
+}
+
+const R = 'ceph.recovery';
+
 export class PG {
   readonly coll: string;
   readonly name: string;
@@ -126,6 +144,8 @@ export class PG {
   readonly peerMissing = new Map<number, Map<string, Eversion>>();
   private readonly recovering = new Set<string>();
   private peeringGen = 0;
+  /** The primary's outstanding peering round (queries sent, replies expected). */
+  private round: PeeringRound | null = null;
 
   constructor(
     readonly pgid: PgId,
@@ -954,6 +974,7 @@ export class PG {
     this.states.add('peering');
     this.peerMissing.clear();
     this.recovering.clear();
+    this.round = null;
     this.projected = this.log.head;
     this.obcs.clear();
     for (const r of inflight) {
@@ -968,39 +989,161 @@ export class PG {
     }
   }
 
-  /** The primary's peering: GetInfo → GetLog → GetMissing → (WaitUpThru) → Active. */
   /** Identifies the current interval's peering (a process of an older interval must stop). */
   get peeringGeneration(): number {
     return this.peeringGen;
   }
 
-  /** `gen`, `osdGen`: taken when the process is spawned (its body starts later). */
-  *peer(peers: (osd: number) => PG | undefined, gen: number, osdGen: number): Proc<void> {
+  /** pg_info_t of this copy as the peering messages carry it. */
+  private infoWire(): PgInfoWire {
+    return {
+      lastUpdate: this.log.head,
+      lastComplete: this.info.lastComplete,
+      logTail: this.log.tail,
+      lastEpochStarted: this.info.lastEpochStarted,
+    };
+  }
+
+  /**
+   * Send one peering query per target and wait until every target answered in this interval
+   * (a member that is up in the map but dead never answers: the PG stays in this state until
+   * the next map starts a new interval).
+   */
+  private *gather<M extends PeeringReply>(
+    type: M['type'],
+    targets: readonly number[],
+    send: (osd: number) => void,
+  ): Proc<Map<number, M>> {
+    const w: PeeringRound = {
+      epoch: this.sameIntervalSince,
+      type,
+      want: new Set(targets),
+      got: new Map(),
+      done: new Future<void>(`${this.osd.name}.${this.name}.${type}`),
+    };
+    this.round = w;
+    for (const o of targets) send(o);
+    if (w.want.size > 0) yield* wait(w.done);
+    return w.got as Map<number, M>;
+  }
+
+  /** A peer's answer (pg_notify / pg_log / pg_info) to the primary's current round. */
+  handlePeeringReply(m: PeeringReply): void {
+    const w = this.round;
+    if (!w || w.type !== m.type || m.epoch !== w.epoch || !w.want.has(m.from)) return; // stale
+    if (m.type === 'pg_notify') {
+      // PeeringState::proc_replica_info
+      this.trace(
+        'proc_replica_info',
+        {
+          from: m.from,
+          last_update: evStr(m.info.lastUpdate),
+          last_complete: evStr(m.info.lastComplete),
+          log_tail: evStr(m.info.logTail),
+          last_epoch_started: m.info.lastEpochStarted,
+        },
+        R,
+      );
+    }
+    w.want.delete(m.from);
+    w.got.set(m.from, m);
+    if (w.want.size === 0) {
+      this.round = null;
+      w.done.resolve();
+    }
+  }
+
+  /** A peer (any state, even stray) answers the primary's query: fulfill_info / fulfill_log. */
+  handleQuery(m: MOSDPGQuery): void {
+    const info = this.infoWire();
+    if (m.what === 'info') {
+      this.trace(
+        'fulfill_info',
+        {
+          to: m.from,
+          last_update: evStr(info.lastUpdate),
+          last_complete: evStr(info.lastComplete),
+          log_tail: evStr(info.logTail),
+        },
+        R,
+      );
+      this.osd.sendOsd(m.from, {
+        type: 'pg_notify',
+        pgid: this.pgid,
+        from: this.osd.id,
+        epoch: m.epoch,
+        info,
+      });
+      return;
+    }
+    const entries = this.log.after(m.since);
+    const missing = [...this.missing].map(([o, v]) => [o, v] as const);
+    this.trace(
+      'fulfill_log',
+      {
+        to: m.from,
+        since: evStr(m.since),
+        entries: entries.length,
+        missing: missing.map(([o]) => o),
+      },
+      R,
+    );
+    this.osd.sendOsd(m.from, {
+      type: 'pg_log',
+      pgid: this.pgid,
+      from: this.osd.id,
+      epoch: m.epoch,
+      info,
+      since: m.since,
+      entries,
+      missing,
+      activate: false,
+    });
+  }
+
+  private query(osd: number, what: 'info' | 'log', since: Eversion): void {
+    this.osd.sendOsd(osd, {
+      type: 'pg_query',
+      pgid: this.pgid,
+      from: this.osd.id,
+      epoch: this.sameIntervalSince,
+      what,
+      since,
+    });
+  }
+
+  /**
+   * The primary's peering, every step a message exchange (spec §10.2):
+   *   GetInfo    MOSDPGQuery(INFO) → each acting peer → MOSDPGNotify (pg_info_t)
+   *   GetLog     the newest last_update is authoritative; if a peer holds it, MOSDPGQuery(LOG)
+   *              → MOSDPGLog, proc_master_log (rewind our divergent entries, merge theirs)
+   *   GetMissing peers that are behind (or still missing objects) send their log since their
+   *              last_epoch_started: proc_replica_log → that peer's pg_missing_t
+   *   WaitUpThru (one map epoch)
+   *   Activating MOSDPGLog(activate) with the entries each replica lacks and its missing set
+   *              → MOSDPGInfo acks → AllReplicasActivated → active (≥ min_size) or peered
+   * `gen`, `osdGen`: taken when the process is spawned (its body starts later).
+   */
+  *peer(gen: number, osdGen: number): Proc<void> {
     const alive = (): boolean => gen === this.peeringGen && osdGen === this.osd.gen();
     if (!alive()) return;
-    const R = 'ceph.recovery';
-    this.trace('GetInfo', { acting: this.acting, up: this.up, epoch: this.sameIntervalSince }, R);
-    yield* sleep(T.peeringRtt);
+    const peers = this.acting.filter((o) => o !== this.osd.id);
+    this.trace(
+      'GetInfo',
+      { acting: this.acting, up: this.up, epoch: this.sameIntervalSince, query: peers },
+      R,
+    );
+    const infos = yield* this.gather<MOSDPGNotify>('pg_notify', peers, (o) =>
+      this.query(o, 'info', EV_ZERO),
+    );
     if (!alive()) return;
-    const infos = new Map<number, PG>();
-    for (const o of this.acting) {
-      if (o === this.osd.id) continue;
-      const p = peers(o);
-      if (!p) {
-        // A member that is up in the map but does not answer (dead, not yet marked down):
-        // GetInfo waits; the next map (it marked down) restarts peering.
-        this.trace('GetInfo', { waiting_for: o, state: 'peering' }, R);
-        return;
-      }
-      infos.set(o, p);
-    }
-    // Choose the authoritative log: the newest last_update.
+    // The authoritative log: the newest last_update (ours on a tie).
     let best = this.osd.id;
     let bestHead = this.log.head;
-    for (const [o, p] of infos) {
-      if (evCmp(p.log.head, bestHead) > 0) {
+    for (const [o, n] of infos) {
+      if (evCmp(n.info.lastUpdate, bestHead) > 0) {
         best = o;
-        bestHead = p.log.head;
+        bestHead = n.info.lastUpdate;
       }
     }
     this.trace(
@@ -1008,39 +1151,69 @@ export class PG {
       { auth_log_osd: best, auth_head: evStr(bestHead), own_head: evStr(this.log.head) },
       R,
     );
-    yield* sleep(T.peeringRtt);
-    if (!alive()) return;
     if (best !== this.osd.id) {
-      const src = infos.get(best) as PG;
-      const newer = src.log.after(this.log.head);
-      this.mergeLog(newer);
+      const since = this.divergenceFloor(this.infoWire());
+      const got = yield* this.gather<MOSDPGLog>('pg_log', [best], (o) =>
+        this.query(o, 'log', since),
+      );
+      if (!alive()) return;
+      this.procMasterLog(got.get(best) as MOSDPGLog);
     }
-    // GetMissing: what each peer lacks according to the authoritative log.
-    for (const [o, p] of infos) {
-      const divergent = p.log.rewindTo(this.log.head);
-      const lacks = new Map<string, Eversion>();
-      for (const e of this.log.after(p.log.head)) lacks.set(e.soid.name, e.version);
-      for (const e of divergent) lacks.set(e.soid.name, this.latestVersionOf(e.soid.name));
-      this.peerMissing.set(o, lacks);
+    // GetMissing: ask the log of every peer that may lack something.
+    const head = this.log.head;
+    const need = peers.filter((o) => {
+      const i = (infos.get(o) as MOSDPGNotify).info;
+      return evCmp(i.lastUpdate, head) !== 0 || evCmp(i.lastComplete, i.lastUpdate) !== 0;
+    });
+    this.trace('GetMissing', { query: need, own_missing: [...this.missing.keys()] }, R);
+    const logs = yield* this.gather<MOSDPGLog>('pg_log', need, (o) =>
+      this.query(o, 'log', this.divergenceFloor((infos.get(o) as MOSDPGNotify).info)),
+    );
+    if (!alive()) return;
+    const common = new Map<number, Eversion>();
+    for (const o of peers) {
+      const m = logs.get(o);
+      if (m) common.set(o, this.procReplicaLog(m));
+      else {
+        common.set(o, head);
+        this.peerMissing.set(o, new Map());
+      }
     }
     this.trace(
-      'GetMissing',
+      'WaitUpThru',
       {
-        peers: [...this.peerMissing].map(([o, mm]): Json => ({ osd: o, missing: [...mm.keys()] })),
-        own_missing: [...this.missing.keys()],
+        epoch: this.sameIntervalSince,
+        peer_missing: [...this.peerMissing].map(([o, mm]): Json => ({
+          osd: o,
+          missing: [...mm.keys()],
+        })),
       },
       R,
     );
-    yield* sleep(T.peeringRtt);
-    if (!alive()) return;
-    this.trace('WaitUpThru', { epoch: this.sameIntervalSince }, R);
     yield* sleep(T.waitUpThru);
     if (!alive()) return;
-    // Activate: replicas get the log entries they lack and their missing sets.
-    for (const [o, p] of infos) {
-      const entries = this.log.after(p.log.head);
-      p.activateReplica(entries, this.peerMissing.get(o) ?? new Map(), this.sameIntervalSince);
-    }
+    // Activate: every replica gets the entries after its common point and its missing set.
+    const sends = peers.map((o): Json => {
+      const since = common.get(o) ?? head;
+      return { osd: o, since: evStr(since), entries: this.log.after(since).length };
+    });
+    this.trace('Activating', { acting: this.acting, activate: sends }, R);
+    yield* this.gather<MOSDPGInfo>('pg_info', peers, (o) => {
+      const since = common.get(o) ?? head;
+      const missing = [...(this.peerMissing.get(o) ?? new Map<string, Eversion>())];
+      this.osd.sendOsd(o, {
+        type: 'pg_log',
+        pgid: this.pgid,
+        from: this.osd.id,
+        epoch: this.sameIntervalSince,
+        info: this.infoWire(),
+        since,
+        entries: this.log.after(since),
+        missing: missing.map(([oid, v]) => [oid, v] as const),
+        activate: true,
+      });
+    });
+    if (!alive()) return;
     this.states.delete('peering');
     const undersized = this.acting.length < this.pool.size;
     if (this.acting.length < this.pool.minSize) {
@@ -1063,7 +1236,7 @@ export class PG {
     if (anyMissing) this.states.add('recovery_wait');
     else if (!undersized) this.states.add('clean');
     this.trace(
-      'Activating',
+      'AllReplicasActivated',
       { acting: this.acting, state: this.stateString, last_update: evStr(this.log.head) },
       R,
     );
@@ -1073,34 +1246,126 @@ export class PG {
     if (anyMissing) yield* this.recover(alive);
   }
 
-  /** Replica side of activation: append the primary's log entries, record what is missing. */
-  activateReplica(
-    entries: readonly PgLogEntry[],
-    missing: ReadonlyMap<string, Eversion>,
-    epoch: number,
-  ): void {
-    if (entries.length > 0) {
-      const t = newTransaction(this.coll);
-      const local = this.appendLog(entries, t);
-      this.osd.store.queueTransactions(local, { onCommit: () => undefined });
-    }
-    for (const [oid, v] of missing) this.missing.set(oid, v);
-    this.states.clear();
-    this.states.add('active');
-    this.info.lastEpochStarted = epoch;
-    this.trace(
-      'ReplicaActive',
-      { last_update: evStr(this.log.head), missing: [...missing.keys()] },
-      'ceph.recovery',
-    );
+  /**
+   * Where a copy's log may start to diverge: (last_epoch_started, 0) — Ceph pulls the log
+   * from there "to ensure we get enough log to detect divergent updates" — but not below
+   * its log tail.
+   */
+  private divergenceFloor(i: PgInfoWire): Eversion {
+    const les: Eversion = { epoch: i.lastEpochStarted, version: 0 };
+    return evCmp(les, i.logTail) < 0 ? i.logTail : les;
   }
 
-  private mergeLog(newer: readonly PgLogEntry[]): void {
-    if (newer.length === 0) return;
-    const t = newTransaction(this.coll);
-    const local = this.appendLog(newer, t);
+  /**
+   * The newest entry of `theirs` (entries after `since`) that is also in our log, and the
+   * entries after it (divergent: written in an interval whose writes did not survive).
+   */
+  private splitDivergent(
+    theirs: readonly PgLogEntry[],
+    since: Eversion,
+    ours: readonly PgLogEntry[],
+  ): { common: Eversion; divergent: PgLogEntry[] } {
+    const known = new Set(ours.map((e) => `${evStr(e.version)} ${reqidStr(e.reqid)}`));
+    let common = since;
+    let i = 0;
+    for (; i < theirs.length; i++) {
+      const e = theirs[i] as PgLogEntry;
+      if (!known.has(`${evStr(e.version)} ${reqidStr(e.reqid)}`)) break;
+      common = e.version;
+    }
+    return { common, divergent: theirs.slice(i) };
+  }
+
+  /** proc_master_log: adopt the authoritative log (our divergent entries are rewound). */
+  private procMasterLog(m: MOSDPGLog): void {
+    const mine = this.log.after(m.since);
+    const { common, divergent } = this.splitDivergent(mine, m.since, m.entries);
+    const rewound = this.log.rewindTo(common);
+    const newer = m.entries.filter((e) => evCmp(e.version, common) > 0);
+    this.trace(
+      'proc_master_log',
+      {
+        from: m.from,
+        common: evStr(common),
+        divergent: divergent.map((e) => evStr(e.version)),
+        merged: newer.length,
+        auth_missing: m.missing.map(([o]) => o),
+      },
+      R,
+    );
+    // Missing first: appending must not move last_complete past what we hold.
     for (const e of newer) this.missing.set(e.soid.name, e.version);
-    this.osd.store.queueTransactions(local, { onCommit: () => undefined });
+    for (const e of rewound) this.missing.set(e.soid.name, EV_ZERO);
+    if (newer.length > 0) {
+      const local = this.appendLog(newer, newTransaction(this.coll));
+      this.osd.store.queueTransactions(local, { onCommit: () => undefined });
+    }
+    for (const e of rewound) this.missing.set(e.soid.name, this.latestVersionOf(e.soid.name));
+  }
+
+  /** proc_replica_log: a peer's pg_missing_t from its log and ours. Returns the common point. */
+  private procReplicaLog(m: MOSDPGLog): Eversion {
+    const { common, divergent } = this.splitDivergent(m.entries, m.since, this.log.after(m.since));
+    const lacks = new Map<string, Eversion>(m.missing.map(([o, v]) => [o, v]));
+    for (const e of this.log.after(common)) lacks.set(e.soid.name, e.version);
+    for (const e of divergent) lacks.set(e.soid.name, this.latestVersionOf(e.soid.name));
+    this.peerMissing.set(m.from, lacks);
+    this.trace(
+      'proc_replica_log',
+      {
+        from: m.from,
+        last_update: evStr(m.info.lastUpdate),
+        common: evStr(common),
+        divergent: divergent.map((e) => evStr(e.version)),
+        missing: [...lacks.keys()],
+      },
+      R,
+    );
+    return common;
+  }
+
+  /** A replica activated by the primary: rewind divergent entries, append, record missing. */
+  handleActivate(m: MOSDPGLog): void {
+    if (m.epoch < this.sameIntervalSince) return; // from an older interval
+    const divergent = this.log.rewindTo(m.since);
+    for (const [oid, v] of m.missing) this.missing.set(oid, v);
+    if (m.entries.length > 0 || divergent.length > 0) {
+      const t = newTransaction(this.coll);
+      const local = this.appendLog(
+        m.entries.filter((e) => evCmp(e.version, this.log.head) > 0),
+        t,
+      );
+      if (divergent.length > 0) {
+        local.ops.push({
+          op: 'omap_rmkeys',
+          oid: PGMETA_OID,
+          keys: divergent.map((e) => logKey(e.version)),
+        });
+      }
+      this.osd.store.queueTransactions(local, { onCommit: () => undefined });
+    }
+    if (this.missing.size > 0 && evCmp(this.info.lastComplete, m.since) > 0)
+      this.info.lastComplete = m.since;
+    this.states.clear();
+    this.states.add('active');
+    this.info.lastEpochStarted = m.epoch;
+    this.trace(
+      'ReplicaActive',
+      {
+        from: m.from,
+        last_update: evStr(this.log.head),
+        divergent: divergent.map((e) => evStr(e.version)),
+        missing: m.missing.map(([o]) => o),
+      },
+      R,
+    );
+    this.osd.sendOsd(m.from, {
+      type: 'pg_info',
+      pgid: this.pgid,
+      from: this.osd.id,
+      epoch: m.epoch,
+      info: this.infoWire(),
+    });
   }
 
   private latestVersionOf(oid: string): Eversion {

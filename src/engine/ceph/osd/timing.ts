@@ -30,8 +30,6 @@ export const T = {
   replicaDone: 11_000,
   replicaCommitDequeue: 2_000,
   readReply: 12_000,
-  /** Peering round trip per step (GetInfo/GetLog/GetMissing query + reply). */
-  peeringRtt: 90_000,
   /** WaitUpThru ≈ one map epoch (observed 0.99 s). */
   waitUpThru: 1_000_000_000,
   /** Recovery reservations (WaitLocal/RemoteRecoveryReserved), observed ~0.9 s each. */
