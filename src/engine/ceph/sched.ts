@@ -4,7 +4,7 @@
  * callback runs "inside" the scenario op that caused it, so its trace events carry that op's
  * index and pipeline — exactly what a generator process would get, without one per step.
  */
-import type { ProcContext, ProcState, Sim } from '../core/sim.ts';
+import type { Instr, ProcContext, ProcState, Sim } from '../core/sim.ts';
 
 type MutableState = { -readonly [K in keyof ProcState]: ProcState[K] };
 
@@ -18,6 +18,19 @@ let depth = 0;
 
 /** Run `fn` now with `ctx` as the current trace context. */
 export function runIn(sim: Sim, ctx: ProcContext, name: string, fn: () => void): void {
+  const prev = enterCtx(sim, ctx, name);
+  try {
+    fn();
+  } finally {
+    leaveCtx(sim, prev);
+  }
+}
+
+/**
+ * `runIn` without a closure, for the hottest callbacks: `const prev = enterCtx(…); try { … }
+ * finally { leaveCtx(sim, prev); }`. Returns the state to restore.
+ */
+export function enterCtx(sim: Sim, ctx: ProcContext, name: string): ProcState | null {
   const prev = sim.current;
   let st = states[depth];
   if (st === undefined) {
@@ -29,14 +42,15 @@ export function runIn(sim: Sim, ctx: ProcContext, name: string, fn: () => void):
   }
   depth++;
   sim.current = st;
-  try {
-    fn();
-  } finally {
-    sim.current = prev;
-    depth--;
-    // Effects recorded after the callback's last event die with it (as with a fresh state).
-    if (st.pendingEffects.length > 0) st.pendingEffects = [];
-  }
+  return prev;
+}
+
+export function leaveCtx(sim: Sim, prev: ProcState | null): void {
+  sim.current = prev;
+  depth--;
+  const st = states[depth] as MutableState;
+  // Effects recorded after the callback's last event die with it (as with a fresh state).
+  if (st.pendingEffects.length > 0) st.pendingEffects = [];
 }
 
 /** Run `fn` after `delayNs` of virtual time with `ctx` as the trace context. */
@@ -78,4 +92,21 @@ export class Worker {
   reset(): void {
     this.busyUntil = 0;
   }
+}
+
+const sleeps = new Map<number, Instr>();
+
+/**
+ * The instruction `sleep(ns)` yields, one shared frozen object per delay: `yield
+ * sleepInstr(T.x)` does what `yield* sleep(T.x)` does without allocating a generator and an
+ * instruction on every call. Only for the calibrated constant delays (the cache keeps one
+ * entry per distinct value).
+ */
+export function sleepInstr(ns: number): Instr {
+  let i = sleeps.get(ns);
+  if (i === undefined) {
+    i = Object.freeze({ kind: 'sleep', ns });
+    sleeps.set(ns, i);
+  }
+  return i;
 }

@@ -13,8 +13,20 @@ export interface Eversion {
 
 export const EV_ZERO: Eversion = { epoch: 0, version: 0 };
 
+/**
+ * The printed forms in this file are memoised per object: an op's eversion, pg_t, hobject and
+ * reqid objects travel by reference from the client through the primary to the replicas and
+ * are printed into a dozen trace events and OpTracker descriptions each. (They are immutable.)
+ */
+const evStrs = new WeakMap<Eversion, string>();
+
 export function evStr(v: Eversion): string {
-  return `${v.epoch}'${v.version}`;
+  let s = evStrs.get(v);
+  if (s === undefined) {
+    s = `${v.epoch}'${v.version}`;
+    evStrs.set(v, s);
+  }
+  return s;
 }
 
 /** Lexicographic (epoch, version) comparison, as eversion_t's operator<. */
@@ -28,8 +40,15 @@ export interface PgId {
   readonly ps: number;
 }
 
+const pgStrs = new WeakMap<PgId, string>();
+
 export function pgStr(pg: PgId): string {
-  return `${pg.pool}.${pg.ps.toString(16)}`;
+  let s = pgStrs.get(pg);
+  if (s === undefined) {
+    s = `${pg.pool}.${pg.ps.toString(16)}`;
+    pgStrs.set(pg, s);
+  }
+  return s;
 }
 
 /** Reverse the bits of a 32-bit value (hobject_t prints its hash bit-reversed). */
@@ -51,8 +70,15 @@ export interface HObject {
   readonly hash: number;
 }
 
+const hobjStrs = new WeakMap<HObject, string>();
+
 export function hobjStr(o: HObject): string {
-  return `${o.pool}:${bitReverse32(o.hash).toString(16).padStart(8, '0')}:::${o.name}:head`;
+  let s = hobjStrs.get(o);
+  if (s === undefined) {
+    s = `${o.pool}:${bitReverse32(o.hash).toString(16).padStart(8, '0')}:::${o.name}:head`;
+    hobjStrs.set(o, s);
+  }
+  return s;
 }
 
 /** osd_reqid_t: client entity, incarnation 0, tid. */
@@ -61,8 +87,15 @@ export interface ReqId {
   readonly tid: number;
 }
 
+const reqidStrs = new WeakMap<ReqId, string>();
+
 export function reqidStr(r: ReqId): string {
-  return `client.${r.client}.0:${r.tid}`;
+  let s = reqidStrs.get(r);
+  if (s === undefined) {
+    s = `client.${r.client}.0:${r.tid}`;
+    reqidStrs.set(r, s);
+  }
+  return s;
 }
 
 /** CEPH_OSD_FLAG_* (spec §1). */
@@ -201,4 +234,20 @@ export interface PgLogEntry {
   readonly returnCode: number;
   /** Virtual ns of the write (mtime). */
   readonly mtime: number;
+}
+
+const opsJsons = new WeakMap<readonly OSDOp[], Json>();
+
+/**
+ * `ops.map(osdOpJson)`, built once per ops vector: the same MOSDOp ops are traced by the
+ * client (op_submit, _send_op) and the primary (ms_fast_dispatch, do_op, do_osd_ops). Trace
+ * data is never mutated, so the events share the array.
+ */
+export function osdOpsJson(ops: readonly OSDOp[]): Json {
+  let j = opsJsons.get(ops);
+  if (j === undefined) {
+    j = ops.map(osdOpJson);
+    opsJsons.set(ops, j);
+  }
+  return j;
 }

@@ -21,7 +21,7 @@ import {
   type PgId,
   isWriteOp,
   osdFlagString,
-  osdOpJson,
+  osdOpsJson,
   pgStr,
 } from '../types.ts';
 
@@ -128,7 +128,7 @@ export class Objecter {
       acting: [],
       hash: 0,
     };
-    this.trace('op_submit', { tid: op.tid, oid, ops: ops.map(osdOpJson) });
+    this.trace('op_submit', { tid: op.tid, oid, ops: osdOpsJson(ops) });
     this.opSubmitInner(op);
     // _op_submit_with_budget: `ontimeout` only when rados_osd_op_timeout > 0.
     if (this.opTimeoutNs > 0) {
@@ -222,7 +222,7 @@ export class Objecter {
         reqid: `${this.name}.0:${op.tid}`,
         pgid: pgStr(m.pgid),
         oid: op.oid,
-        ops: op.ops.map(osdOpJson),
+        ops: osdOpsJson(op.ops),
         flags,
         epoch: m.epoch,
         retry_attempt: m.retryAttempt,

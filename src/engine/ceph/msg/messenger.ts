@@ -13,7 +13,8 @@
  */
 import type { Runtime } from '../../core/runtime.ts';
 import type { ProcContext } from '../../core/sim.ts';
-import { currentCtx, runIn } from '../sched.ts';
+import { currentCtx, enterCtx, leaveCtx } from '../sched.ts';
+import type { Effect } from '../../trace/event.ts';
 import { type Message, messageBytes } from './messages.ts';
 
 export interface RecvStamps {
@@ -47,12 +48,24 @@ interface DropRule {
   count: number;
 }
 
+/** One direction of a connection: the actor names its effects carry and its FIFO clock. */
+interface Route {
+  from: string;
+  to: string;
+  /** The Ceph entity names, where they differ from the actor names. */
+  fromEntity: string | undefined;
+  toEntity: string | undefined;
+  /** When the previous message on this connection arrives (delivery stays in order). */
+  lastArrival: number;
+}
+
 export class Messenger {
   private readonly endpoints = new Map<string, Dispatcher>();
   private readonly down = new Set<string>();
   /** Entity name → trace actor name, for endpoints whose events use another name. */
   private readonly actors = new Map<string, string>();
-  private readonly lastArrival = new Map<string, number>();
+  /** from → to → route (built on the first message, so a send hashes no new strings). */
+  private readonly routes = new Map<string, Map<string, Route>>();
   private drops: DropRule[] = [];
   sent = 0;
   dropped = 0;
@@ -71,15 +84,31 @@ export class Messenger {
     this.endpoints.set(name, d);
     this.down.delete(name);
     if (actor !== undefined && actor !== name) this.actors.set(name, actor);
+    for (const [from, m] of this.routes) for (const [to, r] of m) this.nameRoute(r, from, to);
   }
 
   /** Trace effect fields for one message: actor names, plus the Ceph entity where it differs. */
-  private ends(from: string, to: string): { [k: string]: string } {
+  private nameRoute(r: Route, from: string, to: string): void {
     const f = this.actors.get(from);
     const t = this.actors.get(to);
-    const r: { [k: string]: string } = { from: f ?? from, to: t ?? to };
-    if (f !== undefined) r.from_entity = from;
-    if (t !== undefined) r.to_entity = to;
+    r.from = f ?? from;
+    r.to = t ?? to;
+    r.fromEntity = f !== undefined ? from : undefined;
+    r.toEntity = t !== undefined ? to : undefined;
+  }
+
+  private route(from: string, to: string): Route {
+    let m = this.routes.get(from);
+    if (!m) {
+      m = new Map();
+      this.routes.set(from, m);
+    }
+    let r = m.get(to);
+    if (!r) {
+      r = { from, to, fromEntity: undefined, toEntity: undefined, lastArrival: 0 };
+      this.nameRoute(r, from, to);
+      m.set(to, r);
+    }
     return r;
   }
 
@@ -107,17 +136,18 @@ export class Messenger {
   /** Connection::send_message. Returns the virtual delay until the receiver dispatches it. */
   send(from: string, to: string, m: Message, extraDelayNs = 0): void {
     this.sent++;
-    const ctx: ProcContext = currentCtx(this.rt.sim);
+    const sim = this.rt.sim;
+    const ctx: ProcContext = currentCtx(sim);
     const bytes = messageBytes(m);
-    this.rt.trace.effect({ kind: 'msg.send', ...this.ends(from, to), msg: m.type, bytes });
-    if (this.down.has(from) || this.shouldDrop(from, to)) {
+    const route = this.route(from, to);
+    this.rt.trace.effect(msgEffect('msg.send', route, m.type, bytes));
+    if (this.down.has(from) || (this.drops.length > 0 && this.shouldDrop(from, to))) {
       this.dropped++;
       return;
     }
-    const now = this.rt.sim.now;
-    const key = `${from}>${to}`;
-    const arrival = Math.max(now + extraDelayNs + this.lat.wireNs, this.lastArrival.get(key) ?? 0);
-    this.lastArrival.set(key, arrival);
+    const now = sim.now;
+    const arrival = Math.max(now + extraDelayNs + this.lat.wireNs, route.lastArrival);
+    route.lastArrival = arrival;
     const readNs = this.lat.readFixedNs + bytes * this.lat.readNsPerByte;
     const stamps: RecvStamps = {
       headerRead: arrival,
@@ -125,16 +155,19 @@ export class Messenger {
       allRead: arrival + readNs,
       dispatched: arrival + readNs + this.lat.dispatchNs,
     };
-    this.rt.sim.schedule(stamps.dispatched - now, () => {
+    sim.schedule(stamps.dispatched - now, () => {
       const d = this.endpoints.get(to);
       if (!d || this.down.has(to)) {
         this.dropped++;
         return;
       }
-      runIn(this.rt.sim, ctx, to, () => {
-        this.rt.trace.effect({ kind: 'msg.recv', ...this.ends(from, to), msg: m.type, bytes });
+      const prev = enterCtx(sim, ctx, to);
+      try {
+        this.rt.trace.effect(msgEffect('msg.recv', route, m.type, bytes));
         d(m, stamps, from);
-      });
+      } finally {
+        leaveCtx(sim, prev);
+      }
     });
   }
 
@@ -149,4 +182,16 @@ export class Messenger {
     }
     return false;
   }
+}
+
+/** A msg.send / msg.recv effect: kind, from, to, [from_entity], [to_entity], msg, bytes. */
+function msgEffect(kind: string, r: Route, msg: string, bytes: number): Effect {
+  const fe = r.fromEntity;
+  const te = r.toEntity;
+  if (fe === undefined) {
+    if (te === undefined) return { kind, from: r.from, to: r.to, msg, bytes };
+    return { kind, from: r.from, to: r.to, to_entity: te, msg, bytes };
+  }
+  if (te === undefined) return { kind, from: r.from, to: r.to, from_entity: fe, msg, bytes };
+  return { kind, from: r.from, to: r.to, from_entity: fe, to_entity: te, msg, bytes };
 }

@@ -21,7 +21,7 @@ import type { NvmeDevice } from '../../media/types.ts';
 import { currentCtx, later, runIn } from '../sched.ts';
 import { ObjectTable, applyTransaction, splitObjectKey } from './apply.ts';
 import { KeyValueDB, type KvTransaction, newKvTransaction } from './kv.ts';
-import { BlockAllocator, type BlockWrite, type Onode, cloneOnode, readOnode } from './onode.ts';
+import { BlockAllocator, type BlockWrite, type Onode, newOnode, readOnode } from './onode.ts';
 import { type Transaction, txBytes, txJson } from './transaction.ts';
 import type { CommitHooks, ObjectStat, ObjectStore } from './types.ts';
 
@@ -57,6 +57,20 @@ interface TransContext {
   readonly kvt: KvTransaction;
   deferredKey?: string;
 }
+
+/** The printed state names (`STATE_KV_DONE`), built once. */
+const STATE_NAMES: Readonly<Record<TxcState, string>> = {
+  PREPARE: 'STATE_PREPARE',
+  AIO_WAIT: 'STATE_AIO_WAIT',
+  IO_DONE: 'STATE_IO_DONE',
+  KV_QUEUED: 'STATE_KV_QUEUED',
+  KV_SUBMITTED: 'STATE_KV_SUBMITTED',
+  KV_DONE: 'STATE_KV_DONE',
+  DEFERRED_QUEUED: 'STATE_DEFERRED_QUEUED',
+  DEFERRED_CLEANUP: 'STATE_DEFERRED_CLEANUP',
+  FINISHING: 'STATE_FINISHING',
+  DONE: 'STATE_DONE',
+};
 
 /** bluestore_max_defer_interval. */
 const MAX_DEFER_INTERVAL_NS = 3_000_000_000;
@@ -101,7 +115,7 @@ export class BlueStore implements ObjectStore {
   private setState(txc: TransContext, s: TxcState): void {
     txc.state = s;
     this.rt.trace.point('_txc_state_proc', this.actor, {
-      data: { txc: txc.seq, state: `STATE_${s}` },
+      data: { txc: txc.seq, state: STATE_NAMES[s] },
     });
   }
 
@@ -154,11 +168,7 @@ export class BlueStore implements ObjectStore {
     if (txc.deferred.length > 0) {
       // bluestore_deferred_transaction_t with the data, under prefix "L".
       txc.deferredKey = `L${String(++this.deferredSeq).padStart(16, '0')}`;
-      txc.kvt.sets.push([
-        txc.deferredKey,
-        { writes: txc.deferred.map((w) => [w.lba, w.data]) },
-        txc.deferred.length * 4096,
-      ]);
+      txc.kvt.sets.push([txc.deferredKey, { writes: txc.deferred }, txc.deferred.length * 4096]);
     }
     this.rt.trace.point('queue_transactions', this.actor, {
       data: {
@@ -170,15 +180,8 @@ export class BlueStore implements ObjectStore {
         deferred_blocks: txc.deferred.length,
       },
       effects: res.writes.length
-        ? [
-            {
-              kind: 'alloc',
-              media: 'nvme',
-              dev: this.dev.id,
-              lbas: res.writes.filter((w) => w.fresh).map((w) => w.lba),
-            },
-          ]
-        : [],
+        ? [{ kind: 'alloc', media: 'nvme', dev: this.dev.id, lbas: freshLbas(res.writes) }]
+        : undefined,
     });
     let q = this.osr.get(t.coll);
     if (!q) {
@@ -387,9 +390,9 @@ export class BlueStore implements ObjectStore {
   *mount(): Proc<void> {
     this.table.clear();
     for (const k of this.kv.keys('O')) {
-      const v = this.kv.get(k) as unknown as Onode;
+      const v = this.kv.get(k) as unknown as OnodeRecord;
       const [coll, oid] = splitObjectKey(k.slice(1));
-      this.table.set(coll, oid, cloneOnode(v));
+      this.table.set(coll, oid, onodeFromRecord(v));
     }
     for (const k of this.kv.keys('M')) {
       const sep = k.indexOf('\u0000');
@@ -401,8 +404,8 @@ export class BlueStore implements ObjectStore {
     const replay = newKvTransaction();
     let n = 0;
     for (const k of this.kv.keys('L')) {
-      const rec = this.kv.get(k) as { writes: Array<[number, Uint8Array]> };
-      for (const [lba, data] of rec.writes) yield* this.dev.write(lba, data);
+      const rec = this.kv.get(k) as { writes: readonly BlockWrite[] };
+      for (const w of rec.writes) yield* this.dev.write(w.lba, w.data);
       replay.rms.push(k);
       n++;
     }
@@ -414,16 +417,43 @@ export class BlueStore implements ObjectStore {
   }
 }
 
-/** The onode as BlueStore encodes it under "O": size, extent map, xattrs (omap is in "M"). */
+/**
+ * The onode as BlueStore encodes it under "O": size, extent map, xattrs (omap is in "M").
+ * Flat arrays, not Maps: one is written per object per transaction and read only at mount.
+ */
+interface OnodeRecord {
+  readonly size: number;
+  /** block index, lba, block index, lba … */
+  readonly blocks: readonly number[];
+  /** name, value, name, value … */
+  readonly attrs: ReadonlyArray<string | Uint8Array>;
+  readonly allocHint: Onode['allocHint'];
+}
+
 function onodeRecord(o: Onode): { readonly [k: string]: unknown } {
-  const r: Onode = {
-    size: o.size,
-    blocks: new Map(o.blocks),
-    attrs: new Map(o.attrs),
-    omap: new Map(),
-  };
-  if (o.allocHint) r.allocHint = o.allocHint;
+  const blocks: number[] = [];
+  for (const [b, lba] of o.blocks) blocks.push(b, lba);
+  const attrs: Array<string | Uint8Array> = [];
+  for (const [k, v] of o.attrs) attrs.push(k, v);
+  const r: OnodeRecord = { size: o.size, blocks, attrs, allocHint: o.allocHint };
   return r as unknown as { readonly [k: string]: unknown };
+}
+
+function onodeFromRecord(r: OnodeRecord): Onode {
+  const o = newOnode();
+  o.size = r.size;
+  for (let i = 0; i < r.blocks.length; i += 2)
+    o.blocks.set(r.blocks[i] as number, r.blocks[i + 1] as number);
+  for (let i = 0; i < r.attrs.length; i += 2)
+    o.attrs.set(r.attrs[i] as string, r.attrs[i + 1] as Uint8Array);
+  if (r.allocHint) o.allocHint = r.allocHint;
+  return o;
+}
+
+function freshLbas(writes: readonly BlockWrite[]): number[] {
+  const out: number[] = [];
+  for (const w of writes) if (w.fresh) out.push(w.lba);
+  return out;
 }
 
 function txDataBytes(t: Transaction): number {

@@ -19,17 +19,6 @@ export function newOnode(): Onode {
   return { size: 0, blocks: new Map(), attrs: new Map(), omap: new Map() };
 }
 
-export function cloneOnode(o: Onode): Onode {
-  const c: Onode = {
-    size: o.size,
-    blocks: new Map(o.blocks),
-    attrs: new Map(o.attrs),
-    omap: new Map(o.omap),
-  };
-  if (o.allocHint) c.allocHint = o.allocHint;
-  return c;
-}
-
 /** A first-fit block allocator over [base, base+count) (bitmap allocator in spirit). */
 export class BlockAllocator {
   private readonly free: number[] = [];

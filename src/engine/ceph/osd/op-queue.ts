@@ -7,7 +7,7 @@
  * Each shard is a simulated process; an item is a process body (`function*`) run inline.
  */
 import type { Runtime } from '../../core/runtime.ts';
-import { Future, type Proc, type ProcContext, wait } from '../../core/sim.ts';
+import { Future, type Proc, type ProcContext } from '../../core/sim.ts';
 
 export interface OpQueueItem {
   readonly ctx: ProcContext;
@@ -48,7 +48,8 @@ export class ShardedOpWQ {
       const item = s.q.shift();
       if (!item) {
         s.wake = new Future<void>('shard.wake');
-        yield* wait(s.wake);
+        // = `yield* wait(s.wake)` (the future is pending) without the helper generator.
+        yield { kind: 'wait', future: s.wake as Future<unknown> };
         continue;
       }
       const cur = this.rt.sim.current;

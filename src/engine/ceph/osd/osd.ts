@@ -4,7 +4,7 @@
  * handling that starts peering, the recovery messages, and kill/restart of the process.
  */
 import type { Runtime } from '../../core/runtime.ts';
-import { type Proc, type ProcContext, sleep } from '../../core/sim.ts';
+import type { Proc, ProcContext } from '../../core/sim.ts';
 import type { Json } from '../../trace/event.ts';
 import type { OsdMapView } from '../cluster/map.ts';
 import {
@@ -17,8 +17,8 @@ import {
 } from '../msg/messages.ts';
 import type { Messenger, RecvStamps } from '../msg/messenger.ts';
 import type { ObjectStore } from '../objectstore/types.ts';
-import { currentCtx, runIn } from '../sched.ts';
-import { type PgId, evStr, hobjStr, osdFlagString, osdOpJson, pgStr, reqidStr } from '../types.ts';
+import { currentCtx, runIn, sleepInstr } from '../sched.ts';
+import { type PgId, evStr, hobjStr, osdFlagString, osdOpsJson, pgStr, reqidStr } from '../types.ts';
 import { ShardedOpWQ, type OpQueueItem } from './op-queue.ts';
 import { type OpHistoryConfig, OpTracker, type TrackedOp } from './optracker.ts';
 import { PG } from './pg.ts';
@@ -252,7 +252,7 @@ export class OSD implements OsdServices {
     gen: number,
     handler: (pg: PG) => Proc<void>,
   ): Proc<void> {
-    yield* sleep(dequeueNs);
+    yield sleepInstr(dequeueNs);
     if (gen !== this.incarnation) return;
     op.mark('reached_pg', this.rt.sim.now);
     this.trace('dequeue_op', { pgid: pgStr(pgid), desc: op.description });
@@ -273,7 +273,7 @@ export class OSD implements OsdServices {
     this.wq.queue(ps, {
       ctx,
       run: function* () {
-        if (delayNs > 0) yield* sleep(delayNs);
+        if (delayNs > 0) yield sleepInstr(delayNs);
         fn();
       },
     });
@@ -457,7 +457,7 @@ function mosdOpJson(m: MOSDOp): Json {
     reqid: reqidStr(m.reqid),
     pgid: pgStr(m.pgid),
     hobj: hobjStr(m.hobj),
-    ops: m.ops.map(osdOpJson),
+    ops: osdOpsJson(m.ops),
     flags: osdFlagString(m.flags),
     epoch: m.epoch,
     retry_attempt: m.retryAttempt,

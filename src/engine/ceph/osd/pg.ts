@@ -54,7 +54,7 @@ import {
   evStr,
   isWriteOp,
   osdFlagString,
-  osdOpJson,
+  osdOpsJson,
   pgStr,
   reqidStr,
 } from '../types.ts';
@@ -75,13 +75,15 @@ import {
   PGMETA_OID,
   PgLog,
   type PgInfo,
+  INFO_KEY,
   encodeEntry,
-  encodeInfo,
+  encodeInfoValue,
   entryJson,
   loadLog,
   logKey,
   newPgInfo,
 } from './pglog.ts';
+import { sleepInstr } from '../sched.ts';
 import { T } from './timing.ts';
 
 /** RepGather: one in-flight replicated write on the primary. */
@@ -240,7 +242,7 @@ export class PG {
 
   private *requeued(op: TrackedOp, m: MOSDOp, from: string, gen: number): Proc<void> {
     if (gen !== this.osd.gen()) return;
-    yield* sleep(T.dequeueWrite);
+    yield sleepInstr(T.dequeueWrite);
     op.mark('reached_pg', this.osd.rt.sim.now);
     yield* this.doRequest(op, m, from);
   }
@@ -252,19 +254,19 @@ export class PG {
     this.trace('do_op', {
       reqid: reqidStr(m.reqid),
       oid,
-      ops: m.ops.map(osdOpJson),
+      ops: osdOpsJson(m.ops),
       flags: m.flags,
       may_write: write,
     });
-    const now = (): number => this.osd.rt.sim.now;
+    const sim = this.osd.rt.sim;
     if (this.missing.has(oid)) {
-      op.mark('waiting for missing object', now());
+      op.mark('waiting for missing object', sim.now);
       this.waitForObject(oid, () => this.requeue(op, m, from));
       this.startRecoveryOf(oid);
       return;
     }
     if (write && this.isDegraded(oid)) {
-      op.mark('waiting for degraded object', now());
+      op.mark('waiting for degraded object', sim.now);
       this.waitForObject(oid, () => this.requeue(op, m, from));
       this.startRecoveryOf(oid);
       return;
@@ -275,7 +277,7 @@ export class PG {
       if (dup) {
         const inflight = this.repops.find((r) => evCmp(r.v, dup.version) === 0);
         if (inflight && !inflight.allCommitted) {
-          op.mark('waiting for ondisk', now());
+          op.mark('waiting for ondisk', sim.now);
           inflight.dupWaiters.push({ op, m, from });
           return;
         }
@@ -285,9 +287,9 @@ export class PG {
         return;
       }
     }
-    yield* sleep(write ? T.doOpToStarted : T.readDoOpToStarted);
+    yield sleepInstr(write ? T.doOpToStarted : T.readDoOpToStarted);
     const obc = this.getObjectContext(oid);
-    op.mark('started', now());
+    op.mark('started', sim.now);
     yield* this.executeCtx(op, m, from, obc, write);
   }
 
@@ -330,7 +332,11 @@ export class PG {
     const oi: ObjectInfo = { ...obc };
     let result = 0;
     for (const o of m.ops) {
-      const r = yield* this.doOsdOp(o, oid, oi, t, outs);
+      // Only reads and class calls touch the device: the rest run without a generator.
+      const r =
+        o.op === 'read' || o.op === 'sparse-read' || o.op === 'call'
+          ? yield* this.doOsdOp(o, oid, oi, t, outs)
+          : this.doOsdOpSync(o, oid, oi, t, outs);
       if (r < 0) {
         result = r;
         break;
@@ -338,13 +344,13 @@ export class PG {
     }
     this.trace('do_osd_ops', {
       oid,
-      ops: m.ops.map(osdOpJson),
+      ops: osdOpsJson(m.ops),
       result,
       txn: txJson(t),
     });
     if (!write || result < 0) {
       // complete_read_ctx (or a failed write: reply with the error at once).
-      yield* sleep(T.readReply);
+      yield sleepInstr(T.readReply);
       this.sendReply(m, from, result, obc.version, outs);
       this.osd.finishOp(op);
       return;
@@ -370,11 +376,11 @@ export class PG {
     }
     this.trace('finish_ctx', { oid, version: evStr(v), prior_version: evStr(obc.version) });
     this.obcs.set(oid, oi);
-    yield* sleep(T.startedToSubops);
+    yield sleepInstr(T.startedToSubops);
     this.issueRepop(op, m, from, entry, t, outs);
   }
 
-  /** One OSDOp of do_osd_ops: fills `t` and `outs`, returns the op's rval. */
+  /** One OSDOp of do_osd_ops that reads the store (read, class call): fills `t` and `outs`. */
   private *doOsdOp(
     o: MOSDOp['ops'][number],
     oid: string,
@@ -382,21 +388,35 @@ export class PG {
     t: Transaction,
     outs: OpOut[],
   ): Proc<number> {
-    const store = this.osd.store;
-    const touch = (): void => {
-      if (!oi.exists) {
-        t.ops.push({ op: 'touch', oid });
-        oi.exists = true;
-      }
-    };
     switch (o.op) {
       case 'read':
       case 'sparse-read': {
         if (!oi.exists) return pushOut(outs, errno('ENOENT'));
-        const data = yield* store.read(this.coll, oid, o.off, o.len);
+        const data = yield* this.osd.store.read(this.coll, oid, o.off, o.len);
         outs.push({ rval: 0, outdata: data });
         return 0;
       }
+      case 'call':
+        return yield* this.doCall(o.cls, o.method, o.indata, oid, oi, t, outs);
+      default:
+        return this.doOsdOpSync(o, oid, oi, t, outs);
+    }
+  }
+
+  /** One OSDOp of do_osd_ops: fills `t` and `outs`, returns the op's rval. */
+  private doOsdOpSync(
+    o: MOSDOp['ops'][number],
+    oid: string,
+    oi: ObjectInfo,
+    t: Transaction,
+    outs: OpOut[],
+  ): number {
+    const touch = (): void => touchObject(oi, t, oid);
+    switch (o.op) {
+      case 'read':
+      case 'sparse-read':
+      case 'call':
+        throw new Error(`do_osd_ops: ${o.op} reads the store`);
       case 'stat': {
         if (!oi.exists) return pushOut(outs, errno('ENOENT'));
         const b = new Uint8Array(8);
@@ -436,8 +456,6 @@ export class PG {
         touch();
         t.ops.push({ op: 'set_alloc_hint', oid, objectSize: o.objectSize, writeSize: o.writeSize });
         return pushOut(outs, 0);
-      case 'call':
-        return yield* this.doCall(o.cls, o.method, o.indata, oid, oi, t, outs);
     }
   }
 
@@ -549,7 +567,8 @@ export class PG {
     if (replicas.length > 0) {
       op.mark(`waiting for subops from ${replicas.join(',')}`, this.osd.rt.sim.now);
     }
-    replicas.forEach((r, i) => {
+    for (let i = 0; i < replicas.length; i++) {
+      const r = replicas[i] as number;
       const rm: MOSDRepOp = {
         type: 'osd_repop',
         reqid: m.reqid,
@@ -566,7 +585,7 @@ export class PG {
         from: this.osd.id,
       };
       this.osd.sendOsd(r, rm, (i + 1) * T.repopEncodePerReplica);
-    });
+    }
     this.trace('issue_op', {
       rep_tid: repTid,
       replicas,
@@ -686,7 +705,7 @@ export class PG {
     }
     const trimmed = trimTo ? this.log.trim(trimTo) : [];
     this.info.logTail = this.log.tail;
-    Object.assign(kv, encodeInfo(this.info));
+    kv[INFO_KEY] = encodeInfoValue(this.info);
     // The pglog view replays these: the entries as `ceph-objectstore-tool --op log` prints
     // them, and the pg_info pointers after the append.
     this.trace('append_log', {
@@ -729,7 +748,7 @@ export class PG {
 
   /** PrimaryLogPG::do_repop_reply (the reply's own TrackedOp was marked started). */
   *doRepopReply(op: TrackedOp, m: MOSDRepOpReply): Proc<void> {
-    yield* sleep(T.replyStarted);
+    yield sleepInstr(T.replyStarted);
     op.mark('started', this.osd.rt.sim.now);
     this.trace(this.hammer ? 'sub_op_modify_reply' : 'do_repop_reply', {
       reqid: reqidStr(m.reqid),
@@ -753,7 +772,7 @@ export class PG {
       this.peerLcod.set(m.from, m.lastCompleteOndisk);
       this.commitFrom(repop, m.from);
     }
-    yield* sleep(T.replyDone);
+    yield sleepInstr(T.replyDone);
     this.osd.finishOp(op);
   }
 
@@ -832,7 +851,7 @@ export class PG {
       this.osd.finishOp(op);
       return;
     }
-    yield* sleep(T.repopStarted);
+    yield sleepInstr(T.repopStarted);
     op.mark('started', this.osd.rt.sim.now);
     // Hammer's sub_op_modify_impl marks `started` twice.
     if (this.hammer) op.mark('started', this.osd.rt.sim.now);
@@ -1388,10 +1407,10 @@ export class PG {
   private *recover(alive: () => boolean): Proc<void> {
     const R = 'ceph.recovery';
     this.trace('WaitLocalRecoveryReserved', {}, R);
-    yield* sleep(T.recoveryReserve);
+    yield sleepInstr(T.recoveryReserve);
     if (!alive()) return;
     this.trace('WaitRemoteRecoveryReserved', {}, R);
-    yield* sleep(T.recoveryReserve);
+    yield sleepInstr(T.recoveryReserve);
     if (!alive()) return;
     this.states.delete('recovery_wait');
     this.states.add('recovering');
@@ -1484,7 +1503,7 @@ export class PG {
           this.osd.finishOp(op);
         }),
     });
-    yield* sleep(T.replyStarted);
+    yield sleepInstr(T.replyStarted);
   }
 
   /** handle_push_reply on the primary. */
@@ -1496,7 +1515,7 @@ export class PG {
       this.recovering.delete(oid);
       this.objectRecovered(oid);
     }
-    yield* sleep(T.replyDone);
+    yield sleepInstr(T.replyDone);
     this.osd.finishOp(op);
   }
 
@@ -1534,6 +1553,14 @@ export class PG {
       `lc ${evStr(this.info.lastComplete)} lcod ${evStr(this.lcod)} ` +
       `mlcod ${evStr(this.minLastCompleteOndisk())} ${this.stateString}]`
     );
+  }
+}
+
+/** A write to an absent object creates it first (`touch`). */
+function touchObject(oi: ObjectInfo, t: Transaction, oid: string): void {
+  if (!oi.exists) {
+    t.ops.push({ op: 'touch', oid });
+    oi.exists = true;
   }
 }
 

@@ -24,7 +24,8 @@ export const PG_LOG_MAX_ENTRIES = 10000;
 export const PG_LOG_TRIM_MIN = 100;
 /** osd_pg_log_dups_tracked. */
 const PG_LOG_DUPS_TRACKED = 3000;
-const INFO_KEY = '_info';
+/** The omap key of the encoded pg_info_t. */
+export const INFO_KEY = '_info';
 
 export interface PgInfo {
   lastUpdate: Eversion;
@@ -116,7 +117,19 @@ export class PgLog {
   }
 }
 
+/** Entries travel by reference (primary → replicas): each is traced three times. */
+const entryJsons = new WeakMap<PgLogEntry, Json>();
+
 export function entryJson(e: PgLogEntry): Json {
+  let j = entryJsons.get(e);
+  if (j === undefined) {
+    j = buildEntryJson(e);
+    entryJsons.set(e, j);
+  }
+  return j;
+}
+
+function buildEntryJson(e: PgLogEntry): Json {
   return {
     op: e.op,
     object: hobjStr(e.soid),
@@ -150,7 +163,12 @@ export function decodeEntry(b: Uint8Array): PgLogEntry {
 }
 
 export function encodeInfo(i: PgInfo): Record<string, Uint8Array> {
-  return { [INFO_KEY]: jsonBytes(i) };
+  return { [INFO_KEY]: encodeInfoValue(i) };
+}
+
+/** The value stored under INFO_KEY. */
+export function encodeInfoValue(i: PgInfo): Uint8Array {
+  return jsonBytes(i);
 }
 
 /** Read the log and info back from the PG meta object's omap. */
