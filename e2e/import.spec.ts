@@ -196,3 +196,45 @@ test('FileStore dumps: the journal steps in order with their real gaps; an in-fl
   expect(['op_commit', 'do_repop_reply']).toContain(last.step);
   expect(errors).toEqual([]);
 });
+
+test('exports: the trace file reopens as the same trace; the diagram as SVG and PNG', async ({
+  page,
+  errors,
+}) => {
+  await page.goto('/?scenario=ceph-rbd-write&step=40');
+  await waitForCursor(page, 40);
+  await expect(page.locator('.status[data-status="ready"]')).toBeVisible({ timeout: 30_000 });
+  const total = await page.getByTestId('position').textContent();
+  const here = await current(page);
+  const save = async (kind: string) => {
+    await page.getByTestId('export-menu').click();
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator(`[data-export="${kind}"]`).click(),
+    ]);
+    return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
+  };
+  const svg = await save('svg');
+  expect(svg.name).toMatch(/\.svg$/);
+  const svgText = svg.bytes.toString('utf8');
+  expect(svgText).toMatch(/^(<\?xml[^>]*>\s*)?<svg[\s>]/);
+  expect(svgText).toContain(here.step);
+  const png = await save('png');
+  expect(png.name).toMatch(/\.png$/);
+  expect(png.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  expect(png.bytes.length).toBeGreaterThan(2000);
+
+  const tr = await save('trace');
+  const doc = JSON.parse(tr.bytes.toString('utf8')) as { schema: string; events: unknown[] };
+  expect(doc.schema).toBe('iopath.trace/1');
+  await page
+    .getByTestId('import-file')
+    .setInputFiles({ name: tr.name, mimeType: 'application/json', buffer: tr.bytes });
+  await expect(page.locator('.status')).toContainText('trace file');
+  await expect(page.getByTestId('position')).toHaveText(total!.replace(/^\d+/, '0'));
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowRight');
+  await waitForCursor(page, 40);
+  expect(await current(page)).toEqual(here);
+  expect(errors).toEqual([]);
+});

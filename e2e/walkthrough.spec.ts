@@ -56,6 +56,26 @@ test('author a two-stop walkthrough, save, reload, present it', async ({ page, e
   await page.keyboard.press('Escape');
   await expect(presenter).toBeHidden();
   await expect(page.locator('.topbar')).toBeVisible();
+
+  // Exported as a file, and that file opens again (the import-file input, routed by content).
+  const [dl] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('wt-saved-export').first().click(),
+  ]);
+  const exported = readFileSync(await dl.path(), 'utf8');
+  const w = JSON.parse(exported) as { schema: string; title: string; stops: { caption: string }[] };
+  expect(w).toMatchObject({ schema: 'iopath.walkthrough/1', title: 'Two stops' });
+  expect(w.stops.map((s) => s.caption)).toEqual(['The first stop: **here**', 'Then *execute_ctx*']);
+  await page.keyboard.press('ArrowRight');
+  await page
+    .getByTestId('import-file')
+    .setInputFiles({
+      name: dl.suggestedFilename(),
+      mimeType: 'application/json',
+      buffer: Buffer.from(exported),
+    });
+  await waitForCursor(page, 7);
+  expect((await current(page)).step).toBe(first.step);
   expect(errors).toEqual([]);
 });
 
@@ -325,6 +345,9 @@ test('embed: a parent on another origin loads an iopath trace by postMessage', a
         seek: await ask({ cmd: 'seek', step: 7 }, 2),
         bad: await ask({ cmd: 'load', trace: bad }, 3),
         notTrace: await ask({ cmd: 'load', trace: { schema: 'x' } }, 4),
+        play: await ask({ cmd: 'play' }, 6),
+        pause: await ask({ cmd: 'pause' }, 7),
+        seekAgain: await ask({ cmd: 'seek', step: 7 }, 8),
         after: await ask({ cmd: 'state' }, 5),
       };
     },
@@ -343,7 +366,9 @@ test('embed: a parent on another origin loads an iopath trace by postMessage', a
     ok: false,
     error: 'load.trace.schema: expected "iopath.trace/1"',
   });
-  expect(replies.after).toMatchObject({ ok: true, state: { count: events.length } });
+  expect(replies.play).toMatchObject({ ok: true, cmd: 'play', state: { playing: true } });
+  expect(replies.pause).toMatchObject({ ok: true, cmd: 'pause', state: { playing: false } });
+  expect(replies.after).toMatchObject({ ok: true, state: { count: events.length, index: 7 } });
   const frame = page.frameLocator('#p');
   await expect(frame.getByTestId('position')).toHaveText(new RegExp(`^7 / ${events.length - 1}$`));
   await page.screenshot({ path: 'test-results/embed-trace.png' });

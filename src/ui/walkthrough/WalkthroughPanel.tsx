@@ -77,7 +77,12 @@ export function WalkthroughPanel() {
             >
               Present
             </button>
-            <button type="button" className="btn btn-small" onClick={() => exportDoc(s.doc)}>
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="wt-saved-export"
+              onClick={() => exportDoc(s.doc)}
+            >
               Export
             </button>
             <button
