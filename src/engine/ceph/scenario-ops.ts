@@ -332,7 +332,9 @@ export const CEPH_IO_OPS: readonly OpSpec[] = [
  * `objectstore` (filestore | bluestore), `device_class` (hdd | ssd), `op_history_size`,
  * `rados_osd_op_timeout` (client op timeout in seconds; 0, the default, waits forever),
  * `release` (pacific | hammer: the IO path of that release, see release.ts),
- * `filestore_journal` (writeahead | parallel).
+ * `filestore_journal` (writeahead | parallel), `osd_min_pg_log_entries`,
+ * `osd_max_pg_log_entries`, `osd_pg_log_trim_min` (PG log length: how far back a returning
+ * OSD can recover from the log before it needs backfill).
  */
 export function checkCephCluster(section: unknown): string | null {
   const placement = checkCephPlacementConfig(section);
@@ -352,6 +354,11 @@ export function checkCephCluster(section: unknown): string | null {
     s.filestore_journal !== 'parallel'
   )
     return 'filestore_journal: expected "writeahead" (XFS/ext4) or "parallel" (btrfs)';
+  for (const k of ['osd_min_pg_log_entries', 'osd_max_pg_log_entries', 'osd_pg_log_trim_min']) {
+    const v = s[k];
+    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= 1))
+      return `${k}: expected an integer >= 1`;
+  }
   const to = s.rados_osd_op_timeout;
   if (to !== undefined && !(typeof to === 'number' && Number.isFinite(to) && to >= 0))
     return 'rados_osd_op_timeout: expected seconds >= 0 (0 = wait forever)';

@@ -182,6 +182,50 @@ export const CEPH_RECOVERY: PipelineDef = {
       optional: true,
     },
     {
+      id: 'WaitLocalBackfillReserved',
+      lane: 'osd',
+      caption: 'Backfill reservation on the primary (osd_max_backfills).',
+      source: 'src/osd/PeeringState.cc',
+      optional: true,
+    },
+    {
+      id: 'WaitRemoteBackfillReserved',
+      lane: 'osd',
+      caption: 'Backfill reservations on the targets.',
+      source: 'src/osd/PeeringState.cc',
+      optional: true,
+    },
+    {
+      id: 'Backfilling',
+      lane: 'osd',
+      caption:
+        'A target whose last_update is older than the log tail cannot use the log: its objects are compared with the primary’s.',
+      source: 'src/osd/PeeringState.cc',
+      optional: true,
+    },
+    {
+      id: 'do_scan',
+      lane: 'osd',
+      caption: 'The backfill target lists its objects and their versions (MOSDPGScan DIGEST).',
+      source: 'src/osd/PrimaryLogPG.cc',
+      optional: true,
+    },
+    {
+      id: 'recover_backfill',
+      lane: 'osd',
+      caption:
+        'The primary pushes what the target lacks or holds at another version and removes what it should not have.',
+      source: 'src/osd/PrimaryLogPG.cc',
+      optional: true,
+    },
+    {
+      id: 'handle_backfill_remove',
+      lane: 'osd',
+      caption: 'The target deletes objects the primary does not have (MOSDPGBackfillRemove).',
+      source: 'src/osd/ReplicatedBackend.cc',
+      optional: true,
+    },
+    {
       id: 'recover_object',
       lane: 'osd',
       caption:

@@ -20,6 +20,8 @@ import { DEFAULT_HISTORY, type OpHistoryConfig } from '../osd/optracker.ts';
 import { later } from '../sched.ts';
 import { Objecter } from '../client/objecter.ts';
 import type { CephRelease, FileStoreJournalMode } from '../release.ts';
+import type { PgLogLimits } from '../osd/services.ts';
+import { PG_LOG_MAX_ENTRIES, PG_LOG_MIN_ENTRIES, PG_LOG_TRIM_MIN } from '../osd/pglog.ts';
 import { HEARTBEAT_GRACE_NS, MON_NAME, Monitor } from './monitor.ts';
 import type { OsdMapView } from './map.ts';
 import { OsdMapViewImpl } from './osdmap-view.ts';
@@ -36,6 +38,8 @@ export interface CephClusterOptions {
   numShards: number;
   /** Data device size per OSD, 4 KiB blocks. */
   deviceBlocks: number;
+  /** PG log length: osd_min/max_pg_log_entries, osd_pg_log_trim_min. */
+  pgLog: PgLogLimits;
   /** rados_osd_op_timeout of the clients, ns (0 = wait forever, Ceph's default). */
   opTimeoutNs: number;
   /** Build a device for an OSD (default: the media layer's NVMe model). */
@@ -66,8 +70,17 @@ export function cephOptionsFromConfig(
     history: { size: hist, durationSec: DEFAULT_HISTORY.durationSec },
     numShards: 5,
     deviceBlocks: 16384,
+    pgLog: {
+      min: intOr(cfg?.osd_min_pg_log_entries, PG_LOG_MIN_ENTRIES),
+      max: intOr(cfg?.osd_max_pg_log_entries, PG_LOG_MAX_ENTRIES),
+      trimMin: intOr(cfg?.osd_pg_log_trim_min, PG_LOG_TRIM_MIN),
+    },
     opTimeoutNs: typeof cfg?.rados_osd_op_timeout === 'number' ? cfg.rados_osd_op_timeout * 1e9 : 0,
   };
+}
+
+function intOr(v: unknown, d: number): number {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : d;
 }
 
 export class CephCluster {
@@ -105,6 +118,7 @@ export class CephCluster {
           numShards: this.options.numShards,
           history: this.options.history,
           release: this.options.release,
+          pgLog: this.options.pgLog,
         },
       );
       osd.createInitialPgs();

@@ -154,6 +154,31 @@ export interface MOSDPGLog {
   readonly entries: readonly PgLogEntry[];
   readonly missing: ReadonlyArray<readonly [string, Eversion]>;
   readonly activate: boolean;
+  /**
+   * Activation of a backfill target (its last_update is older than the log tail): the
+   * entries are the whole authoritative log, which replaces the target's own.
+   */
+  readonly backfill?: boolean;
+}
+
+/** MOSDPGScan (94): GET_DIGEST asks a backfill target for its objects; DIGEST answers. */
+export interface MOSDPGScan {
+  readonly type: 'pg_scan';
+  readonly pgid: PgId;
+  readonly from: number;
+  readonly epoch: number;
+  readonly op: 'get_digest' | 'digest';
+  /** DIGEST: every object with its version (object_info_t), in name order. */
+  readonly objects: ReadonlyArray<readonly [string, Eversion]>;
+}
+
+/** MOSDPGBackfillRemove (106): objects the backfill target holds and the primary does not. */
+export interface MOSDPGBackfillRemove {
+  readonly type: 'pg_backfill_remove';
+  readonly pgid: PgId;
+  readonly from: number;
+  readonly epoch: number;
+  readonly oids: readonly string[];
 }
 
 /** MOSDPGInfo2 (132): a replica's info once activated (the activation ack). */
@@ -165,7 +190,13 @@ export interface MOSDPGInfo {
   readonly info: PgInfoWire;
 }
 
-export type PeeringMessage = MOSDPGQuery | MOSDPGNotify | MOSDPGLog | MOSDPGInfo;
+export type PeeringMessage =
+  | MOSDPGQuery
+  | MOSDPGNotify
+  | MOSDPGLog
+  | MOSDPGInfo
+  | MOSDPGScan
+  | MOSDPGBackfillRemove;
 
 export interface MOSDPing {
   readonly type: 'osd_ping';

@@ -22,7 +22,7 @@ import { type PgId, evStr, hobjStr, osdFlagString, osdOpsJson, pgStr, reqidStr }
 import { ShardedOpWQ, type OpQueueItem } from './op-queue.ts';
 import { type OpHistoryConfig, OpTracker, type TrackedOp } from './optracker.ts';
 import { PG } from './pg.ts';
-import type { OsdServices } from './services.ts';
+import type { OsdServices, PgLogLimits } from './services.ts';
 import { T } from './timing.ts';
 import type { CephRelease } from '../release.ts';
 
@@ -31,6 +31,7 @@ export interface OsdOptions {
   numShards: number;
   history: OpHistoryConfig;
   release: CephRelease;
+  pgLog: PgLogLimits;
 }
 
 /** What the OSD needs from the rest of the cluster. */
@@ -43,6 +44,7 @@ export class OSD implements OsdServices {
   readonly name: string;
   readonly tracker: OpTracker;
   readonly release: CephRelease;
+  readonly pgLog: PgLogLimits;
   private readonly wq: ShardedOpWQ;
   readonly pgs = new Map<string, PG>();
   private view: OsdMapView;
@@ -61,6 +63,7 @@ export class OSD implements OsdServices {
   ) {
     this.name = `osd.${id}`;
     this.release = opts.release;
+    this.pgLog = opts.pgLog;
     this.tracker = new OpTracker(opts.history, opts.release === 'hammer');
     this.wq = new ShardedOpWQ(rt, `${this.name}.op_wq`, opts.numShards);
     this.view = map;
@@ -197,7 +200,9 @@ export class OSD implements OsdServices {
       case 'pg_query':
       case 'pg_notify':
       case 'pg_log':
-      case 'pg_info': {
+      case 'pg_info':
+      case 'pg_scan':
+      case 'pg_backfill_remove': {
         const gen = this.incarnation;
         this.queueContext(m.pgid.ps, () => {
           if (gen !== this.incarnation) return;
@@ -205,6 +210,8 @@ export class OSD implements OsdServices {
           if (!pg) return;
           if (m.type === 'pg_query') pg.handleQuery(m);
           else if (m.type === 'pg_log' && m.activate) pg.handleActivate(m);
+          else if (m.type === 'pg_scan' && m.op === 'get_digest') pg.handleScan(m);
+          else if (m.type === 'pg_backfill_remove') pg.handleBackfillRemove(m);
           else pg.handlePeeringReply(m);
         });
         return;

@@ -36,6 +36,8 @@ import {
   type MOSDPGNotify,
   type MOSDPGPush,
   type MOSDPGQuery,
+  type MOSDPGScan,
+  type MOSDPGBackfillRemove,
   type MOSDRepOp,
   type MOSDRepOpReply,
   type OpOut,
@@ -69,9 +71,6 @@ import {
 import type { OsdServices } from './services.ts';
 import type { TrackedOp } from './optracker.ts';
 import {
-  PG_LOG_MAX_ENTRIES,
-  PG_LOG_MIN_ENTRIES,
-  PG_LOG_TRIM_MIN,
   PGMETA_OID,
   PgLog,
   type PgInfo,
@@ -109,7 +108,7 @@ interface RepGather {
 type Requeue = () => void;
 
 /** Peering replies the primary waits for. */
-type PeeringReply = MOSDPGNotify | MOSDPGLog | MOSDPGInfo;
+type PeeringReply = MOSDPGNotify | MOSDPGLog | MOSDPGInfo | MOSDPGScan;
 
 interface PeeringRound {
   readonly epoch: number;
@@ -176,6 +175,8 @@ export class PG {
       'undersized',
       'degraded',
       'peering',
+      'backfill_wait',
+      'backfilling',
       'peered',
     ];
     const s = order.filter((x) => this.states.has(x));
@@ -681,10 +682,10 @@ export class PG {
   private calcTrimTo(mlcod: Eversion): Eversion {
     const target =
       this.states.has('clean') && !this.states.has('degraded')
-        ? PG_LOG_MIN_ENTRIES
-        : PG_LOG_MAX_ENTRIES;
+        ? this.osd.pgLog.min
+        : this.osd.pgLog.max;
     const n = this.log.entries.length;
-    if (n <= target + PG_LOG_TRIM_MIN) return this.log.tail;
+    if (n <= target + this.osd.pgLog.trimMin) return this.log.tail;
     const cut = this.log.entries[n - target - 1] as PgLogEntry;
     return evCmp(cut.version, mlcod) <= 0 ? cut.version : mlcod;
   }
@@ -1176,15 +1177,36 @@ export class PG {
         this.query(o, 'log', since),
       );
       if (!alive()) return;
-      this.procMasterLog(got.get(best) as MOSDPGLog);
+      const auth = got.get(best) as MOSDPGLog;
+      if (evCmp(this.log.head, auth.info.logTail) < 0) {
+        // Our log ends before theirs begins: no log can bring us up to date.
+        yield* this.backfillSelf(auth, alive);
+        if (!alive()) return;
+      } else this.procMasterLog(auth);
     }
     // GetMissing: ask the log of every peer that may lack something.
     const head = this.log.head;
+    // A peer whose last_update is older than our log tail cannot be brought up to date from
+    // the log: it becomes a backfill target (spec §10.4).
+    const backfill = peers.filter((o) => {
+      const i = (infos.get(o) as MOSDPGNotify).info;
+      return evCmp(i.lastUpdate, this.log.tail) < 0;
+    });
     const need = peers.filter((o) => {
       const i = (infos.get(o) as MOSDPGNotify).info;
+      if (backfill.includes(o)) return false;
       return evCmp(i.lastUpdate, head) !== 0 || evCmp(i.lastComplete, i.lastUpdate) !== 0;
     });
-    this.trace('GetMissing', { query: need, own_missing: [...this.missing.keys()] }, R);
+    this.trace(
+      'GetMissing',
+      {
+        query: need,
+        backfill,
+        log_tail: evStr(this.log.tail),
+        own_missing: [...this.missing.keys()],
+      },
+      R,
+    );
     const logs = yield* this.gather<MOSDPGLog>('pg_log', need, (o) =>
       this.query(o, 'log', this.divergenceFloor((infos.get(o) as MOSDPGNotify).info)),
     );
@@ -1193,6 +1215,7 @@ export class PG {
     for (const o of peers) {
       const m = logs.get(o);
       if (m) common.set(o, this.procReplicaLog(m));
+      else if (backfill.includes(o)) common.set(o, this.log.tail);
       else {
         common.set(o, head);
         this.peerMissing.set(o, new Map());
@@ -1230,6 +1253,7 @@ export class PG {
         entries: this.log.after(since),
         missing: missing.map(([oid, v]) => [oid, v] as const),
         activate: true,
+        backfill: backfill.includes(o),
       });
     });
     if (!alive()) return;
@@ -1253,7 +1277,8 @@ export class PG {
     if (undersized) this.states.add('undersized');
     if (undersized || anyMissing) this.states.add('degraded');
     if (anyMissing) this.states.add('recovery_wait');
-    else if (!undersized) this.states.add('clean');
+    if (backfill.length > 0) this.states.add('backfill_wait').add('degraded');
+    else if (!anyMissing && !undersized) this.states.add('clean');
     this.trace(
       'AllReplicasActivated',
       { acting: this.acting, state: this.stateString, last_update: evStr(this.log.head) },
@@ -1262,7 +1287,104 @@ export class PG {
     const waiting = this.waitingForPeered;
     this.waitingForPeered = [];
     for (const w of waiting) w();
-    if (anyMissing) yield* this.recover(alive);
+    if (backfill.length > 0) yield* this.backfill(alive, backfill);
+    else if (anyMissing) yield* this.recover(alive);
+  }
+
+  /**
+   * Backfill (spec §10.4): reservations, then recover_backfill — a scan of each target's
+   * objects (MOSDPGScan GET_DIGEST → DIGEST) against ours: what it lacks or holds at another
+   * version is pushed, what we do not have is removed (MOSDPGBackfillRemove). Objects written
+   * meanwhile reach the target by the normal repops; a write to one not pushed yet waits for it.
+   */
+  private *backfill(alive: () => boolean, targets: readonly number[]): Proc<void> {
+    this.trace('WaitLocalBackfillReserved', { targets: [...targets] }, R);
+    yield* sleep(T.recoveryReserve);
+    if (!alive()) return;
+    this.trace('WaitRemoteBackfillReserved', { targets: [...targets] }, R);
+    yield* sleep(T.recoveryReserve);
+    if (!alive()) return;
+    this.states.delete('backfill_wait');
+    this.states.delete('recovery_wait');
+    this.states.add('backfilling');
+    this.trace('Backfilling', { targets: [...targets], state: this.stateString }, R);
+    const digests = yield* this.gather<MOSDPGScan>('pg_scan', targets, (o) =>
+      this.osd.sendOsd(o, {
+        type: 'pg_scan',
+        pgid: this.pgid,
+        from: this.osd.id,
+        epoch: this.sameIntervalSince,
+        op: 'get_digest',
+        objects: [],
+      }),
+    );
+    if (!alive()) return;
+    const ours = new Map(this.objectDigest());
+    for (const o of targets) {
+      const theirs = new Map((digests.get(o) as MOSDPGScan).objects);
+      const lacks = this.peerMissing.get(o) ?? new Map<string, Eversion>();
+      for (const [oid, v] of ours) {
+        const tv = theirs.get(oid);
+        if (tv === undefined || evCmp(tv, v) !== 0) lacks.set(oid, v);
+      }
+      const remove = [...theirs.keys()].filter((oid) => !ours.has(oid));
+      this.peerMissing.set(o, lacks);
+      this.trace(
+        'recover_backfill',
+        { target: o, push: [...lacks.keys()], remove, scanned: theirs.size },
+        R,
+      );
+      if (remove.length > 0) {
+        this.osd.sendOsd(o, {
+          type: 'pg_backfill_remove',
+          pgid: this.pgid,
+          from: this.osd.id,
+          epoch: this.sameIntervalSince,
+          oids: remove,
+        });
+      }
+    }
+    for (const oid of [...this.missing.keys()]) this.startRecoveryOf(oid);
+    for (const [, mm] of this.peerMissing)
+      for (const oid of [...mm.keys()]) this.startRecoveryOf(oid);
+    this.maybeRecovered();
+  }
+
+  /** Every object of this PG with its version (object_info_t), in name order. */
+  private objectDigest(): Array<readonly [string, Eversion]> {
+    const out: Array<readonly [string, Eversion]> = [];
+    for (const oid of this.osd.store.list(this.coll)) {
+      if (oid === PGMETA_OID) continue;
+      const st = this.osd.store.stat(this.coll, oid);
+      const attr = this.osd.store.getattr(this.coll, oid, OI_ATTR);
+      out.push([oid, st && attr ? decodeObjectInfo(attr, st.size).version : EV_ZERO]);
+    }
+    return out;
+  }
+
+  /** A backfill target lists its objects for the primary (MOSDPGScan DIGEST). */
+  handleScan(m: MOSDPGScan): void {
+    const objects = this.objectDigest();
+    this.trace('do_scan', { to: m.from, objects: objects.length }, R);
+    this.osd.sendOsd(m.from, {
+      type: 'pg_scan',
+      pgid: this.pgid,
+      from: this.osd.id,
+      epoch: m.epoch,
+      op: 'digest',
+      objects,
+    });
+  }
+
+  /** A backfill target removes objects the primary does not have. */
+  handleBackfillRemove(m: MOSDPGBackfillRemove): void {
+    const t = newTransaction(this.coll);
+    for (const oid of m.oids) {
+      t.ops.push({ op: 'remove', oid });
+      this.obcs.delete(oid);
+    }
+    this.trace('handle_backfill_remove', { from: m.from, oids: [...m.oids], txn: txJson(t) }, R);
+    this.osd.store.queueTransactions(t, { onCommit: () => undefined });
   }
 
   /**
@@ -1293,6 +1415,61 @@ export class PG {
       common = e.version;
     }
     return { common, divergent: theirs.slice(i) };
+  }
+
+  /**
+   * The primary itself is behind the authoritative log's tail. Ceph would pick another
+   * primary for the interval (pg_temp); here the primary adopts the authoritative log and
+   * scans the authoritative peer's objects (MOSDPGScan): what it lacks or holds at another
+   * version becomes missing (pulled in recovery), what the peer does not have is removed.
+   */
+  private *backfillSelf(auth: MOSDPGLog, alive: () => boolean): Proc<void> {
+    const old = this.log.rewindTo(EV_ZERO);
+    this.log.tail = auth.info.logTail;
+    const got = yield* this.gather<MOSDPGScan>('pg_scan', [auth.from], (o) =>
+      this.osd.sendOsd(o, {
+        type: 'pg_scan',
+        pgid: this.pgid,
+        from: this.osd.id,
+        epoch: this.sameIntervalSince,
+        op: 'get_digest',
+        objects: [],
+      }),
+    );
+    if (!alive()) return;
+    const theirs = new Map((got.get(auth.from) as MOSDPGScan).objects);
+    const ours = new Map(this.objectDigest());
+    for (const [oid, v] of theirs) {
+      const mv = ours.get(oid);
+      if (mv === undefined || evCmp(mv, v) !== 0) this.missing.set(oid, v);
+    }
+    const remove = [...ours.keys()].filter((oid) => !theirs.has(oid));
+    const t = newTransaction(this.coll);
+    for (const oid of remove) {
+      t.ops.push({ op: 'remove', oid });
+      this.obcs.delete(oid);
+    }
+    const entries = auth.entries.filter((e) => evCmp(e.version, this.log.tail) > 0);
+    const local = this.appendLog(entries, t);
+    if (old.length > 0)
+      local.ops.push({
+        op: 'omap_rmkeys',
+        oid: PGMETA_OID,
+        keys: old.map((e) => logKey(e.version)),
+      });
+    this.trace(
+      'proc_master_log',
+      {
+        from: auth.from,
+        backfill: true,
+        log_tail: evStr(auth.info.logTail),
+        merged: entries.length,
+        missing: [...this.missing.keys()],
+        remove,
+      },
+      R,
+    );
+    this.osd.store.queueTransactions(local, { onCommit: () => undefined });
   }
 
   /** proc_master_log: adopt the authoritative log (our divergent entries are rewound). */
@@ -1346,7 +1523,9 @@ export class PG {
   /** A replica activated by the primary: rewind divergent entries, append, record missing. */
   handleActivate(m: MOSDPGLog): void {
     if (m.epoch < this.sameIntervalSince) return; // from an older interval
-    const divergent = this.log.rewindTo(m.since);
+    // Backfill: our log is too old to be merged; the authoritative one replaces it.
+    const divergent = this.log.rewindTo(m.backfill ? EV_ZERO : m.since);
+    if (m.backfill) this.log.tail = m.since;
     for (const [oid, v] of m.missing) this.missing.set(oid, v);
     if (m.entries.length > 0 || divergent.length > 0) {
       const t = newTransaction(this.coll);
@@ -1527,10 +1706,11 @@ export class PG {
   }
 
   private maybeRecovered(): void {
-    if (!this.states.has('recovering')) return;
+    if (!this.states.has('recovering') && !this.states.has('backfilling')) return;
     const left = this.missing.size + [...this.peerMissing.values()].reduce((n, m) => n + m.size, 0);
     if (left > 0) return;
     this.states.delete('recovering');
+    this.states.delete('backfilling');
     this.states.delete('degraded');
     if (this.acting.length >= this.pool.size) {
       this.states.delete('undersized');

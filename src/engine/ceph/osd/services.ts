@@ -9,6 +9,12 @@ import type { Message, MOSDPGPush } from '../msg/messages.ts';
 import type { ObjectStore } from '../objectstore/types.ts';
 import type { PgId } from '../types.ts';
 import type { CephRelease } from '../release.ts';
+
+export interface PgLogLimits {
+  readonly min: number;
+  readonly max: number;
+  readonly trimMin: number;
+}
 import type { OpQueueItem } from './op-queue.ts';
 import type { OpTracker, TrackedOp } from './optracker.ts';
 
@@ -19,6 +25,8 @@ export interface OsdServices {
   readonly store: ObjectStore;
   readonly tracker: OpTracker;
   readonly release: CephRelease;
+  /** osd_min_pg_log_entries / osd_max_pg_log_entries / osd_pg_log_trim_min. */
+  readonly pgLog: PgLogLimits;
   map(): OsdMapView;
   /** Incarnation: bumps when the OSD dies, so callbacks of a dead process do nothing. */
   gen(): number;
