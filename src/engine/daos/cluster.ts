@@ -12,7 +12,7 @@ import type { ObjLayout, TargetRef } from './placement.ts';
 import type { ObjId } from './oid.ts';
 import type { TargetStore } from './target-store.ts';
 import { getTargetStoreFactory } from './store-registry.ts';
-import { DTX_THRESHOLD_COUNT, DtxTable, dtxResync } from './dtx.ts';
+import { DTX_ST, DTX_THRESHOLD_COUNT, DtxTable, dtxResync, type DtxEntry } from './dtx.ts';
 import type { ObjRwIn } from './rpc.ts';
 
 export interface DaosClusterConfig {
@@ -55,6 +55,40 @@ export class DaosTarget implements TargetRef {
   private hlcAboveMedia = false;
 
   /**
+   * An engine (re)start: the DRAM DTX table is rebuilt from the target's persistent tables —
+   * active entries come back PREPARED (their fate is decided by DTX resync), committed ones
+   * COMMITTED. Stores without persistent tables keep the DRAM table as it is.
+   */
+  reloadDtx(nowNs: number): void {
+    const load = this.store.dtxLoad?.();
+    if (!load) return;
+    const ents: DtxEntry[] = [];
+    for (const a of load.active)
+      ents.push({
+        xid: a.xid,
+        epoch: a.epoch,
+        oid: a.oid,
+        dkeyHash: a.dkeyHash,
+        state: DTX_ST.DTX_ST_PREPARED,
+        leader: a.leader,
+        mbs: a.mbs,
+        since: nowNs,
+      });
+    for (const c of load.committed)
+      ents.push({
+        xid: c.xid,
+        epoch: c.epoch,
+        oid: { hi: 0n, lo: 0n },
+        dkeyHash: 0n,
+        state: DTX_ST.DTX_ST_COMMITTED,
+        leader: false,
+        mbs: [this.id],
+        since: nowNs,
+      });
+    this.dtx.replaceAll(ents);
+  }
+
+  /**
    * `d_hlc_get` on this engine target. The first call raises the clock above the highest epoch
    * already on the target's media (a restart over old devices never reuses an epoch).
    */
@@ -77,6 +111,10 @@ export class DaosTarget implements TargetRef {
     this.actor = `engine${rank}.tgt${idx}`;
     this.hlc = new Hlc(skewNs);
     this.store = makeStore(this);
+    this.dtx.persist = (xid, st) => {
+      if (st === DTX_ST.DTX_ST_COMMITTED) this.store.dtxCommit?.([xid]);
+      else this.store.dtxAbort?.(xid);
+    };
   }
 }
 

@@ -77,9 +77,21 @@ export interface DtxEntry {
   since: number;
 }
 
-/** The DTX table of one target. */
+/** The DTX table of one target (DRAM; its persistent part lives in the target's VOS). */
 export class DtxTable {
   private readonly entries = new Map<string, DtxEntry>();
+  /**
+   * Called when an entry becomes COMMITTED or ABORTED: the target persists it in its VOS DTX
+   * tables (`vos_dtx_commit` / `vos_dtx_abort` of vos/dtx-table.ts) — whichever path decided
+   * (commit RPC, piggyback, refresh, resync, reintegration).
+   */
+  persist: ((xid: DtxId, state: DtxState) => void) | null = null;
+
+  /** A restarted engine: DRAM is gone, the table is what the media kept. */
+  replaceAll(entries: readonly DtxEntry[]): void {
+    this.entries.clear();
+    for (const e of entries) this.entries.set(dtiKey(e.xid), e);
+  }
 
   get(xid: DtxId): DtxEntry | undefined {
     return this.entries.get(dtiKey(xid));
@@ -96,8 +108,11 @@ export class DtxTable {
   setState(xid: DtxId, state: DtxState, now: number): boolean {
     const e = this.get(xid);
     if (!e) return false;
+    const was = e.state;
     e.state = state;
     e.since = now;
+    if (was !== state && (state === DTX_ST.DTX_ST_COMMITTED || state === DTX_ST.DTX_ST_ABORTED))
+      this.persist?.(xid, state);
     return true;
   }
 
@@ -378,5 +393,29 @@ export function dtxResync(cl: DaosCluster, deadId: number): void {
       for (const p of parts)
         p.dtx.setState(e.xid, allPrepared ? DTX_ST.DTX_ST_COMMITTED : DTX_ST.DTX_ST_ABORTED, now);
     }
+  }
+}
+
+/**
+ * DTX resync of a restarted target for the DTXs it led that its VOS kept PREPARED: all other
+ * participants prepared (or one committed) → commit everywhere; any of them aborted or never
+ * prepared it → abort everywhere (spec §6.4).
+ */
+export function dtxResyncLed(cl: DaosCluster, t: DaosTarget): void {
+  const now = cl.rt.sim.now;
+  for (const e of t.dtx.all()) {
+    if (!e.leader || e.state !== DTX_ST.DTX_ST_PREPARED) continue;
+    const parts = e.mbs
+      .filter((id) => id !== t.id)
+      .map((id) => cl.target(id))
+      .filter((p) => p.alive);
+    const states = parts.map((p) => p.dtx.get(e.xid)?.state);
+    const commit =
+      states.some((s) => s === DTX_ST.DTX_ST_COMMITTED) ||
+      states.every((s) => s === DTX_ST.DTX_ST_PREPARED || s === DTX_ST.DTX_ST_COMMITTED);
+    const to = commit ? DTX_ST.DTX_ST_COMMITTED : DTX_ST.DTX_ST_ABORTED;
+    for (const p of parts)
+      if (p.dtx.get(e.xid)?.state === DTX_ST.DTX_ST_PREPARED) p.dtx.setState(e.xid, to, now);
+    t.dtx.setState(e.xid, to, now);
   }
 }

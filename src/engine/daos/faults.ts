@@ -16,7 +16,7 @@ import type { OpDoc, OpOutcome, OpSpec } from '../scenario/types.ts';
 import { daosCluster, type DaosCluster, type DaosTarget } from './cluster.ts';
 import { first, isUint, onlyArgs, type Check } from './op-args.ts';
 import { COST } from './costs.ts';
-import { DTX_ST, dtiDump } from './dtx.ts';
+import { DTX_ST, dtiDump, dtxResyncLed } from './dtx.ts';
 import { oidText } from './oid.ts';
 import { objLocalRwUpdate } from './server.ts';
 import { traced } from './traced.ts';
@@ -46,6 +46,10 @@ export function* restartTarget(cl: DaosCluster, t: DaosTarget): Proc<number> {
     { target: t.actor, op: 'RB_OP_REINT', missed: t.missed.length },
     function* () {
       yield* sleep(COST.serverStep);
+      // The engine restarted: its DTX table is what its VOS kept, and the DTXs it led that
+      // are still PREPARED are resolved with their participants (dtx.ts).
+      t.reloadDtx(rt.sim.now);
+      dtxResyncLed(cl, t);
       // Resolve DTXs this target still holds as PREPARED with their leaders (DTX resync).
       for (const e of t.dtx.all()) {
         if (e.state !== DTX_ST.DTX_ST_PREPARED || e.leader) continue;

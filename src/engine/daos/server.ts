@@ -502,6 +502,8 @@ export function* objLocalRwUpdate(cl: DaosCluster, target: DaosTarget, req: ObjR
         if (iod.type === 2 && iod.nr > 0 && iod.recxs === null)
           throw derError('IO_INVAL', 'array iod without recxs');
       }
+      // A distributed DTX (more than one participant) tags the records with its local id.
+      const ent = target.dtx.get(req.dti);
       const ioh: StoreIoh = yield* store.updateBegin({
         cont: req.coUuid,
         oid: req.oid,
@@ -510,6 +512,17 @@ export function* objLocalRwUpdate(cl: DaosCluster, target: DaosTarget, req: ObjR
         flags: req.apiFlags,
         dkey: req.dkey,
         iods: req.iods,
+        ...(ent && ent.mbs.length > 1 && ent.state !== DTX_ST.DTX_ST_COMMITTED
+          ? {
+              dtx: {
+                xid: ent.xid,
+                epoch: ent.epoch,
+                dkeyHash: ent.dkeyHash,
+                leader: ent.leader,
+                mbs: ent.mbs,
+              },
+            }
+          : {}),
       });
       let rc = 0;
       try {

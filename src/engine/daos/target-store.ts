@@ -11,6 +11,22 @@ import type { Proc } from '../core/sim.ts';
 import type { DaosIod, Sgl } from './io-types.ts';
 import type { ObjId } from './oid.ts';
 
+/** The DTX an update belongs to (`dth`): VOS tags the records with its local id. */
+export interface StoreDtx {
+  xid: { uuid: string; hlc: bigint };
+  epoch: bigint;
+  dkeyHash: bigint;
+  leader: boolean;
+  /** Participants' target ids, leader first. */
+  mbs: number[];
+}
+
+/** What a restarted target finds in its persistent DTX tables (`StoreDtx` + the object). */
+export interface StoreDtxLoad {
+  active: (StoreDtx & { oid: ObjId })[];
+  committed: { xid: { uuid: string; hlc: bigint }; epoch: bigint }[];
+}
+
 export interface StoreIoRequest {
   /** Container uuid (hex). */
   cont: string;
@@ -23,6 +39,8 @@ export interface StoreIoRequest {
   dkey: Uint8Array;
   /** The iods; a fetch writes the found sizes into them (`iod_size`). */
   iods: DaosIod[];
+  /** Update of a distributed (non-solo) DTX: its active entry and record ids (spec §6.2). */
+  dtx?: StoreDtx;
 }
 
 export interface StoreFetchRequest extends StoreIoRequest {
@@ -86,6 +104,12 @@ export interface TargetStore {
    * visible at `epoch` (`DAOS_GET_DKEY` / `_AKEY` / `_RECX`; given keys are used as they are).
    * Nothing there → -DER_NONEXIST.
    */
+  /** `vos_dtx_commit` of the persistent table (records → committed); returns how many. */
+  dtxCommit?(xids: { uuid: string; hlc: bigint }[]): number;
+  /** `vos_dtx_abort`: records invisible, ilog entries removed, active entry gone. */
+  dtxAbort?(xid: { uuid: string; hlc: bigint }): boolean;
+  /** The persistent DTX tables, for a restarting engine. */
+  dtxLoad?(): StoreDtxLoad;
   queryKey?(
     req: StoreKeyRequest & { akey: Uint8Array | null; flags: number },
   ): Proc<StoreQueryResult>;

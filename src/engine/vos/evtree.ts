@@ -18,6 +18,7 @@
  * splits into halves sorted by rd_lo (the sort-by-distance policy in spirit). No deletion here:
  * aggregation (which removes covered entries) is out of scope.
  */
+import { DTX_LID_ABORTED, dtxRecordLid } from './dtx-table.ts';
 import { derError } from '../core/errors.ts';
 import type { VosMem } from './mem.ts';
 import { getOff, setOff } from './mem.ts';
@@ -391,7 +392,7 @@ export class EvTree {
     const dv = new DataView(b.buffer);
     dv.setUint32(16, ent.ver, true);
     dv.setUint32(20, EVT_DESC_MAGIC, true);
-    dv.setUint32(24, 1, true);
+    dv.setUint32(24, dtxRecordLid(this.mem, 'evt', off + 24), true); // dc_dtx
     dv.setUint32(28, ent.inob, true);
     b.set(csum, EVT_DESC_HDR);
     this.mem.write(off, b);
@@ -427,6 +428,8 @@ export class EvTree {
   ): EvtVisible[] {
     const cands = this.entries(lo, hi, epoch).filter(
       (e) =>
+        // an aborted DTX's extent is invisible (its space is GC's to reclaim)
+        this.mem.u32(e.descOff + 24) !== DTX_LID_ABORTED &&
         e.rect.epoch >= visibleFrom &&
         cmpEM(e.rect.epoch, e.rect.minor, punch.epoch, punch.minor) > 0,
     );

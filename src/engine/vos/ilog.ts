@@ -15,7 +15,8 @@
 import { derError } from '../core/errors.ts';
 import type { VosMem } from './mem.ts';
 import { getOff, setOff } from './mem.ts';
-import { DTX_LID_COMMITTED, ILOG_DF_SIZE, ILOG_ID_SIZE } from './layout.ts';
+import { ILOG_DF_SIZE, ILOG_ID_SIZE } from './layout.ts';
+import { dtxIlogLid } from './dtx-table.ts';
 
 const ILOG_MAGIC = 0x11060000;
 const MODE_EMPTY = 0;
@@ -188,7 +189,8 @@ export function ilogModify(
   } else {
     entries.splice(i, 0, {
       epoch,
-      txId: DTX_LID_COMMITTED,
+      // The DTX being published (vos/dtx-table.ts) or DTX_LID_COMMITTED (solo update).
+      txId: dtxIlogLid(mem, off, epoch),
       punchMinor: punch ? minor : 0,
       updateMinor: punch ? 0 : minor,
     });

@@ -7,6 +7,7 @@
  * turns each value into a list of pieces: data (an address on SCM or NVMe) or holes (gaps,
  * punched extents). Holes never write the caller's buffer; trailing holes are trimmed.
  */
+import { DTX_LID_ABORTED } from './dtx-table.ts';
 import { derError, IoError } from '../core/errors.ts';
 import { hexAddr, u64Hex } from '../core/bytes.ts';
 import { sleep, type Proc } from '../core/sim.ts';
@@ -388,7 +389,9 @@ function fetchSingle(ioc: FetchIoc, svt: DbTree, iod: VosIod, info: IlogInfo): P
   const { mem } = ioc.pool;
   const req = ioc.req;
   const c = svt.probe('LE', svtKey(req.epoch, MINOR_MAX));
-  if (c === null) {
+  // Records of an aborted DTX are invisible: the newest older one is the value.
+  while (c?.valid === true && mem.u32(c.recOff + IREC.ir_dtx) === DTX_LID_ABORTED) c.prev();
+  if (c === null || !c.valid) {
     iod.size = 0;
     return [];
   }

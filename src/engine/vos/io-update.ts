@@ -11,6 +11,7 @@
  * commit cancels every reservation and the undo log rolls back every store, so SCM usage, VEA
  * free space and all trees are exactly as before.
  */
+import { dtxBeginRecording, dtxEndRecording, dtxRecordLid, type DtxRec } from './dtx-table.ts';
 import { derError, IoError } from '../core/errors.ts';
 import { hexAddr, u64Hex } from '../core/bytes.ts';
 import { sleep, type Proc } from '../core/sim.ts';
@@ -25,7 +26,6 @@ import {
   BIO_FLAG_HOLE,
   DAOS_MEDIA_NVME,
   DAOS_MEDIA_SCM,
-  DTX_LID_COMMITTED,
   encBioAddr,
   IREC,
   IREC_HDR,
@@ -98,6 +98,11 @@ export interface UpdateRequest {
   minor?: number;
   /** Pool map version stored in records (ir_ver / dc_ver). */
   pmVer?: number;
+  /**
+   * The DTX this update belongs to (vos/dtx-table.ts): its local id is stored in the records
+   * instead of DTX_LID_COMMITTED and where it was stored is appended to `recs`.
+   */
+  dtx?: { lid: number; recs: DtxRec[] };
   /** The data comes by bulk transfer (RMA): only then may extents be deduplicated. */
   rma?: boolean;
   /** Client dedup checksums per iod and recx (dedup.ts `dedupCsumsOf`). */
@@ -703,6 +708,17 @@ function recordCondReads(ioc: UpdateIoc): void {
 
 /** The transaction of vos_update_end: never yields (one umem tx per pool at a time). */
 function publishUpdate(ioc: UpdateIoc): void {
+  const req = ioc.req;
+  if (!req.dtx) return publishUpdateTx(ioc);
+  dtxBeginRecording(ioc.pool.mem, req.dtx.lid, req.dtx.recs);
+  try {
+    publishUpdateTx(ioc);
+  } finally {
+    dtxEndRecording(ioc.pool.mem);
+  }
+}
+
+function publishUpdateTx(ioc: UpdateIoc): void {
   const pool = ioc.pool;
   const { rt, actor, mem } = pool;
   const req = ioc.req;
@@ -718,7 +734,7 @@ function publishUpdate(ioc: UpdateIoc): void {
     const hdr = new Uint8Array(IREC_HDR);
     const dv = new DataView(hdr.buffer);
     dv.setUint32(IREC.ir_ver, req.pmVer ?? 0, true);
-    dv.setUint32(IREC.ir_dtx, DTX_LID_COMMITTED, true);
+    dv.setUint32(IREC.ir_dtx, dtxRecordLid(mem, 'svt', (b.recOff as number) + IREC.ir_dtx), true);
     dv.setUint16(IREC.ir_minor_epc, ioc.minor, true);
     dv.setBigUint64(IREC.ir_size, BigInt(iod.size), true);
     dv.setBigUint64(IREC.ir_gsize, BigInt(iod.size), true);

@@ -18,6 +18,7 @@ import type {
   StoreIoh,
   StoreIoRequest,
   StoreKeyRequest,
+  StoreDtxLoad,
   StoreQueryResult,
   TargetStore,
 } from '../daos/target-store.ts';
@@ -42,6 +43,7 @@ import {
 import type { VosCont } from './pool.ts';
 import { step } from './step.ts';
 import { vosPoolMaxEpoch } from './max-epoch.ts';
+import { VosDtxTable } from './dtx-table.ts';
 import { createVosTarget, openVosTarget, type VosTarget } from './target.ts';
 import { armPowerCut, cutPower, type PowerDomainDevice } from '../media/power-cut.ts';
 import { PowerCutError, type PersistencePoint } from '../media/power.ts';
@@ -218,8 +220,65 @@ export class VosTargetStore implements TargetStore {
       dkey: req.dkey,
       iods,
     });
+    if (req.dtx) {
+      // vos_dtx_attach: the active entry is persisted before the update (its lid tags records).
+      const lid = this.dtxTable().attach({
+        xid: req.dtx.xid,
+        epoch: req.dtx.epoch,
+        oid: this.oid(req.oid, req.shard),
+        dkeyHash: req.dtx.dkeyHash,
+        leader: req.dtx.leader,
+        mbs: req.dtx.mbs,
+      });
+      ioc.req.dtx = { lid, recs: [] };
+      this.dtxOf.set(ioc, req.dtx.xid);
+    }
     const h: VosStoreIoh = { kind: 'update', iods: req.iods, ioc, callerIods: req.iods };
     return h;
+  }
+
+  private dtxTab: VosDtxTable | undefined;
+  private readonly dtxOf = new WeakMap<object, { uuid: string; hlc: bigint }>();
+
+  /** This pool's persistent DTX tables (vos/dtx-table.ts); new after a media restart. */
+  private dtxTable(): VosDtxTable {
+    const pool = this.vos.pool;
+    if (this.dtxTab?.pool !== pool) this.dtxTab = new VosDtxTable(pool);
+    return this.dtxTab;
+  }
+
+  /** A power cut inside a DTX table transaction: the engine is gone (nothing to return). */
+  private dtxGuard<T>(body: () => T, dead: T): T {
+    if (this.poweredOff) return dead;
+    try {
+      return body();
+    } catch (err) {
+      if (err instanceof PowerCutError) return dead;
+      throw err;
+    }
+  }
+
+  dtxCommit(xids: { uuid: string; hlc: bigint }[]): number {
+    return this.dtxGuard(() => this.dtxTable().commit(xids, BigInt(this.rt.sim.now)), 0);
+  }
+
+  dtxAbort(xid: { uuid: string; hlc: bigint }): boolean {
+    return this.dtxGuard(() => this.dtxTable().abort(xid), false);
+  }
+
+  dtxLoad(): StoreDtxLoad {
+    const { active, committed } = this.dtxTable().load();
+    return {
+      active: active.map((e) => ({
+        xid: e.xid,
+        epoch: e.epoch,
+        dkeyHash: e.dkeyHash,
+        leader: e.leader,
+        mbs: e.mbs,
+        oid: { hi: e.oid.hi, lo: e.oid.lo },
+      })),
+      committed: committed.map((c) => ({ xid: c.xid, epoch: c.epoch })),
+    };
   }
 
   *bioIodPrep(h: StoreIoh): Proc<void> {
@@ -266,7 +325,11 @@ export class VosTargetStore implements TargetStore {
 
   private *_updateEnd(h: StoreIoh, err: number): Proc<void> {
     const { ioc } = h as VosStoreIoh;
-    if (ioc.kind === 'update') yield* vosUpdateEnd(ioc, err);
+    if (ioc.kind !== 'update') return;
+    yield* vosUpdateEnd(ioc, err);
+    // vos_dtx_prepared: the records the update published join the DTX's active entry.
+    const xid = this.dtxOf.get(ioc);
+    if (xid && ioc.req.dtx && err === 0) this.dtxTable().setRecords(xid, ioc.req.dtx.recs);
   }
 
   *fetchBegin(req: StoreFetchRequest): Proc<StoreIoh> {

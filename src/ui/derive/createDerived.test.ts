@@ -33,6 +33,31 @@ function trace(seed: number, n: number): TraceEvent[] {
 }
 
 describe('createDerived', () => {
+  it('warm builds checkpoints in bounded slices; seeks after it stay exact and short', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const r = seeded(seed);
+      const n = r.int(1, 3000);
+      const events = trace(seed, n);
+      const every = r.pick([1, 7, 64]);
+      const maxCps = r.pick([2, 5, 512]);
+      const d = createDerived(reducer, initial(), every, maxCps);
+      const slice = r.int(1, 300);
+      let calls = 0;
+      while (!d.warm(events, slice)) {
+        calls++;
+        expect(calls).toBeLessThan(n + 2);
+      }
+      expect(d.checkpoints).toBeLessThanOrEqual(maxCps);
+      const before = d.checkpoints;
+      for (let q = 0; q < 20; q++) {
+        const k = r.int(0, n - 1);
+        expect(d.at(events, k)).toEqual(scratch(events, k));
+        expect(d.lastReplay).toBeLessThan(d.interval);
+      }
+      expect(d.checkpoints).toBe(before); // no seek had to build more
+    }
+  });
+
   it('state at a random cursor equals a from-scratch replay (many seeds, many intervals)', () => {
     for (let seed = 1; seed <= 40; seed++) {
       const r = seeded(seed);

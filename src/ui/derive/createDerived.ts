@@ -32,6 +32,12 @@ export interface Derived<S> {
    * state). The result is a fresh value the caller owns: later calls never mutate it.
    */
   at(events: readonly TraceEvent[], cursor: number): S;
+  /**
+   * Build checkpoints ahead of any seek, at most `maxEvents` events of work per call (views call
+   * it in idle slices, so a first seek far into a 1M-event trace does not fold the whole prefix
+   * in one task). Returns true once the checkpoints cover the whole trace.
+   */
+  warm(events: readonly TraceEvent[], maxEvents: number): boolean;
   /** Drop every checkpoint (the next `at` starts from the initial state). */
   reset(): void;
   /** Number of checkpoints held (index 0 is the initial state). */
@@ -64,12 +70,17 @@ export function createDerived<S>(
     first = undefined;
   };
 
-  /** Extend the checkpoints up to the block holding `len` events, thinning when too many. */
-  const extend = (events: readonly TraceEvent[], len: number): void => {
+  /**
+   * Extend the checkpoints up to the block holding `len` events, thinning when too many; stops
+   * after the block that passes `limit` events of work.
+   */
+  const extend = (events: readonly TraceEvent[], len: number, limit = Infinity): void => {
     let k = cps.length - 1; // `run` is the state after k * every events
     if ((k + 1) * every > len) return;
     let run = reducer.clone(cps[k] as S);
-    while ((k + 1) * every <= len) {
+    let work = 0;
+    while ((k + 1) * every <= len && work < limit) {
+      work += every;
       const end = (k + 1) * every;
       for (let i = k * every; i < end; i++) run = reducer.apply(run, events[i] as TraceEvent, i);
       k++;
@@ -84,12 +95,21 @@ export function createDerived<S>(
     }
   };
 
+  const sameTrace = (events: readonly TraceEvent[]): void => {
+    if (events[0] !== first) {
+      reset();
+      first = events[0];
+    }
+  };
+
   return {
+    warm(events, maxEvents) {
+      sameTrace(events);
+      extend(events, events.length, Math.max(1, maxEvents));
+      return cps.length * every > events.length;
+    },
     at(events, cursor) {
-      if (events[0] !== first) {
-        reset();
-        first = events[0];
-      }
+      sameTrace(events);
       const len = Math.min(events.length, Math.max(0, cursor + 1));
       extend(events, len);
       const j = Math.floor(len / every);

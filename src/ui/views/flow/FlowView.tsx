@@ -5,7 +5,7 @@
  * move, not an xyflow mount.
  */
 import { MarkerType, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { PipelineView } from '../../../protocol/index.ts';
 import { opSegment } from '../../state/navigation.ts';
@@ -97,7 +97,8 @@ function jumpToStep(pipeline: string, step: string): void {
   }
 }
 
-function FlowCanvas({
+/** Memoized: an op change within the same pipeline re-renders FlowView, not the diagrams. */
+const FlowCanvas = memo(function FlowCanvas({
   view,
   layoutKey,
   aspect,
@@ -211,7 +212,7 @@ function FlowCanvas({
       {active && cameraSlot ? createPortal(<CameraControls />, cameraSlot) : null}
     </div>
   );
-}
+});
 
 /** Camera controls in the panel header (kept off the diagram so they never cover a step). */
 function CameraControls() {

@@ -19,6 +19,7 @@ import { BlockMap, Legend } from '../scm/BlockMap.tsx';
 import { bytesText, type Look } from '../scm/paint.ts';
 import { ViewPanel } from '../scm/shell.tsx';
 import { useTraceCursor } from '../scm/useTraceCursor.ts';
+import { useWarmCheckpoints } from '../scm/useWarmCheckpoints.ts';
 
 const ORDER: readonly BlockLook[] = [
   'free',
@@ -119,6 +120,7 @@ function currentDev(i: number): string | undefined {
 
 export function NvmeView() {
   const { count, cursor } = useTraceCursor();
+  useWarmCheckpoints(derived);
   const state = useMemo(
     () => derived.at(trace.events, Math.min(cursor, count - 1)),
     [cursor, count],

@@ -15,6 +15,7 @@ import { SCM_LOOK_INDEX, SCM_LOOK_ORDER, SCM_LOOKS } from './looks.ts';
 import { bytesText } from './paint.ts';
 import { ViewPanel } from './shell.tsx';
 import { useTraceCursor } from './useTraceCursor.ts';
+import { useWarmCheckpoints } from './useWarmCheckpoints.ts';
 
 /** One derivation per page: checkpoints survive tab switches. */
 const derived = createDerived(scmReducer, scmInitial(), 1024, 256);
@@ -50,6 +51,7 @@ function currentDev(i: number): string | undefined {
 
 export function ScmView() {
   const { count, cursor } = useTraceCursor();
+  useWarmCheckpoints(derived);
   const state = useMemo(
     () => derived.at(trace.events, Math.min(cursor, count - 1)),
     [cursor, count],

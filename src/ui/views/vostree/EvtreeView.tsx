@@ -11,6 +11,7 @@ import { trace } from '../../state/store.ts';
 import { cmpBig, epochText } from '../../derive/grow.ts';
 import { ViewPanel } from '../scm/shell.tsx';
 import { useTraceCursor } from '../scm/useTraceCursor.ts';
+import { useWarmCheckpoints } from '../scm/useWarmCheckpoints.ts';
 import './vostree.css';
 
 const derived = createDerived(vosTreeReducer, vosTreeInitial(), 256);
@@ -27,6 +28,7 @@ const BAND = 26;
 
 export function EvtreeView() {
   const { count, cursor } = useTraceCursor();
+  useWarmCheckpoints(derived);
   const state = useMemo(
     () => derived.at(trace.events, Math.min(cursor, count - 1)),
     [cursor, count],

@@ -13,6 +13,7 @@ import { vosTreeInitial, vosTreeReducer } from '../../derive/vostree.ts';
 import { trace, useApp } from '../../state/store.ts';
 import { ViewPanel } from '../scm/shell.tsx';
 import { useTraceCursor } from '../scm/useTraceCursor.ts';
+import { useWarmCheckpoints } from '../scm/useWarmCheckpoints.ts';
 import { buildTree, leafCount, type TNode } from './buildTree.ts';
 import './vostree.css';
 
@@ -30,6 +31,7 @@ const PAD = 36;
 
 export function VosTreeView() {
   const { count, cursor } = useTraceCursor();
+  useWarmCheckpoints(vosDerived);
   const setCursor = useApp((s) => s.setCursor);
   const state = useMemo(
     () => vosDerived.at(trace.events, Math.min(cursor, count - 1)),
