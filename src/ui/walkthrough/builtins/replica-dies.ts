@@ -44,7 +44,7 @@ export const REPLICA_DIES_WALKTHROUGH: WalkthroughDoc = {
       expect: { 'data.epoch': 2, 'data.down': [1] },
     },
     {
-      at: { step: 'Activating', actor: 'osd.0', occurrence: 1 },
+      at: { step: 'AllReplicasActivated', actor: 'osd.0', occurrence: 1 },
       caption:
         'The PGs re-peer on epoch 2 without osd.1. Two copies still meet min_size 2, so PG 1.2 goes **active+undersized+degraded**: it keeps serving writes.',
       expect: {
@@ -79,7 +79,7 @@ export const REPLICA_DIES_WALKTHROUGH: WalkthroughDoc = {
       expect: { 'data.epoch': 3, 'data.down': [] },
     },
     {
-      at: { step: 'ReplicaActive', op: 25, actor: 'osd.1', occurrence: 2 },
+      at: { step: 'ReplicaActive', op: 25, actor: 'osd.1', occurrence: 3 },
       caption:
         "Peering compares PG logs: in PG 1.1 osd.1 is **missing** `burst-13` and `burst-14`, written while it was down (last_update 2'2).",
       expect: { 'data.pg': '1.1', 'data.missing': ['burst-13', 'burst-14'] },
