@@ -138,6 +138,19 @@ function checkPool(pool: UmemPool, m: Model): void {
 
 const emptyModel = (): Model => ({ objs: new Map(), root: new Uint8Array(ROOT) });
 
+/** An SCM over `backend` whose k-th persistence point cuts the power (tearing seeded). */
+function scmCutAt(backend: MemoryBackend, seed: number, k: number): Scm {
+  const scm = createScm({ id: 'scm', backend, rng: new Rng(seed * 1000 + k) });
+  let n = 0;
+  scm.persistenceHook = (_p: PersistencePoint) => {
+    if (n++ === k) {
+      scm.powerCut();
+      throw new PowerCutError(scm.id);
+    }
+  };
+  return scm;
+}
+
 describe('umem', () => {
   it('commit makes a transaction durable; abort restores every added range', () => {
     const backend = createMemoryBackend(SCM_SIZE);
@@ -270,14 +283,7 @@ describe('umem', () => {
       for (let k = 0; k < points; k += stride) {
         const backend = createMemoryBackend(SCM_SIZE);
         fmt(backend);
-        const scm: Scm = createScm({ id: 'scm', backend, rng: new Rng(seed * 1000 + k) });
-        let n = 0;
-        scm.persistenceHook = (_p: PersistencePoint) => {
-          if (n++ === k) {
-            scm.powerCut();
-            throw new PowerCutError(scm.id);
-          }
-        };
+        const scm = scmCutAt(backend, seed, k);
         const state = { committed: emptyModel(), inflight: null as Model | null };
         expect(() =>
           workload(openUmem(scm), new Rng(seed).fork('work'), TXS, emptyModel(), state),
@@ -359,14 +365,7 @@ describe('umem', () => {
       for (let k = 0; k < points; k += stride) {
         const backend = createMemoryBackend(SIZE);
         backend.bytes.set(base.bytes);
-        const scm: Scm = createScm({ id: 'scm', backend, rng: new Rng(seed * 1000 + k) });
-        let n = 0;
-        scm.persistenceHook = (_p: PersistencePoint) => {
-          if (n++ === k) {
-            scm.powerCut();
-            throw new PowerCutError(scm.id);
-          }
-        };
+        const scm = scmCutAt(backend, seed, k);
         const state = { committed: emptyModel(), inflight: null as Model | null };
         expect(() =>
           workload(openUmem(scm), new Rng(seed).fork('big'), TXS, emptyModel(), state, true),
