@@ -1308,16 +1308,7 @@ export class PG {
     this.states.delete('recovery_wait');
     this.states.add('backfilling');
     this.trace('Backfilling', { targets: [...targets], state: this.stateString }, R);
-    const digests = yield* this.gather<MOSDPGScan>('pg_scan', targets, (o) =>
-      this.osd.sendOsd(o, {
-        type: 'pg_scan',
-        pgid: this.pgid,
-        from: this.osd.id,
-        epoch: this.sameIntervalSince,
-        op: 'get_digest',
-        objects: [],
-      }),
-    );
+    const digests = yield* this.scan(targets);
     if (!alive()) return;
     const ours = new Map(this.objectDigest());
     for (const o of targets) {
@@ -1348,6 +1339,20 @@ export class PG {
     for (const [, mm] of this.peerMissing)
       for (const oid of [...mm.keys()]) this.startRecoveryOf(oid);
     this.maybeRecovered();
+  }
+
+  /** MOSDPGScan GET_DIGEST to each target; their object digests. */
+  private *scan(targets: readonly number[]): Proc<Map<number, MOSDPGScan>> {
+    return yield* this.gather<MOSDPGScan>('pg_scan', targets, (o) =>
+      this.osd.sendOsd(o, {
+        type: 'pg_scan',
+        pgid: this.pgid,
+        from: this.osd.id,
+        epoch: this.sameIntervalSince,
+        op: 'get_digest',
+        objects: [],
+      }),
+    );
   }
 
   /** Every object of this PG with its version (object_info_t), in name order. */
@@ -1426,16 +1431,7 @@ export class PG {
   private *backfillSelf(auth: MOSDPGLog, alive: () => boolean): Proc<void> {
     const old = this.log.rewindTo(EV_ZERO);
     this.log.tail = auth.info.logTail;
-    const got = yield* this.gather<MOSDPGScan>('pg_scan', [auth.from], (o) =>
-      this.osd.sendOsd(o, {
-        type: 'pg_scan',
-        pgid: this.pgid,
-        from: this.osd.id,
-        epoch: this.sameIntervalSince,
-        op: 'get_digest',
-        objects: [],
-      }),
-    );
+    const got = yield* this.scan([auth.from]);
     if (!alive()) return;
     const theirs = new Map((got.get(auth.from) as MOSDPGScan).objects);
     const ours = new Map(this.objectDigest());
