@@ -33,7 +33,7 @@ test('without ffmpeg on the PATH, record says how to install it (exit 2)', () =>
 test('npm run record -- daos-update --out demo.webm|mp4|gif: videos of the expected duration, same frames', ({
   baseURL,
 }) => {
-  test.setTimeout(420_000);
+  test.setTimeout(600_000); // three captures + encodes; minutes when the machine is shared
   if (!hasFfmpeg) {
     // CI must exercise the encoder (.ci/run installs ffmpeg); elsewhere, check the message.
     expect(process.env.CI, 'CI must have ffmpeg and ffprobe (.ci/run installs them)').toBeFalsy();
