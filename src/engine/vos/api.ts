@@ -7,7 +7,8 @@ import { IoError } from '../core/errors.ts';
 import type { Proc } from '../core/sim.ts';
 import { DAOS_PROP_CO_DEDUP_OFF, dedupCsumsOf, vosDedupVerify } from './dedup.ts';
 import { vosIlogFetch } from './ilog-update.ts';
-import { NO_PUNCH, type IlogInfo } from './ilog.ts';
+import { dkeyVisible, objVisible } from './iterate.ts';
+import type { IlogInfo } from './ilog.ts';
 import {
   bioIodCopyFetch,
   bioIodPrepFetch,
@@ -24,14 +25,12 @@ import {
   vosUpdateEnd,
   type UpdateRequest,
 } from './io-update.ts';
-import { KREC, OBJ_DF, krecKey } from './layout.ts';
+import { KREC, krecKey } from './layout.ts';
 import {
   akeyValueTree,
   dkeyAkeyTree,
-  keyTreePrepare,
   objDkeyTree,
   objKeyKinds,
-  oiFind,
   type VosCont,
   type VosPool,
 } from './pool.ts';
@@ -87,19 +86,6 @@ export type { PunchRequest, UpdateRequest, FetchRequest };
 
 // ---- enumeration and query ----------------------------------------------------------------
 
-interface ObjView {
-  off: number;
-  info: IlogInfo;
-}
-
-function objAt(cont: VosCont, oid: VosOid, epoch: bigint): ObjView | null {
-  const mem = cont.pool.mem;
-  const off = oiFind(cont, oid);
-  if (off === null) return null;
-  const info = vosIlogFetch(mem, off + OBJ_DF.vo_ilog, epoch, NO_PUNCH);
-  return info.visible ? { off, info } : null;
-}
-
 /**
  * Listing is by incarnation log: a key is listed iff it is visible at the epoch (spec §1.8). A
  * key whose values were all punched by extent/zero-size updates is still listed until the key
@@ -132,7 +118,7 @@ export function vosListDkeys(
 ): Uint8Array[] {
   const mem = pool.mem;
   pool.ts.read(tsPath(cont, oid), epoch, pool.rt.ids.next('vos.tx'));
-  const obj = objAt(cont, oid, epoch);
+  const obj = objVisible(cont, oid, epoch);
   if (obj === null) return [];
   const kinds = objKeyKinds(oid);
   const dtree = objDkeyTree(mem, obj.off, kinds.dkey, false);
@@ -145,25 +131,6 @@ export function vosListDkeys(
   return out;
 }
 
-function dkeyAt(
-  pool: VosPool,
-  cont: VosCont,
-  oid: VosOid,
-  dkey: Uint8Array,
-  epoch: bigint,
-): { off: number; info: IlogInfo } | null {
-  const mem = pool.mem;
-  const obj = objAt(cont, oid, epoch);
-  if (obj === null) return null;
-  const kinds = objKeyKinds(oid);
-  const dtree = objDkeyTree(mem, obj.off, kinds.dkey, false);
-  if (dtree === null) return null;
-  const k = keyTreePrepare(mem, dtree, kinds.dkey, dkey, false, true);
-  if (k === null) return null;
-  const info = vosIlogFetch(mem, k.off + KREC.kr_ilog, epoch, obj.info.priorPunch);
-  return info.visible ? { off: k.off, info } : null;
-}
-
 /** Visible akeys of a dkey at `epoch` (VOS_ITER_AKEY). */
 export function vosListAkeys(
   pool: VosPool,
@@ -173,7 +140,7 @@ export function vosListAkeys(
   epoch: bigint,
 ): Uint8Array[] {
   pool.ts.read(tsPath(cont, oid, dkey), epoch, pool.rt.ids.next('vos.tx'));
-  const dk = dkeyAt(pool, cont, oid, dkey, epoch);
+  const dk = dkeyVisible(pool, cont, oid, dkey, epoch);
   if (dk === null) return [];
   return visibleAkeys(pool, dk.off, dk.info, objKeyKinds(oid).akey, epoch).map((a) => a.key);
 }
@@ -188,7 +155,7 @@ export function vosListRecx(
   epoch: bigint,
 ): { recx: VosRecx; epoch: bigint; rsize: number }[] {
   const mem = pool.mem;
-  const dk = dkeyAt(pool, cont, oid, dkey, epoch);
+  const dk = dkeyVisible(pool, cont, oid, dkey, epoch);
   if (dk === null) return [];
   const ak = visibleAkeys(pool, dk.off, dk.info, objKeyKinds(oid).akey, epoch).find(
     (a) => a.key.length === akey.length && a.key.every((b, i) => b === akey[i]),

@@ -142,7 +142,8 @@ function walkKeys(
   return { keys, anchor: ANCHOR_EOF };
 }
 
-function objVisible(
+/** The object if it is visible at `epoch` (with its ilog info), or null. */
+export function objVisible(
   cont: VosCont,
   oid: VosOid,
   epoch: bigint,
@@ -159,7 +160,7 @@ function keyVisible(pool: VosPool, recOff: number, epoch: bigint, parentPunch: P
 }
 
 /** The visible dkey record of `dkey` at `epoch` (with its ilog info), or null. */
-function dkeyVisible(
+export function dkeyVisible(
   pool: VosPool,
   cont: VosCont,
   oid: VosOid,

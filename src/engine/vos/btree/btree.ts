@@ -34,7 +34,7 @@
 import { derError } from '../../core/errors.ts';
 import type { VosMem } from '../mem.ts';
 import { getOff, setOff } from '../mem.ts';
-import { btrDelete, type NodeIo } from './merge.ts';
+import { btrDelete, type NodeImage, type NodeIo } from './merge.ts';
 
 export const BTR_ROOT_SIZE = 24;
 export const BTR_NODE_HDR = 16;
@@ -73,14 +73,7 @@ export class BtrNode {
 }
 
 /** A node copied out of SCM (delete and verify edit or walk whole nodes). */
-interface Node {
-  off: number;
-  flags: number;
-  keyn: number;
-  child: number;
-  recs: number[];
-  hks: Uint8Array[];
-}
+type Node = NodeImage;
 
 interface PathEnt {
   node: BtrNode;
