@@ -20,7 +20,8 @@ type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 /** A value that becomes available later in virtual time. */
 export class Future<T> {
   private result: Settled<T> | undefined;
-  private waiters: Array<(r: Settled<T>) => void> = [];
+  /** Callbacks, or processes blocked in `wait` (resumed without a closure per wait). */
+  private waiters: Array<((r: Settled<T>) => void) | Process<unknown>> = [];
   readonly label: string;
 
   constructor(label = '') {
@@ -56,12 +57,21 @@ export class Future<T> {
     else this.waiters.push(fn);
   }
 
+  /** A process waits for this future: it is scheduled (at delay 0) when the future settles. */
+  addProcess(p: Process<unknown>): void {
+    if (this.result !== undefined) p.wake(this.result);
+    else this.waiters.push(p);
+  }
+
   private settle(r: Settled<T>): void {
     if (this.result !== undefined) throw new Error(`Future ${this.label} settled twice`);
     this.result = r;
     const ws = this.waiters;
     this.waiters = [];
-    for (const w of ws) w(r);
+    for (const w of ws) {
+      if (typeof w === 'function') w(r);
+      else w.wake(r);
+    }
   }
 }
 
@@ -98,10 +108,66 @@ export interface ProcState {
   pendingEffects: unknown[];
 }
 
+/** A queue entry runs `run`, or resumes `proc` with `input` (no closure per resumption). */
 interface QueueEntry {
   t: number;
   seq: number;
-  run: () => void;
+  run: (() => void) | null;
+  proc: Process<unknown> | null;
+  input: Settled<unknown> | undefined;
+}
+
+/** What a process resumed after `sleep` receives. */
+const SLEPT: Settled<unknown> = { ok: true, value: undefined };
+
+/**
+ * A running process: its generator, its result future and the state the tracer uses. Its
+ * methods resume it; nothing here allocates a closure per step, so the optimized code of this
+ * hot loop stays put (V8 keeps optimized code of short-lived closures only weakly).
+ */
+class Process<T> implements ProcState {
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    public ctx: ProcContext,
+    private readonly sim: Sim,
+    private readonly body: Proc<T>,
+    readonly done: Future<T>,
+  ) {}
+
+  pendingEffects: unknown[] = [];
+
+  /** Schedule a resumption with `r` now (a future it waited for has settled). */
+  wake(r: Settled<unknown>): void {
+    this.sim.resumeLater(0, this as Process<unknown>, r);
+  }
+
+  /** Run the process until it yields, returns or throws. */
+  resume(input: Settled<unknown> | undefined): void {
+    const sim = this.sim;
+    const prev = sim.current;
+    sim.current = this;
+    try {
+      let next: IteratorResult<Instr, T>;
+      try {
+        if (input === undefined) next = this.body.next();
+        else if (input.ok) next = this.body.next(input.value);
+        else next = this.body.throw(input.error);
+      } catch (err) {
+        this.done.reject(err);
+        return;
+      }
+      if (next.done) {
+        this.done.resolve(next.value);
+        return;
+      }
+      const instr = next.value;
+      if (instr.kind === 'sleep') sim.resumeLater(instr.ns, this as Process<unknown>, SLEPT);
+      else instr.future.addProcess(this as Process<unknown>);
+    } finally {
+      sim.current = prev;
+    }
+  }
 }
 
 /** Binary min-heap of queue entries ordered by (t, seq). */
@@ -190,7 +256,21 @@ export class Sim {
     if (!(delayNs >= 0) || !Number.isFinite(delayNs)) {
       throw new RangeError(`Sim.schedule: bad delay ${delayNs}`);
     }
-    this.heap.push({ t: this.nowNs + delayNs, seq: this.seq++, run: fn });
+    this.heap.push({
+      t: this.nowNs + delayNs,
+      seq: this.seq++,
+      run: fn,
+      proc: null,
+      input: undefined,
+    });
+  }
+
+  /** Queue the resumption of a process (what `schedule` of a closure would do, without one). */
+  resumeLater(delayNs: number, proc: Process<unknown>, input: Settled<unknown> | undefined): void {
+    if (!(delayNs >= 0) || !Number.isFinite(delayNs)) {
+      throw new RangeError(`Sim.schedule: bad delay ${delayNs}`);
+    }
+    this.heap.push({ t: this.nowNs + delayNs, seq: this.seq++, run: null, proc, input });
   }
 
   /** Ask the run loop to stop before the next queue entry (used by breakpoints). */
@@ -205,40 +285,8 @@ export class Sim {
   spawn<T>(name: string, body: Proc<T>, ctx?: ProcContext): Future<T> {
     const done = new Future<T>(name);
     const inherited = ctx ?? this.current?.ctx ?? { op: -1, pipeline: '' };
-    const state: ProcState = {
-      id: this.procSeq++,
-      name,
-      ctx: { ...inherited },
-      pendingEffects: [],
-    };
-    const step = (input: Settled<unknown> | undefined): void => {
-      const prev = this.current;
-      this.current = state;
-      try {
-        let next: IteratorResult<Instr, T>;
-        try {
-          if (input === undefined) next = body.next();
-          else if (input.ok) next = body.next(input.value);
-          else next = body.throw(input.error);
-        } catch (err) {
-          done.reject(err);
-          return;
-        }
-        if (next.done) {
-          done.resolve(next.value);
-          return;
-        }
-        const instr = next.value;
-        if (instr.kind === 'sleep') {
-          this.schedule(instr.ns, () => step({ ok: true, value: undefined }));
-        } else {
-          instr.future.onSettle((r) => this.schedule(0, () => step(r)));
-        }
-      } finally {
-        this.current = prev;
-      }
-    };
-    this.schedule(0, () => step(undefined));
+    const p = new Process<T>(this.procSeq++, name, { ...inherited }, this, body, done);
+    this.resumeLater(0, p as Process<unknown>, undefined);
     return done;
   }
 
@@ -258,7 +306,8 @@ export class Sim {
       if (limits.untilTime !== undefined && top.t > limits.untilTime) return 'limit';
       this.heap.pop();
       this.nowNs = top.t;
-      top.run();
+      if (top.proc !== null) top.proc.resume(top.input);
+      else (top.run as () => void)();
       n++;
     }
   }

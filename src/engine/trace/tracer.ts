@@ -6,8 +6,11 @@
 import type { Sim } from '../core/sim.ts';
 import type { Effect, Json, Phase, TraceEvent } from './event.ts';
 
+/** The `data` of an event. */
+export type Data = { [key: string]: Json };
+
 export interface StepDetail {
-  data?: { [key: string]: Json };
+  data?: Data;
   caption?: string;
   effects?: Effect[];
   rc?: number;
@@ -61,11 +64,46 @@ export class Tracer {
   }
 
   /**
+   * enter/exit/point without a detail object (hot paths: the storage engines' steps). Same
+   * event as `enter(step, actor, { data, rc })` etc.; reading fields of many differently shaped
+   * detail objects is what makes the general form slower.
+   */
+  record(phase: Phase, step: string, actor: string, data?: Data, rc?: number): void {
+    this.build(phase, step, actor, undefined, data, undefined, rc, undefined);
+  }
+
+  private emit(phase: Phase, step: string, actor: string, detail?: StepDetail): void {
+    if (detail === undefined) {
+      this.build(phase, step, actor, undefined, undefined, undefined, undefined, undefined);
+      return;
+    }
+    this.build(
+      phase,
+      step,
+      actor,
+      detail.caption,
+      detail.data,
+      detail.effects,
+      detail.rc,
+      detail.pipeline,
+    );
+  }
+
+  /**
    * Hot path: runs for every event. No detail/context objects are allocated, and the event is
    * built as one object literal per combination of optional fields (absent fields stay absent,
    * key order is the contract's), so it is a single allocation with a stable shape.
    */
-  private emit(phase: Phase, step: string, actor: string, detail?: StepDetail): void {
+  private build(
+    phase: Phase,
+    step: string,
+    actor: string,
+    caption: string | undefined,
+    data: Data | undefined,
+    extra: Effect[] | undefined,
+    rc: number | undefined,
+    pipelineOverride: string | undefined,
+  ): void {
     const cur = this.sim.current;
     const seq = this.nextSeq++;
     let effects: Effect[] | undefined;
@@ -80,14 +118,10 @@ export class Tracer {
     }
     if (!this.keep && this.listeners.length === 0) return; // nobody would see it
     // An empty `effects` list is no effect: the event carries no `effects` field.
-    if (detail?.effects !== undefined && detail.effects.length > 0)
-      effects = (effects ?? []).concat(detail.effects);
+    if (extra !== undefined && extra.length > 0) effects = (effects ?? []).concat(extra);
     const t = this.sim.now;
     const op = cur === null ? -1 : cur.ctx.op;
-    const pipeline = detail?.pipeline ?? (cur === null ? '' : cur.ctx.pipeline);
-    const caption = detail?.caption;
-    const data = detail?.data;
-    const rc = detail?.rc;
+    const pipeline = pipelineOverride ?? (cur === null ? '' : cur.ctx.pipeline);
     let ev: TraceEvent;
     if (caption !== undefined) {
       ev = { seq, t, pipeline, op, step, phase, actor, caption };

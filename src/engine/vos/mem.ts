@@ -57,7 +57,7 @@ export class VosMem {
   /** A `point` trace event from structure code (no-op without tracer/actor). */
   point(step: string, data: { [key: string]: Json }): void {
     if (this.tracer !== undefined && this.actor !== undefined) {
-      this.tracer.point(step, this.actor, { data });
+      this.tracer.record('point', step, this.actor, data);
     }
   }
 

@@ -65,17 +65,17 @@ export function* stepP<T>(
 
 /** Enter event of a step (closure-free form, see the header). */
 export function stepEnter(rt: Runtime, actor: string, name: string, data?: Data): void {
-  rt.trace.enter(name, actor, data === undefined ? undefined : { data });
+  rt.trace.record('enter', name, actor, data);
 }
 
 /** Exit event of a step that returned normally: rc 0 and optional exit data. */
 export function stepExit(rt: Runtime, actor: string, name: string, data?: Data): void {
-  rt.trace.exit(name, actor, data === undefined ? { rc: 0 } : { rc: 0, data });
+  rt.trace.record('exit', name, actor, data, 0);
 }
 
 /** Exit event of a step whose body threw: an IoError exits with its rc; others emit nothing. */
 export function stepFail(rt: Runtime, actor: string, name: string, e: unknown): void {
-  if (e instanceof IoError) rt.trace.exit(name, actor, { rc: e.rc, data: { error: e.message } });
+  if (e instanceof IoError) rt.trace.record('exit', name, actor, { error: e.message }, e.rc);
 }
 
 /** Virtual-time costs of VOS work (ns). Plausible and fixed; nothing asserts on them. */

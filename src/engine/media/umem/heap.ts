@@ -41,6 +41,8 @@ export class Heap {
   private readonly vType: Uint8Array;
   private readonly vArg: Uint32Array;
   private readonly busy: Uint8Array;
+  /** Per run chunk: no free unit below this index (a search hint; lowest free unit first). */
+  private readonly lowFree: Uint32Array;
   private readonly used: Uint32Array;
   /** Per class: run chunks that have a free unit. */
   private readonly partial: Array<Set<number>>;
@@ -56,6 +58,7 @@ export class Heap {
     this.vType = new Uint8Array(this.n);
     this.vArg = new Uint32Array(this.n);
     this.busy = new Uint8Array(this.n * CHUNK_BITMAP_BYTES);
+    this.lowFree = new Uint32Array(this.n);
     this.used = new Uint32Array(this.n);
     this.partial = SIZE_CLASSES.map(() => new Set<number>());
   }
@@ -104,6 +107,7 @@ export class Heap {
     this.vType.fill(CHUNK_FREE);
     this.vArg.fill(0);
     this.busy.fill(0);
+    this.lowFree.fill(0);
     this.used.fill(0);
     for (const s of this.partial) s.clear();
     this.allocatedBytes = 0;
@@ -158,12 +162,14 @@ export class Heap {
     this.vType[c] = CHUNK_RUN;
     this.vArg[c] = cls;
     this.used[c] = 0;
+    this.lowFree[c] = 0;
     this.partial[cls]!.add(c);
   }
 
   private takeUnit(c: number, unit: number): void {
     const i = c * CHUNK_BITMAP_BYTES + (unit >> 3);
     this.busy[i]! |= 1 << (unit & 7);
+    if (unit === this.lowFree[c]) this.lowFree[c] = unit + 1;
     this.used[c]!++;
     if (this.used[c] === unitsOf(this.vArg[c] as number))
       this.partial[this.vArg[c] as number]!.delete(c);
@@ -172,6 +178,7 @@ export class Heap {
   private releaseUnit(c: number, unit: number): void {
     const i = c * CHUNK_BITMAP_BYTES + (unit >> 3);
     this.busy[i]! &= ~(1 << (unit & 7));
+    if (unit < (this.lowFree[c] as number)) this.lowFree[c] = unit;
     this.used[c]!--;
     this.partial[this.vArg[c] as number]!.add(c);
   }
@@ -201,8 +208,14 @@ export class Heap {
       }
       const units = unitsOf(cls);
       const base = c * CHUNK_BITMAP_BYTES;
-      for (let u = 0; u < units; u++) {
-        if (((this.busy[base + (u >> 3)] as number) & (1 << (u & 7))) === 0) {
+      const busy = this.busy;
+      for (let u = this.lowFree[c] as number; u < units; u++) {
+        const byte = busy[base + (u >> 3)] as number;
+        if (byte === 0xff && (u & 7) === 0) {
+          u += 7; // a full byte: skip its 8 units
+          continue;
+        }
+        if ((byte & (1 << (u & 7))) === 0) {
           this.takeUnit(c, u);
           return { off: this.chunkBase(c) + u * unitSize, size: unitSize };
         }
