@@ -61,7 +61,14 @@ export function later(
   name: string,
   fn: () => void,
 ): void {
-  sim.schedule(delayNs, () => runIn(sim, ctx, name, fn));
+  sim.schedule(delayNs, () => {
+    const prev = enterCtx(sim, ctx, name);
+    try {
+      fn();
+    } finally {
+      leaveCtx(sim, prev);
+    }
+  });
 }
 
 /** The trace context of whatever runs now (a process or a callback). */

@@ -4,6 +4,7 @@
  * `dump_historic_ops` prints (spec §9). Event names, flag points and the JSON shape are the
  * ones Ceph 16.2.15 prints (checked against ceph-real-traces and live/ dumps).
  */
+import type { ProcContext } from '../../core/sim.ts';
 import type { Json } from '../../trace/event.ts';
 
 /** Flag points (TrackedOp::mark_flag_point strings) for the events that set one. */
@@ -41,9 +42,16 @@ export interface ClientInfo {
 }
 
 export class TrackedOp {
-  readonly events: TrackedEvent[] = [];
+  /**
+   * Event names and stamps in two parallel arrays (not one object per event): five TrackedOps
+   * with ~10 events each per replicated write; only the few kept in the history are dumped.
+   */
+  private readonly eventNames: string[] = [];
+  private readonly eventTimes: number[] = [];
   flagPoint = 'no flag points reached';
   doneAt = -1;
+  /** The trace context of the message that created it (its op's events carry that op). */
+  ctx: ProcContext | undefined = undefined;
 
   constructor(
     readonly description: string,
@@ -53,15 +61,20 @@ export class TrackedOp {
   ) {}
 
   mark(event: string, t: number): void {
-    this.events.push({ event, t });
+    this.eventNames.push(event);
+    this.eventTimes.push(t);
     const fp = FLAG_POINT[event];
     if (fp !== undefined) this.flagPoint = fp;
     else if (event.startsWith('waiting for subops from ')) this.flagPoint = 'waiting for sub ops';
     else if (DELAY_EVENTS.has(event)) this.flagPoint = 'delayed';
   }
 
+  get events(): TrackedEvent[] {
+    return this.eventNames.map((event, i) => ({ event, t: this.eventTimes[i] as number }));
+  }
+
   get names(): string[] {
-    return this.events.map((e) => e.event);
+    return [...this.eventNames];
   }
 }
 
@@ -169,8 +182,9 @@ function utimeDiffSec(later: number, earlier: number): number {
 
 function dumpOp(o: TrackedOp, now: number): Json {
   const end = o.doneAt >= 0 ? o.doneAt : now;
-  const events: Json[] = o.events.map((e, i): Json => {
-    const next = o.events[i + 1];
+  const evs = o.events;
+  const events: Json[] = evs.map((e, i): Json => {
+    const next = evs[i + 1];
     const duration =
       i === 0 ? 0 : next !== undefined ? utimeDiffSec(next.t, e.t) : (end - o.initiatedAt) / 1e9;
     return { event: e.event, time: cephTime(e.t), duration: roundSec(duration) };

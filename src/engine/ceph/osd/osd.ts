@@ -17,7 +17,7 @@ import {
 } from '../msg/messages.ts';
 import type { Messenger, RecvStamps } from '../msg/messenger.ts';
 import type { ObjectStore } from '../objectstore/types.ts';
-import { currentCtx, runIn, sleepInstr } from '../sched.ts';
+import { currentCtx, enterCtx, leaveCtx, runIn, sleepInstr } from '../sched.ts';
 import { type PgId, evStr, hobjStr, osdFlagString, osdOpsJson, pgStr, reqidStr } from '../types.ts';
 import { ShardedOpWQ, type OpQueueItem } from './op-queue.ts';
 import { type OpHistoryConfig, OpTracker, type TrackedOp } from './optracker.ts';
@@ -50,7 +50,6 @@ export class OSD implements OsdServices {
   private view: OsdMapView;
   private incarnation = 0;
   alive = true;
-  private readonly opCtx = new WeakMap<TrackedOp, ProcContext>();
 
   constructor(
     readonly rt: Runtime,
@@ -235,15 +234,19 @@ export class OSD implements OsdServices {
     handler: (pg: PG) => Proc<void>,
   ): void {
     const ctx = currentCtx(this.rt.sim);
-    this.opCtx.set(op, ctx);
+    op.ctx = ctx;
     const gen = this.incarnation;
-    this.rt.sim.schedule(enqueueNs, () => {
+    const sim = this.rt.sim;
+    sim.schedule(enqueueNs, () => {
       if (gen !== this.incarnation) return;
-      runIn(this.rt.sim, ctx, this.name, () => {
+      const prev = enterCtx(sim, ctx, this.name);
+      try {
         // Hammer has no queued_for_pg event (nothing calls mark_queued_for_pg there).
-        if (this.release !== 'hammer') op.mark('queued_for_pg', this.rt.sim.now);
+        if (this.release !== 'hammer') op.mark('queued_for_pg', sim.now);
         this.trace('enqueue_op', { pgid: pgStr(pgid), shard: pgid.ps % this.wq.numShards });
-      });
+      } finally {
+        leaveCtx(sim, prev);
+      }
       this.wq.queue(pgid.ps, {
         ctx,
         run: () => this.dequeueOp(pgid, op, dequeueNs, gen, handler),
@@ -328,11 +331,11 @@ export class OSD implements OsdServices {
   }
 
   ctxOf(op: TrackedOp): ProcContext {
-    return this.opCtx.get(op) ?? currentCtx(this.rt.sim);
+    return op.ctx ?? currentCtx(this.rt.sim);
   }
 
   runAs(op: TrackedOp, fn: () => void): void {
-    runIn(this.rt.sim, this.opCtx.get(op) ?? currentCtx(this.rt.sim), this.name, fn);
+    runIn(this.rt.sim, op.ctx ?? currentCtx(this.rt.sim), this.name, fn);
   }
 
   private trace(step: string, data: { [k: string]: Json }, pipeline?: string): void {
