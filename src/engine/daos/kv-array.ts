@@ -16,13 +16,13 @@ import type { Json } from '../trace/event.ts';
 import type { OpDoc, OpOutcome, OpSpec, ScenarioWorld } from '../scenario/types.ts';
 import { decodeValue, encodeValue, type ValueDoc } from '../scenario/values.ts';
 import { daosCluster, type DaosCluster } from './cluster.ts';
-import { daosObjFetch, type ObjIoArgs } from './client.ts';
+import { daosObjFetch, type FetchOut, type ObjIoArgs } from './client.ts';
 import { COND_FLAGS, IOD_TYPES, OTYPES } from './constants.ts';
 import { u64FromLe, u64ToLe } from './hash.ts';
 import type { DaosIod, Sgl } from './io-types.ts';
 import { daosObjListKeys } from './list.ts';
 import { oidJson, oidType } from './oid.ts';
-import { first, isUint, needString, onlyArgs, type Check } from './op-args.ts';
+import { first, isUint, needString, objOpCheck, onlyArgs, type Check } from './op-args.ts';
 import { generateOid, objOpen, updateWithDtx, type OidBinding } from './ops.ts';
 import { daosObjPunch } from './punch.ts';
 import { DAOS_GET, daosObjQueryKey } from './query-key.ts';
@@ -43,6 +43,25 @@ function* under<T>(rt: Runtime, pipeline: string, body: Proc<T>): Proc<T> {
     if (cur && saved !== undefined) cur.ctx.pipeline = saved;
   }
 }
+/** `daos_obj_update` as a library call makes it (pipeline `daos.update`, batched commit first). */
+function objUpdate(cl: DaosCluster, args: ObjIoArgs): Proc<void> {
+  return under(cl.rt, 'daos.update', updateWithDtx(cl, args));
+}
+
+/** `daos_obj_fetch` as a library call makes it (pipeline `daos.fetch`). */
+function objFetch(cl: DaosCluster, args: ObjIoArgs): Proc<FetchOut> {
+  return under(cl.rt, 'daos.fetch', daosObjFetch(cl, args));
+}
+
+/** `daos_obj_punch_dkeys` of one dkey (pipeline `daos.punch`). */
+function punchDkey(cl: DaosCluster, oh: string, dkey: Uint8Array): Proc<void> {
+  return under(
+    cl.rt,
+    'daos.punch',
+    daosObjPunch(cl, 'dkeys', { oh, flags: 0, dkeys: [dkey], akeys: null }),
+  );
+}
+
 const ARRAY_MAGIC = 0xdaca55a9daca55a9n;
 
 function sv(size: number, flags = 0): DaosIod {
@@ -88,26 +107,22 @@ const kvPut: OpSpec = {
   name: 'daos_kv_put',
   pipeline: 'daos.update',
   check: (op) =>
-    first(
-      () => onlyArgs(op, ['obj', 'key', 'value']),
-      () => needString(op, 'obj'),
+    objOpCheck(
+      op,
+      ['key', 'value'],
       (): Check => (typeof op.key === 'string' ? null : 'key: expected a string'),
       (): Check => (op.value !== undefined && op.value !== null ? null : 'value: expected a value'),
     ),
   *run(op, world, index): Proc<OpOutcome> {
     const cl = daosCluster(world);
     const bytes = decodeValue(op.value as ValueDoc, world.rt.rng.fork(`value/op${index}/kv`));
-    yield* under(
-      cl.rt,
-      'daos.update',
-      updateWithDtx(cl, {
-        oh: String(op.obj),
-        flags: 0,
-        dkey: kvKey(op),
-        iods: [sv(bytes.length)],
-        sgls: [oneSgl(bytes)],
-      }),
-    );
+    yield* objUpdate(cl, {
+      oh: String(op.obj),
+      flags: 0,
+      dkey: kvKey(op),
+      iods: [sv(bytes.length)],
+      sgls: [oneSgl(bytes)],
+    });
     return { rc: 0 };
   },
 };
@@ -116,9 +131,9 @@ const kvGet: OpSpec = {
   name: 'daos_kv_get',
   pipeline: 'daos.fetch',
   check: (op) =>
-    first(
-      () => onlyArgs(op, ['obj', 'key', 'size_only']),
-      () => needString(op, 'obj'),
+    objOpCheck(
+      op,
+      ['key', 'size_only'],
       (): Check => (typeof op.key === 'string' ? null : 'key: expected a string'),
       (): Check =>
         op.size_only !== undefined && typeof op.size_only !== 'boolean'
@@ -129,15 +144,11 @@ const kvGet: OpSpec = {
     const cl = daosCluster(world);
     const base = { oh: String(op.obj), flags: 0, dkey: kvKey(op) };
     // buf NULL → size query (no sgl), as daos_kv_get does; then the data with that size.
-    const probe = yield* under(
-      cl.rt,
-      'daos.fetch',
-      daosObjFetch(cl, { ...base, iods: [sv(0)], sgls: null }),
-    );
+    const probe = yield* objFetch(cl, { ...base, iods: [sv(0)], sgls: null });
     const size = probe.sizes[0] ?? 0;
     if (op.size_only === true || size === 0) return { rc: 0, result: { size } };
     const sgl = oneSgl(new Uint8Array(size), 0);
-    yield* under(cl.rt, 'daos.fetch', daosObjFetch(cl, { ...base, iods: [sv(size)], sgls: [sgl] }));
+    yield* objFetch(cl, { ...base, iods: [sv(size)], sgls: [sgl] });
     const v = sgl.iovs[0];
     const value = encodeValue(v ? v.buf.subarray(0, v.len) : new Uint8Array(0));
     return { rc: 0, result: { size, value } };
@@ -148,23 +159,12 @@ const kvRemove: OpSpec = {
   name: 'daos_kv_remove',
   pipeline: 'daos.punch',
   check: (op) =>
-    first(
-      () => onlyArgs(op, ['obj', 'key']),
-      () => needString(op, 'obj'),
-      (): Check => (typeof op.key === 'string' ? null : 'key: expected a string'),
+    objOpCheck(op, ['key'], (): Check =>
+      typeof op.key === 'string' ? null : 'key: expected a string',
     ),
   *run(op, world): Proc<OpOutcome> {
     const cl = daosCluster(world);
-    yield* under(
-      cl.rt,
-      'daos.punch',
-      daosObjPunch(cl, 'dkeys', {
-        oh: String(op.obj),
-        flags: 0,
-        dkeys: [kvKey(op)],
-        akeys: null,
-      }),
-    );
+    yield* punchDkey(cl, String(op.obj), kvKey(op));
     return { rc: 0 };
   },
 };
@@ -172,11 +172,7 @@ const kvRemove: OpSpec = {
 const kvList: OpSpec = {
   name: 'daos_kv_list',
   pipeline: 'daos.list',
-  check: (op) =>
-    first(
-      () => onlyArgs(op, ['obj']),
-      () => needString(op, 'obj'),
-    ),
+  check: (op) => objOpCheck(op, []),
   *run(op, world): Proc<OpOutcome> {
     const cl = daosCluster(world);
     const keys = yield* under(cl.rt, 'daos.list', daosObjListKeys(cl, String(op.obj), null));
@@ -278,17 +274,13 @@ const arrayCreate: OpSpec = {
     );
     if (t === OTYPES.DAOS_OT_ARRAY) {
       const flags = COND_FLAGS.DAOS_COND_DKEY_INSERT | COND_FLAGS.DAOS_COND_AKEY_INSERT;
-      yield* under(
-        cl.rt,
-        'daos.update',
-        updateWithDtx(cl, {
-          oh: name,
-          flags,
-          dkey: u64ToLe(0n),
-          iods: [sv(24)],
-          sgls: [oneSgl(metaBytes(cell, chunk))],
-        }),
-      );
+      yield* objUpdate(cl, {
+        oh: name,
+        flags,
+        dkey: u64ToLe(0n),
+        iods: [sv(24)],
+        sgls: [oneSgl(metaBytes(cell, chunk))],
+      });
     }
     arrays(cl).set(name, { cell, chunk });
     const b = world.bindings.get(name) as OidBinding;
@@ -313,11 +305,7 @@ const arrayOpen: OpSpec = {
     if (t === OTYPES.DAOS_OT_ARRAY) {
       const sgl = oneSgl(new Uint8Array(24), 0);
       const flags = COND_FLAGS.DAOS_COND_DKEY_FETCH | COND_FLAGS.DAOS_COND_AKEY_FETCH;
-      yield* under(
-        cl.rt,
-        'daos.fetch',
-        daosObjFetch(cl, { oh: name, flags, dkey: u64ToLe(0n), iods: [sv(24)], sgls: [sgl] }),
-      );
+      yield* objFetch(cl, { oh: name, flags, dkey: u64ToLe(0n), iods: [sv(24)], sgls: [sgl] });
       const b = sgl.iovs[0]?.buf ?? new Uint8Array(24);
       const magic = u64FromLe(b.subarray(0, 8));
       const cell = Number(u64FromLe(b.subarray(8, 16)));
@@ -372,9 +360,9 @@ const arrayWrite: OpSpec = {
   name: 'daos_array_write',
   pipeline: 'daos.update',
   check: (op) =>
-    first(
-      () => onlyArgs(op, ['obj', 'offset', 'value']),
-      () => needString(op, 'obj'),
+    objOpCheck(
+      op,
+      ['offset', 'value'],
       (): Check => (isUint(op.offset) ? null : 'offset: expected a record index'),
       (): Check => (op.value !== undefined && op.value !== null ? null : 'value: expected a value'),
     ),
@@ -393,7 +381,7 @@ const arrayWrite: OpSpec = {
         iods: [arrIod(a, c.off, c.nr)],
         sgls: [oneSgl(part)],
       };
-      yield* under(cl.rt, 'daos.update', updateWithDtx(cl, args));
+      yield* objUpdate(cl, args);
     }
     return { rc: 0 };
   },
@@ -427,17 +415,13 @@ function* readRecords(
   let got = 0;
   for (const c of chunks(a, idx, nr)) {
     const sgl = oneSgl(new Uint8Array(c.nr * a.cell), 0);
-    yield* under(
-      cl.rt,
-      'daos.fetch',
-      daosObjFetch(cl, {
-        oh: name,
-        flags: 0,
-        dkey: u64ToLe(BigInt(c.dkey)),
-        iods: [arrIod(a, c.off, c.nr)],
-        sgls: [sgl],
-      }),
-    );
+    yield* objFetch(cl, {
+      oh: name,
+      flags: 0,
+      dkey: u64ToLe(BigInt(c.dkey)),
+      iods: [arrIod(a, c.off, c.nr)],
+      sgls: [sgl],
+    });
     const v = sgl.iovs[0];
     // Never-written cells leave the user buffer untouched (zeros here).
     if (v) out.set(v.buf.subarray(0, v.len), c.at * a.cell);
@@ -450,9 +434,9 @@ const arrayRead: OpSpec = {
   name: 'daos_array_read',
   pipeline: 'daos.fetch',
   check: (op) =>
-    first(
-      () => onlyArgs(op, ['obj', 'offset', 'len']),
-      () => needString(op, 'obj'),
+    objOpCheck(
+      op,
+      ['offset', 'len'],
       (): Check => (isUint(op.offset) ? null : 'offset: expected a record index'),
       (): Check => (isUint(op.len) ? null : 'len: expected a number of records'),
     ),
@@ -490,11 +474,7 @@ function* arraySize(cl: DaosCluster, name: string, a: ArrayAttr): Proc<number> {
 const arrayGetSize: OpSpec = {
   name: 'daos_array_get_size',
   pipeline: 'daos.list',
-  check: (op) =>
-    first(
-      () => onlyArgs(op, ['obj']),
-      () => needString(op, 'obj'),
-    ),
+  check: (op) => objOpCheck(op, []),
   *run(op, world): Proc<OpOutcome> {
     const cl = daosCluster(world);
     const name = String(op.obj);
@@ -507,10 +487,8 @@ const arraySetSizeOp: OpSpec = {
   name: 'daos_array_set_size',
   pipeline: 'daos.punch',
   check: (op) =>
-    first(
-      () => onlyArgs(op, ['obj', 'size']),
-      () => needString(op, 'obj'),
-      (): Check => (isUint(op.size) ? null : 'size: expected a number of records'),
+    objOpCheck(op, ['size'], (): Check =>
+      isUint(op.size) ? null : 'size: expected a number of records',
     ),
   *run(op, world): Proc<OpOutcome> {
     const cl = daosCluster(world);
@@ -523,11 +501,13 @@ const arraySetSizeOp: OpSpec = {
 /** An extent punch: an array update with `iod_size` 0 over the records (spec §7.4). */
 function* extentPunch(cl: DaosCluster, name: string, dkey: number, off: number, nr: number) {
   const iod: DaosIod = { ...arrIod({ cell: 0, chunk: 0 }, off, nr), size: 0 };
-  yield* under(
-    cl.rt,
-    'daos.update',
-    updateWithDtx(cl, { oh: name, flags: 0, dkey: u64ToLe(BigInt(dkey)), iods: [iod], sgls: null }),
-  );
+  yield* objUpdate(cl, {
+    oh: name,
+    flags: 0,
+    dkey: u64ToLe(BigInt(dkey)),
+    iods: [iod],
+    sgls: null,
+  });
 }
 
 /**
@@ -545,12 +525,7 @@ function* arraySetSize(cl: DaosCluster, name: string, a: ArrayAttr, size: number
     .sort((x, y) => x - y);
   for (const d of above) {
     if (d === 1) yield* extentPunch(cl, name, 1, 0, a.chunk);
-    else
-      yield* under(
-        cl.rt,
-        'daos.punch',
-        daosObjPunch(cl, 'dkeys', { oh: name, flags: 0, dkeys: [u64ToLe(BigInt(d))], akeys: null }),
-      );
+    else yield* punchDkey(cl, name, u64ToLe(BigInt(d)));
   }
   if (size === 0) return;
   const off = (size - 1) % a.chunk;
@@ -560,27 +535,19 @@ function* arraySetSize(cl: DaosCluster, name: string, a: ArrayAttr, size: number
   // Does record size−1 exist? A one-record fetch: a hole leaves iov_len 0.
   const probe = hasLast ? yield* readRecords(cl, name, a, size - 1, 1, true) : null;
   if (probe === null)
-    yield* under(
-      cl.rt,
-      'daos.update',
-      updateWithDtx(cl, {
-        oh: name,
-        flags: 0,
-        dkey: u64ToLe(BigInt(lastDkey)),
-        iods: [arrIod(a, off, 1)],
-        sgls: [oneSgl(new Uint8Array(a.cell))],
-      }),
-    );
+    yield* objUpdate(cl, {
+      oh: name,
+      flags: 0,
+      dkey: u64ToLe(BigInt(lastDkey)),
+      iods: [arrIod(a, off, 1)],
+      sgls: [oneSgl(new Uint8Array(a.cell))],
+    });
 }
 
 const arrayClose: OpSpec = {
   name: 'daos_array_close',
   pipeline: 'daos.setup',
-  check: (op) =>
-    first(
-      () => onlyArgs(op, ['obj']),
-      () => needString(op, 'obj'),
-    ),
+  check: (op) => objOpCheck(op, []),
   *run(op, world): Proc<OpOutcome> {
     const cl = daosCluster(world);
     const name = String(op.obj);

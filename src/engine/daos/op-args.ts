@@ -129,3 +129,15 @@ export function first(...checks: (() => Check)[]): Check {
   }
   return null;
 }
+
+/**
+ * The argument check every op on an open object starts with: only `obj` and `args` are known,
+ * `obj` names a handle; then the op's own checks, first failure wins.
+ */
+export function objOpCheck(op: OpDoc, args: readonly string[], ...more: (() => Check)[]): Check {
+  return first(
+    () => onlyArgs(op, ['obj', ...args]),
+    () => needString(op, 'obj'),
+    ...more,
+  );
+}

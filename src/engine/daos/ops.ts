@@ -31,6 +31,7 @@ import { iodDataSize, type DaosIod, type Sgl } from './io-types.ts';
 import { oclassFitMax, oidClass, oidJson, oidType, setOid, type ObjId } from './oid.ts';
 import {
   checkCondFlags,
+  objOpCheck,
   checkData,
   checkIods,
   checkKey,
@@ -252,17 +253,14 @@ export const objOpen: OpSpec = {
   name: 'daos_obj_open',
   pipeline: 'daos.setup',
   check: (op) =>
-    first(
-      () => onlyArgs(op, ['obj', 'mode']),
-      () => needString(op, 'obj'),
-      () =>
-        needEnum(op, 'mode', [
-          'DAOS_OO_RW',
-          'DAOS_OO_RO',
-          'DAOS_OO_EXCL',
-          'DAOS_OO_IO_RAND',
-          'DAOS_OO_IO_SEQ',
-        ]),
+    objOpCheck(op, ['mode'], () =>
+      needEnum(op, 'mode', [
+        'DAOS_OO_RW',
+        'DAOS_OO_RO',
+        'DAOS_OO_EXCL',
+        'DAOS_OO_IO_RAND',
+        'DAOS_OO_IO_SEQ',
+      ]),
     ),
   *run(op, world) {
     const cl = daosCluster(world);
@@ -329,9 +327,9 @@ const objUpdate: OpSpec = {
   name: 'daos_obj_update',
   pipeline: 'daos.update',
   check: (op) =>
-    first(
-      () => onlyArgs(op, ['obj', 'dkey', 'flags', 'iods', 'data']),
-      () => needString(op, 'obj'),
+    objOpCheck(
+      op,
+      ['dkey', 'flags', 'iods', 'data'],
       () => checkKey(op.dkey, 'dkey'),
       () => checkCondFlags(op.flags, 'flags'),
       () => checkIods(op),
@@ -364,9 +362,9 @@ const objFetch: OpSpec = {
   name: 'daos_obj_fetch',
   pipeline: 'daos.fetch',
   check: (op) =>
-    first(
-      () => onlyArgs(op, ['obj', 'dkey', 'flags', 'iods', 'size_only']),
-      () => needString(op, 'obj'),
+    objOpCheck(
+      op,
+      ['dkey', 'flags', 'iods', 'size_only'],
       () => checkKey(op.dkey, 'dkey'),
       () => checkCondFlags(op.flags, 'flags'),
       () => checkIods(op),
@@ -449,12 +447,7 @@ function* listKeys(
 const listDkey: OpSpec = {
   name: 'daos_obj_list_dkey',
   pipeline: 'daos.list',
-  check: (op) =>
-    first(
-      () => onlyArgs(op, ['obj', 'nr']),
-      () => needString(op, 'obj'),
-      () => checkNr(op),
-    ),
+  check: (op) => objOpCheck(op, ['nr'], () => checkNr(op)),
   *run(op, world): Proc<OpOutcome> {
     const cl = daosCluster(world);
     const name = openObj(op.obj);
@@ -470,9 +463,9 @@ const listAkey: OpSpec = {
   name: 'daos_obj_list_akey',
   pipeline: 'daos.list',
   check: (op) =>
-    first(
-      () => onlyArgs(op, ['obj', 'dkey', 'nr']),
-      () => needString(op, 'obj'),
+    objOpCheck(
+      op,
+      ['dkey', 'nr'],
       () => checkKey(op.dkey, 'dkey'),
       () => checkNr(op),
     ),
