@@ -15,7 +15,8 @@ import type { DbTree } from './btree/btree.ts';
 import type { EvTree, EvtVisible } from './evtree.ts';
 import { bytesEqual } from '../core/bytes.ts';
 import { csumOf, extentCsums, chunkBytes } from './csum.ts';
-import { NO_PUNCH, type IlogInfo } from './ilog.ts';
+import { NO_PUNCH, type IlogInfo, type PunchMark } from './ilog.ts';
+import type { Json } from '../trace/event.ts';
 import { vosIlogFetch } from './ilog-update.ts';
 import {
   BIO_FLAG_CORRUPTED,
@@ -41,7 +42,7 @@ import {
   type VosCont,
   type VosPool,
 } from './pool.ts';
-import { step, stepP, VOS_COST, type Data } from './step.ts';
+import { step, stepEnter, stepExit, stepFail, VOS_COST, type Data } from './step.ts';
 import { BLK, tsPath } from './io-update.ts';
 import {
   COND,
@@ -116,58 +117,52 @@ function pieceDump(p: Piece): Data {
   };
 }
 
-/** vos_fetch_begin */
+/** vos_fetch_begin (closure-free step tracing: see step.ts). */
 export function* vosFetchBegin(pool: VosPool, req: FetchRequest): Proc<FetchIoc> {
   const { rt, actor } = pool;
-  return yield* stepP(
-    rt,
-    actor,
-    'vos_fetch_begin',
-    {
-      oid: oidDump(req.oid),
-      epoch: u64Hex(req.epoch),
-      flags: req.flags,
-      dkey: keyDump(req.dkey),
-      iod_nr: req.iods.length,
-      size_only: req.sizeOnly === true,
-    },
-    function* () {
-      yield* sleep(VOS_COST.step);
-      const ioc: FetchIoc = step(
-        rt,
-        actor,
-        'vos_ioc_create',
-        { read_only: true },
-        () => ({
-          kind: 'fetch' as const,
-          req,
-          pool,
-          txId: rt.ids.next('vos.tx'),
-          pieces: [],
-          ioSize: 0,
-        }),
-        () => ({
-          ic_epr: { epr_lo: u64Hex(0n), epr_hi: u64Hex(req.epoch) },
-          ic_bound: u64Hex(req.epoch),
-          ic_iod_nr: req.iods.length,
-          ic_update: 0,
-          ic_size_fetch: req.sizeOnly === true ? 1 : 0,
-        }),
-      );
-      if (req.dkey.length === 0) throw derError('INVAL', 'empty dkey');
-      try {
-        fetchLookup(ioc);
-      } finally {
-        // Reads (also failed conditional ones) leave read timestamps (vos_ts_set_update).
-        for (const iod of req.iods)
-          pool.ts.read(tsPath(req.cont, req.oid, req.dkey, iod.name), req.epoch, ioc.txId);
-        if (req.flags & COND.DKEY_FETCH)
-          pool.ts.read(tsPath(req.cont, req.oid, req.dkey), req.epoch, ioc.txId);
-      }
-      return ioc;
-    },
-    (ioc) => ({ iods: ioc.req.iods.map(iodDump), pieces: ioc.pieces.map((l) => l.map(pieceDump)) }),
-  );
+  stepEnter(rt, actor, 'vos_fetch_begin', {
+    oid: oidDump(req.oid),
+    epoch: u64Hex(req.epoch),
+    flags: req.flags,
+    dkey: keyDump(req.dkey),
+    iod_nr: req.iods.length,
+    size_only: req.sizeOnly === true,
+  });
+  let ioc: FetchIoc;
+  try {
+    yield* sleep(VOS_COST.step);
+    stepEnter(rt, actor, 'vos_ioc_create', { read_only: true });
+    ioc = { kind: 'fetch', req, pool, txId: rt.ids.next('vos.tx'), pieces: [], ioSize: 0 };
+    stepExit(rt, actor, 'vos_ioc_create', {
+      ic_epr: { epr_lo: u64Hex(0n), epr_hi: u64Hex(req.epoch) },
+      ic_bound: u64Hex(req.epoch),
+      ic_iod_nr: req.iods.length,
+      ic_update: 0,
+      ic_size_fetch: req.sizeOnly === true ? 1 : 0,
+    });
+    if (req.dkey.length === 0) throw derError('INVAL', 'empty dkey');
+    try {
+      fetchLookup(ioc);
+    } finally {
+      // Reads (also failed conditional ones) leave read timestamps (vos_ts_set_update).
+      for (const iod of req.iods)
+        pool.ts.read(tsPath(req.cont, req.oid, req.dkey, iod.name), req.epoch, ioc.txId);
+      if (req.flags & COND.DKEY_FETCH)
+        pool.ts.read(tsPath(req.cont, req.oid, req.dkey), req.epoch, ioc.txId);
+    }
+  } catch (e) {
+    stepFail(rt, actor, 'vos_fetch_begin', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'vos_fetch_begin', {
+    iods: ioc.req.iods.map(iodDump),
+    pieces: ioc.pieces.map(piecesDump),
+  });
+  return ioc;
+}
+
+function piecesDump(l: Piece[]): Json {
+  return l.map(pieceDump);
 }
 
 function emptyResults(ioc: FetchIoc): void {
@@ -178,82 +173,110 @@ function emptyResults(ioc: FetchIoc): void {
   }
 }
 
+/** The fetch condition of one akey (DAOS_COND_AKEY_FETCH, per akey or for all). */
+function akeyFetchCond(req: FetchRequest, iod: VosIod): boolean {
+  return ((req.flags & COND.PER_AKEY ? iod.flags : req.flags) & COND.AKEY_FETCH) !== 0;
+}
+
+/** stop_check: a missing object/dkey is empty unless a fetch condition asks for it. */
+function stopCheck(ioc: FetchIoc, anyCond: boolean, what: string): void {
+  if (anyCond) throw derError('NONEXIST', `${what} does not exist`);
+  emptyResults(ioc);
+}
+
 function fetchLookup(ioc: FetchIoc): void {
   const pool = ioc.pool;
   const { rt, actor, mem } = pool;
   const req = ioc.req;
   const epoch = req.epoch;
   const kinds = objKeyKinds(req.oid);
-  const condDkey = (req.flags & COND.DKEY_FETCH) !== 0;
-  const akeyCond = (iod: VosIod): boolean =>
-    ((req.flags & COND.PER_AKEY ? iod.flags : req.flags) & COND.AKEY_FETCH) !== 0;
-  const anyCond = condDkey || req.iods.some(akeyCond);
-  // stop_check: a missing object/dkey is empty unless a fetch condition asks for it.
-  const stop = (what: string): void => {
-    if (anyCond) throw derError('NONEXIST', `${what} does not exist`);
-    emptyResults(ioc);
-  };
-  const obj = step(
-    rt,
-    actor,
-    'vos_obj_hold',
-    { oid: oidDump(req.oid) },
-    () => {
-      const off = oiFind(req.cont, req.oid);
-      if (off === null) return null;
+  let anyCond = (req.flags & COND.DKEY_FETCH) !== 0;
+  for (const iod of req.iods) if (akeyFetchCond(req, iod)) anyCond = true;
+  // vos_obj_hold
+  stepEnter(rt, actor, 'vos_obj_hold', { oid: oidDump(req.oid) });
+  let obj: { off: number; info: IlogInfo } | null = null;
+  try {
+    const off = oiFind(req.cont, req.oid);
+    if (off !== null) {
       const info = vosIlogFetch(mem, off + OBJ_DF.vo_ilog, epoch, NO_PUNCH);
-      return info.visible ? { off, info } : null;
-    },
-    (o) => ({ found: o !== null }),
-  );
-  if (obj === null) return stop('object');
-  const dk = step(
-    rt,
-    actor,
-    'dkey_fetch',
-    { dkey: keyDump(req.dkey) },
-    () => {
-      const tree = objDkeyTree(mem, obj.off, kinds.dkey, false);
-      const krec =
-        tree === null
-          ? null
-          : step(
-              rt,
-              actor,
-              'key_tree_prepare',
-              { tree: 'VOS_BTR_DKEY' },
-              () => keyTreePrepare(mem, tree, kinds.dkey, req.dkey, false, true),
-              (r) => ({ found: r !== null }),
-            );
-      if (krec === null) return null;
-      const info = step(
-        rt,
-        actor,
-        'vos_ilog_fetch',
-        { level: 'dkey' },
-        () => vosIlogFetch(mem, krec.off + KREC.kr_ilog, epoch, obj.info.priorPunch),
-        (i) => ({ visible: i.visible, create: i.create.toString() }),
-      );
-      return info.visible ? { off: krec.off, info } : null;
-    },
-    (d) => ({ visible: d !== null }),
-  );
-  if (dk === null) return stop('dkey');
+      if (info.visible) obj = { off, info };
+    }
+  } catch (e) {
+    stepFail(rt, actor, 'vos_obj_hold', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'vos_obj_hold', { found: obj !== null });
+  if (obj === null) return stopCheck(ioc, anyCond, 'object');
+  // dkey_fetch
+  stepEnter(rt, actor, 'dkey_fetch', { dkey: keyDump(req.dkey) });
+  let dk: { off: number; info: IlogInfo } | null = null;
+  try {
+    const tree = objDkeyTree(mem, obj.off, kinds.dkey, false);
+    let krec: { off: number } | null = null;
+    if (tree !== null) {
+      stepEnter(rt, actor, 'key_tree_prepare', { tree: 'VOS_BTR_DKEY' });
+      try {
+        krec = keyTreePrepare(mem, tree, kinds.dkey, req.dkey, false, true);
+      } catch (e) {
+        stepFail(rt, actor, 'key_tree_prepare', e);
+        throw e;
+      }
+      stepExit(rt, actor, 'key_tree_prepare', { found: krec !== null });
+    }
+    if (krec !== null) {
+      const info = ilogFetchStep(ioc, 'dkey', krec.off + KREC.kr_ilog, obj.info.priorPunch);
+      if (info.visible) dk = { off: krec.off, info };
+    }
+  } catch (e) {
+    stepFail(rt, actor, 'dkey_fetch', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'dkey_fetch', { visible: dk !== null });
+  if (dk === null) return stopCheck(ioc, anyCond, 'dkey');
   const atree = dkeyAkeyTree(mem, dk.off, kinds.akey, false);
   for (const iod of req.iods) {
-    const pieces = step(
-      rt,
-      actor,
-      'akey_fetch',
-      { akey: keyDump(iod.name), iod_type: iod.type },
-      () => akeyFetch(ioc, atree, iod, dk.info, kinds.akey, akeyCond(iod)),
-    );
+    stepEnter(rt, actor, 'akey_fetch', { akey: keyDump(iod.name), iod_type: iod.type });
+    let pieces: Piece[];
+    try {
+      pieces = akeyFetch(ioc, atree, iod, dk.info, kinds.akey, akeyFetchCond(req, iod));
+    } catch (e) {
+      stepFail(rt, actor, 'akey_fetch', e);
+      throw e;
+    }
+    stepExit(rt, actor, 'akey_fetch');
     ioc.pieces.push(pieces);
   }
-  step(rt, actor, 'ioc_trim_tail_holes', undefined, () => {
-    for (const list of ioc.pieces)
-      while (list.length > 0 && (list[list.length - 1] as Piece).hole) list.pop();
-  });
+  stepEnter(rt, actor, 'ioc_trim_tail_holes');
+  for (const list of ioc.pieces)
+    while (list.length > 0 && (list[list.length - 1] as Piece).hole) list.pop();
+  stepExit(rt, actor, 'ioc_trim_tail_holes');
+}
+
+/** vos_ilog_fetch at one level, traced. */
+function ilogFetchStep(
+  ioc: FetchIoc,
+  level: 'dkey' | 'akey',
+  ilogOff: number,
+  parent: PunchMark,
+): IlogInfo {
+  const { rt, actor, mem } = ioc.pool;
+  stepEnter(rt, actor, 'vos_ilog_fetch', { level });
+  let info: IlogInfo;
+  try {
+    info = vosIlogFetch(mem, ilogOff, ioc.req.epoch, parent);
+  } catch (e) {
+    stepFail(rt, actor, 'vos_ilog_fetch', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'vos_ilog_fetch', { visible: info.visible, create: info.create.toString() });
+  return info;
+}
+
+/** An akey that is not there: NONEXIST under a fetch condition, else size 0. */
+function missingAkey(iod: VosIod, cond: boolean): Piece[] {
+  if (cond) throw derError('NONEXIST', 'akey does not exist');
+  iod.size = 0;
+  return [];
 }
 
 function akeyFetch(
@@ -266,44 +289,36 @@ function akeyFetch(
 ): Piece[] {
   const { rt, actor, mem } = ioc.pool;
   const req = ioc.req;
-  const missing = (): Piece[] => {
-    if (cond) throw derError('NONEXIST', 'akey does not exist');
-    iod.size = 0;
-    return [];
-  };
   if (iod.type === DAOS_IOD_ARRAY && (iod.recxs === null || iod.recxs.length === 0)) {
     iod.size = 0;
     return [];
   }
-  if (atree === null) return missing();
-  const krec = step(
-    rt,
-    actor,
-    'key_tree_prepare',
-    { tree: 'VOS_BTR_AKEY' },
-    () => keyTreePrepare(mem, atree, kind, iod.name, false, false),
-    (r) => ({ found: r !== null }),
-  );
-  if (krec === null) return missing();
-  const info = step(
-    rt,
-    actor,
-    'vos_ilog_fetch',
-    { level: 'akey' },
-    () => vosIlogFetch(mem, krec.off + KREC.kr_ilog, req.epoch, dkeyInfo.priorPunch),
-    (i) => ({ visible: i.visible, create: i.create.toString() }),
-  );
-  if (!info.visible) return missing();
+  if (atree === null) return missingAkey(iod, cond);
+  stepEnter(rt, actor, 'key_tree_prepare', { tree: 'VOS_BTR_AKEY' });
+  let krec: { off: number } | null;
+  try {
+    krec = keyTreePrepare(mem, atree, kind, iod.name, false, false);
+  } catch (e) {
+    stepFail(rt, actor, 'key_tree_prepare', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'key_tree_prepare', { found: krec !== null });
+  if (krec === null) return missingAkey(iod, cond);
+  const info = ilogFetchStep(ioc, 'akey', krec.off + KREC.kr_ilog, dkeyInfo.priorPunch);
+  if (!info.visible) return missingAkey(iod, cond);
   const vt = akeyValueTree(mem, krec.off, iod.type === DAOS_IOD_SINGLE ? 'single' : 'array', false);
-  if (vt === null) return missing(); // the other value kind: behaves like a missing akey
+  if (vt === null) return missingAkey(iod, cond); // the other value kind: like a missing akey
   if (iod.type === DAOS_IOD_SINGLE) {
-    return step(
-      rt,
-      actor,
-      'akey_fetch_single',
-      { probe: 'BTR_PROBE_LE', epoch: u64Hex(req.epoch) },
-      () => fetchSingle(ioc, vt as DbTree, iod, info),
-    );
+    stepEnter(rt, actor, 'akey_fetch_single', { probe: 'BTR_PROBE_LE', epoch: u64Hex(req.epoch) });
+    let r: Piece[];
+    try {
+      r = fetchSingle(ioc, vt as DbTree, iod, info);
+    } catch (e) {
+      stepFail(rt, actor, 'akey_fetch_single', e);
+      throw e;
+    }
+    stepExit(rt, actor, 'akey_fetch_single');
+    return r;
   }
   const evt = vt as EvTree;
   const all: {
@@ -431,27 +446,29 @@ function fetchSingle(ioc: FetchIoc, svt: DbTree, iod: VosIod, info: IlogInfo): P
 export function* bioIodPrepFetch(ioc: FetchIoc): Proc<void> {
   const { rt, actor } = ioc.pool;
   if (ioc.req.sizeOnly === true) return;
-  yield* stepP(
-    rt,
-    actor,
-    'bio_iod_prep',
-    { bd_type: 'BIO_IOD_TYPE_FETCH', bd_sgl_cnt: ioc.pieces.length },
-    function* () {
-      for (const list of ioc.pieces) {
-        for (const p of list) {
-          if (p.hole || p.addr === undefined) continue;
-          if (p.verify?.kind === 'evt') {
-            p.buf = yield* readVerifiedExtentPiece(ioc, p, p.verify);
-          } else {
-            p.buf = yield* readMedia(ioc, p.addr, p.len, p);
-            if (p.verify?.kind === 'sv') verifySv(ioc, p.buf, p.verify);
-          }
-          ioc.ioSize += p.len;
+  stepEnter(rt, actor, 'bio_iod_prep', {
+    bd_type: 'BIO_IOD_TYPE_FETCH',
+    bd_sgl_cnt: ioc.pieces.length,
+  });
+  try {
+    for (const list of ioc.pieces) {
+      for (const p of list) {
+        if (p.hole || p.addr === undefined) continue;
+        if (p.verify?.kind === 'evt') {
+          p.buf = yield* readVerifiedExtentPiece(ioc, p, p.verify);
+        } else {
+          p.buf = yield* readMedia(ioc, p.addr, p.len, p);
+          if (p.verify?.kind === 'sv') verifySv(ioc, p.buf, p.verify);
         }
+        ioc.ioSize += p.len;
       }
-      yield* sleep(VOS_COST.step);
-    },
-  );
+    }
+    yield* sleep(VOS_COST.step);
+  } catch (e) {
+    stepFail(rt, actor, 'bio_iod_prep', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'bio_iod_prep');
 }
 
 /** Read `len` bytes at a bio address: SCM directly, NVMe blocks through the device (dma_rw). */
@@ -522,67 +539,73 @@ function* readVerifiedExtentPiece(ioc: FetchIoc, p: Piece, vf: EvtVerify): Proc<
 export function* bioIodCopyFetch(ioc: FetchIoc, sgls: readonly (VosSgl | null)[]): Proc<void> {
   const { rt, actor } = ioc.pool;
   if (ioc.req.sizeOnly === true) return;
-  yield* stepP(
-    rt,
-    actor,
-    'bio_iod_copy',
-    { direction: 'media buffers → sgl', bd_sgl_cnt: sgls.length },
-    function* () {
-      ioc.pieces.forEach((list, i) => {
-        const sgl = sgls[i] ?? null;
-        if (sgl === null) return;
-        const iod = ioc.req.iods[i] as VosIod;
-        let cap = 0;
-        for (const v of sgl.iovs) cap += v.buf.length;
-        const need =
-          iod.type === DAOS_IOD_SINGLE
-            ? iod.size
-            : (iod.recxs ?? []).reduce((s, r) => s + r.nr, 0) * iod.size;
-        if (list.length > 0 && need > cap)
-          throw derError('REC2BIG', `value of ${need} bytes > buffer of ${cap}`);
-        let pos = 0;
-        let end = 0;
-        for (const p of list) {
-          if (!p.hole && p.buf) {
-            let src = 0;
-            let base = 0;
-            for (const v of sgl.iovs) {
-              const vEnd = base + v.buf.length;
-              if (pos + src < vEnd && src < p.len) {
-                const at = pos + src - base;
-                const n = Math.min(v.buf.length - at, p.len - src);
-                v.buf.set(p.buf.subarray(src, src + n), at);
-                src += n;
-              }
-              base = vEnd;
-            }
-            end = pos + p.len;
-          }
-          pos += p.len;
+  stepEnter(rt, actor, 'bio_iod_copy', {
+    direction: 'media buffers → sgl',
+    bd_sgl_cnt: sgls.length,
+  });
+  try {
+    for (let i = 0; i < ioc.pieces.length; i++)
+      copyIodFetch(ioc, i, ioc.pieces[i] as Piece[], sgls[i] ?? null);
+    yield* sleep(Math.round(ioc.ioSize * VOS_COST.scmPerByte));
+  } catch (e) {
+    stepFail(rt, actor, 'bio_iod_copy', e);
+    throw e;
+  }
+  stepExit(rt, actor, 'bio_iod_copy', { sgls: sgls.map(sglDump) });
+}
+
+/** The bio_iod_copy of iod `i`: its pieces into its sgl. */
+function copyIodFetch(ioc: FetchIoc, i: number, list: Piece[], sgl: VosSgl | null): void {
+  if (sgl === null) return;
+  const iod = ioc.req.iods[i] as VosIod;
+  let cap = 0;
+  for (const v of sgl.iovs) cap += v.buf.length;
+  let need = iod.size;
+  if (iod.type !== DAOS_IOD_SINGLE) {
+    let nr = 0;
+    for (const r of iod.recxs ?? []) nr += r.nr;
+    need = nr * iod.size;
+  }
+  if (list.length > 0 && need > cap)
+    throw derError('REC2BIG', `value of ${need} bytes > buffer of ${cap}`);
+  let pos = 0;
+  let end = 0;
+  for (const p of list) {
+    if (!p.hole && p.buf) {
+      let src = 0;
+      let base = 0;
+      for (const v of sgl.iovs) {
+        const vEnd = base + v.buf.length;
+        if (pos + src < vEnd && src < p.len) {
+          const at = pos + src - base;
+          const n = Math.min(v.buf.length - at, p.len - src);
+          v.buf.set(p.buf.subarray(src, src + n), at);
+          src += n;
         }
-        // iov_len / sg_nr_out: iovs up to the last data byte (trailing holes are not counted).
-        let base = 0;
-        let nr = 0;
-        for (const v of sgl.iovs) {
-          const used = Math.max(0, Math.min(v.buf.length, end - base));
-          v.len = used;
-          if (used > 0) nr++;
-          base += v.buf.length;
-        }
-        sgl.nrOut = nr;
-      });
-      yield* sleep(Math.round(ioc.ioSize * VOS_COST.scmPerByte));
-    },
-    () => ({ sgls: sgls.map(sglDump) }),
-  );
+        base = vEnd;
+      }
+      end = pos + p.len;
+    }
+    pos += p.len;
+  }
+  // iov_len / sg_nr_out: iovs up to the last data byte (trailing holes are not counted).
+  let base = 0;
+  let nr = 0;
+  for (const v of sgl.iovs) {
+    const used = Math.max(0, Math.min(v.buf.length, end - base));
+    v.len = used;
+    if (used > 0) nr++;
+    base += v.buf.length;
+  }
+  sgl.nrOut = nr;
 }
 
 /** vos_fetch_end */
 export function* vosFetchEnd(ioc: FetchIoc, err: number): Proc<void> {
   const { rt, actor } = ioc.pool;
-  yield* stepP(rt, actor, 'vos_fetch_end', { err, ic_io_size: ioc.ioSize }, function* () {
-    yield* sleep(VOS_COST.step / 2);
-  });
+  stepEnter(rt, actor, 'vos_fetch_end', { err, ic_io_size: ioc.ioSize });
+  yield* sleep(VOS_COST.step / 2);
+  stepExit(rt, actor, 'vos_fetch_end');
 }
 
 export { IoError };
