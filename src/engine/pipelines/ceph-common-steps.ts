@@ -220,6 +220,26 @@ export const STORE_INTERNAL_STEPS: readonly StepDef[] = [
   },
 ];
 
+/** MOSDBackoff: a PG below min_size (peered, not active) blocks the client's ops for it. */
+export const BACKOFF_STEPS: readonly StepDef[] = [
+  {
+    id: 'add_backoff',
+    lane: 'osd',
+    caption:
+      'The PG is peered but not active (fewer OSDs than min_size): the op is dropped and MOSDBackoff(block) tells the client to hold every op for this PG.',
+    source: 'src/osd/PG.cc',
+    optional: true,
+  },
+  {
+    id: 'handle_osd_backoff',
+    lane: 'client',
+    caption:
+      'The Objecter records the backoff on the OSD session (and acks it); on unblock it resends the held ops.',
+    source: 'src/osdc/Objecter.cc',
+    optional: true,
+  },
+];
+
 /** Objecter::op_cancel (shared by reads and writes). */
 export const OP_CANCEL_STEP: StepDef = {
   id: 'op_cancel',

@@ -67,6 +67,7 @@ export const CEPH_READ: PipelineDef = {
     ...common.OBJECTER_SUBMIT_STEPS,
     ...common.OSD_DISPATCH_STEPS,
     ...common.PRIMARY_OP_STEPS,
+    ...common.BACKOFF_STEPS,
     {
       id: 'osd_op_reply',
       lane: 'osd',

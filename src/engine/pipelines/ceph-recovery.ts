@@ -161,6 +161,14 @@ export const CEPH_RECOVERY: PipelineDef = {
       optional: true,
     },
     {
+      id: 'release_backoffs',
+      lane: 'osd',
+      caption:
+        'The PG went active (or its interval ended): MOSDBackoff(unblock) to the blocked clients, which resend their ops.',
+      source: 'src/osd/PG.cc',
+      optional: true,
+    },
+    {
       id: 'WaitLocalRecoveryReserved',
       lane: 'osd',
       caption: 'Recovery reservation on the primary.',

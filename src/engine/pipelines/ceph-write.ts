@@ -113,6 +113,7 @@ export const CEPH_WRITE: PipelineDef = {
     ...common.OBJECTER_SUBMIT_STEPS,
     ...common.OSD_DISPATCH_STEPS,
     ...common.PRIMARY_OP_STEPS,
+    ...common.BACKOFF_STEPS,
     {
       id: 'finish_ctx',
       lane: 'osd',

@@ -10,7 +10,7 @@ import { errnoError } from '../../core/errors.ts';
 import { Future, type ProcContext } from '../../core/sim.ts';
 import type { Json } from '../../trace/event.ts';
 import type { OsdMapView } from '../cluster/map.ts';
-import type { MOSDOp, MOSDOpReply, Message } from '../msg/messages.ts';
+import type { MOSDBackoff, MOSDOp, MOSDOpReply, Message } from '../msg/messages.ts';
 import type { Messenger, RecvStamps } from '../msg/messenger.ts';
 import { currentCtx, runIn } from '../sched.ts';
 import type { CephRelease } from '../release.ts';
@@ -56,6 +56,8 @@ export class Objecter {
   private lastTid = 0;
   private readonly inflight = new Map<number, ObjecterOp>();
   private readonly sessions = new Set<number>();
+  /** PG-wide backoffs per session: `osd.pg` → backoff id (MOSDBackoff block). */
+  private readonly backoffs = new Map<string, number>();
   /** Ops with no up primary (the "homeless" session). */
   private readonly homeless = new Set<number>();
 
@@ -198,6 +200,12 @@ export class Objecter {
 
   /** _send_op: _prepare_osd_op builds the MOSDOp; the connection sends it. */
   private sendOp(op: ObjecterOp): void {
+    const bo = this.backoffs.get(`${op.osd}.${pgStr(op.pgid as PgId)}`);
+    if (bo !== undefined) {
+      // The session has a backoff for this PG: the op stays queued until the unblock.
+      this.trace('_send_op', { tid: op.tid, osd: op.osd, backoff: bo, sent: false });
+      return;
+    }
     const hobj: HObject = { pool: op.pool, name: op.oid, hash: op.hash };
     const flags = op.flags | (op.attempts > 0 ? OSD_FLAG.RETRY : 0);
     const m: MOSDOp = {
@@ -232,6 +240,7 @@ export class Objecter {
 
   private msDispatch(m: Message, _s: RecvStamps, _from: string): void {
     if (m.type === 'osd_op_reply') this.handleOsdOpReply(m);
+    else if (m.type === 'osd_backoff') this.handleOsdBackoff(m, _from);
     else if (m.type === 'osd_map') {
       const v = this.mapAt(m.epoch);
       if (v) this.handleOsdMap(v);
@@ -277,10 +286,43 @@ export class Objecter {
     }
   }
 
+  /**
+   * handle_osd_backoff: `block` records the backoff on the OSD's session and acks it;
+   * `unblock` lifts it and resends the session's ops for that PG.
+   */
+  private handleOsdBackoff(m: MOSDBackoff, from: string): void {
+    const osd = Number(from.slice('osd.'.length));
+    const key = `${osd}.${pgStr(m.pgid)}`;
+    const ops = [...this.inflight.values()].filter(
+      (o) => o.osd === osd && o.pgid !== null && pgStr(o.pgid) === pgStr(m.pgid),
+    );
+    const ctx = ops[0]?.ctx ?? currentCtx(this.rt.sim);
+    runIn(this.rt.sim, ctx, this.name, () => {
+      this.trace('handle_osd_backoff', {
+        osd,
+        pgid: pgStr(m.pgid),
+        op: m.op,
+        id: m.id,
+        tids: ops.map((o) => o.tid),
+      });
+      if (m.op === 'block') {
+        this.backoffs.set(key, m.id);
+        this.msgr.send(this.name, from, { ...m, op: 'ack-block' });
+        return;
+      }
+      if (m.op !== 'unblock' || this.backoffs.get(key) !== m.id) return;
+      this.backoffs.delete(key);
+      for (const op of ops) runIn(this.rt.sim, op.ctx, this.name, () => this.sendOp(op));
+    });
+  }
+
   /** handle_osd_map → _scan_requests: resend ops whose target changed. */
   handleOsdMap(v: OsdMapView): void {
     if (v.epoch <= this.view.epoch) return;
     this.view = v;
+    // A session to an OSD marked down is reset, and its backoffs with it.
+    for (const key of [...this.backoffs.keys()])
+      if (!v.isUp(Number(key.split('.')[0]))) this.backoffs.delete(key);
     const resend: ObjecterOp[] = [];
     for (const op of this.inflight.values()) {
       runIn(this.rt.sim, op.ctx, this.name, () => {

@@ -190,13 +190,21 @@ export interface MOSDPGInfo {
   readonly info: PgInfoWire;
 }
 
+/**
+ * MOSDBackoff (61): the primary of a PG that is peered but not active (below min_size) tells
+ * the client to stop sending ops for it (`block`), the client acknowledges (`ack-block`), and
+ * the primary lifts it (`unblock`) when the PG goes active or its interval ends.
+ */
+export interface MOSDBackoff {
+  readonly type: 'osd_backoff';
+  readonly pgid: PgId;
+  readonly op: 'block' | 'ack-block' | 'unblock';
+  readonly id: number;
+  readonly epoch: number;
+}
+
 export type PeeringMessage =
-  | MOSDPGQuery
-  | MOSDPGNotify
-  | MOSDPGLog
-  | MOSDPGInfo
-  | MOSDPGScan
-  | MOSDPGBackfillRemove;
+  MOSDPGQuery | MOSDPGNotify | MOSDPGLog | MOSDPGInfo | MOSDPGScan | MOSDPGBackfillRemove;
 
 export interface MOSDPing {
   readonly type: 'osd_ping';
@@ -228,6 +236,7 @@ export type Message =
   | MOSDPing
   | MOSDFailure
   | MOSDMap
+  | MOSDBackoff
   | PeeringMessage;
 
 /** Bytes on the wire: front/middle/data — only the data part matters for latency. */

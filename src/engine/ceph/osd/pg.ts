@@ -219,6 +219,14 @@ export class PG {
       this.osd.finishOp(op);
       return;
     }
+    // (Backoffs came with Luminous: a Hammer PG parks the op instead.)
+    if (!this.active && this.states.has('peered') && !this.hammer) {
+      // Peered but not active (below min_size): a PG-wide backoff — the op is dropped and the
+      // client holds it (and any other op for this PG) until the unblock.
+      this.addPgBackoff(from);
+      this.osd.finishOp(op);
+      return;
+    }
     if (!this.active) {
       op.mark(
         this.states.has('peering') || this.states.has('peered')
@@ -230,6 +238,39 @@ export class PG {
       return;
     }
     yield* this.doOp(op, m, from);
+  }
+
+  /** Clients blocked by a PG-wide backoff (client → backoff id). */
+  private readonly backoffs = new Map<string, number>();
+
+  /** PG::add_pg_backoff: MOSDBackoff(block) to the client's session. */
+  private addPgBackoff(client: string): void {
+    if (this.backoffs.has(client)) return;
+    const id = this.osd.rt.ids.next('ceph.backoff_id', 0) + 1;
+    this.backoffs.set(client, id);
+    this.trace('add_backoff', { client, id, state: this.stateString });
+    this.osd.sendClient(client, {
+      type: 'osd_backoff',
+      pgid: this.pgid,
+      op: 'block',
+      id,
+      epoch: this.osd.map().epoch,
+    });
+  }
+
+  /** PG::release_backoffs: MOSDBackoff(unblock) to every blocked client. */
+  private releaseBackoffs(why: string): void {
+    for (const [client, id] of this.backoffs) {
+      this.trace('release_backoffs', { client, id, why }, R);
+      this.osd.sendClient(client, {
+        type: 'osd_backoff',
+        pgid: this.pgid,
+        op: 'unblock',
+        id,
+        epoch: this.osd.map().epoch,
+      });
+    }
+    this.backoffs.clear();
   }
 
   /** Put a parked op back on the shard queue (requeue_ops): it will reach_pg again. */
@@ -988,6 +1029,8 @@ export class PG {
     this.primary = p.primary;
     this.sameIntervalSince = epoch;
     this.peeringGen++;
+    // on_change: backoffs of the old interval are lifted (the client resends into the new one).
+    this.releaseBackoffs('new interval');
     const inflight = this.repops;
     this.repops = [];
     this.states.clear();
@@ -1268,6 +1311,10 @@ export class PG {
         { acting: this.acting, min_size: this.pool.minSize, state: this.stateString },
         R,
       );
+      // The parked ops run do_request again: now they get a backoff (Hammer: park again).
+      const parked = this.waitingForPeered;
+      this.waitingForPeered = [];
+      for (const w of parked) w();
       return;
     }
     this.states.add('active');
@@ -1284,6 +1331,7 @@ export class PG {
       { acting: this.acting, state: this.stateString, last_update: evStr(this.log.head) },
       R,
     );
+    this.releaseBackoffs('active');
     const waiting = this.waitingForPeered;
     this.waitingForPeered = [];
     for (const w of waiting) w();
