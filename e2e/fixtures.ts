@@ -5,6 +5,21 @@
 import { test as base, expect, type Page } from '@playwright/test';
 
 export const test = base.extend<{ errors: string[] }>({
+  // These specs test the views against the engine's trace, so they run on memory devices
+  // (the settings choice, as a user would pick it): the app's default store (auto → OPFS)
+  // replays a reload over kept devices, and Playwright's default context is off-the-record,
+  // where OPFS lives in memory behind a slow IPC per access (browser-limits.md). The default
+  // store itself is tested in a persistent profile by app-storage.spec.ts.
+  page: async ({ page }, use) => {
+    await page.addInitScript(() => {
+      try {
+        localStorage.setItem('iopath.store', 'memory');
+      } catch {
+        // opaque origins (about:blank) have no localStorage
+      }
+    });
+    await use(page);
+  },
   errors: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('console', (m) => {
