@@ -6,7 +6,6 @@
  */
 import { expect, test } from 'vitest';
 import { utf8Encode } from '../core/bytes.ts';
-import type { Proc } from '../core/sim.ts';
 import { makeHarness } from './testing/harness.ts';
 
 test('below min_size: block → ack-block, held op, unblock on activation → resend', () => {
@@ -24,17 +23,9 @@ test('below min_size: block → ack-block, held op, unblock on activation → re
   const [prim, a, b] = p.acting as [number, number, number];
   cluster.killOsd(a);
   cluster.killOsd(b);
-  let acked = false;
-  const w = h.rt.sim.spawn(
-    'w',
-    (function* (): Proc<void> {
-      yield* client.writeFull('sim', 'b', utf8Encode('two'));
-      acked = true;
-    })(),
-    { op: 1, pipeline: 'ceph.write' },
-  );
+  const w = h.start(client.writeFull('sim', 'b', utf8Encode('two')));
   h.rt.sim.run({ untilTime: h.rt.sim.now + 120_000_000_000 });
-  expect(acked).toBe(false);
+  expect(w.done).toBe(false);
   const ev = h.rt.trace.events;
   const add = ev.find((e) => e.step === 'add_backoff' && e.actor === `osd.${prim}`);
   expect(add).toBeDefined();
@@ -52,7 +43,6 @@ test('below min_size: block → ack-block, held op, unblock on activation → re
   // One OSD returns: the PG goes active, the backoff is lifted, the op is resent and done.
   h.run(cluster.restartOsd(a));
   h.rt.sim.runToCompletion(w);
-  expect(acked).toBe(true);
   const steps = h.rt.trace.events.map((e) => e.step);
   expect(steps).toContain('release_backoffs');
   expect(

@@ -2,7 +2,7 @@
  * Test/bench helpers: build a cluster on a fresh runtime and run client calls to completion.
  */
 import { createRuntime, type Runtime } from '../../core/runtime.ts';
-import type { Proc } from '../../core/sim.ts';
+import type { Future, Proc } from '../../core/sim.ts';
 import { CephCluster, type CephClusterOptions } from '../cluster/cluster.ts';
 import { RadosClient } from '../client/rados.ts';
 
@@ -12,6 +12,8 @@ export interface Harness {
   client: RadosClient;
   /** Run a client process to completion (op index `op`, pipeline). */
   run<T>(body: Proc<T>, op?: number, pipeline?: string): T;
+  /** Start a client process without running it (`.done` tells whether it finished). */
+  start<T>(body: Proc<T>, op?: number, pipeline?: string): Future<T>;
   /** Let background work (replica `done`, deferred writes…) finish, up to `ns` more. */
   settle(ns?: number): void;
 }
@@ -29,6 +31,9 @@ export function makeHarness(
     rt,
     cluster,
     client,
+    start<T>(body: Proc<T>, op = n++, pipeline = 'ceph.write'): Future<T> {
+      return rt.sim.spawn(`test${op}`, body, { op, pipeline });
+    },
     run<T>(body: Proc<T>, op = n++, pipeline = 'ceph.write'): T {
       return rt.sim.runToCompletion(rt.sim.spawn(`test${op}`, body, { op, pipeline }));
     },
