@@ -1,37 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ScenarioRunner } from '../scenario/runner.ts';
 import type { OpDoc, ScenarioDoc } from '../scenario/types.ts';
+import { getSv, objSetup, putSv } from './test-docs.ts';
 import { utf8Encode } from '../core/bytes.ts';
 import { daosCluster, type ObjHandle } from './cluster.ts';
 import { DTX_ST, type DtxId } from './dtx.ts';
 import { dkeyGroup, dkeyHash, groupLeaderShard, type ShardPlacement } from './placement.ts';
 
-const SETUP: OpDoc[] = [
-  { op: 'daos_pool_connect', pool: 'p' },
-  { op: 'daos_cont_create', pool: 'p', cont: 'c' },
-  { op: 'daos_cont_open', pool: 'p', cont: 'c' },
-  {
-    op: 'daos_obj_generate_oid',
-    cont: 'c',
-    otype: 'DAOS_OT_MULTI_HASHED',
-    oclass: 'OC_RP_3G1',
-    as: 'o',
-  },
-  { op: 'daos_obj_open', obj: 'o', mode: 'DAOS_OO_RW' },
-];
-const put = (v: string): OpDoc => ({
-  op: 'daos_obj_update',
-  obj: 'o',
-  dkey: 'x',
-  iods: [{ akey: 'a', type: 'DAOS_IOD_SINGLE', size: v.length }],
-  data: [{ utf8: v }],
-});
-const get: OpDoc = {
-  op: 'daos_obj_fetch',
-  obj: 'o',
-  dkey: 'x',
-  iods: [{ akey: 'a', type: 'DAOS_IOD_SINGLE', size: 0 }],
-};
+const SETUP: OpDoc[] = objSetup();
+const put = (v: string): OpDoc => putSv('x', v);
+const get: OpDoc = getSv('x');
 
 function doc(ops: OpDoc[]): ScenarioDoc {
   return { schema: 'iopath.scenario/1', seed: 4, cluster: { daos: { engines: 3 } }, ops };

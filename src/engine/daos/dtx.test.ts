@@ -1,38 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ScenarioRunner } from '../scenario/runner.ts';
 import type { OpDoc, ScenarioDoc } from '../scenario/types.ts';
+import { getSv, objSetup, putSv } from './test-docs.ts';
 import type { Proc } from '../core/sim.ts';
 import { utf8Decode, utf8Encode } from '../core/bytes.ts';
 import { daosCluster, type DaosCluster, type DaosTarget, type ObjHandle } from './cluster.ts';
 import { DTX_ST, dtxBatchedCommitAll } from './dtx.ts';
 import { dkeyGroup, dkeyHash, type ShardPlacement } from './placement.ts';
 
-const SETUP: OpDoc[] = [
-  { op: 'daos_pool_connect', pool: 'p' },
-  { op: 'daos_cont_create', pool: 'p', cont: 'c' },
-  { op: 'daos_cont_open', pool: 'p', cont: 'c' },
-  {
-    op: 'daos_obj_generate_oid',
-    cont: 'c',
-    otype: 'DAOS_OT_MULTI_HASHED',
-    oclass: 'OC_RP_3G1',
-    as: 'o',
-  },
-  { op: 'daos_obj_open', obj: 'o', mode: 'DAOS_OO_RW' },
-];
-const put = (dkey: string, v: string): OpDoc => ({
-  op: 'daos_obj_update',
-  obj: 'o',
-  dkey,
-  iods: [{ akey: 'a', type: 'DAOS_IOD_SINGLE', size: v.length }],
-  data: [{ utf8: v }],
-});
-const get = (dkey: string): OpDoc => ({
-  op: 'daos_obj_fetch',
-  obj: 'o',
-  dkey,
-  iods: [{ akey: 'a', type: 'DAOS_IOD_SINGLE', size: 0 }],
-});
+const SETUP: OpDoc[] = objSetup();
+const put = putSv;
+const get = getSv;
 
 function doc(ops: OpDoc[], daos: Record<string, unknown> = {}): ScenarioDoc {
   return { schema: 'iopath.scenario/1', seed: 3, cluster: { daos: { engines: 3, ...daos } }, ops };
