@@ -6,7 +6,8 @@
  *   data is there. On `?store=memory` the same fetch is -1005 (the check can fail).
  * - the same with `?store=idb`;
  * - a second tab while the first holds the devices: "in use by another tab", nothing runs.
- * - no `?store=`: the app picks OPFS by itself (the indicator says "OPFS (auto)"); leaving the
+ * - a `?scenario=` link without `store=` runs on memory (one exact trace per link); the landing
+ *   page and `store=auto`: the app picks OPFS by itself (the indicator says "OPFS (auto)"); leaving the
  *   page records a clean shutdown in the catalog, the next load shows it; a second tab on auto
  *   runs on memory and says why.
  */
@@ -155,8 +156,22 @@ test('auto: OPFS picked by itself; a clean shutdown is recorded; a second tab ru
   const AUTO = doc('store-auto', [
     { op: 'daos_obj_update', obj: 'o', dkey: 'auto', iods: [IOD], data: [{ utf8: 'automatic' }] },
   ]);
+  // A link naming a scenario replays one exact trace: memory unless a store is chosen.
+  const link = await ctx.newPage();
+  await link.goto(url(null, AUTO));
+  await loaded(link, 'store-auto', null);
+  await expect(link.getByLabel('Device store')).toHaveValue('memory');
+  await link.close();
+  // The landing page (no ?scenario=) runs on the store the browser picks.
+  const landing = await ctx.newPage();
+  await landing.goto(base);
+  await expect(landing.getByTestId('store-indicator')).toHaveAttribute('data-store', 'opfs', {
+    timeout: 30_000,
+  });
+  await expect(landing.getByLabel('Device store')).toHaveValue('auto');
+  await landing.close();
   const a = await ctx.newPage();
-  await a.goto(url(null, AUTO));
+  await a.goto(url('auto', AUTO));
   await loaded(a, 'store-auto', 'OPFS');
   const ind = a.getByTestId('store-indicator');
   await expect(ind).toHaveAttribute('data-store', 'opfs');
@@ -164,7 +179,7 @@ test('auto: OPFS picked by itself; a clean shutdown is recorded; a second tab ru
   await expect(a.getByLabel('Device store')).toHaveValue('auto');
   // A second tab on auto while the first holds the devices: memory, with the reason.
   const b = await ctx.newPage();
-  await b.goto(url(null, AUTO));
+  await b.goto(url('auto', AUTO));
   await loaded(b, 'store-auto', null);
   const indB = b.getByTestId('store-indicator');
   await expect(indB).toHaveAttribute('data-store', 'memory');
