@@ -18,6 +18,7 @@ import { SequenceView } from '../views/sequence/SequenceView.tsx';
 import { EvtreeView } from '../views/vostree/EvtreeView.tsx';
 import { VosTreeView } from '../views/vostree/VosTreeView.tsx';
 import { WalkthroughPanel } from '../walkthrough/WalkthroughPanel.tsx';
+import { SavedPanel } from '../saved/SavedPanel.tsx';
 
 export interface TabDef {
   id: string;
@@ -42,4 +43,5 @@ export const SIDE_TABS: TabDef[] = [
   { id: 'breakpoints', label: 'Breaks', render: () => <BreakpointsView /> },
   { id: 'faults', label: 'Faults', render: () => <FaultsView /> },
   { id: 'walkthrough', label: 'Walkthrough', render: () => <WalkthroughPanel /> },
+  { id: 'saved', label: 'Saved', render: () => <SavedPanel /> },
 ];

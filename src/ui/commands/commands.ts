@@ -2,6 +2,7 @@
  * The one command registry: toolbar buttons, keyboard shortcuts, the help overlay and tests
  * all go through these entries, so a key and its button can never disagree.
  */
+import { saveCurrent } from '../saved/actions.ts';
 import { SPEEDS, useApp } from '../state/store.ts';
 
 export interface Command {
@@ -137,6 +138,15 @@ export const COMMANDS: Command[] = [
     keys: ['?'],
     keyHint: '?',
     run: () => app().setHelpOpen(!app().helpOpen),
+  },
+  {
+    id: 'save',
+    label: 'Save the current scenario (or trace file) in this browser',
+    keys: ['S'],
+    keyHint: 'Shift+S',
+    run: () => {
+      void saveCurrent();
+    },
   },
   {
     id: 'theme',
