@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 
 const STAGE = ['flow', 'sequence', 'scm', 'nvme', 'vos-tree', 'evtree', 'placement', 'pglog'];
-const SIDE = ['inspector', 'events', 'breakpoints', 'faults', 'walkthrough'];
+const SIDE = ['inspector', 'events', 'breakpoints', 'faults', 'walkthrough', 'saved'];
 const CONTROL_ROLES = new Set([
   'button',
   'textbox',
