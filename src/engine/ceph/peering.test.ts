@@ -12,7 +12,7 @@ import { CEPH_BUILTINS } from './builtins.ts';
 import { makeHarness } from './testing/harness.ts';
 
 type D = Record<string, unknown>;
-const data = (e: TraceEvent): D => (e.data ?? {});
+const data = (e: TraceEvent): D => e.data ?? {};
 
 describe('ceph-osd-failure: every peering round is a message exchange', () => {
   const { events } = runScenario(JSON.parse(JSON.stringify(CEPH_BUILTINS['ceph-osd-failure'])));
