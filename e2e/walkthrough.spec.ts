@@ -67,13 +67,11 @@ test('author a two-stop walkthrough, save, reload, present it', async ({ page, e
   expect(w).toMatchObject({ schema: 'iopath.walkthrough/1', title: 'Two stops' });
   expect(w.stops.map((s) => s.caption)).toEqual(['The first stop: **here**', 'Then *execute_ctx*']);
   await page.keyboard.press('ArrowRight');
-  await page
-    .getByTestId('import-file')
-    .setInputFiles({
-      name: dl.suggestedFilename(),
-      mimeType: 'application/json',
-      buffer: Buffer.from(exported),
-    });
+  await page.getByTestId('import-file').setInputFiles({
+    name: dl.suggestedFilename(),
+    mimeType: 'application/json',
+    buffer: Buffer.from(exported),
+  });
   await waitForCursor(page, 7);
   expect((await current(page)).step).toBe(first.step);
   expect(errors).toEqual([]);
@@ -224,7 +222,24 @@ test('a stop’s focus/zoom frames its step nodes (presenter and normal mode)', 
     'data-step',
     'dc_obj_update',
   );
-  const whole = await camera(page, []);
+  // The camera animates (and xyflow's first fit may run before the presenter layout settles):
+  // read the scale once it holds still.
+  const settledScale = async () => {
+    let prev = NaN;
+    await expect
+      .poll(
+        async () => {
+          const s = (await camera(page, [])).scale;
+          const same = s === prev;
+          prev = s;
+          return same;
+        },
+        { intervals: [400], timeout: 15_000 },
+      )
+      .toBe(true);
+    return prev;
+  };
+  const whole = { scale: await settledScale() };
   expect(whole.scale).toBeLessThanOrEqual(1.15);
 
   const centred = async (id: string, zoom: number) => {
@@ -263,7 +278,7 @@ test('a stop’s focus/zoom frames its step nodes (presenter and normal mode)', 
   await page.keyboard.press('PageUp');
   await page.keyboard.press('PageUp');
   await expect(page.getByTestId('presenter-progress')).toHaveText('1 / 3');
-  await expect.poll(async () => (await camera(page, [])).scale).toBeCloseTo(whole.scale, 2);
+  expect(await settledScale()).toBeCloseTo(whole.scale, 2);
 
   // Normal mode: the walkthrough tab's stop buttons apply the same framing.
   await page.keyboard.press('Escape');
