@@ -10,6 +10,7 @@ import { registerPlacement } from '../ceph/ops/placement-ops.ts';
 import { registerCephIo } from '../ceph/scenario-ops.ts';
 import { registerVos } from '../vos/ops.ts';
 import { mediaRestartOp, powerCutOp } from '../vos/power-ops.ts';
+import { powerCutDispatchOp } from '../ceph/power-cut.ts';
 
 let done = false;
 
@@ -24,6 +25,6 @@ export function ensureSystemsRegistered(): void {
   registerOps(DAOS_FAULT_OPS); // fault_kill_target, fault_drop_messages
   registerOps(DAOS_KV_ARRAY_OPS); // daos_kv_*, daos_array_*
   overrideOp(restartOp(getOp('restart'))); // restart: `target` (DAOS) or `osd` (Ceph)
-  registerOps([powerCutOp]); // fault_power_cut (a target's SCM + NVMe)
+  registerOps([powerCutDispatchOp(powerCutOp)]); // fault_power_cut: target's SCM + NVMe | osd's device
   overrideOp(mediaRestartOp(getOp('restart'))); // restart after a power cut: media.recovery first
 }

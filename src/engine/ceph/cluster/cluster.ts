@@ -11,7 +11,7 @@ import type { Json } from '../../trace/event.ts';
 import { type NvmeDevice } from '../../media/types.ts';
 import { buildOsdMap } from '../osdmap/build-osdmap.ts';
 import { Messenger } from '../msg/messenger.ts';
-import { createNvme } from '../../media/nvme.ts';
+import { PowerDomainNvme } from './power-domain.ts';
 import { BlueStore, type DeviceClass } from '../objectstore/bluestore.ts';
 import { FileStore } from '../objectstore/filestore.ts';
 import type { ObjectStore, ObjectStoreKind } from '../objectstore/types.ts';
@@ -87,6 +87,8 @@ export class CephCluster {
   readonly msgr: Messenger;
   readonly mon: Monitor;
   readonly osds: OSD[] = [];
+  /** Each OSD's block device behind its power switch (default devices only; fault_power_cut). */
+  private readonly devices: PowerDomainNvme[] = [];
   readonly options: CephClusterOptions;
   private readonly clients: Objecter[] = [];
   private hbRunning = false;
@@ -131,14 +133,14 @@ export class CephCluster {
     const o = this.options;
     const dev = o.makeDevice
       ? o.makeDevice(id, o.deviceBlocks)
-      : createNvme({
+      : (this.devices[id] = new PowerDomainNvme({
           id: `osd.${id}.block`,
           blocks: o.deviceBlocks,
           sim: this.rt.sim,
           // A data-centre NVMe with power-loss protection: no volatile cache, so a flush
           // has nothing to write back and costs little.
           latency: { flushNs: OSD_NVME_FLUSH_NS },
-        });
+        }));
     const actor = `osd.${id}`;
     return o.objectstore === 'filestore'
       ? new FileStore(this.rt, actor, dev, {
@@ -153,6 +155,11 @@ export class CephCluster {
 
   get map(): OsdMapView {
     return this.mon.map;
+  }
+
+  /** osd.N's block device behind its power switch (undefined with `makeDevice`). */
+  device(id: number): PowerDomainNvme | undefined {
+    return this.devices[id];
   }
 
   osd(id: number): OSD {
@@ -190,6 +197,7 @@ export class CephCluster {
   *restartOsd(id: number): Proc<void> {
     const osd = this.osd(id);
     if (osd.alive) return;
+    this.devices[id]?.powerOn(); // after a power cut: a fresh device over the durable image
     yield* osd.restart(this.mon.map);
     for (const o of this.osds) o?.forgetHeartbeat(id);
     this.mon.subscribe(osd.name);
