@@ -11,30 +11,12 @@
  *   page records a clean shutdown in the catalog, the next load shows it; a second tab on auto
  *   runs on memory and says why.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
-import { build } from 'vite';
-import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { chromiumArgs } from '../playwright.config.ts';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { appSite, persistentBrowser, type PersistentBrowser } from './persistent.ts';
 
-const root = resolve(import.meta.dirname, '..');
-let dir = '';
-let server: Server;
+let browser: PersistentBrowser | undefined;
 let ctx: BrowserContext;
 let base = '';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-};
 
 const SETUP = [
   { op: 'daos_pool_connect', pool: 'tank' },
@@ -89,31 +71,12 @@ async function loaded(page: Page, name: string, store: string | null) {
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  dir = mkdtempSync(join(tmpdir(), 'iopath-e2e-app-storage-'));
-  const out = join(dir, 'dist');
-  await build({ root, logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
-  server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
-    let file = join(out, path);
-    if (!file.startsWith(out) || !existsSync(file) || path === '/') file = join(out, 'index.html');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const executablePath =
-    process.env.IOPATH_CHROMIUM ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    headless: true,
-    executablePath,
-    args: chromiumArgs.filter((a) => a !== '--headless'),
-  });
+  browser = await persistentBrowser('iopath-e2e-app-storage-', appSite);
+  ({ ctx, base } = browser);
 });
 
 test.afterAll(async () => {
-  await ctx?.close();
-  server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await browser?.close();
 });
 
 test('memory: the conditional fetch finds nothing (-1005)', async () => {

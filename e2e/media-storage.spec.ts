@@ -7,18 +7,14 @@
  * - IndexedDB: the same;
  * - a second tab opening a store the first tab holds gets "in use by another tab".
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'vite';
-import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { chromiumArgs } from '../playwright.config.ts';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { persistentBrowser, root, type PersistentBrowser } from './persistent.ts';
 
-const root = resolve(import.meta.dirname, '..');
-let dir = '';
-let server: Server;
+let browser: PersistentBrowser | undefined;
 let ctx: BrowserContext;
 let base = '';
 
@@ -42,9 +38,8 @@ interface Reply {
 const probe = (page: Page, req: object): Promise<Reply> =>
   page.evaluate((r) => (window as unknown as { probe(r: object): Promise<Reply> }).probe(r), req);
 
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  dir = mkdtempSync(join(tmpdir(), 'iopath-e2e-media-'));
+/** The probe page and its worker, bundled with Vite into the spec's folder. */
+async function probeSite(dir: string) {
   await build({
     configFile: false,
     root,
@@ -62,26 +57,21 @@ test.beforeAll(async () => {
     },
   });
   const js = readFileSync(join(dir, 'dist/probe.js'));
-  server = createServer((req, res) => {
+  return (req: IncomingMessage, res: ServerResponse) => {
     const isJs = req.url === '/probe.js';
     res.writeHead(200, { 'content-type': isJs ? 'text/javascript' : 'text/html' });
     res.end(isJs ? js : html);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const executablePath =
-    process.env.IOPATH_CHROMIUM ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    headless: true,
-    executablePath,
-    args: chromiumArgs.filter((a) => a !== '--headless'),
-  });
+  };
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  browser = await persistentBrowser('iopath-e2e-media-', probeSite);
+  ({ ctx, base } = browser);
 });
 
 test.afterAll(async () => {
-  await ctx?.close();
-  server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await browser?.close();
 });
 
 for (const kind of ['opfs', 'idb'] as const) {
