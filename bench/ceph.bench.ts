@@ -26,7 +26,7 @@ function bench(store: 'bluestore' | 'filestore'): Benchmark {
   return {
     name: `rados_write_full 4 KiB, size 3, QD ${QD}, ${store}, full tracing`,
     run() {
-      h.rt.trace.events.length = 0; // keep memory flat between runs; each run keeps all its events
+      h.rt.trace.clear(); // keep memory flat between runs; each run keeps all its events
       let issued = 0;
       const worker = function* (): Proc<void> {
         while (issued < OPS) {
@@ -38,7 +38,7 @@ function bench(store: 'bluestore' | 'filestore'): Benchmark {
         h.rt.sim.spawn(`bench${i}`, worker(), { op: 0, pipeline: 'ceph.write' }),
       );
       for (const w of workers) h.rt.sim.runToCompletion(w);
-      return { ops: OPS, events: h.rt.trace.events.length };
+      return { ops: OPS, events: h.rt.trace.length };
     },
   };
 }

@@ -79,7 +79,7 @@ export function runCommand(argv: string[]): number {
     media?.close();
   }
   const trace = options.get('trace');
-  if (trace !== undefined) writeFileSync(trace, serializeTrace(v.doc, run.events));
+  if (trace !== undefined) writeFileSync(trace, serializeTrace(v.doc, run.runner.rt.trace));
   for (const ext of RUN_EXTENSIONS) {
     const value = options.get(ext.option);
     if (value !== undefined) ext.after(value, { doc: v.doc, runner: run.runner });

@@ -4,7 +4,7 @@
  * every trace event it causes is tagged with its op.
  *
  * Run control stops BETWEEN queue entries (never inside one): `runSteps(n)` stops after n more
- * trace events, `runUntil(bp)` at the first event matching a breakpoint (`matches` of
+ * trace events, `runUntil(bp)` at the first event matching a breakpoint (`matchesAt` of
  * trace/breakpoints.ts). `runNextOp`/`runAll` run to op boundaries and ignore breakpoints.
  *
  * An op's IoError becomes its rc; any other exception is a bug in the model and propagates.
@@ -12,7 +12,7 @@
 import { IoError, rcName } from '../core/errors.ts';
 import { createRuntime, type Runtime } from '../core/runtime.ts';
 import type { Future, Proc } from '../core/sim.ts';
-import { matches, type Breakpoint } from '../trace/breakpoints.ts';
+import { matchesAt, type Breakpoint } from '../trace/breakpoints.ts';
 import type { TraceEvent } from '../trace/event.ts';
 import { setMediaProvider, type MediaProvider } from '../media/provider.ts';
 import { getOp } from './registry.ts';
@@ -54,8 +54,6 @@ export class ScenarioRunner {
   readonly world: World;
   readonly doc: ScenarioDoc;
   readonly seed: number;
-  /** Run-control watcher: sees every event while a runSteps/runUntil call is active. */
-  private watch: ((e: TraceEvent) => void) | undefined;
   /** The first event that met the active stop condition. */
   private stopEvent: TraceEvent | undefined;
   private readonly lines: OpResultLine[] = [];
@@ -72,10 +70,6 @@ export class ScenarioRunner {
     if (opts.keepEvents === false) this.rt.trace.keep = false;
     if (opts.media) setMediaProvider(this.rt, opts.media);
     this.world = new World(this.rt, this.doc);
-    // Why not StepGate.hit: it records the LAST matching event of a queue entry; a debugger
-    // needs the FIRST one, so the runner watches the stream itself (and stops the sim the same
-    // way, between queue entries).
-    this.rt.trace.listen((e) => this.watch?.(e));
   }
 
   /** All trace events so far (the runtime's recorder; do not mutate). */
@@ -133,22 +127,31 @@ export class ScenarioRunner {
   runSteps(n: number): RunStatus {
     if (n <= 0) return this.status('step');
     const last = this.rt.trace.count + n - 1;
-    return this.runWatching((e) => e.seq === last, 'step');
+    return this.runWatching((seq) => seq === last, 'step');
   }
 
   /** Run until an event matches `bp` (or the document ends); `event` is the first match. */
   runUntil(bp: Breakpoint): RunStatus {
-    return this.runWatching((e) => matches(bp, e), 'breakpoint');
+    const trace = this.rt.trace;
+    return this.runWatching((seq) => matchesAt(bp, trace, seq), 'breakpoint');
   }
 
-  private runWatching(stopAt: (e: TraceEvent) => boolean, reason: StopReason): RunStatus {
+  /**
+   * Why not StepGate.hit: it records the LAST matching event of a queue entry; a debugger needs
+   * the FIRST one, so the runner watches the stream itself (and stops the sim the same way,
+   * between queue entries). It listens only while a run-control call is active, and by seq: a
+   * plain run records without building an event object per event.
+   */
+  private runWatching(stopAt: (seq: number) => boolean, reason: StopReason): RunStatus {
+    const trace = this.rt.trace;
     this.stopEvent = undefined;
-    this.watch = (e) => {
-      if (this.stopEvent === undefined && stopAt(e)) {
-        this.stopEvent = e;
+    const unlisten = trace.listenSeq((seq) => {
+      if (this.stopEvent === undefined && stopAt(seq)) {
+        // Built now: when events are not kept, the event is readable only while it is new.
+        this.stopEvent = trace.eventAt(seq);
         this.rt.sim.requestStop();
       }
-    };
+    });
     try {
       for (;;) {
         if (this.done) return this.status('end');
@@ -156,7 +159,7 @@ export class ScenarioRunner {
         if (this.stopEvent !== undefined) return this.status(reason, this.stopEvent);
       }
     } finally {
-      this.watch = undefined;
+      unlisten();
     }
   }
 
@@ -226,5 +229,13 @@ export function runScenario(
 ): { result: ResultDoc; events: TraceEvent[]; runner: ScenarioRunner } {
   const runner = new ScenarioRunner(doc, opts);
   const result = runner.runAll();
-  return { result, events: runner.events, runner };
+  // `events` is a getter: a caller that only wants the result (or serializes from the tracer
+  // with serializeTrace(doc, runner.rt.trace)) never materializes the event objects.
+  return {
+    result,
+    runner,
+    get events() {
+      return runner.events;
+    },
+  };
 }

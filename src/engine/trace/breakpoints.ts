@@ -19,6 +19,19 @@ export function matches(bp: Breakpoint, e: TraceEvent): boolean {
   );
 }
 
+/**
+ * `matches` on the recorder's event `seq` without building it: a step breakpoint reads the
+ * columns; only a predicate breakpoint gets the event object.
+ */
+export function matchesAt(bp: Breakpoint, trace: Tracer, seq: number): boolean {
+  if (typeof bp === 'function') return bp(trace.eventAt(seq));
+  return (
+    trace.stepAt(seq) === bp.step &&
+    (bp.actor === undefined || bp.actor === trace.actorAt(seq)) &&
+    (bp.phase === undefined || bp.phase === trace.phaseAt(seq))
+  );
+}
+
 /** Stops the sim when an event matches a breakpoint, or after a number of events. */
 export class StepGate {
   private breakpoints: Breakpoint[] = [];
@@ -27,18 +40,18 @@ export class StepGate {
   hit: TraceEvent | undefined;
 
   constructor(sim: Sim, tracer: Tracer) {
-    tracer.listen((e) => {
+    tracer.listenSeq((seq) => {
       if (this.budget !== undefined) {
         this.budget--;
         if (this.budget <= 0) {
           this.budget = undefined;
-          this.hit = e;
+          this.hit = tracer.eventAt(seq);
           sim.requestStop();
           return;
         }
       }
-      if (this.breakpoints.some((bp) => matches(bp, e))) {
-        this.hit = e;
+      if (this.breakpoints.some((bp) => matchesAt(bp, tracer, seq))) {
+        this.hit = tracer.eventAt(seq);
         sim.requestStop();
       }
     });

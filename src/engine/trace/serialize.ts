@@ -1,13 +1,22 @@
 /** Export and import of `iopath.trace/1` files. */
 import { TRACE_SCHEMA, type TraceEvent, type TraceFile } from './event.ts';
+import { Tracer } from './tracer.ts';
 
 /**
  * Serialize a trace deterministically: one event per line, keys in the order the engine wrote
- * them (which is itself deterministic), so golden files diff line by line.
+ * them (which is itself deterministic), so golden files diff line by line. Pass the recorder
+ * itself (`rt.trace`) rather than its `events` to skip building the event objects.
  */
-export function serializeTrace(scenario: unknown, events: readonly TraceEvent[]): string {
+export function serializeTrace(scenario: unknown, events: readonly TraceEvent[] | Tracer): string {
   const head = `{"schema":${JSON.stringify(TRACE_SCHEMA)},"scenario":${JSON.stringify(scenario ?? null)},"events":[`;
   if (events.length === 0) return head + ']}\n';
+  if (events instanceof Tracer) {
+    // Straight from the recorder's columns: no event objects are built.
+    const lines = new Array<string>(events.length);
+    const first = events.firstSeq;
+    for (let i = 0; i < lines.length; i++) lines[i] = events.jsonLine(first + i);
+    return head + '\n' + lines.join(',\n') + '\n]}\n';
+  }
   return head + '\n' + events.map((e) => JSON.stringify(e)).join(',\n') + '\n]}\n';
 }
 

@@ -15,7 +15,6 @@ import type { Proc } from '../core/sim.ts';
 import { daosCluster } from '../daos/cluster.ts';
 import { first, onlyArgs, type Check } from '../daos/op-args.ts';
 import type { OpDoc, OpOutcome, OpSpec, ScenarioWorld } from '../scenario/types.ts';
-import type { TraceEvent } from '../trace/event.ts';
 import { VosTargetStore } from './target-store.ts';
 
 const RECOVERY = 'media.recovery';
@@ -63,8 +62,8 @@ export const powerCutOp: OpSpec = {
       return { rc: 0, result: { cut: 'now' } };
     }
     // Arm when the step is first reached (any actor: a client step works too).
-    const stop = rt.trace.listen((e: TraceEvent) => {
-      if (e.step !== atStep) return;
+    const stop = rt.trace.listenSeq((seq) => {
+      if (rt.trace.stepAt(seq) !== atStep) return;
       stop();
       store.powerCut(true, onCut);
     });
