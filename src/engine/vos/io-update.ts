@@ -64,6 +64,8 @@ import {
 } from './types.ts';
 
 export const BLK = 4096;
+/** u64Hex(0n), once. */
+const U64_HEX_ZERO = u64Hex(0n);
 /** SV larger than 255 gang pieces of 8 MiB → -DER_REC2BIG (vos_ioc_reserve_init). */
 const SV_MAX = 255 * 8 * 1024 * 1024;
 
@@ -85,6 +87,9 @@ export interface Biov {
   csum?: Uint8Array;
   /** Dedup key of an array extent that may be shared (a dedup hit or candidate). */
   dedupCsum?: Uint8Array;
+  /** Trace dump of this biov, valid while `addr` is the object it was built from (biovDump). */
+  dump?: Json;
+  dumpOf?: BioAddr;
 }
 
 export interface UpdateRequest {
@@ -125,25 +130,74 @@ export interface UpdateIoc {
   done: boolean;
   /** ic_dedup / ic_dedup_verify / ic_dedup_th (null: no dedup for this update). */
   readonly dedup: IocDedup | null;
+  /** The request's trace dumps, built once and shared by every event that shows them. */
+  readonly dumps: ReqDumps;
+}
+
+/**
+ * Trace dumps of an update request. An update emits the same oid, dkey, iods and epoch in many
+ * events; event data is immutable once emitted, so each structure is dumped once per update and
+ * the events reference it (the serialized trace is the same; the allocations are not).
+ */
+export interface ReqDumps {
+  readonly epoch: string;
+  readonly oid: Json;
+  readonly dkey: Json;
+  readonly iods: Json[];
+  /** Per iod: its akey (the iod's iod_name dump). */
+  readonly akeys: Json[];
+  /** Per iod: the timestamp-cache path of its akey (tsPath), built on first use. */
+  tsPaths: TsPath[] | undefined;
+}
+
+export function reqDumps(req: UpdateRequest): ReqDumps {
+  const iods: Json[] = [];
+  const akeys: Json[] = [];
+  for (const iod of req.iods) {
+    const d = iodDump(iod) as { iod_name: Json };
+    iods.push(d);
+    akeys.push(d.iod_name);
+  }
+  return {
+    epoch: u64Hex(req.epoch),
+    oid: oidDump(req.oid),
+    dkey: keyDump(req.dkey),
+    iods,
+    akeys,
+    tsPaths: undefined,
+  };
+}
+
+/** The akey-level timestamp-cache path of every iod (same strings for every lookup). */
+function iodTsPaths(ioc: UpdateIoc): TsPath[] {
+  const d = ioc.dumps;
+  if (d.tsPaths === undefined) {
+    const req = ioc.req;
+    const base = tsPath(req.cont, req.oid, req.dkey);
+    d.tsPaths = req.iods.map((iod) => [...base, hexKey(iod.name)]);
+  }
+  return d.tsPaths;
 }
 
 export function biovDump(b: Biov): Json {
-  return {
+  if (b.dumpOf === b.addr && b.dump !== undefined) return b.dump;
+  b.dumpOf = b.addr;
+  return (b.dump = {
     bi_addr: {
       ba_off: hexAddr(b.addr.ba_off),
       ba_type: b.addr.ba_type === DAOS_MEDIA_NVME ? 'DAOS_MEDIA_NVME' : 'DAOS_MEDIA_SCM',
       ba_flags: b.addr.ba_flags,
     },
     bi_data_len: b.len,
-  };
+  });
 }
 
 export function iocDump(ioc: UpdateIoc): Data {
-  const e = u64Hex(ioc.req.epoch);
+  const e = ioc.dumps.epoch;
   return {
     ic_epr: { epr_lo: e, epr_hi: e },
     ic_bound: e,
-    ic_oid: oidDump(ioc.req.oid),
+    ic_oid: ioc.dumps.oid,
     ic_iod_nr: ioc.req.iods.length,
     ic_io_size: ioc.ioSize,
     ic_update: 1,
@@ -254,6 +308,7 @@ function checkIods(req: UpdateRequest): void {
 
 /** vos_check_akeys: the same akey twice in one update → -DER_NO_PERM. */
 function checkAkeys(req: UpdateRequest): void {
+  if (req.iods.length < 2) return;
   const seen = new Set<string>();
   for (const iod of req.iods) {
     const k = Array.from(iod.name).join(',');
@@ -263,7 +318,7 @@ function checkAkeys(req: UpdateRequest): void {
 }
 
 /** vos_ioc_create: validate the iods and make the I/O context. */
-function iocCreate(pool: VosPool, req: UpdateRequest): UpdateIoc {
+function iocCreate(pool: VosPool, req: UpdateRequest, dumps: ReqDumps): UpdateIoc {
   const { rt, actor } = pool;
   const iodNr = { iod_nr: req.iods.length };
   stepEnter(rt, actor, 'vos_ioc_create', iodNr);
@@ -291,14 +346,15 @@ function iocCreate(pool: VosPool, req: UpdateRequest): UpdateIoc {
       ioSize: 0,
       done: false,
       dedup: iocDedupInit(req),
+      dumps,
     };
   } catch (e) {
     stepFail(rt, actor, 'vos_ioc_create', e);
     throw e;
   }
-  const epoch = u64Hex(req.epoch);
+  const epoch = dumps.epoch;
   stepExit(rt, actor, 'vos_ioc_create', {
-    ic_epr: { epr_lo: u64Hex(0n), epr_hi: epoch },
+    ic_epr: { epr_lo: U64_HEX_ZERO, epr_hi: epoch },
     ic_bound: epoch,
     ic_iod_nr: c.req.iods.length,
     ic_update: 1,
@@ -336,21 +392,22 @@ function spaceHold(pool: VosPool, ioc: UpdateIoc): void {
 export function* vosUpdateBegin(pool: VosPool, req: UpdateRequest): Proc<UpdateIoc> {
   const rt = pool.rt;
   const actor = pool.actor;
+  const dumps = reqDumps(req);
   stepEnter(rt, actor, 'vos_update_begin', {
-    oid: oidDump(req.oid),
-    epoch: u64Hex(req.epoch),
+    oid: dumps.oid,
+    epoch: dumps.epoch,
     flags: req.flags,
-    dkey: keyDump(req.dkey),
+    dkey: dumps.dkey,
     iod_nr: req.iods.length,
-    iods: req.iods.map(iodDump),
+    iods: dumps.iods,
   });
   let ioc: UpdateIoc;
   try {
     yield* sleep(VOS_COST.step);
-    ioc = iocCreate(pool, req);
+    ioc = iocCreate(pool, req, dumps);
     spaceHold(pool, ioc);
     try {
-      stepEnter(rt, actor, 'dkey_update_begin', { dkey: keyDump(req.dkey) });
+      stepEnter(rt, actor, 'dkey_update_begin', { dkey: dumps.dkey });
       try {
         for (let i = 0; i < req.iods.length; i++)
           ioc.biovs.push(akeyUpdateBegin(ioc, req.iods[i] as VosIod, i));
@@ -460,7 +517,7 @@ function akeyUpdateBegin(ioc: UpdateIoc, iod: VosIod, iodIdx: number): Biov[] {
   const pool = ioc.pool;
   const rt = pool.rt;
   const actor = pool.actor;
-  stepEnter(rt, actor, 'akey_update_begin', { iod: iodDump(iod) });
+  stepEnter(rt, actor, 'akey_update_begin', { iod: ioc.dumps.iods[iodIdx] ?? iodDump(iod) });
   const out: Biov[] = [];
   try {
     const sizes = extentSizes(iod);
@@ -560,8 +617,20 @@ function copyIodUpdate(ioc: UpdateIoc, i: number, list: Biov[], sgl: VosSgl | nu
   for (const b of list) {
     if (b.len === 0) continue;
     if (sgl === null) throw derError('INVAL', 'update without sgl');
-    const dst = new Uint8Array(b.len);
+    // The value's bytes: a window on the caller's iov when one iov holds all of them (no
+    // copy: they are stored from it right below), else gathered into one buffer.
+    const one = sgl.iovs[iov];
+    const inOne = one !== undefined && one.len - iovOff >= b.len;
+    const dst = inOne ? one.buf.subarray(iovOff, iovOff + b.len) : new Uint8Array(b.len);
     let o = 0;
+    if (inOne) {
+      o = b.len;
+      iovOff += b.len;
+      if (iovOff >= one.len) {
+        iov++;
+        iovOff = 0;
+      }
+    }
     while (o < b.len) {
       const v = sgl.iovs[iov];
       if (v === undefined) throw derError('REC2BIG', 'sgl shorter than the iod');
@@ -585,8 +654,9 @@ function copyIodUpdate(ioc: UpdateIoc, i: number, list: Biov[], sgl: VosSgl | nu
           : extentCsums(props, iod.size, rx.idx, dst);
     }
     if (b.addr.ba_flags & BIO_FLAG_DEDUP) {
-      // A shared extent is never written: the data waits in DRAM for vos_dedup_verify.
-      b.buf = dst;
+      // A shared extent is never written: the data waits in DRAM for vos_dedup_verify (a
+      // copy: the caller's buffer is not ours to keep).
+      b.buf = inOne ? dst.slice() : dst;
     } else if (b.addr.ba_type === DAOS_MEDIA_SCM) {
       // umem_atomic_copy into the reserved range, then persist (flush + drain).
       umem.scm.write(b.addr.ba_off, dst);
@@ -650,11 +720,10 @@ export function tsPath(cont: VosCont, oid: VosOid, dkey?: Uint8Array, akey?: Uin
 export function* vosUpdateEnd(ioc: UpdateIoc, err: number): Proc<void> {
   const pool = ioc.pool;
   const { rt, actor } = pool;
-  const req = ioc.req;
   stepEnter(rt, actor, 'vos_update_end', {
     err,
-    epoch: u64Hex(req.epoch),
-    dkey: keyDump(req.dkey),
+    epoch: ioc.dumps.epoch,
+    dkey: ioc.dumps.dkey,
     ic_io_size: ioc.ioSize,
   });
   try {
@@ -755,7 +824,7 @@ function publishUpdateTx(ioc: UpdateIoc): void {
   stepExit(rt, actor, 'vos_tx_begin');
   try {
     const obj = objIncarnate(ioc, conds.obj);
-    stepEnter(rt, actor, 'dkey_update', { dkey: keyDump(req.dkey), minor: ioc.minor });
+    stepEnter(rt, actor, 'dkey_update', { dkey: ioc.dumps.dkey, minor: ioc.minor });
     try {
       dkeyUpdate(ioc, obj.off, obj.punch, kinds, conds.dkey);
     } catch (e) {
@@ -763,10 +832,10 @@ function publishUpdateTx(ioc: UpdateIoc): void {
       throw e;
     }
     stepExit(rt, actor, 'dkey_update');
-    stepEnter(rt, actor, 'vos_ts_set_check_conflict', { epoch: u64Hex(epoch) });
+    stepEnter(rt, actor, 'vos_ts_set_check_conflict', { epoch: ioc.dumps.epoch });
+    const paths = iodTsPaths(ioc);
     try {
-      for (const iod of req.iods)
-        pool.ts.checkWrite(tsPath(req.cont, req.oid, req.dkey, iod.name), epoch, ioc.txId);
+      for (const p of paths) pool.ts.checkWrite(p, epoch, ioc.txId);
     } catch (e) {
       stepFail(rt, actor, 'vos_ts_set_check_conflict', e);
       throw e;
@@ -779,7 +848,7 @@ function publishUpdateTx(ioc: UpdateIoc): void {
     // Published: nothing left to cancel.
     ioc.scmRsv.length = 0;
     ioc.nvmeExts.length = 0;
-    for (const iod of req.iods) pool.ts.wrote(tsPath(req.cont, req.oid, req.dkey, iod.name), epoch);
+    for (const p of paths) pool.ts.wrote(p, epoch);
   } catch (e) {
     if (e instanceof IoError) {
       stepEnter(rt, actor, 'umem_tx_abort', { rc: e.rc });
@@ -834,7 +903,7 @@ function objIncarnate(ioc: UpdateIoc, cond: IlogCond): { off: number; punch: Pun
   const { rt, actor } = pool;
   const req = ioc.req;
   const epoch = req.epoch;
-  stepEnter(rt, actor, 'vos_obj_incarnate', { oid: oidDump(req.oid) });
+  stepEnter(rt, actor, 'vos_obj_incarnate', { oid: ioc.dumps.oid });
   let r: { off: number; punch: PunchMark };
   try {
     stepEnter(rt, actor, 'vos_oi_find');
@@ -907,14 +976,15 @@ function dkeyUpdate(
     throw e;
   }
   stepExit(rt, actor, 'obj_tree_init', { vo_tree: hexAddr(dtree.rootOff) });
-  const krec = keyTreePrepareStep(ioc, dtree, kinds.dkey, req.dkey, true);
+  const krec = keyTreePrepareStep(ioc, dtree, kinds.dkey, req.dkey, true, ioc.dumps.dkey);
   const info = ilogUpdateStep(ioc, 'dkey', krec + KREC.kr_ilog, objPunch, cond);
   const atree = dkeyAkeyTree(mem, krec, kinds.akey, true) as DbTree;
   for (let i = 0; i < req.iods.length; i++) {
     const iod = req.iods[i] as VosIod;
-    stepEnter(rt, actor, 'akey_update', { akey: keyDump(iod.name), iod_type: iod.type });
+    const akey = ioc.dumps.akeys[i] ?? keyDump(iod.name);
+    stepEnter(rt, actor, 'akey_update', { akey, iod_type: iod.type });
     try {
-      akeyUpdate(ioc, atree, iod, ioc.biovs[i] as Biov[], info.priorPunch, kinds.akey);
+      akeyUpdate(ioc, atree, iod, ioc.biovs[i] as Biov[], info.priorPunch, kinds.akey, akey);
     } catch (e) {
       stepFail(rt, actor, 'akey_update', e);
       throw e;
@@ -929,9 +999,10 @@ function keyTreePrepareStep(
   kind: 'hashed' | 'uint64' | 'lexical',
   key: Uint8Array,
   isDkey: boolean,
+  keyJson: Json,
 ): number {
   const { rt, actor, mem } = ioc.pool;
-  stepEnter(rt, actor, 'key_tree_prepare', { tree: tree.cls.name, key: keyDump(key) });
+  stepEnter(rt, actor, 'key_tree_prepare', { tree: tree.cls.name, key: keyJson });
   let off: number;
   try {
     stepEnter(rt, actor, 'dbtree_fetch', { opc: 'BTR_PROBE_EQ' });
@@ -970,11 +1041,12 @@ function akeyUpdate(
   biovs: Biov[],
   dkeyPunch: PunchMark,
   akeyKind: 'hashed' | 'uint64' | 'lexical',
+  akeyJson: Json,
 ): void {
   const pool = ioc.pool;
   const { mem } = pool;
   const req = ioc.req;
-  const krec = keyTreePrepareStep(ioc, atree, akeyKind, iod.name, false);
+  const krec = keyTreePrepareStep(ioc, atree, akeyKind, iod.name, false, akeyJson);
   const cp = req.cont.csum;
   const vt = akeyValueTree(mem, krec, iod.type === DAOS_IOD_SINGLE ? 'single' : 'array', true, {
     type: cp.type,
@@ -1000,7 +1072,7 @@ function akeyUpdateSingle(ioc: UpdateIoc, svt: DbTree, iod: VosIod, b: Biov): vo
   const { rt, actor } = ioc.pool;
   const req = ioc.req;
   stepEnter(rt, actor, 'akey_update_single', {
-    sk_epoch: u64Hex(req.epoch),
+    sk_epoch: ioc.dumps.epoch,
     sk_minor_epc: ioc.minor,
     ir_size: iod.size,
     biov: biovDump(b),

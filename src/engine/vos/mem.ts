@@ -117,9 +117,17 @@ export class VosMem {
     return this.scm.read(off, len);
   }
 
+  /**
+   * A little-endian window on [off, off+len) of what loads see, without copying: read it at
+   * once (it is live — a later store through `write*` shows through it). Every caller decodes
+   * a record header or node right away.
+   */
   view(off: number, len: number): DataView {
-    const b = this.scm.read(off, len);
-    return new DataView(b.buffer, b.byteOffset, b.byteLength);
+    this.live();
+    if (!Number.isSafeInteger(off) || !Number.isSafeInteger(len) || off < 0 || len < 0)
+      throw new RangeError(`load [${off}, +${len})`);
+    if (off + len > this.image.length) throw new RangeError(`load [${off}, +${len})`);
+    return new DataView(this.image.buffer, this.image.byteOffset + off, len);
   }
 
   // Scalar loads read the device's view in place (little-endian, no copy).

@@ -130,7 +130,10 @@ export class Vos {
     const sgls =
       caps === null
         ? null
-        : caps.map((c) => ({ iovs: [{ buf: new Uint8Array(c).fill(fill), len: 0 }], nrOut: 0 }));
+        : caps.map((c) => ({
+            iovs: [{ buf: fill === 0 ? new Uint8Array(c) : new Uint8Array(c).fill(fill), len: 0 }],
+            nrOut: 0,
+          }));
     const rc = runRc(
       rt,
       vosObjFetch(

@@ -78,6 +78,23 @@ function fold(dst: TsEntry, src: TsEntry): void {
   if (src.wh > dst.wh) dst.wh = src.wh;
 }
 
+/**
+ * The cache key of every level of a path ('/cont', '/cont/obj', …), memoized per path array:
+ * an update checks and then records the same paths, and reusing the same key strings spares
+ * building and hashing them again.
+ */
+const keysOfPath = new WeakMap<TsPath, string[]>();
+function pathKeys(path: TsPath): string[] {
+  let keys = keysOfPath.get(path);
+  if (keys === undefined) {
+    keys = [];
+    let key = '';
+    for (const p of path) keys.push((key += '/' + p));
+    keysOfPath.set(path, keys);
+  }
+  return keys;
+}
+
 /** FNV-1a over the path text: the negative-entry slot of an entity. */
 function pathHash(key: string): number {
   let h = 0x811c9dc5;
@@ -88,9 +105,24 @@ function pathHash(key: string): number {
   return h >>> 0;
 }
 
-/** One level: an LRU array (Map iteration order = least recently used first) + misses. */
+/** An entry of a level's LRU: its timestamps plus its place in the recency list. */
+interface LruNode extends TsEntry {
+  readonly key: string;
+  /** Towards the least / most recently used end (null at the ends). */
+  older: LruNode | null;
+  newer: LruNode | null;
+}
+
+/**
+ * One level: an LRU array + misses. The LRU is a Map (key → entry) plus a doubly linked list
+ * through the entries in recency order: a hit relinks two pointers instead of deleting and
+ * re-inserting the key (which on a level of 100k entries dominated every lookup).
+ */
 class TsLevelCache {
-  readonly lru = new Map<string, TsEntry>();
+  readonly lru = new Map<string, LruNode>();
+  /** Least and most recently used entries. */
+  private oldest: LruNode | null = null;
+  private newest: LruNode | null = null;
   /** Negative entries, allocated on first use (slot → entry); an absent slot is all zero. */
   readonly misses = new Map<number, TsEntry>();
   evictions = 0;
@@ -116,27 +148,44 @@ class TsLevelCache {
   /** The cached entry (touched as most recently used), or undefined. */
   lookup(key: string): TsEntry | undefined {
     const e = this.lru.get(key);
-    if (e !== undefined) {
-      this.lru.delete(key);
-      this.lru.set(key, e);
+    if (e !== undefined && e !== this.newest) {
+      this.unlink(e);
+      this.append(e);
     }
     return e;
+  }
+
+  private unlink(e: LruNode): void {
+    if (e.older === null) this.oldest = e.newer;
+    else e.older.newer = e.newer;
+    if (e.newer === null) this.newest = e.older;
+    else e.newer.older = e.older;
+    e.older = e.newer = null;
+  }
+
+  private append(e: LruNode): void {
+    e.older = this.newest;
+    e.newer = null;
+    if (this.newest === null) this.oldest = e;
+    else this.newest.newer = e;
+    this.newest = e;
   }
 
   /** vos_ts_evict_lru: the entry of `key`, allocating (and evicting the LRU one) if needed. */
   get(key: string): TsEntry {
     const hit = this.lookup(key);
     if (hit !== undefined) return hit;
-    if (this.lru.size >= this.capacity) {
-      const victim = this.lru.keys().next().value as string;
-      const ve = this.lru.get(victim) as TsEntry;
-      this.lru.delete(victim);
-      fold(this.negative(victim), ve); // ts_update_on_evict
+    if (this.lru.size >= this.capacity && this.oldest !== null) {
+      const ve = this.oldest;
+      this.unlink(ve);
+      this.lru.delete(ve.key);
+      fold(this.negative(ve.key), ve); // ts_update_on_evict
       this.evictions++;
     }
-    const e = zero();
+    const e: LruNode = { ...zero(), key, older: null, newer: null };
     fold(e, this.negative(key));
     this.lru.set(key, e);
+    this.append(e);
     return e;
   }
 
@@ -178,13 +227,12 @@ export class TsCache {
    * read level): levels above get the high timestamp, the read level both.
    */
   read(path: TsPath, epoch: bigint, tx: number): void {
-    let key = '';
-    path.forEach((p, i) => {
-      key += '/' + p;
-      const e = this.level(i).get(key);
+    const keys = pathKeys(path);
+    for (let i = 0; i < keys.length; i++) {
+      const e = this.level(i).get(keys[i] as string);
       raise(e, 'rh', epoch, tx);
-      if (i === path.length - 1) raise(e, 'rl', epoch, tx);
-    });
+      if (i === keys.length - 1) raise(e, 'rl', epoch, tx);
+    }
   }
 
   /**
@@ -194,27 +242,26 @@ export class TsCache {
    * without a cached entry is checked against its negative entry (vos_ts_check_read_conflict).
    */
   checkWrite(path: TsPath, epoch: bigint, tx: number): void {
-    let key = '';
-    path.forEach((p, i) => {
-      key += '/' + p;
+    const keys = pathKeys(path);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
       const e = this.level(i).view(key);
-      const last = i === path.length - 1;
+      const last = i === keys.length - 1;
       const ts = last ? e.rh : e.rl;
       const rtx = last ? e.rhTx : e.rlTx;
       if (ts > epoch || (ts === epoch && rtx !== tx)) {
         throw derError('TX_RESTART', `read at ${ts} ≥ write at ${epoch} on ${key}`);
       }
-    });
+    }
   }
 
   /** vos_ts_set_wupdate: a committed write at `epoch` below every level of `path`. */
   wrote(path: TsPath, epoch: bigint): void {
-    let key = '';
-    path.forEach((p, i) => {
-      key += '/' + p;
-      const e = this.level(i).get(key);
+    const keys = pathKeys(path);
+    for (let i = 0; i < keys.length; i++) {
+      const e = this.level(i).get(keys[i] as string);
       if (epoch > e.wh) e.wh = epoch;
-    });
+    }
   }
 
   /**

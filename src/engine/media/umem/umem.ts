@@ -461,6 +461,12 @@ export class UmemPool implements Umem {
   private readonly logRange = (off: number, len: number): void => {
     let cur = off;
     const end = off + len;
+    const c = this.covered;
+    // Fast path (most adds): every covered range ends before this one starts.
+    if (c.length === 0 || (c[c.length - 1] as [number, number])[1] < off) {
+      this.snapshot(off, end);
+      return;
+    }
     const pieces: Array<[number, number]> = [];
     for (const [s, e] of this.covered) {
       if (e <= cur) continue;
@@ -470,16 +476,24 @@ export class UmemPool implements Umem {
       if (cur >= end) break;
     }
     if (cur < end) pieces.push([cur, end]);
-    for (const [s, e] of pieces) {
-      const data = this.scm.read(s, e - s);
-      this.ulog.append(s, data);
-      this.snapshots.push({ off: s, data });
-      this.cover(s, e);
-    }
+    for (const [s, e] of pieces) this.snapshot(s, e);
   };
+
+  /** Snapshot [s, e) (not covered yet) into the undo log and mark it covered. */
+  private snapshot(s: number, e: number): void {
+    const data = this.scm.read(s, e - s);
+    this.ulog.append(s, data);
+    this.snapshots.push({ off: s, data });
+    this.cover(s, e);
+  }
 
   private cover(s: number, e: number): void {
     const c = this.covered;
+    const last = c[c.length - 1];
+    if (last === undefined || last[1] < s) {
+      c.push([s, e]);
+      return;
+    }
     let i = 0;
     while (i < c.length && c[i]![1] < s) i++;
     let ns = s;
