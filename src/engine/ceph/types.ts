@@ -40,13 +40,19 @@ export interface PgId {
   readonly ps: number;
 }
 
-const pgStrs = new WeakMap<PgId, string>();
+/**
+ * pool × 2^32 + ps → `pool.ps`, one entry per PG: a pg_t is printed ~28 times per replicated
+ * write, and the client makes a fresh pg_t object per op, so a per-object memo would miss
+ * once per op and feed a WeakMap; a number-keyed Map always hits after the first op on a PG.
+ */
+const pgStrs = new Map<number, string>();
 
 export function pgStr(pg: PgId): string {
-  let s = pgStrs.get(pg);
+  const key = pg.pool * 0x100000000 + pg.ps;
+  let s = pgStrs.get(key);
   if (s === undefined) {
     s = `${pg.pool}.${pg.ps.toString(16)}`;
-    pgStrs.set(pg, s);
+    pgStrs.set(key, s);
   }
   return s;
 }

@@ -3,7 +3,7 @@
  * context (obc): existence, size, version, prior version, user version, last reqid.
  */
 import { utf8Decode } from '../../core/bytes.ts';
-import { jsonBytes } from '../json-bytes.ts';
+import { asciiOrUtf8, jsonBytes } from '../json-bytes.ts';
 import { EV_ZERO, type Eversion } from '../types.ts';
 
 export const OI_ATTR = '_';
@@ -20,7 +20,11 @@ export function absentObjectInfo(): ObjectInfo {
 }
 
 export function encodeObjectInfo(oi: ObjectInfo): Uint8Array {
-  return jsonBytes([oi.version.epoch, oi.version.version, oi.userVersion, oi.size]);
+  const a = [oi.version.epoch, oi.version.version, oi.userVersion, oi.size];
+  // = jsonBytes(a) (a finite number prints as String(n) in JSON), without JSON.stringify's
+  // cost on every write.
+  if (!a.every(Number.isFinite)) return jsonBytes(a);
+  return asciiOrUtf8(`[${a[0]},${a[1]},${a[2]},${a[3]}]`);
 }
 
 export function decodeObjectInfo(b: Uint8Array, size: number): ObjectInfo {

@@ -4,15 +4,23 @@
  * while holding the PG lock, so everything an item does before it returns occupies the shard.
  * The same queue carries the store's commit callbacks (the shard's `context_queue`).
  *
- * Each shard is a simulated process; an item is a process body (`function*`) run inline.
+ * Each shard is a simulated process; an item is either a process body (`run`, a `function*`
+ * run inline) or a plain callback (`fn`, after `delayNs` of shard time): the store's commit
+ * callbacks — two or three per replicated write — need no generator of their own.
  */
 import type { Runtime } from '../../core/runtime.ts';
 import { Future, type Proc, type ProcContext } from '../../core/sim.ts';
+import { sleepInstr } from '../sched.ts';
 
-export interface OpQueueItem {
-  readonly ctx: ProcContext;
-  readonly run: () => Proc<void>;
-}
+export type OpQueueItem =
+  | { readonly ctx: ProcContext; readonly run: () => Proc<void>; readonly fn?: undefined }
+  | {
+      readonly ctx: ProcContext;
+      readonly fn: () => void;
+      /** Shard time the callback takes before it runs (the shard stays busy). */
+      readonly delayNs: number;
+      readonly run?: undefined;
+    };
 
 class Shard {
   readonly q: OpQueueItem[] = [];
@@ -54,7 +62,12 @@ export class ShardedOpWQ {
       }
       const cur = this.rt.sim.current;
       if (cur) cur.ctx = item.ctx;
-      yield* item.run();
+      if (item.fn !== undefined) {
+        if (item.delayNs > 0) yield sleepInstr(item.delayNs);
+        item.fn();
+      } else {
+        yield* item.run();
+      }
     }
   }
 

@@ -120,7 +120,8 @@ export class OSD implements OsdServices {
           op,
           read ? T.enqueueRead : T.enqueue,
           read ? T.dequeueRead : T.dequeueWrite,
-          (pg) => pg.doRequest(op, m, from),
+          m,
+          from,
         );
         return;
       }
@@ -138,7 +139,7 @@ export class OSD implements OsdServices {
             mlcod: evStr(m.mlcod),
           },
         });
-        this.enqueueOp(m.pgid, op, T.enqueue, T.dequeueRepop, (pg) => pg.doRepop(op, m));
+        this.enqueueOp(m.pgid, op, T.enqueue, T.dequeueRepop, m, from);
         return;
       }
       case 'osd_repop_reply': {
@@ -151,7 +152,7 @@ export class OSD implements OsdServices {
             from: m.from,
           },
         });
-        this.enqueueOp(m.pgid, op, T.enqueue, T.dequeueReply, (pg) => pg.doRepopReply(op, m));
+        this.enqueueOp(m.pgid, op, T.enqueue, T.dequeueReply, m, from);
         return;
       }
       case 'pg_push': {
@@ -159,7 +160,7 @@ export class OSD implements OsdServices {
           `MOSDPGPush(${pgStr(m.pgid)} ${m.mapEpoch}/${m.mapEpoch} [PushOp(${m.pgid.pool}:${m.oid}:head, version: ${evStr(m.version)})])`,
           stamps,
         );
-        this.enqueueOp(m.pgid, op, T.enqueue, T.dequeueRepop, (pg) => pg.handlePush(op, m));
+        this.enqueueOp(m.pgid, op, T.enqueue, T.dequeueRepop, m, from);
         return;
       }
       case 'pg_push_reply': {
@@ -167,9 +168,7 @@ export class OSD implements OsdServices {
           `MOSDPGPushReply(${pgStr(m.pgid)} ${m.mapEpoch}/${m.mapEpoch} [PushReplyOp(${m.pgid.pool}:${m.oid}:head)])`,
           stamps,
         );
-        this.enqueueOp(m.pgid, op, T.enqueue, T.dequeueReply, (pg) =>
-          pg.handlePushReply(op, m.from, m.oid),
-        );
+        this.enqueueOp(m.pgid, op, T.enqueue, T.dequeueReply, m, from);
         return;
       }
       case 'pg_pull': {
@@ -231,47 +230,55 @@ export class OSD implements OsdServices {
     op: TrackedOp,
     enqueueNs: number,
     dequeueNs: number,
-    handler: (pg: PG) => Proc<void>,
+    m: QueuedMessage,
+    from: string,
   ): void {
     const ctx = currentCtx(this.rt.sim);
     op.ctx = ctx;
-    const gen = this.incarnation;
+    const item = new QueuedOp(this, pgid, op, m, from, dequeueNs, this.incarnation, ctx);
+    this.rt.sim.schedule(enqueueNs, () => this.enqueued(item));
+  }
+
+  private enqueued(item: QueuedOp): void {
+    if (item.gen !== this.incarnation) return;
     const sim = this.rt.sim;
-    sim.schedule(enqueueNs, () => {
-      if (gen !== this.incarnation) return;
-      const prev = enterCtx(sim, ctx, this.name);
-      try {
-        // Hammer has no queued_for_pg event (nothing calls mark_queued_for_pg there).
-        if (this.release !== 'hammer') op.mark('queued_for_pg', sim.now);
-        this.trace('enqueue_op', { pgid: pgStr(pgid), shard: pgid.ps % this.wq.numShards });
-      } finally {
-        leaveCtx(sim, prev);
-      }
-      this.wq.queue(pgid.ps, {
-        ctx,
-        run: () => this.dequeueOp(pgid, op, dequeueNs, gen, handler),
-      });
-    });
+    const pgid = item.pgid;
+    const prev = enterCtx(sim, item.ctx, this.name);
+    try {
+      // Hammer has no queued_for_pg event (nothing calls mark_queued_for_pg there).
+      if (this.release !== 'hammer') item.op.mark('queued_for_pg', sim.now);
+      this.trace('enqueue_op', { pgid: pgStr(pgid), shard: pgid.ps % this.wq.numShards });
+    } finally {
+      leaveCtx(sim, prev);
+    }
+    this.wq.queue(pgid.ps, item);
   }
 
   /** OSD::dequeue_op: the shard thread picked the item and holds the PG. */
-  private *dequeueOp(
-    pgid: PgId,
-    op: TrackedOp,
-    dequeueNs: number,
-    gen: number,
-    handler: (pg: PG) => Proc<void>,
-  ): Proc<void> {
-    yield sleepInstr(dequeueNs);
-    if (gen !== this.incarnation) return;
+  *dequeueOp(item: QueuedOp): Proc<void> {
+    yield sleepInstr(item.dequeueNs);
+    if (item.gen !== this.incarnation) return;
+    const op = item.op;
     op.mark('reached_pg', this.rt.sim.now);
-    this.trace('dequeue_op', { pgid: pgStr(pgid), desc: op.description });
-    const pg = this.pg(pgid);
+    this.trace('dequeue_op', { pgid: pgStr(item.pgid), desc: op.description });
+    const pg = this.pg(item.pgid);
     if (!pg) {
       this.finishOp(op);
       return;
     }
-    yield* handler(pg);
+    const m = item.m;
+    switch (m.type) {
+      case 'osd_op':
+        return yield* pg.doRequest(op, m, item.from);
+      case 'osd_repop':
+        return yield* pg.doRepop(op, m);
+      case 'osd_repop_reply':
+        return yield* pg.doRepopReply(op, m);
+      case 'pg_push':
+        return yield* pg.handlePush(op, m);
+      case 'pg_push_reply':
+        return yield* pg.handlePushReply(op, m.from, m.oid);
+    }
   }
 
   queue(ps: number, item: OpQueueItem): void {
@@ -279,14 +286,7 @@ export class OSD implements OsdServices {
   }
 
   queueContext(ps: number, fn: () => void, delayNs = 0): void {
-    const ctx = currentCtx(this.rt.sim);
-    this.wq.queue(ps, {
-      ctx,
-      run: function* () {
-        if (delayNs > 0) yield sleepInstr(delayNs);
-        fn();
-      },
-    });
+    this.wq.queue(ps, { ctx: currentCtx(this.rt.sim), fn, delayNs });
   }
 
   sendOsd(osd: number, m: Message, extraDelayNs = 0): void {
@@ -458,6 +458,33 @@ export class OSD implements OsdServices {
       pg.states.add('peering');
     }
     this.view = map;
+  }
+}
+
+/** The messages that become TrackedOps and go through the sharded queue to a PG. */
+type QueuedMessage = Extract<
+  Message,
+  { type: 'osd_op' | 'osd_repop' | 'osd_repop_reply' | 'pg_push' | 'pg_push_reply' }
+>;
+
+/**
+ * One message between enqueue_op and dequeue_op: a single object is the scheduled state, the
+ * shard queue item and the handler's arguments (instead of three closures per message).
+ */
+class QueuedOp {
+  constructor(
+    private readonly osd: OSD,
+    readonly pgid: PgId,
+    readonly op: TrackedOp,
+    readonly m: QueuedMessage,
+    readonly from: string,
+    readonly dequeueNs: number,
+    readonly gen: number,
+    readonly ctx: ProcContext,
+  ) {}
+
+  run(): Proc<void> {
+    return this.osd.dequeueOp(this);
   }
 }
 

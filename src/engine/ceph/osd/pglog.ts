@@ -5,7 +5,9 @@
  * reads it back.
  */
 import { utf8Decode } from '../../core/bytes.ts';
-import { jsonBytes } from '../json-bytes.ts';
+import { asciiOrUtf8 } from '../json-bytes.ts';
+import { pgInfoJson, pgLogEntryJson } from './pglog-json.ts';
+import { IdentityRing } from '../identity-ring.ts';
 import type { Json } from '../../trace/event.ts';
 import {
   EV_ZERO,
@@ -117,16 +119,15 @@ export class PgLog {
   }
 }
 
-/** Entries travel by reference (primary → replicas): each is traced three times. */
-const entryJsons = new WeakMap<PgLogEntry, Json>();
+/**
+ * Entries travel by reference (primary → replicas): each is traced and encoded three times
+ * within a few hundred virtual µs, so the recent ones share their JSON and bytes.
+ */
+const entryJsons = new IdentityRing<PgLogEntry, Json>(64);
+const encoded = new IdentityRing<PgLogEntry, Uint8Array>(64);
 
 export function entryJson(e: PgLogEntry): Json {
-  let j = entryJsons.get(e);
-  if (j === undefined) {
-    j = buildEntryJson(e);
-    entryJsons.set(e, j);
-  }
-  return j;
+  return entryJsons.get(e, buildEntryJson);
 }
 
 function buildEntryJson(e: PgLogEntry): Json {
@@ -146,16 +147,12 @@ export function logKey(v: Eversion): string {
   return `${String(v.epoch).padStart(10, '0')}.${String(v.version).padStart(20, '0')}`;
 }
 
-/** Entries travel by reference (primary → replicas): encode each once. */
-const encoded = new WeakMap<PgLogEntry, Uint8Array>();
+function buildEncodedEntry(e: PgLogEntry): Uint8Array {
+  return asciiOrUtf8(pgLogEntryJson(e));
+}
 
 export function encodeEntry(e: PgLogEntry): Uint8Array {
-  let b = encoded.get(e);
-  if (!b) {
-    b = jsonBytes(e);
-    encoded.set(e, b);
-  }
-  return b;
+  return encoded.get(e, buildEncodedEntry);
 }
 
 export function decodeEntry(b: Uint8Array): PgLogEntry {
@@ -168,7 +165,7 @@ export function encodeInfo(i: PgInfo): Record<string, Uint8Array> {
 
 /** The value stored under INFO_KEY. */
 export function encodeInfoValue(i: PgInfo): Uint8Array {
-  return jsonBytes(i);
+  return asciiOrUtf8(pgInfoJson(i));
 }
 
 /** Read the log and info back from the PG meta object's omap. */
