@@ -2,7 +2,15 @@
 import { PROTOCOL_VERSION, type Reply, type Request } from './messages.ts';
 
 const REQUEST_TYPES = new Set(['catalog', 'load', 'run', 'appendOp', 'closeStore']);
-const REPLY_TYPES = new Set(['catalog', 'loaded', 'events', 'done', 'error', 'storeClosed']);
+const REPLY_TYPES = new Set([
+  'catalog',
+  'loaded',
+  'events',
+  'progress',
+  'done',
+  'error',
+  'storeClosed',
+]);
 
 function envelope(x: unknown, types: Set<string>): boolean {
   if (typeof x !== 'object' || x === null) return false;

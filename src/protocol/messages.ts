@@ -3,14 +3,16 @@
  *
  * Discriminated unions on `type`, stamped with `v` (PROTOCOL_VERSION) so a stale tab and a
  * new worker fail loudly instead of misreading each other. Requests carry an `id`; every
- * reply to a request echoes it. Event batches are JSON-encoded into a Uint8Array and
- * *transferred* (zero-copy), never structured-cloned, so a million-event trace costs one
- * copy, not two.
+ * reply to a request echoes it. Event batches travel as columns (typed arrays) plus string-table
+ * deltas plus the UTF-8 JSON bytes of `data`/`effects` (wire.ts), all *transferred* (zero-copy),
+ * never structured-cloned as objects, so a million-event trace costs one copy, not two.
  */
 import type { Effect, Json, PipelineDef, SystemName, TraceEvent } from '../engine/index.ts';
 import type { OpDoc, ResultDoc, ScenarioDoc } from '../engine/scenario/types.ts';
+import type { WireBatch } from './wire.ts';
 
-export const PROTOCOL_VERSION = 1 as const;
+/** 2: `events` carry a columnar WireBatch (was JSON bytes); `traceFile` sources; `progress`. */
+export const PROTOCOL_VERSION = 2 as const;
 
 /** Where a scenario comes from. */
 export type ScenarioSource =
@@ -18,7 +20,18 @@ export type ScenarioSource =
   /** A scenario document (`iopath.scenario/1`), not yet validated. */
   | { kind: 'doc'; doc: unknown }
   /** The text of an `iopath.trace/1` file: replayed, not run. */
-  | { kind: 'trace'; text: string };
+  | { kind: 'trace'; text: string }
+  /**
+   * A picked `iopath.trace/1` file, handed over unread: the worker reads and scans its bytes
+   * (no main-thread `text()`/JSON.parse), so files far over the text limit load.
+   */
+  | { kind: 'traceFile'; file: FileBytes; name: string };
+
+/** What the protocol needs of a File/Blob (src/protocol compiles without DOM types). */
+export interface FileBytes {
+  readonly size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
 
 // ---------------------------------------------------------------- UI → worker
 
@@ -150,8 +163,8 @@ export interface StoreClosedReply {
 }
 
 /**
- * A batch of consecutive trace events, `first` … `first + count - 1`, as UTF-8 JSON of a
- * `TraceEvent[]`. `bytes.buffer` is transferred.
+ * A batch of consecutive trace events, `first` … `first + count - 1`, as columns (wire.ts).
+ * Every typed array of `batch` is transferred (`wireTransfer`).
  */
 export interface EventsReply {
   v: typeof PROTOCOL_VERSION;
@@ -159,7 +172,18 @@ export interface EventsReply {
   type: 'events';
   first: number;
   count: number;
-  bytes: Uint8Array;
+  batch: WireBatch;
+}
+
+/** How far a long load got (a big trace file being read and scanned): for the status line. */
+export interface ProgressReply {
+  v: typeof PROTOCOL_VERSION;
+  id: number;
+  type: 'progress';
+  /** What is happening (`reading`, `scanning`). */
+  phase: string;
+  done: number;
+  total: number;
 }
 
 /** A run (load, run or appendOp) stopped: the result document so far and the event total. */
@@ -196,9 +220,23 @@ export interface ErrorReply {
 }
 
 export type Reply =
-  CatalogReply | LoadedReply | EventsReply | DoneReply | ErrorReply | StoreClosedReply;
+  | CatalogReply
+  | LoadedReply
+  | EventsReply
+  | ProgressReply
+  | DoneReply
+  | ErrorReply
+  | StoreClosedReply;
+
+/**
+ * Largest trace file the worker imports (`traceFile`): 1 GiB. The file's bytes stay in memory
+ * as the payload blob (data/effects are referenced, not copied) next to ~61 bytes of columns
+ * per event; past this a tab (≈4 GiB of heap in Chromium, with the file read's copy and the
+ * scan's peak alive at once) risks an out-of-memory crash, and payload offsets are 32-bit.
+ */
+export const MAX_TRACE_FILE_BYTES = 1024 * 1024 * 1024;
 
 /** Events per batch: big enough to amortize a postMessage (~30 µs), small enough to stream. */
 export const EVENT_BATCH_SIZE = 2048;
 
-export type { TraceEvent, Effect, Json, OpDoc, ResultDoc, ScenarioDoc };
+export type { TraceEvent, Effect, Json, OpDoc, ResultDoc, ScenarioDoc, WireBatch };

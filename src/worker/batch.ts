@@ -1,11 +1,7 @@
 /**
- * Event batches on the wire: UTF-8 JSON of a TraceEvent[] in a fresh Uint8Array whose buffer
- * the caller transfers. One encode per batch; nothing else crosses the worker boundary per event.
+ * Event batches on the wire: the worker encodes TraceEvent[] into columnar WireBatches with
+ * `BatchEncoder` (one per load: it owns the stream's string table). The encoder lives in
+ * src/protocol/wireEncode.ts so UI tests can build real batches; the UI side is
+ * src/ui/state/traceStore.ts (`append`).
  */
-import type { TraceEvent } from '../protocol/index.ts';
-
-const encoder = new TextEncoder();
-
-export function encodeBatch(events: readonly TraceEvent[]): Uint8Array {
-  return encoder.encode(JSON.stringify(events));
-}
+export { BatchEncoder, StringTable, phaseCode } from '../protocol/wireEncode.ts';

@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, type Reply, type TraceEvent } from '../protocol/index.ts';
+import {
+  PROTOCOL_VERSION,
+  decodeWireBatch,
+  type Reply,
+  type TraceEvent,
+  type WireBatch,
+} from '../protocol/index.ts';
 import { runScenario, getBuiltinScenario } from '../engine/index.ts';
 import { createEngineAdapter } from './engineAdapter.ts';
 import { EngineServer } from './server.ts';
 
-const decode = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as TraceEvent[];
+/** Events of one stream's batches (seq from each batch's `first`). */
+const decode = (r: { first: number; batch: WireBatch }, table: string[] = []): TraceEvent[] =>
+  decodeWireBatch(r.batch, table).map((e, k) => ({ ...e, seq: r.first + k }));
 
 function serve() {
   const out: Reply[] = [];
@@ -33,7 +41,8 @@ describe('worker over the real engine', () => {
       type: 'load',
       source: { kind: 'builtin', name: 'daos-key-sv' },
     });
-    const events = replies.flatMap((r) => (r.type === 'events' ? decode(r.bytes) : []));
+    const table: string[] = [];
+    const events = replies.flatMap((r) => (r.type === 'events' ? decode(r, table) : []));
     const direct = runScenario(getBuiltinScenario('daos-key-sv')).events;
     expect(JSON.stringify(events)).toBe(JSON.stringify(direct));
     expect(replies.at(-1)).toMatchObject({ type: 'done', eventCount: direct.length });

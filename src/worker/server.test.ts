@@ -2,14 +2,19 @@ import { describe, expect, it } from 'vitest';
 import {
   EVENT_BATCH_SIZE,
   PROTOCOL_VERSION,
+  decodeWireBatch,
+  wireTransfer,
   type Reply,
   type TraceEvent,
+  type WireBatch,
 } from '../protocol/index.ts';
 import type { OpDoc, ResultDoc, ScenarioDoc } from '../engine/scenario/types.ts';
 import type { ScenarioEngine, ScenarioSession } from './engineApi.ts';
 import { EngineServer } from './server.ts';
 
-const decode = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as TraceEvent[];
+/** Events of one stream's batches (seq from each batch's `first`). */
+const decode = (r: { first: number; batch: WireBatch }, table: string[] = []): TraceEvent[] =>
+  decodeWireBatch(r.batch, table).map((e, k) => ({ ...e, seq: r.first + k }));
 
 /** A fake engine: each op emits `n` point events (n from the op's `n` field). */
 function fakeEngine(): ScenarioEngine {
@@ -118,8 +123,9 @@ describe('EngineServer', () => {
     expect(h.out.map((o) => o.reply.type)).toEqual(['loaded', 'events', 'done']);
     const ev = h.out[1]!;
     if (ev.reply.type !== 'events') throw new Error('expected events');
-    expect(ev.transfer).toEqual([ev.reply.bytes.buffer]);
-    expect(decode(ev.reply.bytes).map((e) => e.step)).toEqual(['s0', 's1', 's2']);
+    expect(ev.transfer).toEqual(wireTransfer(ev.reply.batch));
+    expect(ev.transfer).toContain(ev.reply.batch.t.buffer);
+    expect(decode(ev.reply).map((e) => e.step)).toEqual(['s0', 's1', 's2']);
     expect(h.out.every((o) => o.reply.id === 1 && o.reply.v === PROTOCOL_VERSION)).toBe(true);
   });
 

@@ -3,24 +3,30 @@
  *
  * It owns at most one ScenarioSession (the loaded scenario). `load` validates first — an
  * invalid document is answered with an `error` carrying the JSON path and leaves the previous
- * session untouched, so the app keeps running. Events stream in EVENT_BATCH_SIZE batches whose
- * buffers are transferred.
+ * session untouched, so the app keeps running. Events stream in EVENT_BATCH_SIZE columnar batches
+ * (protocol v2 WireBatch) whose buffers are transferred; each load starts a new string table.
+ * A picked trace file (`traceFile`) is read and scanned here (traceScan.ts), never parsed into
+ * event objects, and goes to the UI as one batch whose payload blob is the file's own bytes.
  */
 import {
   EVENT_BATCH_SIZE,
+  MAX_TRACE_FILE_BYTES,
   PROTOCOL_VERSION,
   isRequest,
   splitProblem,
   type ErrorCode,
+  type FileBytes,
   type PipelineView,
   type Reply,
   type Request,
   type ScenarioSource,
   type TraceEvent,
+  wireTransfer,
 } from '../protocol/index.ts';
 import { pipelineEdges, type PipelineDef } from '../engine/index.ts';
 import type { ScenarioDoc } from '../engine/scenario/types.ts';
-import { encodeBatch } from './batch.ts';
+import { BatchEncoder } from './batch.ts';
+import { scanTrace } from './traceScan.ts';
 import type { OpenedMedia } from './media.ts';
 import type { ScenarioEngine, ScenarioSession } from './engineApi.ts';
 
@@ -34,6 +40,10 @@ const FLUSH_MS = 50;
 
 export class EngineServer {
   private session: ScenarioSession | null = null;
+  /** The current stream's encoder (its string table); a new one per load. */
+  private encoder = new BatchEncoder();
+  /** Bumped by every load: an async load that finds it changed was superseded and stops. */
+  private loads = 0;
 
   constructor(
     private readonly engine: ScenarioEngine,
@@ -117,6 +127,11 @@ export class EngineServer {
     runOps: number | undefined,
     store?: StoreChoice,
   ): void {
+    this.loads++;
+    if (source.kind === 'traceFile') {
+      void this.loadTraceFile(id, source.file, source.name);
+      return;
+    }
     if (source.kind === 'trace') {
       const parsed = this.engine.parseTrace(source.text);
       if (!parsed.ok) {
@@ -124,6 +139,7 @@ export class EngineServer {
         return;
       }
       this.session = null;
+      this.encoder = new BatchEncoder();
       this.send(id, { type: 'loaded', doc: null, name: 'trace file' });
       this.stream(id, parsed.events, 0);
       this.send(id, { type: 'done', result: null, eventCount: parsed.events.length, opsLeft: 0 });
@@ -167,6 +183,7 @@ export class EngineServer {
     if (old) void old.close().catch(() => undefined);
     const session = this.engine.start(doc as ScenarioDoc);
     this.session = session;
+    this.encoder = new BatchEncoder();
     this.send(id, { type: 'loaded', doc: session.doc, name });
     this.runAndStream(id, session, runOps);
   }
@@ -199,6 +216,7 @@ export class EngineServer {
       this.media = media;
       const session = this.engine.start(doc, media.provider);
       this.session = session;
+      this.encoder = new BatchEncoder();
       this.send(id, {
         type: 'loaded',
         doc: session.doc,
@@ -218,6 +236,52 @@ export class EngineServer {
         isNoSpace(e) ? 'storage' : 'engine',
         e instanceof Error ? `${e.name}: ${e.message}` : String(e),
       );
+    }
+  }
+
+  /**
+   * Replay a picked trace file: read its bytes, scan them into columns (progress posted as it
+   * goes), then post `loaded`, one `events` batch with the file's bytes as the payload blob
+   * (transferred, not copied) and `done`. A bad file is an `invalid-trace` error naming the
+   * JSON path; the previous trace stays loaded.
+   */
+  private async loadTraceFile(id: number, file: FileBytes, name: string): Promise<void> {
+    try {
+      if (file.size > MAX_TRACE_FILE_BYTES) {
+        this.error(
+          id,
+          'invalid-trace',
+          `$: ${name} is ${(file.size / 1048576).toFixed(1)} MiB, over the ${MAX_TRACE_FILE_BYTES / 1048576} MiB limit for trace files`,
+        );
+        return;
+      }
+      this.send(id, { type: 'progress', phase: 'reading', done: 0, total: file.size });
+      const gen = this.loads;
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      if (gen !== this.loads) return; // a newer load replaced this one
+      const encoder = new BatchEncoder();
+      const scanned = scanTrace(bytes, encoder.strings, {
+        onProgress: (done, total) =>
+          this.send(id, { type: 'progress', phase: 'scanning', done, total }),
+      });
+      if (!scanned.ok) {
+        this.problem(id, 'invalid-trace', scanned.error);
+        return;
+      }
+      const old = this.media;
+      this.media = null;
+      if (old) void old.close().catch(() => undefined);
+      this.session = null;
+      this.encoder = encoder;
+      this.send(id, { type: 'loaded', doc: null, name: 'trace file' });
+      const { batch, count } = scanned;
+      this.post(
+        { v: PROTOCOL_VERSION, id, type: 'events', first: 0, count, batch },
+        wireTransfer(batch),
+      );
+      this.send(id, { type: 'done', result: null, eventCount: count, opsLeft: 0 });
+    } catch (e) {
+      this.error(id, 'invalid-trace', e instanceof Error ? `$: ${e.message}` : String(e));
     }
   }
 
@@ -267,11 +331,12 @@ export class EngineServer {
   /** Post events[from…] in transferred batches. */
   private stream(id: number, events: readonly TraceEvent[], from: number): void {
     for (let first = from; first < events.length; first += EVENT_BATCH_SIZE) {
-      const batch = events.slice(first, Math.min(events.length, first + EVENT_BATCH_SIZE));
-      const bytes = encodeBatch(batch);
-      this.post({ v: PROTOCOL_VERSION, id, type: 'events', first, count: batch.length, bytes }, [
-        bytes.buffer as ArrayBuffer,
-      ]);
+      const slice = events.slice(first, Math.min(events.length, first + EVENT_BATCH_SIZE));
+      const batch = this.encoder.encode(slice);
+      this.post(
+        { v: PROTOCOL_VERSION, id, type: 'events', first, count: slice.length, batch },
+        wireTransfer(batch),
+      );
     }
   }
 

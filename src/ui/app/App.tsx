@@ -44,7 +44,7 @@ function useStepInUrl(): void {
 function ShareButton() {
   const source = useApp((s) => s.source);
   const [copied, setCopied] = useState(false);
-  const disabled = source === null || source.kind === 'trace';
+  const disabled = source === null || source.kind === 'trace' || source.kind === 'traceFile';
   return (
     <button
       type="button"
@@ -158,6 +158,7 @@ export function App({ embed }: { embed: boolean }) {
   const name = useApp((s) => s.scenarioName);
   const status = useApp((s) => s.status);
   const count = useApp((s) => s.count);
+  const progress = useApp((s) => s.progress);
   const storage = useStorageStatus();
   // Fast playback: no step-node transitions (layout.css).
   const fast = useApp((s) => s.playing && (SPEEDS[s.speedIndex] ?? 0) >= 20);
@@ -177,7 +178,9 @@ export function App({ embed }: { embed: boolean }) {
           <ImportFile />
           <span className="status" role="status" aria-live="polite" data-status={status}>
             {status === 'loading'
-              ? 'running…'
+              ? progress
+                ? `${progress.phase} ${(progress.done / 1048576).toFixed(0)} / ${(progress.total / 1048576).toFixed(0)} MiB…`
+                : 'running…'
               : status === 'ready'
                 ? `${name} · ${count} events${storage}`
                 : 'starting…'}

@@ -31,7 +31,7 @@ export function StoreSelect() {
             const kind = parseStorePref(e.target.value);
             if (!kind) return;
             setPref(kind);
-            if (source && source.kind !== 'trace') load(source);
+            if (source && source.kind !== 'trace' && source.kind !== 'traceFile') load(source);
           }}
         >
           {(['auto', 'memory', 'opfs', 'idb'] as StorePref[]).map((k) => (

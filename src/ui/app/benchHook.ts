@@ -1,13 +1,14 @@
 /**
  * `?bench=1` only: a handle for the browser benchmark (bench/browser/ui-browser.ts) to drive the
  * store the way the page's own controls do — load a trace text through the worker (the call
- * `openFiles` makes after routing), move the cursor, set the speed, play. Nothing else reads it;
+ * `openFiles` makes after routing: a Blob goes to the worker unread as a `traceFile`, exactly
+ * like a picked big trace), move the cursor, set the speed, play. Nothing else reads it;
  * without `?bench=1` it is never installed.
  */
 import { trace, useApp } from '../state/store.ts';
 
 export interface BenchHandle {
-  loadTrace(text: string): void;
+  loadTrace(text: string | Blob): void;
   state(): { status: string; count: number; cursor: number; playing: boolean };
   setCursor(i: number): void;
   setSpeedIndex(i: number): void;
@@ -20,7 +21,14 @@ export interface BenchHandle {
 
 export function installBenchHook(win: Window & { iopathBench?: BenchHandle }): void {
   win.iopathBench = {
-    loadTrace: (text) => useApp.getState().load({ kind: 'trace', text }),
+    loadTrace: (text) =>
+      useApp
+        .getState()
+        .load(
+          typeof text === 'string'
+            ? { kind: 'trace', text }
+            : { kind: 'traceFile', file: text, name: 'bench trace' },
+        ),
     state: () => {
       const s = useApp.getState();
       return { status: s.status, count: s.count, cursor: s.cursor, playing: s.playing };
@@ -28,11 +36,15 @@ export function installBenchHook(win: Window & { iopathBench?: BenchHandle }): v
     setCursor: (i) => useApp.getState().setCursor(i),
     setSpeedIndex: (i) => useApp.getState().setSpeedIndex(i),
     setPlaying: (on) => useApp.getState().setPlaying(on),
-    firstOf: (pipeline) => trace.events.findIndex((e) => e.pipeline === pipeline),
+    firstOf: (pipeline) => {
+      for (let i = 0; i < trace.length; i++) if (trace.pipelineOf(i) === pipeline) return i;
+      return -1;
+    },
     pipelines: () => {
       const cat = useApp.getState().catalog;
-      const seen = new Set(trace.events.map((e) => e.pipeline));
-      return [...seen].map((id) => ({ id, steps: cat?.pipelines.get(id)?.steps.length ?? 0 }));
+      return trace
+        .distinct('pipeline')
+        .map((id) => ({ id, steps: cat?.pipelines.get(id)?.steps.length ?? 0 }));
     },
   };
 }

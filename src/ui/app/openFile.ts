@@ -3,8 +3,8 @@
  * documents run; iopath.trace/1 files replay (the worker validates both and answers with the
  * JSON path of the first problem).
  */
-import type { ScenarioSource } from '../../protocol/index.ts';
-import { routeFiles } from '../import/routeFiles.ts';
+import { MAX_TRACE_FILE_BYTES, type ScenarioSource } from '../../protocol/index.ts';
+import { bigTraceFile, routeFiles } from '../import/routeFiles.ts';
 import { useApp } from '../state/store.ts';
 import { openWalkthrough } from '../walkthrough/store.ts';
 
@@ -34,6 +34,21 @@ export async function openFileText(file: File): Promise<void> {
 
 /** Open picked files, routed by content (ui/import/routeFiles.ts: walkthroughs, OSD dumps…). */
 export async function openFiles(files: readonly File[]): Promise<void> {
+  // Trace files (any size up to 1 GiB) go to the worker unread: no main-thread text()/parse.
+  const heads = await Promise.all(
+    files.map(async (f) => ({ name: f.name, size: f.size, head: await f.slice(0, 256).text() })),
+  );
+  const big = bigTraceFile(heads, MAX_TRACE_FILE_BYTES);
+  if (big.kind === 'error') {
+    useApp.getState().showError({ message: big.error });
+    return;
+  }
+  if (big.kind === 'worker') {
+    const f = files[0] as File;
+    dropScenarioFromUrl();
+    useApp.getState().load({ kind: 'traceFile', file: f, name: f.name });
+    return;
+  }
   const picked = await Promise.all(
     files.map(async (f) => ({ name: f.name, text: await f.text() })),
   );
@@ -49,12 +64,18 @@ export async function openFiles(files: readonly File[]): Promise<void> {
     });
     return;
   }
-  // The address bar no longer describes what is on screen: drop scenario/step (Share link
-  // writes a link for a document; a trace file has none).
+  dropScenarioFromUrl();
+  useApp.getState().load(r.source);
+}
+
+/**
+ * The address bar no longer describes what is on screen: drop scenario/step (Share link
+ * writes a link for a document; a trace file has none).
+ */
+function dropScenarioFromUrl(): void {
   const q = new URLSearchParams(window.location.search);
   q.delete('scenario');
   q.delete('step');
   const search = q.toString();
   window.history.replaceState(null, '', search === '' ? window.location.pathname : `?${search}`);
-  useApp.getState().load(r.source);
 }

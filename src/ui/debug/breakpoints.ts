@@ -5,6 +5,7 @@
  */
 import type { TraceEvent } from '../../protocol/index.ts';
 import { evalBreak, type BreakExpr } from './breakExpr.ts';
+import { eventList, stepOf, type Events } from '../derive/eventList.ts';
 
 export interface PredicateBreak {
   text: string;
@@ -33,15 +34,16 @@ export function hits(b: BreakSet, e: TraceEvent): boolean {
  * Index of the first event strictly after `from` (dir 1) or strictly before it (dir -1) that
  * hits a breakpoint, or -1 when none does.
  */
-export function findBreak(
-  events: readonly TraceEvent[],
-  b: BreakSet,
-  from: number,
-  dir: 1 | -1,
-): number {
+export function findBreak(given: Events, b: BreakSet, from: number, dir: 1 | -1): number {
   if (!hasBreaks(b)) return -1;
+  const events = eventList(given);
   for (let i = from + dir; i >= 0 && i < events.length; i += dir) {
-    if (hits(b, events[i]!)) return i;
+    // Step breakpoints alone need only the step column (no event built).
+    if (b.predicates.length === 0) {
+      if (b.steps.has(stepOf(events, i) as string) && hits(b, events.get(i)!)) return i;
+      continue;
+    }
+    if (hits(b, events.get(i)!)) return i;
   }
   return -1;
 }

@@ -4,9 +4,10 @@
  * events 0..k (a binary search; an entry's `i` may point earlier, e.g. a message whose send
  * event is known only from its receive) — no checkpoints needed, and stepping back is exact for free.
  * The log extends itself lazily as the trace grows and rebuilds when the trace is replaced
- * (detected by the identity of its first event, as in createDerived).
+ * (detected by the list's `identity`, as in createDerived).
  */
 import type { TraceEvent } from '../../protocol/index.ts';
+import { eventList, type Events } from './eventList.ts';
 
 export interface Indexed {
   /** Index of the event that produced the entry. */
@@ -15,9 +16,14 @@ export interface Indexed {
 
 export interface AppendLog<T extends Indexed, C> {
   /** Bring the log up to date with events[0..count) and return all entries so far. */
-  sync(events: readonly TraceEvent[], count?: number): readonly T[];
+  sync(events: Events, count?: number): readonly T[];
   /** Number of entries produced by events[0..cursor] (inclusive). */
-  upTo(events: readonly TraceEvent[], cursor: number): number;
+  upTo(events: Events, cursor: number): number;
+  /**
+   * Extend the log by at most `maxEvents` events (idle-slice warming, so a first look far into
+   * a big trace does not read the whole prefix in one task). True once it covers the trace.
+   */
+  warm(events: Events, maxEvents: number): boolean;
   /** The extractor's running context (e.g. per-actor state), after the last synced event. */
   readonly context: C;
 }
@@ -34,26 +40,31 @@ export function createAppendLog<T extends Indexed, C>(
   /** pushedAt[k] = index of the event whose processing pushed entries[k] (non-decreasing). */
   let pushedAt: number[] = [];
   let done = 0;
-  let first: TraceEvent | undefined;
+  let first: unknown;
   let ctx = makeContext();
   const push = (t: T): void => {
     entries.push(t);
     pushedAt.push(done);
   };
-  const sync = (events: readonly TraceEvent[], count = events.length): readonly T[] => {
-    if (events[0] !== first || count < done) {
+  const sync = (given: Events, count = given.length): readonly T[] => {
+    const events = eventList(given);
+    if (events.identity !== first || count < done) {
       entries = [];
       pushedAt = [];
       done = 0;
       ctx = makeContext();
-      first = events[0];
+      first = events.identity;
     }
     const n = Math.min(count, events.length);
-    for (; done < n; done++) extract(events[done] as TraceEvent, done, ctx, push);
+    for (; done < n; done++) extract(events.get(done) as TraceEvent, done, ctx, push);
     return entries;
   };
   return {
     sync,
+    warm(events, maxEvents) {
+      sync(events, Math.min(events.length, done + Math.max(1, maxEvents)));
+      return done >= events.length;
+    },
     upTo(events, cursor) {
       sync(events);
       // first entry pushed by an event after the cursor

@@ -12,9 +12,14 @@
  *
  * Checkpoints are built lazily, forward only, as far as the furthest cursor asked for. The trace
  * may grow (console ops append events; the prefix never changes), so checkpoints stay valid; a
- * different trace (new scenario) is detected by the identity of its first event and resets them.
+ * different trace (new scenario) is detected by the list's `identity` (for a plain array: its
+ * first event) and resets them.
+ *
+ * Events come from an EventList (the page's columnar store, or a plain array in tests): the
+ * reducer gets event objects whose `data`/`effects` are decoded only if it reads them.
  */
 import type { TraceEvent } from '../../protocol/index.ts';
+import { eventList, type EventList, type Events } from './eventList.ts';
 
 export interface Reducer<S> {
   /**
@@ -31,13 +36,13 @@ export interface Derived<S> {
    * The state after events[0..cursor] (inclusive; cursor < 0 or an empty trace gives the initial
    * state). The result is a fresh value the caller owns: later calls never mutate it.
    */
-  at(events: readonly TraceEvent[], cursor: number): S;
+  at(events: Events, cursor: number): S;
   /**
    * Build checkpoints ahead of any seek, at most `maxEvents` events of work per call (views call
    * it in idle slices, so a first seek far into a 1M-event trace does not fold the whole prefix
    * in one task). Returns true once the checkpoints cover the whole trace.
    */
-  warm(events: readonly TraceEvent[], maxEvents: number): boolean;
+  warm(events: Events, maxEvents: number): boolean;
   /** Drop every checkpoint (the next `at` starts from the initial state). */
   reset(): void;
   /** Number of checkpoints held (index 0 is the initial state). */
@@ -61,7 +66,7 @@ export function createDerived<S>(
   let every = base;
   /** cps[j] = state after the first j*every events. */
   let cps: S[] = [reducer.clone(initial)];
-  let first: TraceEvent | undefined;
+  let first: unknown;
   let lastReplay = 0;
 
   const reset = (): void => {
@@ -74,7 +79,7 @@ export function createDerived<S>(
    * Extend the checkpoints up to the block holding `len` events, thinning when too many; stops
    * after the block that passes `limit` events of work.
    */
-  const extend = (events: readonly TraceEvent[], len: number, limit = Infinity): void => {
+  const extend = (events: EventList, len: number, limit = Infinity): void => {
     let k = cps.length - 1; // `run` is the state after k * every events
     if ((k + 1) * every > len) return;
     let run = reducer.clone(cps[k] as S);
@@ -82,7 +87,8 @@ export function createDerived<S>(
     while ((k + 1) * every <= len && work < limit) {
       work += every;
       const end = (k + 1) * every;
-      for (let i = k * every; i < end; i++) run = reducer.apply(run, events[i] as TraceEvent, i);
+      for (let i = k * every; i < end; i++)
+        run = reducer.apply(run, events.get(i) as TraceEvent, i);
       k++;
       cps.push(reducer.clone(run));
       if (cps.length > maxCheckpoints) {
@@ -95,26 +101,28 @@ export function createDerived<S>(
     }
   };
 
-  const sameTrace = (events: readonly TraceEvent[]): void => {
-    if (events[0] !== first) {
+  const sameTrace = (given: Events): EventList => {
+    const events = eventList(given);
+    if (events.identity !== first) {
       reset();
-      first = events[0];
+      first = events.identity;
     }
+    return events;
   };
 
   return {
-    warm(events, maxEvents) {
-      sameTrace(events);
+    warm(given, maxEvents) {
+      const events = sameTrace(given);
       extend(events, events.length, Math.max(1, maxEvents));
       return cps.length * every > events.length;
     },
-    at(events, cursor) {
-      sameTrace(events);
+    at(given, cursor) {
+      const events = sameTrace(given);
       const len = Math.min(events.length, Math.max(0, cursor + 1));
       extend(events, len);
       const j = Math.floor(len / every);
       let s = reducer.clone(cps[j] as S);
-      for (let i = j * every; i < len; i++) s = reducer.apply(s, events[i] as TraceEvent, i);
+      for (let i = j * every; i < len; i++) s = reducer.apply(s, events.get(i) as TraceEvent, i);
       lastReplay = len - j * every;
       return s;
     },

@@ -10,6 +10,7 @@
  */
 import type { TraceEvent } from '../../protocol/index.ts';
 import { createAppendLog, type Indexed } from './appendLog.ts';
+import { actorOf, eventList, opOf, type Events } from './eventList.ts';
 import { num, str } from './grow.ts';
 
 export interface SeqMessage extends Indexed {
@@ -133,18 +134,20 @@ export function orderActors(names: Iterable<string>): string[] {
 
 /** Per (op, actor), the first and last event index within [lo, hi]: the op spans on lifelines. */
 export function opSpans(
-  events: readonly TraceEvent[],
+  given: Events,
   lo: number,
   hi: number,
 ): { op: number; actor: string; from: number; to: number }[] {
+  const events = eventList(given);
   const m = new Map<string, { op: number; actor: string; from: number; to: number }>();
   for (let i = Math.max(0, lo); i <= hi && i < events.length; i++) {
-    const e = events[i] as TraceEvent;
-    if (e.op < 0) continue;
-    const k = `${e.op}|${e.actor}`;
+    const op = opOf(events, i) as number;
+    const actor = actorOf(events, i) as string;
+    if (op < 0) continue;
+    const k = `${op}|${actor}`;
     const s = m.get(k);
     if (s) s.to = i;
-    else m.set(k, { op: e.op, actor: e.actor, from: i, to: i });
+    else m.set(k, { op, actor, from: i, to: i });
   }
   return [...m.values()];
 }
@@ -155,18 +158,19 @@ export function opSpans(
  * one actor working alone collapse to their first event (plus the cursor). At most `max` rows,
  * scanning back at most `scan` events. Ascending event indexes.
  */
-export function sequenceRows(
-  events: readonly TraceEvent[],
-  cursor: number,
-  max: number,
-  scan = 20000,
-): number[] {
+export function sequenceRows(given: Events, cursor: number, max: number, scan = 20000): number[] {
+  const events = eventList(given);
   const rows: number[] = [];
   for (let i = cursor; i >= 0 && i > cursor - scan && rows.length < max; i--) {
-    const e = events[i];
-    if (!e) continue;
-    const p = events[i - 1];
-    if (i === cursor || !p || p.actor !== e.actor || p.op !== e.op || hasMsg(e)) rows.push(i);
+    if (i >= events.length) continue;
+    if (
+      i === cursor ||
+      i === 0 ||
+      actorOf(events, i - 1) !== actorOf(events, i) ||
+      opOf(events, i - 1) !== opOf(events, i) ||
+      ((events.hasEffects?.(i) ?? true) && hasMsg(events.get(i)))
+    )
+      rows.push(i);
   }
   return rows.reverse();
 }

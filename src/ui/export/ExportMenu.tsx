@@ -29,11 +29,11 @@ function currentDiagram(): { svg: string; stem: string } | null {
 export const EXPORTS = {
   trace: () => {
     const s = useApp.getState();
-    download(`${fileStem(s.scenarioName)}.trace.json`, traceFileText(s.doc, trace.events));
+    download(`${fileStem(s.scenarioName)}.trace.json`, traceFileText(s.doc, trace.toArray()));
   },
   chrome: () => {
     const s = useApp.getState();
-    const doc = toChromeTrace(trace.events, s.scenarioName);
+    const doc = toChromeTrace(trace.toArray(), s.scenarioName);
     download(`${fileStem(s.scenarioName)}.chrome-trace.json`, JSON.stringify(doc));
   },
   svg: () => {

@@ -15,7 +15,44 @@
  */
 import type { ScenarioSource } from '../../protocol/index.ts';
 
+/**
+ * Largest file read as text on the main thread (scenarios, walkthroughs, dumps, small traces).
+ * A bigger file, or any file that starts like an `iopath.trace/1` document, is handed to the
+ * worker unread (`bigTraceFile`): up to MAX_TRACE_FILE_BYTES (1 GiB).
+ */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** The first bytes of an `iopath.trace/1` file as the engine writes it (schema key first). */
+export function startsLikeTrace(head: string): boolean {
+  return /^\s*\{\s*"schema"\s*:\s*"iopath\.trace\/1"/.test(head);
+}
+
+/**
+ * Whether one picked file goes to the worker as bytes (`traceFile`) rather than as text: it
+ * starts like a trace, or it is too big for the text path (the worker then names what is wrong
+ * with it). Over `maxTrace` it is an error either way.
+ */
+export function bigTraceFile(
+  files: readonly { name: string; size: number; head: string }[],
+  maxTrace: number,
+): { kind: 'worker' } | { kind: 'text' } | { kind: 'error'; error: string } {
+  const f = files[0];
+  if (files.length !== 1 || !f) {
+    const big = files.find((x) => x.size > MAX_FILE_BYTES);
+    return big
+      ? {
+          kind: 'error',
+          error: `${big.name}: $: ${(big.size / 1048576).toFixed(1)} MiB is over the 64 MiB limit`,
+        }
+      : { kind: 'text' };
+  }
+  if (f.size > maxTrace)
+    return {
+      kind: 'error',
+      error: `${f.name}: $: ${(f.size / 1048576).toFixed(1)} MiB is over the ${maxTrace / 1048576} MiB limit for trace files`,
+    };
+  return startsLikeTrace(f.head) || f.size > MAX_FILE_BYTES ? { kind: 'worker' } : { kind: 'text' };
+}
 
 export type Routed =
   | { kind: 'load'; source: ScenarioSource }

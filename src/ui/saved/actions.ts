@@ -19,13 +19,14 @@ export function currentText(kind: SavedKind): string | null {
   if (s.status !== 'ready' || s.source === null) return null;
   if (kind === 'scenario') return s.doc === null ? null : JSON.stringify(s.doc, null, 2);
   if (s.source.kind === 'trace') return s.source.text;
-  return traceFileText(s.doc, trace.events);
+  return traceFileText(s.doc, trace.toArray());
 }
 
 /** Save what is loaded; `kind` defaults to trace when a trace file is loaded, else scenario. */
 export async function saveCurrent(kind?: SavedKind): Promise<SavedItem | null> {
   const s = useApp.getState();
-  const k: SavedKind = kind ?? (s.source?.kind === 'trace' ? 'trace' : 'scenario');
+  const k: SavedKind =
+    kind ?? (s.source?.kind === 'trace' || s.source?.kind === 'traceFile' ? 'trace' : 'scenario');
   const text = currentText(k);
   if (text === null) {
     s.showError({ message: `save: nothing loaded to save as a ${k}` });

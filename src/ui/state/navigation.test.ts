@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { clampCursor, nextOpStart, opSegment, prevOpStart } from './navigation.ts';
-import { TraceBuffer } from './traceBuffer.ts';
-import type { TraceEvent } from '../../protocol/index.ts';
+import { TraceStore } from './traceStore.ts';
+import { BatchEncoder, type TraceEvent } from '../../protocol/index.ts';
 
 const mk = (ops: number[]): TraceEvent[] =>
   ops.map((op, seq) => ({ seq, t: seq, op, pipeline: 'p', step: 's', phase: 'point', actor: 'a' }));
 
-describe('TraceBuffer', () => {
+describe('TraceStore op index', () => {
   it('indexes op boundaries across batches', () => {
-    const b = new TraceBuffer();
+    const b = new TraceStore();
+    const enc = new BatchEncoder();
     const ev = mk([0, 0, 1, 1, 1, 2, 4]);
-    b.append(0, ev.slice(0, 3));
-    b.append(3, ev.slice(3));
+    b.append(0, enc.encode(ev.slice(0, 3)));
+    b.append(3, enc.encode(ev.slice(3)));
     expect(b.opStarts).toEqual([0, 2, 5, 6]);
-    expect(() => b.append(3, ev.slice(0, 1))).toThrow(/out of order/);
+    expect(() => b.append(3, enc.encode(ev.slice(0, 1)))).toThrow(/out of order/);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * The UI state (zustand). Views subscribe to the slices they draw; the trace itself lives in
- * `trace` (a TraceBuffer, not React state) and the store carries only its `count`.
+ * `trace` (a columnar TraceStore, not React state) and the store carries only its `count`.
  *
  * Everything a view shows is a function of (catalog, trace prefix, cursor). Stepping back is
  * `setCursor(cursor - 1)`; nothing is re-run.
@@ -21,12 +21,11 @@ import type {
   ScenarioInfo,
   ScenarioSource,
 } from '../../protocol/index.ts';
-import { decodeBatch } from '../bridge/decodeBatch.ts';
 import type { EngineClient } from '../bridge/EngineClient.ts';
 import { findBreak, toggleStep, EMPTY_BREAKS, type BreakSet } from '../debug/breakpoints.ts';
 import { parseBreak } from '../debug/breakExpr.ts';
 import { clampCursor, nextOpStart, prevOpStart } from './navigation.ts';
-import { TraceBuffer } from './traceBuffer.ts';
+import { TraceStore } from './traceStore.ts';
 
 /** Where a load's devices live, as the worker reported it (`loaded.store`). */
 export interface StorageInfo {
@@ -72,6 +71,8 @@ export interface AppState {
   result: ResultDoc | null;
   /** Events in `trace` (bumps once per batch). */
   count: number;
+  /** A long load's progress (a big trace file being read/scanned in the worker), else null. */
+  progress: { phase: string; done: number; total: number } | null;
   cursor: number;
   playing: boolean;
   speedIndex: number;
@@ -132,7 +133,7 @@ export interface AppActions {
 export type Store = AppState & AppActions;
 
 /** The loaded trace (module-level: one per page, shared by every view). */
-export const trace = new TraceBuffer();
+export const trace = new TraceStore();
 
 let client: EngineClient | null = null;
 /** The load whose replies we still accept (a newer load makes older replies stale). */
@@ -175,6 +176,7 @@ export const useApp = create<Store>()((set, get) => ({
   doc: null,
   result: null,
   count: 0,
+  progress: null,
   cursor: 0,
   playing: false,
   speedIndex: 4,
@@ -237,7 +239,7 @@ export const useApp = create<Store>()((set, get) => ({
   clearBreaks: () => set({ breaks: EMPTY_BREAKS, breakNote: null }),
   continueToBreak: (dir) => {
     const { breaks, cursor } = get();
-    const i = findBreak(trace.events, breaks, cursor, dir);
+    const i = findBreak(trace, breaks, cursor, dir);
     if (i >= 0) set({ cursor: i, playing: false, breakNote: null });
     else
       set({
@@ -258,7 +260,7 @@ export const useApp = create<Store>()((set, get) => ({
 
   load: (source, opts = {}) => {
     if (!client) return;
-    set({ status: 'loading', playing: false });
+    set({ status: 'loading', playing: false, progress: null });
     const pref = opts.store ?? get().storePref;
     const base =
       opts.seed === undefined
@@ -286,8 +288,11 @@ export const useApp = create<Store>()((set, get) => ({
             consoleError: null,
           });
           return;
+        case 'progress':
+          set({ progress: { phase: r.phase, done: r.done, total: r.total } });
+          return;
         case 'events': {
-          trace.append(r.first, decodeBatch(r.bytes));
+          trace.append(r.first, r.batch);
           // Land on ?step=K as soon as it has arrived (long scenarios keep streaming).
           if (step !== undefined && !landed && trace.length > step) {
             landed = true;
@@ -298,6 +303,7 @@ export const useApp = create<Store>()((set, get) => ({
         case 'done':
           set({
             status: 'ready',
+            progress: null,
             result: r.result,
             count: trace.length,
             // ?step=K beyond the end lands on the last event; otherwise keep the cursor
@@ -309,6 +315,7 @@ export const useApp = create<Store>()((set, get) => ({
           // The previous trace (if any) stays loaded: the app keeps running.
           set({
             status: 'ready',
+            progress: null,
             error:
               r.path === undefined ? { message: r.message } : { message: r.message, path: r.path },
           });
@@ -326,7 +333,7 @@ export const useApp = create<Store>()((set, get) => ({
     client.request({ type: 'appendOp', op }, (r) => {
       switch (r.type) {
         case 'events':
-          trace.append(r.first, decodeBatch(r.bytes));
+          trace.append(r.first, r.batch);
           set({ count: trace.length });
           return;
         case 'done': {

@@ -1,6 +1,7 @@
 /** Which trace event a stop shows (pure: the same walkthrough + trace → the same index). */
 import type { Json, TraceEvent } from '../../protocol/index.ts';
 import type { Stop, StopAt } from './doc.ts';
+import { eventList, stepOf, type Events } from '../derive/eventList.ts';
 
 export type Resolved = { ok: true; index: number } | { ok: false; error: string };
 
@@ -13,7 +14,8 @@ export function describeAt(at: StopAt): string {
   return `${parts.join(' ')} #${at.occurrence ?? 1}`;
 }
 
-export function resolveStop(at: StopAt, events: readonly TraceEvent[]): Resolved {
+export function resolveStop(at: StopAt, given: Events): Resolved {
+  const events = eventList(given);
   if (at.index !== undefined) {
     return at.index < events.length
       ? { ok: true, index: at.index }
@@ -25,8 +27,8 @@ export function resolveStop(at: StopAt, events: readonly TraceEvent[]): Resolved
   const want = at.occurrence ?? 1;
   let n = 0;
   for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    if (e.step !== at.step) continue;
+    if (stepOf(events, i) !== at.step) continue;
+    const e = events.get(i)!;
     if (at.op !== undefined && e.op !== at.op) continue;
     if (at.actor !== undefined && e.actor !== at.actor) continue;
     if (at.phase !== undefined ? e.phase !== at.phase : e.phase === 'exit') continue;

@@ -49,7 +49,7 @@ export function scenarioSourceOf(w: WalkthroughDoc): ScenarioSource {
 function resolveAll(w: WalkthroughDoc): { indexes: number[]; problem: string | null } {
   let problem: string | null = null;
   const indexes = w.stops.map((s, i) => {
-    const r = resolveStop(s.at, trace.events);
+    const r = resolveStop(s.at, trace);
     if (!r.ok) {
       problem ??= `stops[${i}].at: ${r.error}`;
       return -1;

@@ -15,7 +15,7 @@ function matchingRows(count: number, filter: string): number[] | null {
   if (f === '') return null;
   const out: number[] = [];
   for (let i = 0; i < count; i++) {
-    const e = trace.events[i];
+    const e = trace.get(i);
     if (!e) continue;
     if (
       e.step.toLowerCase().includes(f) ||
@@ -64,7 +64,7 @@ export function EventLog() {
   const items = [];
   for (let r = first; r < last; r++) {
     const i = rows ? rows[r]! : r;
-    const e = trace.events[i];
+    const e = trace.get(i);
     if (!e) continue;
     items.push(
       <div

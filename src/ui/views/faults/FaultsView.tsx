@@ -26,7 +26,7 @@ export function FaultsView() {
   const error = useApp((s) => s.consoleError);
   const appendOp = useApp((s) => s.appendOp);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the trace grows in place; count says when
-  const actors = useMemo(() => faultableActors(trace.events), [count]);
+  const actors = useMemo(() => faultableActors(trace), [count]);
   const [picked, setPicked] = useState('');
   const actor = actors.includes(picked) ? picked : (actors[0] ?? '');
   const actions = [...(actor ? faultsFor(actor, known) : []), ...globalFaults(known)];
@@ -40,7 +40,7 @@ export function FaultsView() {
       : (steps[0] ?? '');
   const cutAt = powerCutAtStep(actor, step, known);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the trace grows in place; count says when
-  const ends = useMemo(() => partitionableActors(trace.events), [count]);
+  const ends = useMemo(() => partitionableActors(trace), [count]);
   const [aPick, setAPick] = useState('');
   const [bPick, setBPick] = useState('');
   const a = ends.includes(aPick) ? aPick : (ends[0] ?? '');

@@ -3,7 +3,8 @@
  * and which fault ops apply to each — only ops the engine registered. Every fault is just a
  * scenario op appended to the running scenario (the same path as the console).
  */
-import type { OpDoc, TraceEvent } from '../../../protocol/index.ts';
+import type { OpDoc } from '../../../protocol/index.ts';
+import { distinctOf, eventList, type Events } from '../../derive/eventList.ts';
 
 export interface FaultAction {
   id: string;
@@ -15,9 +16,10 @@ const OSD = /^osd\.(\d+)$/;
 const TARGET = /^engine\d+\.tgt\d+$/;
 
 /** The distinct targets and OSDs that appear in the trace, in a stable natural order. */
-export function faultableActors(events: readonly TraceEvent[]): string[] {
+export function faultableActors(events: Events): string[] {
   const seen = new Set<string>();
-  for (const e of events) if (OSD.test(e.actor) || TARGET.test(e.actor)) seen.add(e.actor);
+  for (const a of distinctOf(eventList(events), 'actor'))
+    if (OSD.test(a) || TARGET.test(a)) seen.add(a);
   return [...seen].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
@@ -70,9 +72,10 @@ export function globalFaults(known: ReadonlySet<string>): FaultAction[] {
 }
 
 /** The actors a partition can separate: every actor of the trace that sends or serves RPCs. */
-export function partitionableActors(events: readonly TraceEvent[]): string[] {
+export function partitionableActors(events: Events): string[] {
   const seen = new Set<string>();
-  for (const e of events) if (e.actor === 'client' || TARGET.test(e.actor)) seen.add(e.actor);
+  for (const a of distinctOf(eventList(events), 'actor'))
+    if (a === 'client' || TARGET.test(a)) seen.add(a);
   return [...seen].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 

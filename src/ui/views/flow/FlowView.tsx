@@ -78,8 +78,9 @@ export function actorsInLane(view: PipelineView, lane: string): string[] {
   const end = trace.opStarts[seg + 1] ?? trace.length;
   const out = new Set<string>();
   for (let i = start; i < end; i++) {
-    const e = trace.events[i];
-    if (e && e.pipeline === view.id && inLane.has(e.step)) out.add(e.actor);
+    const step = trace.stepOf(i);
+    if (step !== undefined && trace.pipelineOf(i) === view.id && inLane.has(step))
+      out.add(trace.actorOf(i) as string);
   }
   return [...out].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
@@ -87,8 +88,8 @@ export function actorsInLane(view: PipelineView, lane: string): string[] {
 /** Clicking a step moves the cursor to that step's next event (wrapping to the first). */
 function jumpToStep(pipeline: string, step: string): void {
   const { cursor, setCursor, setPlaying } = useApp.getState();
-  const ev = trace.events;
-  const hit = (i: number) => ev[i]?.step === step && ev[i]?.pipeline === pipeline;
+  const ev = trace;
+  const hit = (i: number) => ev.stepOf(i) === step && ev.pipelineOf(i) === pipeline;
   for (let i = cursor + 1; i < ev.length; i++) if (hit(i)) return go(i);
   for (let i = 0; i <= cursor; i++) if (hit(i)) return go(i);
   function go(i: number): void {
@@ -129,7 +130,7 @@ const FlowCanvas = memo(function FlowCanvas({
     let followed: string | null = null;
     const apply = () => {
       if (!activeRef.current) return;
-      const frame = flowFrame(trace.events, useApp.getState().cursor, view.id, edgeIds);
+      const frame = flowFrame(trace, useApp.getState().cursor, view.id, edgeIds);
       applyFrame(root, frame);
       applyBreakMarkers(root, useApp.getState().breaks.steps);
       // Follow mode: a viewport transform (no React render) centred on the current step.
@@ -327,8 +328,8 @@ export function FlowView() {
     if (key === '' || count === 0) return null;
     const seg = opSegment(trace.opStarts, useApp.getState().cursor);
     const start = trace.opStarts[seg] ?? 0;
-    if (known) return withUncatalogued(known, trace.events, start, op);
-    return synthesizePipeline(trace.events, start, pipeline, op);
+    if (known) return withUncatalogued(known, trace, start, op);
+    return synthesizePipeline(trace, start, pipeline, op);
   }, [key, known, pipeline, op, count]);
   const layoutKey = known
     ? view && view !== known

@@ -3,6 +3,7 @@
  * The DOM is then patched to match (highlight.ts) — no React state per step.
  */
 import type { TraceEvent } from '../../../protocol/index.ts';
+import { eventList, opOf, pipelineOf, stepOf, type Events } from '../../derive/eventList.ts';
 import { edgeId } from './layout.ts';
 
 export interface FlowFrame {
@@ -29,22 +30,23 @@ export const EMPTY_FRAME: FlowFrame = {
 const LOOKBACK = 4096;
 
 export function flowFrame(
-  events: readonly TraceEvent[],
+  given: Events,
   cursor: number,
   pipeline: string,
   edgeIds: ReadonlySet<string>,
 ): FlowFrame {
-  const cur = events[cursor];
+  const events = eventList(given);
+  const cur = events.get(cursor);
   if (!cur || cur.pipeline !== pipeline) return EMPTY_FRAME;
   const visited = new Set<string>([cur.step]);
   let prevStep: string | null = null;
   const stop = Math.max(0, cursor - LOOKBACK);
   for (let i = cursor - 1; i >= stop; i--) {
-    const e = events[i];
-    if (!e || e.op !== cur.op) break;
-    if (e.pipeline !== pipeline) continue;
-    visited.add(e.step);
-    if (prevStep === null && e.step !== cur.step) prevStep = e.step;
+    if (opOf(events, i) !== cur.op) break;
+    if (pipelineOf(events, i) !== pipeline) continue;
+    const step = stepOf(events, i) as string;
+    visited.add(step);
+    if (prevStep === null && step !== cur.step) prevStep = step;
   }
   let taken: FlowFrame['taken'] = null;
   if (prevStep !== null) {

@@ -4,10 +4,11 @@
  * first appearance, one lane per actor, consecutive steps joined. The catalog stays the source
  * of truth whenever it knows the pipeline.
  */
-import type { PipelineView, TraceEvent } from '../../../protocol/index.ts';
+import type { PipelineView } from '../../../protocol/index.ts';
+import { eventList, type Events } from '../../derive/eventList.ts';
 
 export function synthesizePipeline(
-  events: readonly TraceEvent[],
+  given: Events,
   opStart: number,
   pipeline: string,
   op: number,
@@ -18,8 +19,9 @@ export function synthesizePipeline(
   const edges: PipelineView['edges'] = [];
   const edgeSeen = new Set<string>();
   let prev: string | null = null;
+  const events = eventList(given);
   for (let i = opStart; i < events.length; i++) {
-    const e = events[i];
+    const e = events.get(i);
     if (!e || e.op !== op) break;
     if (e.pipeline !== pipeline) continue;
     if (!lanes.some((l) => l.id === e.actor)) lanes.push({ id: e.actor, label: e.actor });
@@ -64,14 +66,15 @@ export const UNCATALOGUED_LANE = '~uncatalogued';
  */
 export function withUncatalogued(
   known: PipelineView,
-  events: readonly TraceEvent[],
+  given: Events,
   opStart: number,
   op: number,
 ): PipelineView {
   const have = new Set(known.steps.map((s) => s.id));
   const extra: string[] = [];
+  const events = eventList(given);
   for (let i = opStart; i < events.length; i++) {
-    const e = events[i];
+    const e = events.get(i);
     if (!e || e.op !== op) break;
     if (e.pipeline === known.id && !have.has(e.step)) {
       have.add(e.step);

@@ -92,7 +92,7 @@ const isNvme = (kind: string): boolean =>
 
 function touched(i: number, dev: string): number[] {
   const out: number[] = [];
-  for (const f of trace.events[i]?.effects ?? []) {
+  for (const f of trace.effects(i) ?? []) {
     if (!isNvme(f.kind) || devOf(f) !== dev) continue;
     if (Array.isArray(f.lbas)) {
       for (const l of f.lbas) if (typeof l === 'number') out.push(l);
@@ -108,7 +108,7 @@ function touched(i: number, dev: string): number[] {
 
 function currentDev(i: number): string | undefined {
   for (let k = i; k >= 0 && k > i - 5000; k--) {
-    for (const f of trace.events[k]?.effects ?? []) {
+    for (const f of trace.effects(k) ?? []) {
       if (isNvme(f.kind)) {
         const d = devOf(f);
         if (d !== undefined) return d;
@@ -121,10 +121,7 @@ function currentDev(i: number): string | undefined {
 export function NvmeView() {
   const { count, cursor } = useTraceCursor();
   useWarmCheckpoints(derived);
-  const state = useMemo(
-    () => derived.at(trace.events, Math.min(cursor, count - 1)),
-    [cursor, count],
-  );
+  const state = useMemo(() => derived.at(trace, Math.min(cursor, count - 1)), [cursor, count]);
   const [pick, setPick] = useState('');
   const devs = [...state.devs.keys()].sort();
   const followed = useMemo(() => currentDev(cursor), [cursor]);

@@ -50,8 +50,8 @@ export function PgLogView() {
   const setCursor = useApp((s) => s.setCursor);
   const rows = useMemo(() => {
     if (count <= 0) return [];
-    const all = log.sync(trace.events, count);
-    return all.slice(0, log.upTo(trace.events, cursor));
+    const all = log.sync(trace, count);
+    return all.slice(0, log.upTo(trace, cursor));
   }, [count, cursor]);
 
   if (rows.length === 0) {

@@ -101,7 +101,7 @@ function Bucket({
 export function PlacementView() {
   const { count, cursor } = useTraceCursor();
   const setCursor = useApp((s) => s.setCursor);
-  const s = useMemo(() => derived.at(trace.events, Math.min(cursor, count - 1)), [cursor, count]);
+  const s = useMemo(() => derived.at(trace, Math.min(cursor, count - 1)), [cursor, count]);
   const [pick, setPick] = useState('');
   const oids = [...s.objects.keys()];
   const sel =

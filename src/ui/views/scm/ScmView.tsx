@@ -25,7 +25,7 @@ const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /** Lines of `dev` the event at `i` wrote, flushed or allocated (framed on the map). */
 function touched(i: number, dev: string): number[] {
-  const e = trace.events[i];
+  const e = trace.get(i);
   const out: number[] = [];
   for (const f of e?.effects ?? []) {
     if (str(f, 'dev') !== dev) continue;
@@ -41,7 +41,7 @@ function touched(i: number, dev: string): number[] {
 /** The SCM device the latest events up to `i` touched (the map follows the cursor). */
 function currentDev(i: number): string | undefined {
   for (let k = i; k >= 0 && k > i - 5000; k--) {
-    for (const f of trace.events[k]?.effects ?? []) {
+    for (const f of trace.effects(k) ?? []) {
       const d = str(f, 'dev');
       if (d !== undefined && (f.kind.startsWith('scm.') || str(f, 'media') === 'scm')) return d;
     }
@@ -52,10 +52,7 @@ function currentDev(i: number): string | undefined {
 export function ScmView() {
   const { count, cursor } = useTraceCursor();
   useWarmCheckpoints(derived);
-  const state = useMemo(
-    () => derived.at(trace.events, Math.min(cursor, count - 1)),
-    [cursor, count],
-  );
+  const state = useMemo(() => derived.at(trace, Math.min(cursor, count - 1)), [cursor, count]);
   const [pick, setPick] = useState<string>('');
   const devs = [...state.devs.keys()].sort();
   const followed = useMemo(() => currentDev(cursor), [cursor]);
@@ -125,7 +122,7 @@ export function ScmView() {
         label={`SCM lines of ${id}: ${SCM_LOOK_ORDER.map((l) => `${counts[l]} ${l}`).join(', ')}`}
         describe={(l) => {
           const look = SCM_LOOKS[SCM_LOOK_INDEX[lineLook(d, l)]];
-          const who = ownersOf(owners.sync(trace.events), n, id, l * SCM_LINE, SCM_LINE);
+          const who = ownersOf(owners.sync(trace), n, id, l * SCM_LINE, SCM_LINE);
           return (
             <>
               <div>
@@ -156,5 +153,5 @@ export function ScmView() {
 }
 
 function notesAt(cursor: number): number {
-  return owners.upTo(trace.events, cursor);
+  return owners.upTo(trace, cursor);
 }

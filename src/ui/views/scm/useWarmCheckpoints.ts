@@ -17,7 +17,7 @@ export function useWarmCheckpoints<S>(derived: Derived<S>): void {
     const slice = () => {
       const t0 = performance.now();
       let done = false;
-      while (!done && performance.now() - t0 < SLICE_MS) done = derived.warm(trace.events, 1024);
+      while (!done && performance.now() - t0 < SLICE_MS) done = derived.warm(trace, 1024);
       if (!done) timer = window.setTimeout(slice, 0);
     };
     // Let the view's own first render go first.

@@ -67,15 +67,15 @@ export function SequenceView() {
   const hi = cursor;
   // One row per event where something happens between actors; solo runs collapse.
   const rowIdx = useMemo(
-    () => (count > 0 && hi >= 0 ? sequenceRows(trace.events, hi, maxRows) : []),
+    () => (count > 0 && hi >= 0 ? sequenceRows(trace, hi, maxRows) : []),
     [count, hi, maxRows],
   );
   const lo = rowIdx[0] ?? 0;
 
   const view = useMemo(() => {
     if (count <= 0 || hi < 0) return null;
-    const all = log.sync(trace.events, count);
-    const n = log.upTo(trace.events, hi);
+    const all = log.sync(trace, count);
+    const n = log.upTo(trace, hi);
     const msgs = visibleMessages(all, n, lo, hi);
     const names = new Set<string>();
     for (const [a, first] of log.context.actors) if (first <= hi) names.add(a);
@@ -83,7 +83,7 @@ export function SequenceView() {
       names.add(m.from);
       names.add(m.to);
     }
-    return { actors: orderActors(names), msgs, spans: opSpans(trace.events, lo, hi) };
+    return { actors: orderActors(names), msgs, spans: opSpans(trace, lo, hi) };
   }, [count, lo, hi]);
 
   if (!view || view.actors.length === 0) {
@@ -106,10 +106,10 @@ export function SequenceView() {
   const rowsEls = [];
   for (let r = 0; r < rowIdx.length; r++) {
     const i = rowIdx[r] as number;
-    const e = trace.events[i];
+    const e = trace.get(i);
     if (!e) continue;
     const x = xOf.get(e.actor);
-    const newOp = i === 0 || trace.events[i - 1]?.op !== e.op;
+    const newOp = i === 0 || trace.get(i - 1)?.op !== e.op;
     // events folded into this row (same actor, nothing exchanged)
     const folded = (rowIdx[r + 1] ?? hi + 1) - i - 1;
     rowsEls.push(

@@ -29,10 +29,7 @@ const BAND = 26;
 export function EvtreeView() {
   const { count, cursor } = useTraceCursor();
   useWarmCheckpoints(derived);
-  const state = useMemo(
-    () => derived.at(trace.events, Math.min(cursor, count - 1)),
-    [cursor, count],
-  );
+  const state = useMemo(() => derived.at(trace, Math.min(cursor, count - 1)), [cursor, count]);
   const [pick, setPick] = useState('');
   const box = useRef<HTMLDivElement>(null);
   const [boxW, setBoxW] = useState(520);
@@ -51,7 +48,7 @@ export function EvtreeView() {
     return out;
   }, [state]);
 
-  const actor = trace.events[cursor]?.actor;
+  const actor = trace.get(cursor)?.actor;
   const ctx = actor === undefined ? undefined : state.ctx.get(actor);
   const followed = ctx ? `${actor}/${ctx.oid}/${ctx.dkey}/${ctx.akey}` : '';
   const sel =

@@ -33,11 +33,8 @@ export function VosTreeView() {
   const { count, cursor } = useTraceCursor();
   useWarmCheckpoints(vosDerived);
   const setCursor = useApp((s) => s.setCursor);
-  const state = useMemo(
-    () => vosDerived.at(trace.events, Math.min(cursor, count - 1)),
-    [cursor, count],
-  );
-  const actor = trace.events[cursor]?.actor;
+  const state = useMemo(() => vosDerived.at(trace, Math.min(cursor, count - 1)), [cursor, count]);
+  const actor = trace.get(cursor)?.actor;
   const root = useMemo(() => buildTree(state, cursor, actor), [state, cursor, actor]);
   const layout = useMemo(() => {
     const h = hierarchy<TNode>(root, (n) => n.children);

@@ -1,0 +1,77 @@
+/**
+ * What trace readers take: a read-only, indexable list of events. The page's columnar store
+ * (ui/state/traceStore.ts) implements it without holding event objects — `get(i)` materializes
+ * event i on demand, its `data`/`effects` decoded only when read. Tests and small callers pass
+ * a plain `TraceEvent[]`; `eventList()` wraps it.
+ */
+import type { TraceEvent } from '../../protocol/index.ts';
+
+export interface EventList {
+  readonly length: number;
+  /** Event i (undefined outside 0…length-1). */
+  get(i: number): TraceEvent | undefined;
+  /**
+   * Changes when a different trace is loaded (appending keeps it): derivations reset on it.
+   * For a plain array it is the first event, as it always was.
+   */
+  readonly identity: unknown;
+  /** Header-only readers (no object built): the store has them; arrays fall back to get(i). */
+  stepOf?(i: number): string | undefined;
+  pipelineOf?(i: number): string | undefined;
+  actorOf?(i: number): string | undefined;
+  opOf?(i: number): number | undefined;
+  /** False when event i has no `effects` (lets scans skip decoding). */
+  hasEffects?(i: number): boolean;
+  /** Distinct values of a header field over the whole trace, when known without a scan. */
+  distinct?(field: 'actor' | 'pipeline' | 'step'): readonly string[];
+}
+
+/** Either form a reader accepts. */
+export type Events = EventList | readonly TraceEvent[];
+
+class ArrayEvents implements EventList {
+  constructor(private readonly a: readonly TraceEvent[]) {}
+  get length(): number {
+    return this.a.length;
+  }
+  get(i: number): TraceEvent | undefined {
+    return this.a[i];
+  }
+  get identity(): unknown {
+    return this.a[0];
+  }
+}
+
+const wrapped = new WeakMap<readonly TraceEvent[], EventList>();
+
+export function eventList(x: Events): EventList {
+  if (!Array.isArray(x)) return x as EventList;
+  const arr = x as readonly TraceEvent[];
+  let w = wrapped.get(arr);
+  if (!w) {
+    w = new ArrayEvents(arr);
+    wrapped.set(arr, w);
+  }
+  return w;
+}
+
+/** Header readers with the array fallback. */
+export const stepOf = (l: EventList, i: number): string | undefined =>
+  l.stepOf ? l.stepOf(i) : l.get(i)?.step;
+export const pipelineOf = (l: EventList, i: number): string | undefined =>
+  l.pipelineOf ? l.pipelineOf(i) : l.get(i)?.pipeline;
+export const actorOf = (l: EventList, i: number): string | undefined =>
+  l.actorOf ? l.actorOf(i) : l.get(i)?.actor;
+export const opOf = (l: EventList, i: number): number | undefined =>
+  l.opOf ? l.opOf(i) : l.get(i)?.op;
+
+/** Distinct values of a header field, first-seen order (a scan only for plain arrays). */
+export function distinctOf(l: EventList, field: 'actor' | 'pipeline' | 'step'): readonly string[] {
+  if (l.distinct) return l.distinct(field);
+  const seen = new Set<string>();
+  for (let i = 0; i < l.length; i++) {
+    const e = l.get(i);
+    if (e) seen.add(e[field]);
+  }
+  return [...seen];
+}
