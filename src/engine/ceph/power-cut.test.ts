@@ -99,9 +99,12 @@ describe('fault_power_cut op: target xor osd', () => {
     );
     expect(spec?.check({ op: 'fault_power_cut' })).toMatch(/^target:/);
     expect(spec?.check({ op: 'fault_power_cut', osd: 'osd1' })).toMatch(/^osd: expected/);
-    expect(spec?.check({ op: 'fault_power_cut', osd: 'osd.1', at_step: 'x' })).toMatch(
-      /^at_step: not supported with osd/,
+    expect(spec?.check({ op: 'fault_power_cut', osd: 'osd.1', at_step: '' })).toMatch(
+      /^at_step: expected a step id/,
     );
+    expect(
+      spec?.check({ op: 'fault_power_cut', osd: 'osd.1', at_step: 'do_aio_write' }),
+    ).toBeNull();
     expect(spec?.check({ op: 'fault_power_cut', osd: 'osd.1' })).toBeNull();
     expect(spec?.check({ op: 'fault_power_cut', osd: 2 })).toBeNull();
     expect(spec?.check({ op: 'fault_power_cut', target: 'engine0.tgt0' })).toBeNull();

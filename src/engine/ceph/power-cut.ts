@@ -7,10 +7,13 @@
  * durable (FileStore journal replay / BlueStore deferred WAL replay) and peering + log-based
  * recovery bring it back to the same data as its peers.
  *
- * `at_step` is DAOS-only for now: arming a Ceph OSD's device at a persistence point would make
- * the store's IO processes unwind mid-transaction, which the objectstores do not model yet.
+ * `fault_power_cut {osd, at_step}` arms the cut when step `at_step` is first reached (any
+ * actor); it lands at the OSD device's next persistence point (a write completing, a flush —
+ * like the DAOS one): that point never takes effect, the store's IO process unwinds with
+ * PowerCutError, and with `device_write_cache` the unflushed cache is lost too.
  */
 import { errnoError } from '../core/errors.ts';
+import { armPowerCut } from '../media/power-cut.ts';
 import type { Proc } from '../core/sim.ts';
 import { first, onlyArgs, type Check } from '../daos/op-args.ts';
 import type { OpDoc, OpOutcome, OpSpec } from '../scenario/types.ts';
@@ -34,15 +37,35 @@ export function cutOsdPower(cluster: CephCluster, id: number): void {
   cluster.killOsd(id);
 }
 
+/**
+ * Arm osd.N's power cut at its device's next persistence point (after `skip` of them): the
+ * OSD stops in the same instant. `onCut` is told where it landed.
+ */
+export function armOsdPowerCut(
+  cluster: CephCluster,
+  id: number,
+  opts: { skip?: number; onCut?: (at: { kind: string; dev: string }) => void } = {},
+): () => void {
+  const dev = cluster.device(id);
+  if (!dev) throw errnoError('ENOENT', `osd: no osd.${id} in this cluster`);
+  return armPowerCut([dev], {
+    ...(opts.skip === undefined ? {} : { skip: opts.skip }),
+    onCut: (at) => {
+      cluster.killOsd(id);
+      opts.onCut?.(at);
+    },
+  });
+}
+
 export function checkOsdPowerCut(op: OpDoc): Check {
   return first(
     () => onlyArgs(op, ['osd', 'at_step']),
     () =>
       parseOsdId(op.osd) === null ? 'osd: expected an OSD like "osd.1" or its number 1' : null,
     () =>
-      op.at_step === undefined
+      op.at_step === undefined || (typeof op.at_step === 'string' && op.at_step !== '')
         ? null
-        : 'at_step: not supported with osd (a Ceph OSD power cut happens now; at_step is for DAOS targets)',
+        : 'at_step: expected a step id (e.g. "_kv_sync_thread" or "do_aio_write")',
   );
 }
 
@@ -53,9 +76,33 @@ function* runOsdPowerCut(op: OpDoc, cluster: CephCluster, index: number): Proc<O
     throw new ScenarioError(
       `ops[${index}].osd: no osd.${id} (the cluster has ${cluster.osds.length} OSDs)`,
     );
-  cutOsdPower(cluster, id);
+  const rt = cluster.rt;
+  const name = `osd.${id}`;
+  const atStep = op.at_step as string | undefined;
+  if (atStep === undefined) {
+    cutOsdPower(cluster, id);
+    yield* [];
+    return { rc: 0, result: { osd: name, cut: 'now' } };
+  }
+  const stop = rt.trace.listenSeq((seq) => {
+    if (rt.trace.stepAt(seq) !== atStep) return;
+    stop();
+    armOsdPowerCut(cluster, id, {
+      onCut: (at) => {
+        rt.trace.point('fault_power_cut', name, {
+          data: { osd: name, at: at.kind },
+          caption: `${name} loses power at ${at.kind}`,
+          pipeline: 'ceph.recovery',
+        });
+      },
+    });
+  });
+  rt.trace.point('fault_power_cut', name, {
+    data: { osd: name, armed: atStep },
+    caption: `${name} will lose power at the next persistence point after ${atStep}`,
+  });
   yield* [];
-  return { rc: 0, result: { osd: `osd.${id}`, cut: 'now' } };
+  return { rc: 0, result: { osd: name, armed: atStep } };
 }
 
 /**

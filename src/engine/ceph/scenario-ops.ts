@@ -334,7 +334,8 @@ export const CEPH_IO_OPS: readonly OpSpec[] = [
  * `release` (pacific | hammer: the IO path of that release, see release.ts),
  * `filestore_journal` (writeahead | parallel), `osd_min_pg_log_entries`,
  * `osd_max_pg_log_entries`, `osd_pg_log_trim_min` (PG log length: how far back a returning
- * OSD can recover from the log before it needs backfill).
+ * OSD can recover from the log before it needs backfill), `device_write_cache` (OSD devices
+ * with a volatile write cache; default false = power-loss protection).
  */
 export function checkCephCluster(section: unknown): string | null {
   const placement = checkCephPlacementConfig(section);
@@ -359,6 +360,8 @@ export function checkCephCluster(section: unknown): string | null {
     if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= 1))
       return `${k}: expected an integer >= 1`;
   }
+  if (s.device_write_cache !== undefined && typeof s.device_write_cache !== 'boolean')
+    return 'device_write_cache: expected true (volatile cache, lost on power cut unless flushed) or false';
   const to = s.rados_osd_op_timeout;
   if (to !== undefined && !(typeof to === 'number' && Number.isFinite(to) && to >= 0))
     return 'rados_osd_op_timeout: expected seconds >= 0 (0 = wait forever)';

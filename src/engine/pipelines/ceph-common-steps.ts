@@ -211,6 +211,22 @@ export const STORE_INTERNAL_STEPS: readonly StepDef[] = [
     optional: true,
   },
   {
+    id: '_kv_sync_thread',
+    lane: 'store',
+    caption:
+      'kv_sync_thread batch: bdev flush (data stable), one checksummed RocksDB WAL record appended and flushed; sometimes the memtable is flushed to a table and the superblock switched.',
+    source: 'src/os/bluestore/BlueStore.cc',
+    optional: true,
+  },
+  {
+    id: 'sync_entry',
+    lane: 'store',
+    caption:
+      'FileStore commit: applies paused, object table snapshot at committed_seq, syncfs, table written and the superblock (commit_op_seq) switched; the journal before it is free.',
+    source: 'src/os/filestore/FileStore.cc',
+    optional: true,
+  },
+  {
     id: '_deferred_submit_unlock',
     lane: 'store',
     caption:

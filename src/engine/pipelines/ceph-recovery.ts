@@ -322,6 +322,22 @@ export const CEPH_RECOVERY: PipelineDef = {
       optional: true,
     },
     {
+      id: 'mount',
+      lane: 'store',
+      caption:
+        'FileStore::mount: read the committed object table and committed_seq from the device.',
+      source: 'src/os/filestore/FileStore.cc',
+      optional: true,
+    },
+    {
+      id: '_open_db',
+      lane: 'store',
+      caption:
+        'BlueStore mount: open RocksDB (table + WAL replay up to the first torn record), onodes, freelist → allocator.',
+      source: 'src/os/bluestore/BlueStore.cc',
+      optional: true,
+    },
+    {
       id: 'journal_replay',
       lane: 'store',
       caption: 'FileStore mount: replay committed journal entries that were not applied.',

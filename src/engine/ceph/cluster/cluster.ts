@@ -8,7 +8,8 @@
 import type { Runtime } from '../../core/runtime.ts';
 import { type Proc } from '../../core/sim.ts';
 import type { Json } from '../../trace/event.ts';
-import { type NvmeDevice } from '../../media/types.ts';
+import { mediaProviderOf } from '../../media/provider.ts';
+import { NVME_BLOCK, type NvmeDevice } from '../../media/types.ts';
 import { buildOsdMap } from '../osdmap/build-osdmap.ts';
 import { Messenger } from '../msg/messenger.ts';
 import { PowerDomainNvme } from './power-domain.ts';
@@ -42,6 +43,11 @@ export interface CephClusterOptions {
   pgLog: PgLogLimits;
   /** rados_osd_op_timeout of the clients, ns (0 = wait forever, Ceph's default). */
   opTimeoutNs: number;
+  /**
+   * A volatile write cache on the OSD devices (`device_write_cache`; default false: power-loss
+   * protection, a completed write is durable).
+   */
+  deviceWriteCache: boolean;
   /** Build a device for an OSD (default: the media layer's NVMe model). */
   makeDevice?: (osd: number, blocks: number) => NvmeDevice;
 }
@@ -76,6 +82,7 @@ export function cephOptionsFromConfig(
       trimMin: intOr(cfg?.osd_pg_log_trim_min, PG_LOG_TRIM_MIN),
     },
     opTimeoutNs: typeof cfg?.rados_osd_op_timeout === 'number' ? cfg.rados_osd_op_timeout * 1e9 : 0,
+    deviceWriteCache: cfg?.device_write_cache === true,
   };
 }
 
@@ -131,26 +138,40 @@ export class CephCluster {
 
   private makeStore(id: number): ObjectStore {
     const o = this.options;
+    const provider = mediaProviderOf(this.rt);
     const dev = o.makeDevice
       ? o.makeDevice(id, o.deviceBlocks)
       : (this.devices[id] = new PowerDomainNvme({
           id: `osd.${id}.block`,
           blocks: o.deviceBlocks,
           sim: this.rt.sim,
-          // A data-centre NVMe with power-loss protection: no volatile cache, so a flush
-          // has nothing to write back and costs little.
-          latency: { flushNs: OSD_NVME_FLUSH_NS },
+          // Default: a data-centre NVMe with power-loss protection — no volatile cache, so a
+          // flush has nothing to write back and costs little. `device_write_cache: true`: a
+          // consumer drive whose completed writes sit in DRAM until a flush / FUA.
+          ...(o.deviceWriteCache
+            ? { volatileCache: true }
+            : { latency: { flushNs: OSD_NVME_FLUSH_NS } }),
+          // `--media DIR` / the browser's persistent store: the image outlives the run.
+          ...(provider
+            ? { backend: provider.backend(`osd.${id}.block`, o.deviceBlocks * NVME_BLOCK) }
+            : {}),
         }));
     const actor = `osd.${id}`;
-    return o.objectstore === 'filestore'
-      ? new FileStore(this.rt, actor, dev, {
-          journalBlocks: LOG_REGION_BLOCKS,
-          journalMode: o.filestoreJournal,
-        })
-      : new BlueStore(this.rt, actor, dev, {
-          walBlocks: LOG_REGION_BLOCKS,
-          deviceClass: o.deviceClass,
-        });
+    const store =
+      o.objectstore === 'filestore'
+        ? new FileStore(this.rt, actor, dev, {
+            journalBlocks: LOG_REGION_BLOCKS,
+            journalMode: o.filestoreJournal,
+          })
+        : new BlueStore(this.rt, actor, dev, {
+            walBlocks: LOG_REGION_BLOCKS,
+            deviceClass: o.deviceClass,
+          });
+    // A device kept from an earlier run: the OSD mounts what it holds before time 0.
+    const pd = this.devices[id];
+    if (provider && pd && store.hasFilesystem())
+      store.mountAtBoot((lba, data) => pd.writeDirect(lba, data));
+    return store;
   }
 
   get map(): OsdMapView {

@@ -4,6 +4,7 @@
  * the caller issues on its device (FileStore: at once in the apply thread; BlueStore: as
  * direct aio or deferred WAL records).
  */
+import { NVME_BLOCK } from '../../media/types.ts';
 import type { Transaction } from './transaction.ts';
 import {
   type BlockAllocator,
@@ -62,6 +63,11 @@ export class ObjectTable {
 
   clear(): void {
     this.colls.clear();
+  }
+
+  /** Every onode with its collection and name (table commits and fsck). */
+  *entries(): Generator<[coll: string, oid: string, onode: Onode]> {
+    for (const [coll, c] of this.colls) for (const [oid, o] of c) yield [coll, oid, o];
   }
 
   list(coll: string): string[] {
@@ -132,9 +138,22 @@ export function applyTransaction(
         }
         break;
       }
-      case 'truncate':
-        for (const l of truncateOnode(table.obtain(coll, op.oid), op.size)) freed.push(l);
+      case 'truncate': {
+        const o = table.obtain(coll, op.oid);
+        const shrink = op.size < o.size;
+        for (const l of truncateOnode(o, op.size)) freed.push(l);
+        // The kept part of the last block is zeroed past the new end (a later extension
+        // must read zeros there, not the old bytes).
+        const tail = op.size % NVME_BLOCK;
+        const lba = o.blocks.get(Math.floor(op.size / NVME_BLOCK));
+        if (shrink && tail !== 0 && lba !== undefined) {
+          const buf = peekLocal(lba).slice();
+          buf.fill(0, tail);
+          writes.push({ lba, data: buf, fresh: false });
+          (local ??= new Map()).set(lba, buf);
+        }
         break;
+      }
       case 'remove': {
         const o = table.get(coll, op.oid);
         if (o) for (const l of o.blocks.values()) freed.push(l);

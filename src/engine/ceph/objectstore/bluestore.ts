@@ -17,11 +17,19 @@
 import type { Runtime } from '../../core/runtime.ts';
 import { errnoError } from '../../core/errors.ts';
 import type { Proc, ProcContext } from '../../core/sim.ts';
+import type { Effect } from '../../trace/event.ts';
 import type { NvmeDevice } from '../../media/types.ts';
 import { currentCtx, later, runIn } from '../sched.ts';
 import { ObjectTable, applyTransaction, splitObjectKey } from './apply.ts';
-import { KeyValueDB, type KvTransaction, newKvTransaction } from './kv.ts';
-import { BlockAllocator, type BlockWrite, type Onode, newOnode, readOnode } from './onode.ts';
+import { Dec, Enc, decodeOnode, onodeBytes } from './codec.ts';
+import {
+  KeyValueDB,
+  type KvTransaction,
+  type WalSync,
+  kvTransactionEmpty,
+  newKvTransaction,
+} from './kv.ts';
+import { BlockAllocator, type BlockWrite, readOnode } from './onode.ts';
 import { type Transaction, txBytes, txJson } from './transaction.ts';
 import type { CommitHooks, ObjectStat, ObjectStore } from './types.ts';
 
@@ -40,7 +48,7 @@ export type TxcState =
 export type DeviceClass = 'hdd' | 'ssd';
 
 export interface BlueStoreOptions {
-  /** Blocks at the start of the device for the RocksDB WAL (BlueFS). */
+  /** Blocks at the start of the device for RocksDB (BlueFS): WAL ring + tables + superblock. */
   walBlocks: number;
   deviceClass: DeviceClass;
 }
@@ -56,6 +64,8 @@ interface TransContext {
   readonly freed: number[];
   readonly kvt: KvTransaction;
   deferredKey?: string;
+  /** The deferred seq of `deferredKey` (0: none). */
+  deferredNo: number;
 }
 
 /** The printed state names (`STATE_KV_DONE`), built once. */
@@ -79,7 +89,15 @@ export class BlueStore implements ObjectStore {
   readonly kind = 'bluestore' as const;
   private readonly table = new ObjectTable();
   private readonly kv: KeyValueDB;
-  private readonly alloc: BlockAllocator;
+  private alloc: BlockAllocator;
+  private readonly dataBase: number;
+  /**
+   * Deferred records (`L` seq) whose removal is not yet durable, and blocks freed while older
+   * ones were outstanding: such a block goes back to the allocator only once no older `L`
+   * record can be replayed over it (BlueStore finishes txcs in sequencer order for this).
+   */
+  private readonly outstandingL = new Set<number>();
+  private heldFrees: Array<{ lba: number; belowL: number }> = [];
   private readonly preferDeferredSize: number;
   private readonly deferredBatchOps: number;
   /** Blocks whose newest data is not yet at its final location (buffer cache). */
@@ -88,6 +106,8 @@ export class BlueStore implements ObjectStore {
   private kvQueue: TransContext[] = [];
   private kvSyncBusy = false;
   private pendingKvCleanup: KvTransaction = newKvTransaction();
+  /** The `L` seqs `pendingKvCleanup` removes. */
+  private pendingCleanupL: number[] = [];
   private deferredQueue: TransContext[] = [];
   private deferredTimerArmed = false;
   private txcSeq = 0;
@@ -101,6 +121,7 @@ export class BlueStore implements ObjectStore {
     opts: BlueStoreOptions,
   ) {
     this.kv = new KeyValueDB(dev, 0, opts.walBlocks);
+    this.dataBase = opts.walBlocks;
     this.alloc = new BlockAllocator(opts.walBlocks, dev.blocks - opts.walBlocks);
     this.preferDeferredSize = opts.deviceClass === 'hdd' ? 65536 : 0;
     this.deferredBatchOps = opts.deviceClass === 'hdd' ? 64 : 16;
@@ -131,7 +152,16 @@ export class BlueStore implements ObjectStore {
       deferred: [],
       freed: [],
       kvt: newKvTransaction(),
+      deferredNo: 0,
     };
+    // The omap keys a remove drops: the onode's (in memory: every queued transaction's
+    // keys, including those not yet in the KV) — captured before the ops apply.
+    let removedOmap: Map<string, string[]> | undefined;
+    for (const op of t.ops) {
+      if (op.op !== 'remove') continue;
+      const o = this.table.get(t.coll, op.oid);
+      if (o && o.omap.size > 0) (removedOmap ??= new Map()).set(op.oid, [...o.omap.keys()]);
+    }
     // _txc_add_transaction: onodes updated in memory, blocks allocated.
     const res = applyTransaction(this.table, t, this.alloc, this.peek);
     const dataBytes = txDataBytes(t);
@@ -149,26 +179,33 @@ export class BlueStore implements ObjectStore {
         const base = this.table.kvNamesOf(t.coll, op.oid).omapBase;
         for (const k in op.kv) {
           const v = op.kv[k] as Uint8Array;
-          txc.kvt.sets.push([base + k, { v }, k.length + v.length]);
+          txc.kvt.sets.push([base + k, v]);
         }
       } else if (op.op === 'omap_rmkeys') {
         const base = this.table.kvNamesOf(t.coll, op.oid).omapBase;
         for (const k of op.keys) txc.kvt.rms.push(base + k);
       } else if (op.op === 'remove') {
         const base = this.table.kvNamesOf(t.coll, op.oid).omapBase;
-        for (const k of this.kv.keys(base)) txc.kvt.rms.push(k);
+        const rm = new Set(this.kv.keys(base));
+        for (const k of removedOmap?.get(op.oid) ?? []) rm.add(base + k);
+        for (const [k] of txc.kvt.sets) if (k.startsWith(base)) rm.add(k);
+        for (const k of rm) txc.kvt.rms.push(k);
       }
     }
     for (const oid of oids) {
       const key = this.table.kvNamesOf(t.coll, oid).onode;
       const o = this.table.get(t.coll, oid);
-      if (o) txc.kvt.sets.push([key, onodeRecord(o), 64 + o.blocks.size * 8]);
+      if (o) txc.kvt.sets.push([key, onodeBytes(o)]);
       else txc.kvt.rms.push(key);
     }
+    // _txc_finalize_kv: the freelist (fm->allocate / fm->release) as XOR merges.
+    freelistMerges(txc.kvt, res.writes, res.freed);
     if (txc.deferred.length > 0) {
       // bluestore_deferred_transaction_t with the data, under prefix "L".
-      txc.deferredKey = `L${String(++this.deferredSeq).padStart(16, '0')}`;
-      txc.kvt.sets.push([txc.deferredKey, { writes: txc.deferred }, txc.deferred.length * 4096]);
+      txc.deferredNo = ++this.deferredSeq;
+      txc.deferredKey = deferredKeyOf(txc.deferredNo);
+      this.outstandingL.add(txc.deferredNo);
+      txc.kvt.sets.push([txc.deferredKey, encodeDeferred(txc.deferred)]);
     }
     this.rt.trace.point('queue_transactions', this.actor, {
       data: {
@@ -225,7 +262,7 @@ export class BlueStore implements ObjectStore {
 
   private kickKvSync(ctx: ProcContext): void {
     if (this.kvSyncBusy) return;
-    if (this.kvQueue.length === 0 && this.pendingKvCleanup.rms.length === 0) return;
+    if (this.kvQueue.length === 0 && kvTransactionEmpty(this.pendingKvCleanup)) return;
     this.kvSyncBusy = true;
     const gen = this.gen;
     later(this.rt.sim, 2000, ctx, `${this.actor}.kv_sync_thread`, () => {
@@ -239,18 +276,22 @@ export class BlueStore implements ObjectStore {
     this.kvQueue = [];
     const cleanup = this.pendingKvCleanup;
     this.pendingKvCleanup = newKvTransaction();
-    const anyAio = batch.some((t) => t.aios.length > 0);
+    const cleanedL = this.pendingCleanupL;
+    this.pendingCleanupL = [];
+    // bdev->flush(): direct aio data and finished deferred writes must be stable before the
+    // KV commit that points at them (or forgets their `L` record).
+    const needFlush = batch.some((t) => t.aios.length > 0) || cleanedL.length > 0;
     const gen = this.gen;
     const dev = this.dev;
     const kv = this.kv;
     const submitted = (t: TransContext): void => this.setState(t, 'KV_SUBMITTED');
-    function* sync(): Proc<{ lba: number; blocks: number; batches: number }> {
-      if (anyAio) yield* dev.flush();
+    function* sync(): Proc<WalSync> {
+      if (needFlush) yield* dev.flush();
       for (const t of batch) {
         kv.submitTransaction(t.kvt);
         submitted(t);
       }
-      if (cleanup.rms.length > 0) kv.submitTransaction(cleanup);
+      if (!kvTransactionEmpty(cleanup)) kv.submitTransaction(cleanup);
       return yield* kv.syncWal();
     }
     const first = batch[0];
@@ -258,6 +299,11 @@ export class BlueStore implements ObjectStore {
     done.onSettle(() => {
       if (gen !== this.gen) return;
       const wal = done.value;
+      for (const n of cleanedL) this.outstandingL.delete(n);
+      if (cleanedL.length > 0) this.releaseHeld();
+      runIn(this.rt.sim, first?.ctx ?? ctx, `${this.actor}.kv_sync_thread`, () =>
+        this.traceKvSync(wal, batch, needFlush, cleanedL.length),
+      );
       for (const t of batch) {
         runIn(this.rt.sim, t.ctx, `${this.actor}.kv_finalize`, () => {
           this.rt.trace.point('submit_transaction_sync', this.actor, {
@@ -269,6 +315,50 @@ export class BlueStore implements ObjectStore {
       }
       this.kvSyncBusy = false;
       this.kickKvSync(ctx);
+    });
+  }
+
+  /** Give back held frees no outstanding `L` record can be replayed over any more. */
+  private releaseHeld(): void {
+    let min = Infinity;
+    for (const n of this.outstandingL) if (n < min) min = n;
+    const keep: Array<{ lba: number; belowL: number }> = [];
+    for (const h of this.heldFrees) {
+      if (min >= h.belowL) this.alloc.release(h.lba);
+      else keep.push(h);
+    }
+    this.heldFrees = keep;
+  }
+
+  /** One event per kv_sync batch: the device flush, the WAL record, a memtable flush. */
+  private traceKvSync(
+    wal: WalSync,
+    batch: readonly TransContext[],
+    flushed: boolean,
+    cleaned: number,
+  ): void {
+    const dev = this.dev.id;
+    const effects: Effect[] = [];
+    if (flushed) effects.push({ kind: 'nvme.flush', dev });
+    if (wal.blocks > 0)
+      effects.push({ kind: 'kv.wal_append', dev, lba: wal.lba, blocks: wal.blocks, seq: wal.seq });
+    if (wal.table)
+      effects.push({
+        kind: 'kv.table_flush',
+        dev,
+        lba: wal.table.lba,
+        blocks: wal.table.blocks,
+        slot: wal.table.slot,
+      });
+    this.rt.trace.point('_kv_sync_thread', this.actor, {
+      data: {
+        txcs: batch.map((t) => t.seq),
+        bdev_flush: flushed,
+        wal_seq: wal.seq,
+        deferred_cleaned: cleaned,
+        memtable_flushed: wal.table !== undefined,
+      },
+      effects,
     });
   }
 
@@ -318,7 +408,10 @@ export class BlueStore implements ObjectStore {
       for (const t of batch) {
         runIn(this.rt.sim, t.ctx, `${this.actor}.deferred_finish`, () => {
           this.setState(t, 'DEFERRED_CLEANUP');
-          if (t.deferredKey) this.pendingKvCleanup.rms.push(t.deferredKey);
+          if (t.deferredKey) {
+            this.pendingKvCleanup.rms.push(t.deferredKey);
+            this.pendingCleanupL.push(t.deferredNo);
+          }
           this.txcFinish(t);
         });
       }
@@ -330,7 +423,8 @@ export class BlueStore implements ObjectStore {
   private txcFinish(txc: TransContext): void {
     this.setState(txc, 'FINISHING');
     for (const w of txc.aios) if (this.overlay.get(w.lba) === w.data) this.overlay.delete(w.lba);
-    for (const l of txc.freed) this.alloc.release(l);
+    if (this.outstandingL.size === 0) for (const l of txc.freed) this.alloc.release(l);
+    else for (const l of txc.freed) this.heldFrees.push({ lba: l, belowL: this.deferredSeq + 1 });
     if (txc.freed.length > 0) {
       // rides on the DONE state event below (the allocator gets the space back here)
       this.rt.trace.effect({ kind: 'free', media: 'nvme', dev: this.dev.id, lbas: [...txc.freed] });
@@ -376,78 +470,213 @@ export class BlueStore implements ObjectStore {
 
   kill(): void {
     this.gen++;
+    this.dropMemory();
+  }
+
+  private dropMemory(): void {
     this.kvQueue = [];
     this.kvSyncBusy = false;
     this.deferredQueue = [];
     this.deferredTimerArmed = false;
     this.pendingKvCleanup = newKvTransaction();
+    this.pendingCleanupL = [];
     this.osr.clear();
     this.overlay.clear();
+    // Everything in memory is gone; mount rebuilds it from the device.
     this.kv.crash();
+    this.table.clear();
+    this.outstandingL.clear();
+    this.heldFrees = [];
   }
 
-  /** BlueStore::mount: onodes from the KV, then _deferred_replay of the `L` records. */
+  /** True when the device holds a BlueStore (its RocksDB superblock). */
+  hasFilesystem(): boolean {
+    return new KeyValueDB(this.dev, 0, this.dataBase).load((l, n) => this.dev.peek(l, n)).formatted;
+  }
+
+  /**
+   * BlueStore::mount → `_open_db` (RocksDB: table + WAL replay) → onodes and omap from `O` /
+   * `M`, the allocator from the `b` freelist (`_open_alloc`) → `_deferred_replay` of the `L`
+   * records (their data to its final place, flushed, then the records removed in one sync).
+   */
   *mount(): Proc<void> {
-    this.table.clear();
+    const m = this.openDb();
+    // Charge the metadata reads: the superblock, the live table and the WAL records.
+    yield* this.dev.read(this.kv.region.superLba, 1);
+    if (m.walRecords > 0) yield* this.dev.read(0, Math.min(1024, m.walRecords));
+    let blocks = 0;
+    for (const r of m.deferred) {
+      for (const w of r.writes) {
+        yield* this.dev.write(w.lba, w.data);
+        blocks++;
+      }
+    }
+    if (m.deferred.length > 0) {
+      yield* this.dev.flush();
+      const t = newKvTransaction();
+      for (const r of m.deferred) t.rms.push(r.key);
+      this.kv.submitTransaction(t);
+      yield* this.kv.syncWal();
+      for (const r of m.deferred) this.outstandingL.delete(r.no);
+    }
+    this.rt.trace.point('_deferred_replay', this.actor, {
+      data: { records: m.deferred.length, blocks },
+      effects: blocks > 0 ? [{ kind: 'nvme.flush', dev: this.dev.id }] : undefined,
+    });
+  }
+
+  /**
+   * Mount before the simulation starts (a device kept from an earlier run): the same as
+   * `mount`, with the deferred data written straight to the durable image by `writeDirect`;
+   * the `L` records are removed at the first kv sync.
+   */
+  mountAtBoot(writeDirect: (lba: number, data: Uint8Array) => void): void {
+    const m = this.openDb(false);
+    for (const r of m.deferred) {
+      for (const w of r.writes) writeDirect(w.lba, w.data);
+      this.pendingKvCleanup.rms.push(r.key);
+      this.pendingCleanupL.push(r.no);
+    }
+  }
+
+  /** `_open_db` + `_open_collections` + `_open_alloc`: the in-memory state from the device. */
+  private openDb(traced = true): {
+    walRecords: number;
+    deferred: Array<{ key: string; no: number; writes: BlockWrite[] }>;
+  } {
+    this.dropMemory();
+    const peek = (l: number, n: number): Uint8Array => this.dev.peek(l, n);
+    const loaded = this.kv.load(peek);
     for (const k of this.kv.keys('O')) {
-      const v = this.kv.get(k) as unknown as OnodeRecord;
       const [coll, oid] = splitObjectKey(k.slice(1));
-      this.table.set(coll, oid, onodeFromRecord(v));
+      this.table.set(coll, oid, decodeOnode(new Dec(this.kv.get(k) as Uint8Array)));
     }
     for (const k of this.kv.keys('M')) {
       const sep = k.indexOf('\u0000');
       const [coll, oid] = splitObjectKey(k.slice(1, sep));
       const o = this.table.get(coll, oid);
-      const v = this.kv.get(k) as { v: Uint8Array } | undefined;
-      if (o && v) o.omap.set(k.slice(sep + 1), v.v);
+      const v = this.kv.get(k);
+      if (o && v) o.omap.set(k.slice(sep + 1), v);
     }
-    const replay = newKvTransaction();
-    let n = 0;
+    this.alloc = BlockAllocator.fromUsed(
+      this.dataBase,
+      this.dev.blocks - this.dataBase,
+      freelistUsed(this.kv, this.dev.blocks),
+    );
+    const deferred: Array<{ key: string; no: number; writes: BlockWrite[] }> = [];
+    let maxL = this.deferredSeq;
     for (const k of this.kv.keys('L')) {
-      const rec = this.kv.get(k) as { writes: readonly BlockWrite[] };
-      for (const w of rec.writes) yield* this.dev.write(w.lba, w.data);
-      replay.rms.push(k);
-      n++;
+      const no = Number(k.slice(1));
+      maxL = Math.max(maxL, no);
+      this.outstandingL.add(no);
+      deferred.push({ key: k, no, writes: decodeDeferred(this.kv.get(k) as Uint8Array) });
     }
-    if (replay.rms.length > 0) {
-      this.kv.submitTransaction(replay);
-      yield* this.kv.syncWal();
+    this.deferredSeq = maxL;
+    if (traced)
+      this.rt.trace.point('_open_db', this.actor, {
+        data: {
+          formatted: loaded.formatted,
+          wal_records: loaded.walRecords,
+          keys: this.kv.size,
+          onodes: this.kv.keys('O').length,
+          deferred: deferred.length,
+          used_blocks: this.alloc.used,
+        },
+      });
+    return { walRecords: loaded.walRecords, deferred };
+  }
+
+  /**
+   * `_fsck` (the part about space): every onode block is marked in the freelist, no block
+   * belongs to two objects, and the freelist marks nothing else (no leak). Returns the errors.
+   */
+  fsck(): string[] {
+    const errors: string[] = [];
+    const used = freelistUsed(this.kv, this.dev.blocks);
+    const owner = new Map<number, string>();
+    for (const k of this.kv.keys('O')) {
+      const o = decodeOnode(new Dec(this.kv.get(k) as Uint8Array));
+      for (const lba of o.blocks.values()) {
+        const prev = owner.get(lba);
+        if (prev !== undefined) errors.push(`lba ${lba} in ${prev} and ${k.slice(1)}`);
+        owner.set(lba, k.slice(1));
+        if (!used.has(lba)) errors.push(`lba ${lba} of ${k.slice(1)} is free in the freelist`);
+      }
     }
-    this.rt.trace.point('_deferred_replay', this.actor, { data: { records: n } });
+    for (const lba of used) if (!owner.has(lba)) errors.push(`lba ${lba} allocated, no owner`);
+    return errors;
   }
 }
 
-/**
- * The onode as BlueStore encodes it under "O": size, extent map, xattrs (omap is in "M").
- * Flat arrays, not Maps: one is written per object per transaction and read only at mount.
- */
-interface OnodeRecord {
-  readonly size: number;
-  /** block index, lba, block index, lba … */
-  readonly blocks: readonly number[];
-  /** name, value, name, value … */
-  readonly attrs: ReadonlyArray<string | Uint8Array>;
-  readonly allocHint: Onode['allocHint'];
+/** Blocks per freelist key (BitmapFreelistManager: bytes_per_key). */
+const FREELIST_SEG = 1024;
+
+function freelistKey(seg: number): string {
+  return `b${seg.toString(16).padStart(8, '0')}`;
 }
 
-function onodeRecord(o: Onode): { readonly [k: string]: unknown } {
-  const blocks: number[] = [];
-  for (const [b, lba] of o.blocks) blocks.push(b, lba);
-  const attrs: Array<string | Uint8Array> = [];
-  for (const [k, v] of o.attrs) attrs.push(k, v);
-  const r: OnodeRecord = { size: o.size, blocks, attrs, allocHint: o.allocHint };
-  return r as unknown as { readonly [k: string]: unknown };
+/** The XOR deltas of one txc's allocations and releases, one merge per touched segment. */
+function freelistMerges(kvt: KvTransaction, writes: readonly BlockWrite[], freed: number[]): void {
+  let segs: Map<number, Uint8Array> | undefined;
+  const flip = (lba: number): void => {
+    const seg = Math.floor(lba / FREELIST_SEG);
+    segs ??= new Map<number, Uint8Array>();
+    let x = segs.get(seg);
+    if (!x) {
+      x = new Uint8Array(FREELIST_SEG / 8);
+      segs.set(seg, x);
+    }
+    const bit = lba % FREELIST_SEG;
+    x[bit >> 3] = (x[bit >> 3] as number) ^ (1 << (bit & 7));
+  };
+  for (const w of writes) if (w.fresh) flip(w.lba);
+  for (const l of freed) flip(l);
+  if (segs) for (const [seg, x] of segs) kvt.merges.push([freelistKey(seg), x]);
 }
 
-function onodeFromRecord(r: OnodeRecord): Onode {
-  const o = newOnode();
-  o.size = r.size;
-  for (let i = 0; i < r.blocks.length; i += 2)
-    o.blocks.set(r.blocks[i] as number, r.blocks[i + 1] as number);
-  for (let i = 0; i < r.attrs.length; i += 2)
-    o.attrs.set(r.attrs[i] as string, r.attrs[i + 1] as Uint8Array);
-  if (r.allocHint) o.allocHint = r.allocHint;
-  return o;
+/** The allocated blocks the freelist records. */
+function freelistUsed(kv: KeyValueDB, blocks: number): Set<number> {
+  const used = new Set<number>();
+  for (const k of kv.keys('b')) {
+    const seg = parseInt(k.slice(1), 16);
+    const v = kv.get(k) as Uint8Array;
+    for (let i = 0; i < v.length; i++) {
+      const byte = v[i] as number;
+      if (byte === 0) continue;
+      for (let b = 0; b < 8; b++) {
+        const lba = seg * FREELIST_SEG + i * 8 + b;
+        if (byte & (1 << b) && lba < blocks) used.add(lba);
+      }
+    }
+  }
+  return used;
+}
+
+function deferredKeyOf(no: number): string {
+  return `L${String(no).padStart(16, '0')}`;
+}
+
+/** bluestore_deferred_transaction_t: (lba, block) pairs. */
+function encodeDeferred(writes: readonly BlockWrite[]): Uint8Array {
+  const e = new Enc(writes.length * 4112 + 8);
+  e.u32(writes.length);
+  for (const w of writes) {
+    e.u64(w.lba);
+    e.raw(w.data);
+  }
+  return e.out.slice();
+}
+
+function decodeDeferred(v: Uint8Array): BlockWrite[] {
+  const d = new Dec(v);
+  const n = d.u32();
+  const out: BlockWrite[] = [];
+  for (let i = 0; i < n; i++) {
+    const lba = d.u64();
+    out.push({ lba, data: v.slice(d.pos, d.pos + 4096), fresh: false });
+    d.pos += 4096;
+  }
+  return out;
 }
 
 function freshLbas(writes: readonly BlockWrite[]): number[] {

@@ -13,16 +13,31 @@
  * `onApplied` hook via op_finisher) before it is committed. Deviation: a kill keeps what was
  * applied but not journaled (btrfs would roll back to its last snapshot).
  *
- * The journal entry really carries the transaction's bytes (written to the journal region of
- * the device); a restart replays committed entries that were not applied yet.
+ * On the device (`MetaRegion`): the journal ring of checksummed records — one per
+ * `do_aio_write` batch, each entry its op seq + the encoded transaction — and the object table
+ * (every object's size, extent map, xattrs, omap) that `sync_entry` commits with its
+ * `committed_seq`: ApplyManager::commit_start blocks new applies until the running ones are
+ * done, the table is encoded, the device is flushed (syncfs), the table goes to the idle slot
+ * and the superblock switches to it (the `commit_op_seq` file). The journal before the first
+ * entry > committed_seq is then free (`committed_thru`). `mount` = read the committed table,
+ * then `journal_replay` of every entry after committed_seq, exactly FileStore's crash story.
  */
 import type { Runtime } from '../../core/runtime.ts';
 import { errnoError } from '../../core/errors.ts';
 import { Future, type Proc, wait } from '../../core/sim.ts';
 import { NVME_BLOCK, type NvmeDevice } from '../../media/types.ts';
-import { currentCtx, later, Worker } from '../sched.ts';
+import { currentCtx, later, runIn, Worker } from '../sched.ts';
 import { ObjectTable, applyTransaction } from './apply.ts';
-import { BlockAllocator, readOnode } from './onode.ts';
+import {
+  Dec,
+  Enc,
+  decodeOnode,
+  decodeTransaction,
+  encodeOnode,
+  encodeTransaction,
+} from './codec.ts';
+import { MetaRegion } from './meta-region.ts';
+import { BlockAllocator, type BlockWrite, readOnode } from './onode.ts';
 import { type Transaction, txBytes, txJson } from './transaction.ts';
 import type { CommitHooks, ObjectStat, ObjectStore } from './types.ts';
 import type { ProcContext } from '../../core/sim.ts';
@@ -32,6 +47,8 @@ import type { FileStoreJournalMode } from '../release.ts';
 const JOURNAL_MAX_WRITE_ENTRIES = 100;
 /** Journal header per entry (entry_header_t + footer), bytes. */
 const JOURNAL_ENTRY_HEADER = 40;
+/** filestore_max_sync_interval. */
+const MAX_SYNC_INTERVAL_NS = 5_000_000_000;
 
 interface JournalEntry {
   readonly seq: number;
@@ -39,6 +56,12 @@ interface JournalEntry {
   readonly hooks: CommitHooks;
   readonly ctx: ProcContext;
   readonly bytes: number;
+}
+
+/** A journal record on the device: its ring seq and the last op seq it carries. */
+interface JournalRecord {
+  readonly recSeq: number;
+  readonly lastOp: number;
 }
 
 export interface FileStoreOptions {
@@ -51,16 +74,27 @@ export interface FileStoreOptions {
 export class FileStore implements ObjectStore {
   readonly kind = 'filestore' as const;
   private readonly fs = new ObjectTable();
-  private readonly alloc: BlockAllocator;
+  private alloc: BlockAllocator;
   private readonly journalBlocks: number;
-  private journalHead = 0;
+  private readonly region: MetaRegion;
   private opSeq = 0;
-  private appliedSeq = 0;
+  /** Every op ≤ appliedThrough has finished its apply (device writes done). */
+  private appliedThrough = 0;
+  private readonly appliedAhead = new Set<number>();
   /** Entries submitted but not yet written by the journal thread. */
   private writeq: JournalEntry[] = [];
   private writerBusy = false;
-  /** Committed (journaled) entries whose apply has not finished: replayed on mount. */
-  private readonly unapplied = new Map<number, JournalEntry>();
+  /** Journal records not yet trimmed by a sync_entry commit. */
+  private records: JournalRecord[] = [];
+  /** ApplyManager: applies running, whether a commit is waiting, ops held back meanwhile. */
+  private applying = 0;
+  private syncWanted = false;
+  private syncRunning = false;
+  private syncTimerArmed = false;
+  private blockedOps: JournalEntry[] = [];
+  /** Run when the next sync_entry commits (the journal writer waiting for space). */
+  private afterSync: Array<() => void> = [];
+  private committedSeq = 0;
   /** Per-object count of queued-but-unapplied transactions, and readers waiting for them. */
   private readonly pendingApply = new Map<string, { n: number; waiters: Future<void>[] }>();
   private readonly opWq: Worker;
@@ -68,8 +102,6 @@ export class FileStore implements ObjectStore {
   /** FileStore::op_finisher: runs the onreadable (applied) contexts. */
   private readonly opFinisher: Worker;
   private readonly parallel: boolean;
-  /** Parallel mode: applied before their journal write completed (not to be replayed). */
-  private readonly appliedEarly = new Set<number>();
   private gen = 0;
   /** Blocks written by an apply whose device IO has not completed yet. */
   private readonly overlay = new Map<number, Uint8Array>();
@@ -83,6 +115,7 @@ export class FileStore implements ObjectStore {
     opts: FileStoreOptions,
   ) {
     this.journalBlocks = opts.journalBlocks;
+    this.region = new MetaRegion(0, opts.journalBlocks);
     this.alloc = new BlockAllocator(opts.journalBlocks, dev.blocks - opts.journalBlocks);
     this.opWq = new Worker(rt.sim, `${actor}.filestore_op_tp`);
     this.finisher = new Worker(rt.sim, `${actor}.ondisk_finisher`);
@@ -122,42 +155,76 @@ export class FileStore implements ObjectStore {
 
   /** FileJournal::write_thread_entry: prepare_multi_write + do_aio_write. */
   private writeThreadEntry(): void {
-    const batch = this.writeq.splice(0, JOURNAL_MAX_WRITE_ENTRIES);
-    if (batch.length === 0) {
+    // A batch is at most 100 entries and half the ring (journal_max_write_bytes in spirit).
+    const limit = this.region.maxPayload / 2;
+    let n = 0;
+    let size = 4;
+    const encoded: Uint8Array[] = [];
+    for (const e of this.writeq) {
+      if (n >= JOURNAL_MAX_WRITE_ENTRIES) break;
+      const enc = new Enc(e.bytes + 64);
+      enc.u64(e.seq);
+      encodeTransaction(enc, e.t);
+      if (n > 0 && size + enc.len > limit) break;
+      encoded.push(enc.out);
+      size += enc.len;
+      n++;
+    }
+    if (n === 0) {
       this.writerBusy = false;
       return;
     }
+    const payload = new Enc(size);
+    payload.u32(n);
+    for (const b of encoded) payload.raw(b);
+    if (payload.len > this.region.maxPayload)
+      throw new RangeError(`journal entry of ${payload.len} bytes exceeds the journal (ENOSPC)`);
+    if (!this.region.fits(payload.len)) {
+      // Journal full: wait for sync_entry to commit and trim (committed_thru).
+      this.afterSync.push(() => this.writeThreadEntry());
+      this.requestSync(true);
+      return;
+    }
+    const batch = this.writeq.splice(0, n);
     let total = 0;
     for (const e of batch) {
       e.hooks.mark?.('write_thread_in_journal_buffer');
       total += e.bytes;
     }
     const first = batch[0] as JournalEntry;
-    const blocks = Math.max(1, Math.ceil(total / NVME_BLOCK));
-    const buf = encodeJournal(batch, blocks);
-    const lba = this.journalHead % Math.max(1, this.journalBlocks - blocks);
-    this.journalHead = lba + blocks;
+    const rec = this.region.planAppend(payload.out);
+    this.records.push({ recSeq: rec.seq, lastOp: (batch[batch.length - 1] as JournalEntry).seq });
     this.rt.trace.point('do_aio_write', this.actor, {
-      data: { entries: batch.length, bytes: total, lba, blocks },
-      effects: [{ kind: 'journal.append', dev: this.dev.id, lba, blocks, entries: batch.length }],
+      data: { entries: batch.length, bytes: total, lba: rec.lba, blocks: rec.blocks },
+      effects: [
+        {
+          kind: 'journal.append',
+          dev: this.dev.id,
+          lba: rec.lba,
+          blocks: rec.blocks,
+          entries: batch.length,
+          seq: rec.seq,
+        },
+      ],
     });
     const gen = this.gen;
-    const io = this.rt.sim.spawn(
-      `${this.actor}.journal_aio`,
-      this.dev.write(lba, buf, { fua: true }),
-      first.ctx,
-    );
+    const dev = this.dev;
+    function* aio(): Proc<void> {
+      // The journal is opened O_DIRECT|O_DSYNC: the entry is stable when the write returns.
+      yield* dev.write(rec.lba, rec.data, { fua: true });
+    }
+    const io = this.rt.sim.spawn(`${this.actor}.journal_aio`, aio(), first.ctx);
     io.onSettle(() => {
       if (gen !== this.gen) return;
       // write_finish_thread: queue_completions_thru(seq)
       for (const e of batch) this.queueCompletion(e);
+      if (this.region.usedBlocks * 2 > this.region.ringBlocks) this.requestSync(true);
       this.writeThreadEntry();
     });
   }
 
   private queueCompletion(e: JournalEntry): void {
     const gen = this.gen;
-    if (!this.appliedEarly.delete(e.seq)) this.unapplied.set(e.seq, e);
     // finisher->queue(C_JournaledAhead) …
     later(this.rt.sim, 1000, e.ctx, `${this.actor}.journal_finisher`, () => {
       if (gen === this.gen) this.journaledAhead(e);
@@ -194,6 +261,12 @@ export class FileStore implements ObjectStore {
 
   /** FileStore::_do_op → _do_transactions → _finish_op. */
   private doOp(e: JournalEntry): void {
+    if (this.syncWanted) {
+      // ApplyManager::op_apply_start: held while a commit is starting.
+      this.blockedOps.push(e);
+      return;
+    }
+    this.applying++;
     const res = applyTransaction(this.fs, e.t, this.alloc, this.peek);
     for (const l of res.freed) this.alloc.release(l);
     for (const w of res.writes) this.overlay.set(w.lba, w.data);
@@ -211,8 +284,6 @@ export class FileStore implements ObjectStore {
     }
     const done = this.rt.sim.spawn(`${this.actor}.apply_io`, io(), e.ctx);
     const finishOp = (): void => {
-      this.appliedSeq = Math.max(this.appliedSeq, e.seq);
-      if (!this.unapplied.delete(e.seq) && this.parallel) this.appliedEarly.add(e.seq);
       this.rt.trace.point('_finish_op', this.actor, { data: { seq: e.seq } });
       this.finishApply(e.t);
       if (e.hooks.onApplied) {
@@ -230,6 +301,95 @@ export class FileStore implements ObjectStore {
       if (gen !== this.gen) return;
       for (const w of writes) if (this.overlay.get(w.lba) === w.data) this.overlay.delete(w.lba);
       if (!this.parallel) finishOp();
+      this.opApplyFinish(e.seq, e.ctx);
+    });
+  }
+
+  /** ApplyManager::op_apply_finish: the apply's device writes are done. */
+  private opApplyFinish(seq: number, ctx: ProcContext): void {
+    this.applying--;
+    this.appliedAhead.add(seq);
+    while (this.appliedAhead.delete(this.appliedThrough + 1)) this.appliedThrough++;
+    if (this.syncWanted && this.applying === 0) this.syncEntry(ctx);
+    else if (!this.syncTimerArmed) {
+      // sync_entry wakes after filestore_max_sync_interval.
+      this.syncTimerArmed = true;
+      const gen = this.gen;
+      later(this.rt.sim, MAX_SYNC_INTERVAL_NS, ctx, `${this.actor}.sync_entry`, () => {
+        if (gen !== this.gen) return;
+        this.syncTimerArmed = false;
+        this.requestSync(false, ctx);
+      });
+    }
+  }
+
+  /** Ask sync_entry for a commit (now: the journal is full / half full; else: the timer). */
+  private requestSync(urgent: boolean, ctx: ProcContext = currentCtx(this.rt.sim)): void {
+    if (this.syncRunning || this.syncWanted) {
+      // A commit in flight cannot trim what was applied after its snapshot: go again after.
+      if (urgent && this.syncRunning) this.afterSync.push(() => this.requestSync(true, ctx));
+      return;
+    }
+    if (!urgent && this.appliedThrough === this.committedSeq) return;
+    this.syncWanted = true;
+    if (this.applying === 0) this.syncEntry(ctx);
+  }
+
+  /**
+   * FileStore::sync_entry: commit_start (applies held, none running), snapshot the object
+   * table at committed_seq = every op applied so far, commit_started (applies go on), then
+   * syncfs (device flush), the table to the idle slot, flush, and the superblock switch
+   * (commit_op_seq) with FUA; the journal is trimmed to committed_seq (committed_thru).
+   */
+  private syncEntry(ctx: ProcContext): void {
+    this.syncWanted = false;
+    this.syncRunning = true;
+    const committed = this.appliedThrough;
+    const table = encodeTable(this.fs);
+    const firstLive = this.records.find((r) => r.lastOp > committed);
+    const plan = this.region.planTable(
+      table,
+      firstLive ? firstLive.recSeq : this.region.nextRecordSeq,
+      committed,
+    );
+    const dev = this.dev;
+    function* commit(): Proc<void> {
+      yield* dev.flush(); // syncfs: every applied op's data is stable
+      for (const w of plan.table) yield* dev.write(w.lba, w.data);
+      yield* dev.flush();
+      yield* dev.write(plan.superblock.lba, plan.superblock.data, { fua: true });
+    }
+    const gen = this.gen;
+    const done = this.rt.sim.spawn(`${this.actor}.sync_entry`, commit(), ctx);
+    // commit_started: held applies run again (they are in the journal after committed_seq).
+    const held = this.blockedOps;
+    this.blockedOps = [];
+    for (const e of held) this.doOp(e);
+    done.onSettle(() => {
+      if (gen !== this.gen) return;
+      this.syncRunning = false;
+      this.region.committed(plan);
+      this.committedSeq = committed;
+      this.records = this.records.filter((r) => r.lastOp > committed);
+      const t = plan.table[0];
+      runIn(this.rt.sim, ctx, `${this.actor}.sync_entry`, () => {
+        this.rt.trace.point('sync_entry', this.actor, {
+          data: { committed_seq: committed, table_bytes: table.length, slot: plan.slot },
+          effects: [
+            { kind: 'nvme.flush', dev: this.dev.id },
+            {
+              kind: 'store.table_commit',
+              dev: this.dev.id,
+              lba: t?.lba ?? plan.superblock.lba,
+              blocks: (t?.data.length ?? 0) / NVME_BLOCK,
+              committed_seq: committed,
+            },
+          ],
+        });
+      });
+      const waiting = this.afterSync;
+      this.afterSync = [];
+      for (const f of waiting) f();
     });
   }
 
@@ -284,28 +444,164 @@ export class FileStore implements ObjectStore {
 
   kill(): void {
     this.gen++;
+    this.dropMemory();
+  }
+
+  private dropMemory(): void {
     this.writeq = [];
     this.writerBusy = false;
     this.opWq.reset();
     this.finisher.reset();
     this.opFinisher.reset();
-    this.appliedEarly.clear();
     this.overlay.clear();
     for (const p of this.pendingApply.values()) for (const w of p.waiters) w.resolve();
     this.pendingApply.clear();
+    this.records = [];
+    this.applying = 0;
+    this.syncWanted = false;
+    this.syncRunning = false;
+    this.syncTimerArmed = false;
+    this.blockedOps = [];
+    this.afterSync = [];
+    this.appliedAhead.clear();
+    this.fs.clear();
   }
 
-  /** FileStore::mount → journal replay of committed, unapplied entries. */
+  /** True when the device holds a FileStore (its superblock). */
+  hasFilesystem(): boolean {
+    return new MetaRegion(0, this.journalBlocks).load((l, n) => this.dev.peek(l, n)) !== null;
+  }
+
+  /**
+   * FileStore::mount: the committed object table and committed_seq from the device, then
+   * JournalingObjectStore::journal_replay of every journal entry after committed_seq (in
+   * order, through the same apply code); the replayed data is written, flushed, and a table
+   * commit makes the replay durable and trims the journal.
+   */
   *mount(): Proc<void> {
-    const entries = [...this.unapplied.values()].sort((a, b) => a.seq - b.seq);
-    this.unapplied.clear();
-    for (const e of entries) {
-      const res = applyTransaction(this.fs, e.t, this.alloc, this.peek);
-      for (const l of res.freed) this.alloc.release(l);
-      for (const w of res.writes) yield* this.dev.write(w.lba, w.data);
-      this.appliedSeq = Math.max(this.appliedSeq, e.seq);
+    const r = this.openStore(true);
+    yield* this.dev.read(this.region.superLba, 1);
+    if (r.records > 0) yield* this.dev.read(0, Math.min(1024, r.records));
+    for (const w of r.writes) yield* this.dev.write(w.lba, w.data);
+    const plan = this.region.planTable(encodeTable(this.fs), this.region.nextRecordSeq, this.opSeq);
+    yield* this.dev.flush();
+    for (const w of plan.table) yield* this.dev.write(w.lba, w.data);
+    yield* this.dev.flush();
+    yield* this.dev.write(plan.superblock.lba, plan.superblock.data, { fua: true });
+    this.region.committed(plan);
+    this.committedSeq = this.appliedThrough = this.opSeq;
+    this.overlay.clear();
+    this.rt.trace.point('journal_replay', this.actor, {
+      data: {
+        entries: r.entries,
+        records: r.records,
+        committed_seq: r.committedSeq,
+        to_seq: this.opSeq,
+      },
+      effects: [{ kind: 'nvme.flush', dev: this.dev.id }],
+    });
+  }
+
+  /** Mount before the simulation starts (a device kept from an earlier run). */
+  mountAtBoot(writeDirect: (lba: number, data: Uint8Array) => void): void {
+    const r = this.openStore(false);
+    for (const w of r.writes) writeDirect(w.lba, w.data);
+    const plan = this.region.planTable(encodeTable(this.fs), this.region.nextRecordSeq, this.opSeq);
+    for (const w of plan.table) writeDirect(w.lba, w.data);
+    writeDirect(plan.superblock.lba, plan.superblock.data);
+    this.region.committed(plan);
+    this.committedSeq = this.appliedThrough = this.opSeq;
+    this.overlay.clear();
+  }
+
+  /** Load the committed table and replay the journal into memory (writes returned, in order). */
+  private openStore(traced: boolean): {
+    writes: BlockWrite[];
+    entries: number;
+    records: number;
+    committedSeq: number;
+  } {
+    this.dropMemory();
+    const loaded = this.region.load((l, n) => this.dev.peek(l, n));
+    const committedSeq = loaded?.extra ?? 0;
+    if (loaded && loaded.table.length > 0) decodeTable(new Dec(loaded.table), this.fs);
+    const used = new Set<number>();
+    for (const [, , o] of this.fs.entries()) for (const l of o.blocks.values()) used.add(l);
+    this.alloc = BlockAllocator.fromUsed(
+      this.journalBlocks,
+      this.dev.blocks - this.journalBlocks,
+      used,
+    );
+    if (traced)
+      this.rt.trace.point('mount', this.actor, {
+        data: { store: 'filestore', committed_seq: committedSeq, objects: countObjects(this.fs) },
+      });
+    let seq = committedSeq;
+    let entries = 0;
+    const last = new Map<number, BlockWrite>();
+    for (const rec of loaded?.records ?? []) {
+      const d = new Dec(rec.payload);
+      const n = d.u32();
+      for (let i = 0; i < n; i++) {
+        const opSeq = d.u64();
+        const t = decodeTransaction(d);
+        if (opSeq <= committedSeq) continue;
+        const res = applyTransaction(this.fs, t, this.alloc, this.peek);
+        for (const l of res.freed) this.alloc.release(l);
+        for (const w of res.writes) {
+          this.overlay.set(w.lba, w.data);
+          last.set(w.lba, w);
+        }
+        seq = Math.max(seq, opSeq);
+        entries++;
+      }
     }
-    this.rt.trace.point('journal_replay', this.actor, { data: { entries: entries.length } });
+    this.opSeq = seq;
+    this.committedSeq = this.appliedThrough = committedSeq;
+    return {
+      writes: [...last.values()],
+      entries,
+      records: loaded?.records.length ?? 0,
+      committedSeq,
+    };
+  }
+}
+
+function countObjects(t: ObjectTable): number {
+  let n = 0;
+  for (const _ of t.entries()) n++;
+  return n;
+}
+
+/** The object table as sync_entry commits it: per object its onode and omap. */
+function encodeTable(t: ObjectTable): Uint8Array {
+  const e = new Enc(1 << 16);
+  for (const [coll, oid, o] of t.entries()) {
+    e.u8(1);
+    e.str(coll);
+    e.str(oid);
+    encodeOnode(e, o);
+    e.u32(o.omap.size);
+    for (const [k, v] of o.omap) {
+      e.str(k);
+      e.bytes(v);
+    }
+  }
+  e.u8(0);
+  return e.out;
+}
+
+function decodeTable(d: Dec, t: ObjectTable): void {
+  while (d.u8() === 1) {
+    const coll = d.str();
+    const oid = d.str();
+    const o = decodeOnode(d);
+    const n = d.u32();
+    for (let i = 0; i < n; i++) {
+      const k = d.str();
+      o.omap.set(k, d.bytes());
+    }
+    t.set(coll, oid, o);
   }
 }
 
@@ -313,25 +609,4 @@ function touchedKeys(t: Transaction): Set<string> {
   const s = new Set<string>();
   for (const o of t.ops) s.add(ObjectTable.key(t.coll, o.oid));
   return s;
-}
-
-/** Encode a journal batch: per entry a header (seq, length) then its write payloads. */
-function encodeJournal(batch: readonly JournalEntry[], blocks: number): Uint8Array {
-  const buf = new Uint8Array(blocks * NVME_BLOCK);
-  const dv = new DataView(buf.buffer);
-  let p = 0;
-  for (const e of batch) {
-    if (p + JOURNAL_ENTRY_HEADER > buf.length) break;
-    dv.setUint32(p, 0x4a4f5552, true); // "JOUR"
-    dv.setUint32(p + 4, e.seq, true);
-    dv.setUint32(p + 8, e.bytes, true);
-    p += JOURNAL_ENTRY_HEADER;
-    for (const o of e.t.ops) {
-      if (o.op !== 'write') continue;
-      const n = Math.min(o.data.length, buf.length - p);
-      buf.set(o.data.subarray(0, n), p);
-      p += n;
-    }
-  }
-  return buf;
 }

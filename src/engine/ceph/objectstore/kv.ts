@@ -1,48 +1,69 @@
 /**
- * BlueStore's metadata database (RocksDB on BlueFS in the real system), reduced to what the
- * write path relies on: `submit_transaction` puts a batch in the memtable and appends it to
- * the WAL buffer; `submit_transaction_sync` writes the WAL records to the device and flushes —
- * the durability point (spec §6.3, KV_QUEUED → KV_SUBMITTED). After a crash only synced
- * batches survive; `recover` returns that state.
+ * BlueStore's metadata database (RocksDB on BlueFS in the real system) with its durable truth
+ * on the simulated device (`MetaRegion`):
  *
- * Keys carry BlueStore's prefixes: `O` onodes, `M` omap, `L` deferred transactions, `S` statfs.
+ * - `submitTransaction` puts a batch in the memtable (visible at once) and queues it for the
+ *   WAL; `syncWal` (`submit_transaction_sync`) appends the queued batches as ONE checksummed,
+ *   sequence-numbered WAL record and makes it durable — BlueStore's commit point (spec §6.3,
+ *   KV_QUEUED → KV_SUBMITTED).
+ * - When the WAL passes half its ring (or a record would not fit) the memtable is flushed:
+ *   the whole key space is written as a table to the idle slot, the device is flushed, and the
+ *   superblock switches to it (`FlushMemTableToOutputFile` + a MANIFEST switch, collapsed into
+ *   one full compaction — the table is small next to the data).
+ * - `load` rebuilds the memtable from the device: table, then every valid WAL record after it.
+ *   Nothing of the memtable survives a crash in memory: `crash()` just drops it.
+ *
+ * Keys carry BlueStore's prefixes: `O` onodes, `M` omap, `L` deferred transactions, `b` the
+ * bitmap freelist (merged with XOR like BitmapFreelistManager's merge operator, so
+ * transactions committing in any order compose).
  */
 import type { Proc } from '../../core/sim.ts';
-import { NVME_BLOCK, type NvmeDevice } from '../../media/types.ts';
-
-export type KvValue = Uint8Array | { readonly [k: string]: unknown };
+import type { NvmeDevice } from '../../media/types.ts';
+import { Dec, Enc } from './codec.ts';
+import { MetaRegion } from './meta-region.ts';
 
 export interface KvTransaction {
-  readonly sets: Array<[string, KvValue, number]>;
+  readonly sets: Array<[string, Uint8Array]>;
   readonly rms: string[];
+  /** XOR merges (freelist bitmap segments). */
+  readonly merges: Array<[string, Uint8Array]>;
 }
 
 export function newKvTransaction(): KvTransaction {
-  return { sets: [], rms: [] };
+  return { sets: [], rms: [], merges: [] };
+}
+
+export function kvTransactionEmpty(t: KvTransaction): boolean {
+  return t.sets.length === 0 && t.rms.length === 0 && t.merges.length === 0;
+}
+
+/** What one WAL sync did (for the trace). */
+export interface WalSync {
+  /** WAL record position and size (0 blocks when the batch went straight into a table). */
+  readonly lba: number;
+  readonly blocks: number;
+  readonly seq: number;
+  readonly batches: number;
+  /** Set when this sync also flushed the memtable to a table. */
+  readonly table?: { lba: number; blocks: number; slot: number };
 }
 
 export class KeyValueDB {
-  /** What a reader sees (memtable + sst). */
-  private readonly mem = new Map<string, KvValue>();
-  /**
-   * Undo records of the batches submitted since the last WAL sync: a crash rolls them back,
-   * so what remains is exactly what was synced (cheaper than keeping a second, durable map).
-   */
-  private undoKeys: string[] = [];
-  private undoVals: Array<KvValue | undefined> = [];
+  /** What a reader sees (memtable + table). */
+  private readonly mem = new Map<string, Uint8Array>();
   private unsynced: KvTransaction[] = [];
-  private walHead = 0;
-  /** Reused WAL record buffer (the device copies what it is given). */
-  private scratch = new Uint8Array(NVME_BLOCK);
+  readonly region: MetaRegion;
 
   constructor(
     private readonly dev: NvmeDevice,
-    /** WAL ring on the device: [walBase, walBase + walBlocks). */
-    private readonly walBase: number,
-    private readonly walBlocks: number,
-  ) {}
+    /** The metadata region on the device: [base, base + blocks). */
+    base: number,
+    blocks: number,
+  ) {
+    this.region = new MetaRegion(base, blocks);
+  }
 
-  get(key: string): KvValue | undefined {
+  get(key: string): Uint8Array | undefined {
     return this.mem.get(key);
   }
 
@@ -53,59 +74,137 @@ export class KeyValueDB {
     return out.sort();
   }
 
+  get size(): number {
+    return this.mem.size;
+  }
+
   /** RocksDB Write without sync: visible at once, durable at the next sync. */
   submitTransaction(t: KvTransaction): void {
-    const mem = this.mem;
-    const uk = this.undoKeys;
-    const uv = this.undoVals;
-    for (const [k, v] of t.sets) {
-      uk.push(k);
-      uv.push(mem.get(k));
-      mem.set(k, v);
-    }
-    for (const k of t.rms) {
-      uk.push(k);
-      uv.push(mem.get(k));
-      mem.delete(k);
-    }
+    applyKv(this.mem, t);
     this.unsynced.push(t);
   }
 
-  /** Write the pending WAL records to the device and flush it (fsync of the WAL file). */
-  *syncWal(): Proc<{ lba: number; blocks: number; batches: number }> {
+  /** Write the pending batches as one WAL record and make it durable (fsync of the WAL). */
+  *syncWal(): Proc<WalSync> {
     const batch = this.unsynced;
     this.unsynced = [];
-    let bytes = 16;
-    for (const t of batch) {
-      for (const [k, , n] of t.sets) bytes += k.length + n + 8;
-      for (const k of t.rms) bytes += k.length + 8;
+    const e = new Enc(4096);
+    e.u32(batch.length);
+    for (const t of batch) encodeKvTransaction(e, t);
+    const payload = e.out;
+    const region = this.region;
+    if (!region.fits(payload.length)) {
+      // The ring is full: the batch goes durable inside a table instead of a WAL record.
+      const table = yield* this.flushMemtable();
+      return { lba: table.lba, blocks: 0, seq: region.nextRecordSeq, batches: batch.length, table };
     }
-    const blocks = Math.max(1, Math.ceil(bytes / NVME_BLOCK));
-    const lba = this.walBase + (this.walHead % Math.max(1, this.walBlocks - blocks));
-    this.walHead += blocks;
-    if (this.scratch.length < blocks * NVME_BLOCK)
-      this.scratch = new Uint8Array(blocks * NVME_BLOCK);
-    const rec = this.scratch.subarray(0, blocks * NVME_BLOCK);
-    new DataView(rec.buffer).setUint32(0, batch.length, true);
-    // Batches submitted after this point are not covered by this sync.
-    const covered = this.undoKeys.length;
-    yield* this.dev.write(lba, rec, { fua: true });
+    const rec = region.planAppend(payload);
+    yield* this.dev.write(rec.lba, rec.data);
     yield* this.dev.flush();
-    this.undoKeys.splice(0, covered);
-    this.undoVals.splice(0, covered);
-    return { lba, blocks, batches: batch.length };
+    const out: WalSync = { lba: rec.lba, blocks: rec.blocks, seq: rec.seq, batches: batch.length };
+    if (region.usedBlocks * 2 > region.ringBlocks) {
+      return { ...out, table: yield* this.flushMemtable() };
+    }
+    return out;
   }
 
-  /** Crash: the memtable is rebuilt from the synced WAL only. */
-  crash(): void {
-    for (let i = this.undoKeys.length - 1; i >= 0; i--) {
-      const k = this.undoKeys[i] as string;
-      const v = this.undoVals[i];
-      if (v === undefined) this.mem.delete(k);
-      else this.mem.set(k, v);
+  /** FlushMemTableToOutputFile: the whole key space to the idle slot, then the switch. */
+  *flushMemtable(): Proc<{ lba: number; blocks: number; slot: number }> {
+    const e = new Enc(1 << 16);
+    e.u32(this.mem.size);
+    for (const [k, v] of this.mem) {
+      e.str(k);
+      e.bytes(v);
     }
-    this.undoKeys = [];
-    this.undoVals = [];
+    return yield* this.writeTable(e.out);
+  }
+
+  private *writeTable(table: Uint8Array): Proc<{ lba: number; blocks: number; slot: number }> {
+    const plan = this.region.planTable(table, this.region.nextRecordSeq, 0);
+    for (const w of plan.table) yield* this.dev.write(w.lba, w.data);
+    if (plan.table.length > 0) yield* this.dev.flush();
+    yield* this.dev.write(plan.superblock.lba, plan.superblock.data, { fua: true });
+    this.region.committed(plan);
+    const t = plan.table[0];
+    return {
+      lba: t?.lba ?? plan.superblock.lba,
+      blocks: (t?.data.length ?? 0) / 4096,
+      slot: plan.slot,
+    };
+  }
+
+  /** Crash: the memtable and the unsynced batches are gone (`load` rebuilds from the device). */
+  crash(): void {
+    this.mem.clear();
     this.unsynced = [];
   }
+
+  /**
+   * DB open: the table, then WAL replay (RocksDB's RecoverLogFiles). False on a blank device.
+   * Returns the number of WAL records replayed through `records`.
+   */
+  load(peek: (lba: number, n: number) => Uint8Array): { formatted: boolean; walRecords: number } {
+    this.mem.clear();
+    this.unsynced = [];
+    const r = this.region.load(peek);
+    if (!r) return { formatted: false, walRecords: 0 };
+    if (r.table.length > 0) {
+      const d = new Dec(r.table);
+      const n = d.u32();
+      for (let i = 0; i < n; i++) {
+        const k = d.str();
+        this.mem.set(k, d.bytes());
+      }
+    }
+    for (const rec of r.records) {
+      const d = new Dec(rec.payload);
+      const n = d.u32();
+      for (let i = 0; i < n; i++) applyKv(this.mem, decodeKvTransaction(d));
+    }
+    return { formatted: true, walRecords: r.records.length };
+  }
+}
+
+function applyKv(mem: Map<string, Uint8Array>, t: KvTransaction): void {
+  for (const [k, v] of t.sets) mem.set(k, v);
+  for (const k of t.rms) mem.delete(k);
+  for (const [k, x] of t.merges) {
+    const old = mem.get(k);
+    const v = new Uint8Array(Math.max(old?.length ?? 0, x.length));
+    if (old) v.set(old);
+    for (let i = 0; i < x.length; i++) v[i] = (v[i] as number) ^ (x[i] as number);
+    mem.set(k, v);
+  }
+}
+
+function encodeKvTransaction(e: Enc, t: KvTransaction): void {
+  e.u32(t.sets.length);
+  for (const [k, v] of t.sets) {
+    e.str(k);
+    e.bytes(v);
+  }
+  e.u32(t.rms.length);
+  for (const k of t.rms) e.str(k);
+  e.u32(t.merges.length);
+  for (const [k, v] of t.merges) {
+    e.str(k);
+    e.bytes(v);
+  }
+}
+
+function decodeKvTransaction(d: Dec): KvTransaction {
+  const t = newKvTransaction();
+  const ns = d.u32();
+  for (let i = 0; i < ns; i++) {
+    const k = d.str();
+    t.sets.push([k, d.bytes()]);
+  }
+  const nr = d.u32();
+  for (let i = 0; i < nr; i++) t.rms.push(d.str());
+  const nm = d.u32();
+  for (let i = 0; i < nm; i++) {
+    const k = d.str();
+    t.merges.push([k, d.bytes()]);
+  }
+  return t;
 }

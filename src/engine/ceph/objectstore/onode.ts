@@ -31,6 +31,19 @@ export class BlockAllocator {
     this.next = base;
   }
 
+  /**
+   * The allocator a mount rebuilds from the persisted freelist: `used` blocks are taken, the
+   * free ones below the highest used block are handed out lowest first.
+   */
+  static fromUsed(base: number, count: number, used: ReadonlySet<number>): BlockAllocator {
+    const a = new BlockAllocator(base, count);
+    let top = base;
+    for (const l of used) if (l >= base && l + 1 > top) top = l + 1;
+    for (let l = top - 1; l >= base; l--) if (!used.has(l)) a.free.push(l);
+    a.next = top;
+    return a;
+  }
+
   allocate(): number {
     const f = this.free.pop();
     if (f !== undefined) return f;

@@ -43,6 +43,10 @@ export interface ObjectStore {
   kill(): void;
   /** Restart: replay what was durable (journal / deferred WAL records). */
   mount(): Proc<void>;
+  /** True when the device already holds this store (mounted at boot when kept from a run). */
+  hasFilesystem(): boolean;
+  /** Mount a kept device before the simulation starts; `writeDirect` bypasses the clock. */
+  mountAtBoot(writeDirect: (lba: number, data: Uint8Array) => void): void;
   /** Blocks in use on the data device (for inspectors and tests). */
   readonly usedBlocks: number;
 }

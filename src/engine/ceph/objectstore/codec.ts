@@ -1,0 +1,299 @@
+/**
+ * Byte encoding of what the object stores keep on their device: a little-endian writer/reader
+ * (Ceph's `encode`/`decode` of bufferlists in spirit), the onode record, and the
+ * ObjectStore::Transaction encoding the FileJournal carries. CRC32C guards every record.
+ */
+import { utf8Decode, utf8Encode } from '../../core/bytes.ts';
+import type { Onode } from './onode.ts';
+import { newOnode } from './onode.ts';
+import type { Transaction, TxOp } from './transaction.ts';
+
+const T32C = (() => {
+  const t = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+    t[i] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC32C (`ceph_crc32c` with seed -1 and final inversion), over `data[from, to)`. */
+export function crc32c(data: Uint8Array, from = 0, to = data.length): number {
+  let c = 0xffffffff;
+  for (let i = from; i < to; i++)
+    c = (T32C[(c ^ (data[i] as number)) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A growing little-endian buffer. */
+export class Enc {
+  buf: Uint8Array;
+  private dv: DataView;
+  len = 0;
+
+  constructor(initial = 256) {
+    this.buf = new Uint8Array(initial);
+    this.dv = new DataView(this.buf.buffer);
+  }
+
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.len + n) cap *= 2;
+    const b = new Uint8Array(cap);
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+    this.dv = new DataView(b.buffer);
+  }
+
+  u8(v: number): void {
+    this.room(1);
+    this.buf[this.len++] = v;
+  }
+
+  u32(v: number): void {
+    this.room(4);
+    this.dv.setUint32(this.len, v, true);
+    this.len += 4;
+  }
+
+  /** A non-negative safe integer (sizes, offsets, sequence numbers). */
+  u64(v: number): void {
+    this.room(8);
+    this.dv.setFloat64(this.len, v, true);
+    this.len += 8;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.u32(b.length);
+    this.raw(b);
+  }
+
+  raw(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+
+  str(s: string): void {
+    this.bytes(utf8Encode(s));
+  }
+
+  /** The encoded bytes (a view: copy before reusing the encoder). */
+  get out(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+}
+
+/** Reader over an encoded buffer; throws RangeError past the end (a corrupt record). */
+export class Dec {
+  private readonly dv: DataView;
+  pos = 0;
+
+  constructor(readonly buf: Uint8Array) {
+    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  private need(n: number): void {
+    if (this.pos + n > this.buf.length) throw new RangeError('decode past the end of a record');
+  }
+
+  u8(): number {
+    this.need(1);
+    return this.buf[this.pos++] as number;
+  }
+
+  u32(): number {
+    this.need(4);
+    const v = this.dv.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  u64(): number {
+    this.need(8);
+    const v = this.dv.getFloat64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  bytes(): Uint8Array {
+    const n = this.u32();
+    this.need(n);
+    const b = this.buf.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+
+  str(): string {
+    const n = this.u32();
+    this.need(n);
+    const s = utf8Decode(this.buf.subarray(this.pos, this.pos + n));
+    this.pos += n;
+    return s;
+  }
+
+  get done(): boolean {
+    return this.pos >= this.buf.length;
+  }
+}
+
+/**
+ * Onode without its omap (BlueStore keeps omap under `M` keys): size, alloc hint, the extent
+ * map as runs (object block, lba, count: a 4 MiB object written at once is one run), xattrs.
+ */
+export function encodeOnode(e: Enc, o: Onode): void {
+  e.u64(o.size);
+  if (o.allocHint) {
+    e.u8(1);
+    e.u64(o.allocHint.objectSize);
+    e.u64(o.allocHint.writeSize);
+  } else e.u8(0);
+  const bs = [...o.blocks.keys()].sort((a, b) => a - b);
+  const runs: number[] = [];
+  for (const b of bs) {
+    const lba = o.blocks.get(b) as number;
+    const n = runs.length;
+    if (n > 0 && runs[n - 3]! + runs[n - 1]! === b && runs[n - 2]! + runs[n - 1]! === lba)
+      runs[n - 1]!++;
+    else runs.push(b, lba, 1);
+  }
+  e.u32(runs.length / 3);
+  for (const v of runs) e.u64(v);
+  e.u32(o.attrs.size);
+  for (const [k, v] of o.attrs) {
+    e.str(k);
+    e.bytes(v);
+  }
+}
+
+export function decodeOnode(d: Dec): Onode {
+  const o = newOnode();
+  o.size = d.u64();
+  if (d.u8() === 1) o.allocHint = { objectSize: d.u64(), writeSize: d.u64() };
+  const runs = d.u32();
+  for (let i = 0; i < runs; i++) {
+    const b = d.u64();
+    const lba = d.u64();
+    const n = d.u64();
+    for (let k = 0; k < n; k++) o.blocks.set(b + k, lba + k);
+  }
+  const na = d.u32();
+  for (let i = 0; i < na; i++) {
+    const k = d.str();
+    o.attrs.set(k, d.bytes());
+  }
+  return o;
+}
+
+export function onodeBytes(o: Onode): Uint8Array {
+  const e = new Enc(64 + o.attrs.size * 64);
+  encodeOnode(e, o);
+  return e.out.slice();
+}
+
+const OPS = [
+  'touch',
+  'write',
+  'zero',
+  'truncate',
+  'remove',
+  'setattrs',
+  'omap_setkeys',
+  'omap_rmkeys',
+  'set_alloc_hint',
+] as const;
+
+/** ObjectStore::Transaction::encode: what a FileJournal entry carries (data included). */
+export function encodeTransaction(e: Enc, t: Transaction): void {
+  e.str(t.coll);
+  e.u32(t.ops.length);
+  for (const o of t.ops) {
+    e.u8(OPS.indexOf(o.op));
+    e.str(o.oid);
+    switch (o.op) {
+      case 'write':
+        e.u64(o.off);
+        e.bytes(o.data);
+        break;
+      case 'zero':
+        e.u64(o.off);
+        e.u64(o.len);
+        break;
+      case 'truncate':
+        e.u64(o.size);
+        break;
+      case 'setattrs':
+      case 'omap_setkeys': {
+        const m = o.op === 'setattrs' ? o.attrs : o.kv;
+        const keys = Object.keys(m);
+        e.u32(keys.length);
+        for (const k of keys) {
+          e.str(k);
+          e.bytes(m[k] as Uint8Array);
+        }
+        break;
+      }
+      case 'omap_rmkeys':
+        e.u32(o.keys.length);
+        for (const k of o.keys) e.str(k);
+        break;
+      case 'set_alloc_hint':
+        e.u64(o.objectSize);
+        e.u64(o.writeSize);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+export function decodeTransaction(d: Dec): Transaction {
+  const coll = d.str();
+  const n = d.u32();
+  const ops: TxOp[] = [];
+  for (let i = 0; i < n; i++) {
+    const kind = OPS[d.u8()];
+    const oid = d.str();
+    switch (kind) {
+      case 'touch':
+      case 'remove':
+        ops.push({ op: kind, oid });
+        break;
+      case 'write':
+        ops.push({ op: 'write', oid, off: d.u64(), data: d.bytes() });
+        break;
+      case 'zero':
+        ops.push({ op: 'zero', oid, off: d.u64(), len: d.u64() });
+        break;
+      case 'truncate':
+        ops.push({ op: 'truncate', oid, size: d.u64() });
+        break;
+      case 'setattrs':
+      case 'omap_setkeys': {
+        const m: Record<string, Uint8Array> = {};
+        const c = d.u32();
+        for (let k = 0; k < c; k++) {
+          const key = d.str();
+          m[key] = d.bytes();
+        }
+        ops.push(kind === 'setattrs' ? { op: kind, oid, attrs: m } : { op: kind, oid, kv: m });
+        break;
+      }
+      case 'omap_rmkeys': {
+        const keys: string[] = [];
+        const c = d.u32();
+        for (let k = 0; k < c; k++) keys.push(d.str());
+        ops.push({ op: 'omap_rmkeys', oid, keys });
+        break;
+      }
+      case 'set_alloc_hint':
+        ops.push({ op: 'set_alloc_hint', oid, objectSize: d.u64(), writeSize: d.u64() });
+        break;
+      default:
+        throw new RangeError(`transaction decode: unknown op code`);
+    }
+  }
+  return { coll, ops };
+}
