@@ -62,7 +62,7 @@ export class Scm implements ScmDevice {
    * before that store. Copying only when a flushed line is stored again keeps flush cheap.
    */
   private readonly qstate: Uint8Array;
-  private pendLines: number[] = [];
+  private readonly pendLines: number[] = [];
   private readonly captures = new Map<number, number>();
   private capData = new Uint8Array(16 * SCM_LINE);
   /** Scratch for assembling one backend write from captured lines (grown on demand). */
@@ -234,8 +234,8 @@ export class Scm implements ScmDevice {
         }
         i = j;
       }
-      this.captures.clear();
-      this.pendLines = [];
+      if (this.captures.size > 0) this.captures.clear();
+      lines.length = 0; // reused: a drain per persist point is the hot path
       this.backend.sync();
       this.stats.linesWritten += n;
     }
@@ -299,7 +299,7 @@ export class Scm implements ScmDevice {
     this.backend.sync();
     this.dead = true;
     this.captures.clear();
-    this.pendLines = [];
+    this.pendLines.length = 0;
     this.qstate.fill(NOT_QUEUED);
     this.unclean = 0;
     this.trace?.effect({

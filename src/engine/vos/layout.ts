@@ -84,12 +84,16 @@ export interface BioAddr {
 
 export function encBioAddr(a: BioAddr): Uint8Array {
   const b = new Uint8Array(BIO_ADDR_SIZE);
-  const dv = new DataView(b.buffer);
-  dv.setUint32(0, a.ba_off % 0x1_0000_0000, true);
-  dv.setUint32(4, Math.floor(a.ba_off / 0x1_0000_0000), true);
-  dv.setUint8(8, a.ba_type);
-  dv.setUint16(10, a.ba_flags, true);
+  putBioAddr(new DataView(b.buffer), 0, a);
   return b;
+}
+
+/** Encode a bio_addr_t at `at` of `dv` (bytes 9 and 12..15 are left as they are: zero). */
+export function putBioAddr(dv: DataView, at: number, a: BioAddr): void {
+  dv.setUint32(at, a.ba_off % 0x1_0000_0000, true);
+  dv.setUint32(at + 4, Math.floor(a.ba_off / 0x1_0000_0000), true);
+  dv.setUint8(at + 8, a.ba_type);
+  dv.setUint16(at + 10, a.ba_flags, true);
 }
 
 export function decBioAddr(dv: DataView, at: number): BioAddr {

@@ -61,20 +61,29 @@ function zero(): TsEntry {
  * Raise a read timestamp to (`ts`, `tx`) — vos_ts_copy: two different readers at the same epoch
  * leave no single owner (tx 0), so every writer at that epoch conflicts.
  */
-function raise(e: TsEntry, which: 'rl' | 'rh', ts: bigint, tx: number): void {
-  const txKey = which === 'rl' ? 'rlTx' : 'rhTx';
-  if (ts > e[which]) {
-    e[which] = ts;
-    e[txKey] = tx;
-  } else if (ts === e[which] && tx !== e[txKey]) {
-    e[txKey] = 0;
+function raiseRl(e: TsEntry, ts: bigint, tx: number): void {
+  if (ts > e.rl) {
+    e.rl = ts;
+    e.rlTx = tx;
+  } else if (ts === e.rl && tx !== e.rlTx) {
+    e.rlTx = 0;
+  }
+}
+
+/** raiseRl for the high timestamp. */
+function raiseRh(e: TsEntry, ts: bigint, tx: number): void {
+  if (ts > e.rh) {
+    e.rh = ts;
+    e.rhTx = tx;
+  } else if (ts === e.rh && tx !== e.rhTx) {
+    e.rhTx = 0;
   }
 }
 
 /** Fold `src` into `dst` (ts_update_on_evict: keep the later timestamps and their readers). */
 function fold(dst: TsEntry, src: TsEntry): void {
-  raise(dst, 'rl', src.rl, src.rlTx);
-  raise(dst, 'rh', src.rh, src.rhTx);
+  raiseRl(dst, src.rl, src.rlTx);
+  raiseRh(dst, src.rh, src.rhTx);
   if (src.wh > dst.wh) dst.wh = src.wh;
 }
 
@@ -182,7 +191,8 @@ class TsLevelCache {
       fold(this.negative(ve.key), ve); // ts_update_on_evict
       this.evictions++;
     }
-    const e: LruNode = { ...zero(), key, older: null, newer: null };
+    // One literal (one object shape for every entry; a spread would not give that).
+    const e: LruNode = { rl: 0n, rlTx: 0, rh: 0n, rhTx: 0, wh: 0n, key, older: null, newer: null };
     fold(e, this.negative(key));
     this.lru.set(key, e);
     this.append(e);
@@ -230,8 +240,8 @@ export class TsCache {
     const keys = pathKeys(path);
     for (let i = 0; i < keys.length; i++) {
       const e = this.level(i).get(keys[i] as string);
-      raise(e, 'rh', epoch, tx);
-      if (i === keys.length - 1) raise(e, 'rl', epoch, tx);
+      raiseRh(e, epoch, tx);
+      if (i === keys.length - 1) raiseRl(e, epoch, tx);
     }
   }
 
