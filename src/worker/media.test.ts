@@ -200,3 +200,50 @@ describe('worker: scenario devices on a persistent store', () => {
     expect(browser.disk.size).toBe(0);
   });
 });
+
+describe('worker: Ceph OSD devices on a persistent store', () => {
+  const cephDoc = (ops: object[]) =>
+    ({
+      schema: 'iopath.scenario/1',
+      seed: 4,
+      cluster: {
+        ceph: {
+          crush_map: { hosts: 3, osds_per_host: 1 },
+          pools: [{ name: 'p', size: 3, min_size: 2, pg_num: 8 }],
+        },
+      },
+      ops,
+    }) as ScenarioDoc;
+  const WRITE = cephDoc([
+    { op: 'rados_write_full', pool: 'p', oid: 'a', value: { utf8: 'osd bytes' } },
+  ]);
+  const READ = cephDoc([{ op: 'rados_read', pool: 'p', oid: 'a', len: 9 }]);
+  const readBack = (replies: Reply[]): string | undefined => {
+    const done = replies.find((r) => r.type === 'done');
+    if (done?.type !== 'done' || !done.result) throw new Error(JSON.stringify(replies.at(-1)));
+    return (done.result.ops.at(-1)?.result as { value?: { utf8?: string } } | null)?.value?.utf8;
+  };
+
+  it('lists one block device per OSD (64 MiB: data + on-device store metadata)', () => {
+    expect(scenarioDevices(WRITE)).toEqual(
+      [0, 1, 2].map((i) => ({ name: `osd.${i}.block`, size: 64 << 20 })),
+    );
+  });
+
+  it('a write, a "reload" (new worker), then a read-only scenario returns the bytes', async () => {
+    const browser = fakeBrowser();
+    const tab1 = server(browser);
+    const a = await tab1({ type: 'load', source: { kind: 'doc', doc: WRITE }, store: 'opfs' });
+    expect(a.find((r) => r.type === 'loaded')).toMatchObject({
+      store: { kind: 'opfs', devices: 3 },
+    });
+    await tab1({ type: 'closeStore' });
+    const tab2 = server(browser);
+    const b = await tab2({ type: 'load', source: { kind: 'doc', doc: READ }, store: 'opfs' });
+    expect(readBack(b)).toBe('osd bytes');
+    // On memory nothing was kept.
+    const tab3 = server(fakeBrowser());
+    const c = await tab3({ type: 'load', source: { kind: 'doc', doc: READ }, store: 'opfs' });
+    expect(readBack(c)).toBeUndefined();
+  });
+});

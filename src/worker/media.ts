@@ -10,6 +10,7 @@
  * grow as written, IndexedDB keeps only written pages): a default cluster's 16 devices
  * (2.5 GB of address space) cost what their pools actually hold.
  */
+import { cephDevices } from '../engine/ceph/cluster/cluster.ts';
 import { DAOS_CLUSTER_DEFAULTS, daosConfigFromDoc } from '../engine/daos/cluster.ts';
 import { mapMediaProvider, type BlockBackend, type MediaProvider } from '../engine/media/index.ts';
 import type { ScenarioDoc } from '../engine/scenario/types.ts';
@@ -26,12 +27,16 @@ export interface DeviceSpec {
   size: number;
 }
 
-/** Device images a DAOS scenario's targets use (none for a scenario without `cluster.daos`). */
+/**
+ * Device images a scenario uses: each DAOS target's SCM and NVMe, each Ceph OSD's block device
+ * (`osd.N.block`, its store's data and on-device metadata). None without a cluster section.
+ */
 export function scenarioDevices(doc: ScenarioDoc): DeviceSpec[] {
+  const ceph = doc.cluster?.ceph;
+  const out: DeviceSpec[] = ceph === undefined ? [] : cephDevices(ceph);
   const daos = doc.cluster?.daos;
-  if (!daos) return [];
+  if (!daos) return out;
   const c = { ...DAOS_CLUSTER_DEFAULTS, ...daosConfigFromDoc(daos) };
-  const out: DeviceSpec[] = [];
   const nvmeBlocks = Math.floor(c.nvmeBytes / 4096);
   for (let r = 0; r < c.engines; r++) {
     for (let i = 0; i < c.targetsPerEngine; i++) {

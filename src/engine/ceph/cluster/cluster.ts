@@ -86,6 +86,18 @@ export function cephOptionsFromConfig(
   };
 }
 
+/**
+ * The block devices a `cluster.ceph` section's OSDs use (`osd.N.block`, bytes): what a host
+ * opens up front when its persistent store is asynchronous (the browser's OPFS / IndexedDB).
+ */
+export function cephDevices(
+  cfg: Record<string, unknown> | undefined,
+): Array<{ name: string; size: number }> {
+  const blocks = cephOptionsFromConfig(cfg).deviceBlocks;
+  const view = OsdMapViewImpl.fromOsdMap(buildOsdMap(cfg));
+  return view.osds.map((id) => ({ name: `osd.${id}.block`, size: blocks * NVME_BLOCK }));
+}
+
 function intOr(v: unknown, d: number): number {
   return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : d;
 }
