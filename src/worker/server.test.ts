@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   EVENT_BATCH_SIZE,
+  MAX_TRACE_FILE_BYTES,
   PROTOCOL_VERSION,
   decodeWireBatch,
   wireTransfer,
@@ -228,5 +229,66 @@ describe('EngineServer', () => {
     const events = [{ seq: 0, t: 0, pipeline: 'p', op: 0, step: 's0', phase: 'point', actor: 'a' }];
     h.send({ type: 'load', source: { kind: 'trace', text: JSON.stringify({ events }) } });
     expect(h.out.map((o) => o.reply.type)).toEqual(['loaded', 'events', 'done']);
+  });
+
+  it('imports a trace file from its bytes: progress, one batch over the file, done', async () => {
+    const h = harness();
+    const events: TraceEvent[] = [
+      {
+        seq: 0,
+        t: 0,
+        pipeline: 'p',
+        op: 0,
+        step: 's0',
+        phase: 'enter',
+        actor: 'a',
+        data: { x: 1 },
+      },
+      { seq: 1, t: 9, pipeline: 'p', op: 0, step: 's0', phase: 'exit', actor: 'a', rc: -2 },
+    ];
+    const text = JSON.stringify({ schema: 'iopath.trace/1', scenario: null, events });
+    const bytes = new TextEncoder().encode(text);
+    const file = { size: bytes.length, arrayBuffer: () => Promise.resolve(bytes.buffer) };
+    h.send({ type: 'load', source: { kind: 'traceFile', file, name: 'f.json' } });
+    await vi.waitFor(() => expect(h.out.at(-1)?.reply.type).toBe('done'));
+    expect(h.out.map((o) => o.reply.type)).toEqual([
+      'progress',
+      'progress',
+      'loaded',
+      'events',
+      'done',
+    ]);
+    const ev = h.out[3]!;
+    if (ev.reply.type !== 'events') throw new Error('expected events');
+    // The file's own buffer is the payload blob, transferred with the columns.
+    expect(ev.transfer).toContain(bytes.buffer);
+    expect(decode(ev.reply)).toEqual(events);
+  });
+
+  it('answers a bad trace file with the JSON path; the previous trace stays', async () => {
+    const h = harness();
+    const text = '{"schema":"iopath.trace/1","events":[{"seq":0,"t":0,"op":0}]}';
+    const bytes = new TextEncoder().encode(text);
+    const file = { size: bytes.length, arrayBuffer: () => Promise.resolve(bytes.buffer) };
+    h.send({ type: 'load', source: { kind: 'traceFile', file, name: 'f.json' } });
+    await vi.waitFor(() => expect(h.out.at(-1)?.reply.type).toBe('error'));
+    expect(h.out.at(-1)?.reply).toMatchObject({
+      code: 'invalid-trace',
+      path: 'events[0].pipeline',
+      message: 'events[0].pipeline: expected a string',
+    });
+    expect(h.out.some((o) => o.reply.type === 'loaded')).toBe(false);
+  });
+
+  it('refuses a trace file over the limit before reading it', () => {
+    const h = harness();
+    const file = {
+      size: MAX_TRACE_FILE_BYTES + 1,
+      arrayBuffer: () => Promise.reject(new Error('must not be read')),
+    };
+    h.send({ type: 'load', source: { kind: 'traceFile', file, name: 'huge.json' } });
+    expect(h.out.at(-1)?.reply).toMatchObject({ type: 'error', code: 'invalid-trace' });
+    const r = h.out.at(-1)?.reply;
+    expect(r?.type === 'error' && r.message).toMatch(/huge\.json .* over the 1024 MiB limit/);
   });
 });

@@ -571,7 +571,7 @@ class Scan {
     if (r.effects !== undefined && !Array.isArray(r.effects)) {
       return bad('effects: expected an array');
     }
-    if (!Number.isInteger(r.op) || ((r.op) | 0) !== r.op) {
+    if (!Number.isInteger(r.op) || (r.op | 0) !== r.op) {
       return bad('op: expected an integer');
     }
     const c = this.cols;

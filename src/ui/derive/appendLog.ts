@@ -7,7 +7,7 @@
  * (detected by the list's `identity`, as in createDerived).
  */
 import type { TraceEvent } from '../../protocol/index.ts';
-import { eventList, type Events } from './eventList.ts';
+import { eventList, foldEventOf, type Events } from './eventList.ts';
 
 export interface Indexed {
   /** Index of the event that produced the entry. */
@@ -48,7 +48,7 @@ export function createAppendLog<T extends Indexed, C>(
   };
   const sync = (given: Events, count = given.length): readonly T[] => {
     const events = eventList(given);
-    if (events.identity !== first || count < done) {
+    if (events.identity !== first || events.length < done) {
       entries = [];
       pushedAt = [];
       done = 0;
@@ -56,7 +56,7 @@ export function createAppendLog<T extends Indexed, C>(
       first = events.identity;
     }
     const n = Math.min(count, events.length);
-    for (; done < n; done++) extract(events.get(done) as TraceEvent, done, ctx, push);
+    for (; done < n; done++) extract(foldEventOf(events, done) as TraceEvent, done, ctx, push);
     return entries;
   };
   return {
@@ -66,7 +66,9 @@ export function createAppendLog<T extends Indexed, C>(
       return done >= events.length;
     },
     upTo(events, cursor) {
-      sync(events);
+      // Entries pushed by events after the cursor are not needed (facts about earlier entries
+      // carry their own event index and are filtered by the cursor when read).
+      sync(events, cursor + 1);
       // first entry pushed by an event after the cursor
       let lo = 0;
       let hi = pushedAt.length;

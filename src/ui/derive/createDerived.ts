@@ -19,7 +19,13 @@
  * reducer gets event objects whose `data`/`effects` are decoded only if it reads them.
  */
 import type { TraceEvent } from '../../protocol/index.ts';
-import { eventList, type EventList, type Events } from './eventList.ts';
+import {
+  eventList,
+  foldEventOf,
+  mayHaveEffects,
+  type EventList,
+  type Events,
+} from './eventList.ts';
 
 export interface Reducer<S> {
   /**
@@ -29,6 +35,11 @@ export interface Reducer<S> {
   apply(state: S, event: TraceEvent, index: number): S;
   /** A copy that later `apply` calls on it can never change the original (checkpoints). */
   clone(state: S): S;
+  /**
+   * The reducer reads nothing but `effects` (and ignores events without them): folds skip
+   * effect-less events without building them — most of a trace.
+   */
+  effectsOnly?: boolean;
 }
 
 export interface Derived<S> {
@@ -69,6 +80,16 @@ export function createDerived<S>(
   let first: unknown;
   let lastReplay = 0;
 
+  const skip = reducer.effectsOnly === true;
+  /** Apply events [from, to) to `s`. */
+  const fold = (s: S, events: EventList, from: number, to: number): S => {
+    for (let i = from; i < to; i++) {
+      if (skip && !mayHaveEffects(events, i)) continue;
+      s = reducer.apply(s, foldEventOf(events, i) as TraceEvent, i);
+    }
+    return s;
+  };
+
   const reset = (): void => {
     cps = [reducer.clone(initial)];
     every = base;
@@ -87,8 +108,7 @@ export function createDerived<S>(
     while ((k + 1) * every <= len && work < limit) {
       work += every;
       const end = (k + 1) * every;
-      for (let i = k * every; i < end; i++)
-        run = reducer.apply(run, events.get(i) as TraceEvent, i);
+      run = fold(run, events, k * every, end);
       k++;
       cps.push(reducer.clone(run));
       if (cps.length > maxCheckpoints) {
@@ -122,7 +142,7 @@ export function createDerived<S>(
       extend(events, len);
       const j = Math.floor(len / every);
       let s = reducer.clone(cps[j] as S);
-      for (let i = j * every; i < len; i++) s = reducer.apply(s, events.get(i) as TraceEvent, i);
+      s = fold(s, events, j * every, len);
       lastReplay = len - j * every;
       return s;
     },

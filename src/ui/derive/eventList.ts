@@ -20,6 +20,11 @@ export interface EventList {
   pipelineOf?(i: number): string | undefined;
   actorOf?(i: number): string | undefined;
   opOf?(i: number): number | undefined;
+  /**
+   * Event i for a fold (reducers, log extractors): may be a lighter object than get(i) — its
+   * `data`/`effects` are read through getters — valid only for reading during the call.
+   */
+  foldEvent?(i: number): TraceEvent | undefined;
   /** False when event i has no `effects` (lets scans skip decoding). */
   hasEffects?(i: number): boolean;
   /** Distinct values of a header field over the whole trace, when known without a scan. */
@@ -54,6 +59,14 @@ export function eventList(x: Events): EventList {
   }
   return w;
 }
+
+/** Event i for a fold (the store's light object, else get(i)). */
+export const foldEventOf = (l: EventList, i: number): TraceEvent | undefined =>
+  l.foldEvent ? l.foldEvent(i) : l.get(i);
+
+/** Whether event i may have effects (true when the list cannot tell without building it). */
+export const mayHaveEffects = (l: EventList, i: number): boolean =>
+  l.hasEffects ? l.hasEffects(i) : l.get(i)?.effects !== undefined;
 
 /** Header readers with the array fallback. */
 export const stepOf = (l: EventList, i: number): string | undefined =>

@@ -197,6 +197,7 @@ export const nvmeReducer: Reducer<NvmeState> = {
     if (e.effects) for (const f of e.effects) applyNvmeEffect(s, f);
     return s;
   },
+  effectsOnly: true,
   clone: (s) => ({
     devs: new Map(
       [...s.devs].map(([k, d]) => [

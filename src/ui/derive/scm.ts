@@ -169,6 +169,7 @@ export const scmReducer: Reducer<ScmState> = {
     if (e.effects) for (const f of e.effects) applyScmEffect(s, f);
     return s;
   },
+  effectsOnly: true,
   clone: (s) => ({ devs: new Map([...s.devs].map(([k, d]) => [k, cloneDev(d)])) }),
 };
 

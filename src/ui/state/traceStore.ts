@@ -31,8 +31,11 @@ function grown<T extends Column>(a: T, need: number): T {
   return b;
 }
 
-/** Payloads decoded recently (inspector, replay windows) — bounded, oldest dropped first. */
-const PAYLOAD_CACHE = 512;
+/**
+ * Payloads decoded recently — bounded, oldest dropped first. Big enough that the idle warmer's
+ * derivations, advancing side by side, decode each window of the trace once, not once each.
+ */
+const PAYLOAD_CACHE = 8192;
 /** Materialized events kept so readers of the same index share one object. */
 const EVENT_CACHE = 256;
 
@@ -58,12 +61,9 @@ export class TraceStore implements EventList {
   private blobs: Uint8Array[] = [];
   /** Event indexes where a new op starts (the first event whose `op` differs from its predecessor's). */
   readonly opStarts: number[] = [];
-  private seen = {
-    actor: new Set<number>(),
-    pipeline: new Set<number>(),
-    step: new Set<number>(),
-  };
+  /** distinct(field) answers, valid while `length` is `distinctAt`. */
   private distinctCache = new Map<string, readonly string[]>();
+  private distinctAt = -1;
   private eventCache = new Map<number, TraceEvent>();
   private payloads = new Map<number, Json>();
   identity: object = {};
@@ -77,8 +77,8 @@ export class TraceStore implements EventList {
     this.strings = [];
     this.blobs = [];
     this.opStarts.length = 0;
-    this.seen = { actor: new Set(), pipeline: new Set(), step: new Set() };
     this.distinctCache.clear();
+    this.distinctAt = -1;
     this.eventCache.clear();
     this.payloads.clear();
     this.identity = {};
@@ -143,15 +143,8 @@ export class TraceStore implements EventList {
     }
     for (const blob of b.blobs) this.blobs.push(blob);
     const op = this.op;
-    const { actor, pipeline, step } = this.seen;
-    for (let i = at; i < need; i++) {
-      if (i === 0 || op[i - 1] !== op[i]) this.opStarts.push(i);
-      actor.add(this.actor[i] as number);
-      pipeline.add(this.pipeline[i] as number);
-      step.add(this.step[i] as number);
-    }
+    for (let i = at; i < need; i++) if (i === 0 || op[i - 1] !== op[i]) this.opStarts.push(i);
     this.n = need;
-    this.distinctCache.clear();
   }
 
   // ------------------------------------------------------------------ column readers
@@ -172,10 +165,25 @@ export class TraceStore implements EventList {
     return i >= 0 && i < this.n && (this.fxLen[i] as number) > 0;
   }
 
+  /** Distinct values of a header field, first-seen order: one pass over an int column. */
   distinct(field: 'actor' | 'pipeline' | 'step'): readonly string[] {
+    if (this.distinctAt !== this.n) {
+      this.distinctCache.clear();
+      this.distinctAt = this.n;
+    }
     let d = this.distinctCache.get(field);
     if (!d) {
-      d = [...this.seen[field]].map((id) => this.strings[id] as string);
+      const col = this[field];
+      const seen = new Uint8Array(this.strings.length);
+      const out: string[] = [];
+      for (let i = 0; i < this.n; i++) {
+        const id = col[i] as number;
+        if (seen[id] === 0) {
+          seen[id] = 1;
+          out.push(this.strings[id] as string);
+        }
+      }
+      d = out;
       this.distinctCache.set(field, d);
     }
     return d;
@@ -254,6 +262,30 @@ export class TraceStore implements EventList {
     return e;
   }
 
+  /**
+   * Event i for folds (reducers, log extractors): header fields as plain properties and
+   * `data`/`effects` as prototype getters (decoded on read) — far cheaper to build than get(i),
+   * but spread/JSON.stringify do not see the payloads. Not cached, not for keeping.
+   */
+  foldEvent(i: number): TraceEvent | undefined {
+    if (i < 0 || i >= this.n) return undefined;
+    const s = this.strings;
+    const c = this.caption[i] as number;
+    const rc = this.rc[i] as number;
+    return new FoldEvent(
+      this,
+      i,
+      this.t[i] as number,
+      s[this.pipeline[i] as number] as string,
+      this.op[i] as number,
+      s[this.step[i] as number] as string,
+      WIRE_PHASES[this.phase[i] as number] ?? 'point',
+      s[this.actor[i] as number] as string,
+      c >= 0 ? s[c] : undefined,
+      Number.isNaN(rc) ? undefined : rc,
+    );
+  }
+
   /** Every event as objects (export, save): builds them all — not for per-frame use. */
   toArray(): TraceEvent[] {
     const out = new Array<TraceEvent>(this.n);
@@ -267,6 +299,28 @@ export class TraceStore implements EventList {
       out[i] = e;
     }
     return out;
+  }
+}
+
+/** See TraceStore.foldEvent. */
+class FoldEvent {
+  constructor(
+    private readonly store: TraceStore,
+    readonly seq: number,
+    readonly t: number,
+    readonly pipeline: string,
+    readonly op: number,
+    readonly step: string,
+    readonly phase: TraceEvent['phase'],
+    readonly actor: string,
+    readonly caption: string | undefined,
+    readonly rc: number | undefined,
+  ) {}
+  get data(): TraceEvent['data'] {
+    return this.store.data(this.seq);
+  }
+  get effects(): Effect[] | undefined {
+    return this.store.effects(this.seq);
   }
 }
 

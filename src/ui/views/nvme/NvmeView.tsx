@@ -6,6 +6,7 @@
  */
 import { useMemo, useState } from 'react';
 import { createDerived } from '../../derive/createDerived.ts';
+import { registerWarm } from '../../state/warmer.ts';
 import { num, str } from '../../derive/grow.ts';
 import {
   blockLook,
@@ -84,6 +85,7 @@ const LOOKS: readonly Look[] = [
 const INDEX = Object.fromEntries(ORDER.map((l, i) => [l, i])) as Record<BlockLook, number>;
 
 const derived = createDerived(nvmeReducer, nvmeInitial(), 256);
+registerWarm(derived);
 
 const devOf = (f: { [k: string]: unknown }): string | undefined =>
   str(f, 'dev') ?? str(f, 'device');

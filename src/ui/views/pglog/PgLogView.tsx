@@ -9,8 +9,10 @@ import { createLogTables, statusAt, type LogRow, type Table } from '../../derive
 import { trace, useApp } from '../../state/store.ts';
 import { ViewPanel } from '../scm/shell.tsx';
 import { useTraceCursor } from '../scm/useTraceCursor.ts';
+import { registerWarm } from '../../state/warmer.ts';
 
 const log = createLogTables();
+registerWarm(log);
 const MAX_ROWS = 150;
 
 const COLS: Record<Table, { title: string; cols: [string, (r: LogRow) => string][] }> = {
@@ -50,7 +52,7 @@ export function PgLogView() {
   const setCursor = useApp((s) => s.setCursor);
   const rows = useMemo(() => {
     if (count <= 0) return [];
-    const all = log.sync(trace, count);
+    const all = log.sync(trace, cursor + 1);
     return all.slice(0, log.upTo(trace, cursor));
   }, [count, cursor]);
 

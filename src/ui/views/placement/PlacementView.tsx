@@ -6,6 +6,7 @@
  */
 import { useMemo, useState } from 'react';
 import { createDerived } from '../../derive/createDerived.ts';
+import { registerWarm } from '../../state/warmer.ts';
 import {
   crushRoots,
   placementInitial,
@@ -21,6 +22,7 @@ import { openFaultMenu } from '../faults/faultMenuState.ts';
 import './placement.css';
 
 const derived = createDerived(placementReducer, placementInitial(), 256);
+registerWarm(derived);
 
 function OsdBadge({
   s,

@@ -6,6 +6,7 @@
  */
 import { useMemo, useState } from 'react';
 import { createDerived } from '../../derive/createDerived.ts';
+import { registerWarm } from '../../state/warmer.ts';
 import { lineCounts, lineLook, SCM_LINE, scmInitial, scmReducer } from '../../derive/scm.ts';
 import { createScmOwners, ownersOf } from '../../derive/scmOwners.ts';
 import { str, num } from '../../derive/grow.ts';
@@ -20,6 +21,8 @@ import { useWarmCheckpoints } from './useWarmCheckpoints.ts';
 /** One derivation per page: checkpoints survive tab switches. */
 const derived = createDerived(scmReducer, scmInitial(), 1024, 256);
 const owners = createScmOwners();
+registerWarm(derived);
+registerWarm(owners);
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 

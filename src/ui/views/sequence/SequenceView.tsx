@@ -20,10 +20,12 @@ import { trace, useApp } from '../../state/store.ts';
 import { formatVirtualTime } from '../caption/time.ts';
 import { ViewPanel } from '../scm/shell.tsx';
 import { useTraceCursor } from '../scm/useTraceCursor.ts';
+import { registerWarm } from '../../state/warmer.ts';
 import { openFaultMenu } from '../faults/faultMenuState.ts';
 import './sequence.css';
 
 const log = createSequenceLog();
+registerWarm(log);
 const ROW = 15;
 const HEAD = 44;
 const GUTTER = 78;
@@ -74,7 +76,8 @@ export function SequenceView() {
 
   const view = useMemo(() => {
     if (count <= 0 || hi < 0) return null;
-    const all = log.sync(trace, count);
+    // Only as far as the cursor: the idle warmer extends the log past it.
+    const all = log.sync(trace, hi + 1);
     const n = log.upTo(trace, hi);
     const msgs = visibleMessages(all, n, lo, hi);
     const names = new Set<string>();

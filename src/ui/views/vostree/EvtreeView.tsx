@@ -6,6 +6,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { createDerived } from '../../derive/createDerived.ts';
+import { registerWarm } from '../../state/warmer.ts';
 import { visibleRuns, vosTreeInitial, vosTreeReducer, type Extent } from '../../derive/vostree.ts';
 import { trace } from '../../state/store.ts';
 import { cmpBig, epochText } from '../../derive/grow.ts';
@@ -15,6 +16,7 @@ import { useWarmCheckpoints } from '../scm/useWarmCheckpoints.ts';
 import './vostree.css';
 
 const derived = createDerived(vosTreeReducer, vosTreeInitial(), 256);
+registerWarm(derived);
 
 interface ArrayKey {
   id: string;

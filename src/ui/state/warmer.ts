@@ -1,0 +1,57 @@
+/**
+ * Builds the views' derived state ahead of any seek, in short idle slices on the main thread:
+ * checkpoints (createDerived) and append-only logs (sequence, PG log, SCM owners) register
+ * here once, at module load, and extend over the loaded trace ≈8 ms at a time — never a long
+ * task — whenever the trace grows, until each covers it. A seek then replays at most one
+ * checkpoint interval instead of folding the whole prefix.
+ */
+import { trace, useApp } from './store.ts';
+import type { Events } from '../derive/eventList.ts';
+
+/** Anything that can extend itself over the trace by at most `maxEvents` events per call. */
+export interface Warmable {
+  warm(events: Events, maxEvents: number): boolean;
+}
+
+const SLICE_MS = 8;
+/** Events per warm call: small enough that one call stays well under a slice. */
+const STEP = 256;
+
+const jobs = new Set<Warmable>();
+let timer: ReturnType<typeof setTimeout> | null = null;
+let subscribed = false;
+
+/**
+ * Round robin, STEP events per job per turn: the derivations advance side by side, so a window
+ * of the trace is decoded once (the store's payload cache) for all of them.
+ */
+function slice(): void {
+  timer = null;
+  const t0 = performance.now();
+  let open = [...jobs];
+  while (open.length > 0) {
+    if (performance.now() - t0 >= SLICE_MS) {
+      // Out of time: yield to the page (input, paint, seeks) and continue in the next slice.
+      timer = setTimeout(slice, 0);
+      return;
+    }
+    open = open.filter((w) => !w.warm(trace, STEP));
+  }
+}
+
+/** Schedule warming (after `delay` ms: let a fresh load's first paint go first). */
+function kick(delay = 30): void {
+  if (timer === null && jobs.size > 0 && trace.length > 0) timer = setTimeout(slice, delay);
+}
+
+export function registerWarm(w: Warmable): void {
+  jobs.add(w);
+  if (!subscribed) {
+    subscribed = true;
+    // Every batch (and every new load) may leave work: restart the slices.
+    useApp.subscribe((s, prev) => {
+      if (s.count !== prev.count) kick();
+    });
+  }
+  kick();
+}
