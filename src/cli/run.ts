@@ -2,11 +2,11 @@
  * `iopath run FILE.json|BUILTIN [--trace OUT.json] [--seed N] [--media DIR]`: run a scenario headless and
  * print `{"schema":"iopath.result/1","ops":[…]}` on stdout.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import {
   getBuiltinScenario,
   runScenario,
-  serializeTrace,
+  serializeTraceChunks,
   validateScenario,
   type ScenarioDoc,
 } from '../engine/index.ts';
@@ -79,7 +79,19 @@ export function runCommand(argv: string[]): number {
     media?.close();
   }
   const trace = options.get('trace');
-  if (trace !== undefined) writeFileSync(trace, serializeTrace(v.doc, run.runner.rt.trace));
+  if (trace !== undefined) {
+    // In chunks straight from the recorder: no event objects, no one giant string.
+    const fd = openSync(trace, 'w');
+    try {
+      for (const chunk of serializeTraceChunks(v.doc, run.runner.rt.trace)) {
+        const bytes = Buffer.from(chunk, 'utf8');
+        // writeSync may write less than asked: loop until the chunk is out.
+        for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
   for (const ext of RUN_EXTENSIONS) {
     const value = options.get(ext.option);
     if (value !== undefined) ext.after(value, { doc: v.doc, runner: run.runner });

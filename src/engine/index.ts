@@ -13,7 +13,7 @@ export type { Runtime } from './core/runtime.ts';
 export * from './trace/event.ts';
 export { Tracer } from './trace/tracer.ts';
 export type { StepDetail, TraceColumns, TraceListener, TraceSeqListener } from './trace/tracer.ts';
-export { serializeTrace, parseTrace } from './trace/serialize.ts';
+export { serializeTrace, serializeTraceChunks, parseTrace } from './trace/serialize.ts';
 export type { ParseResult } from './trace/serialize.ts';
 export { StepGate, matches, matchesAt } from './trace/breakpoints.ts';
 export type { Breakpoint } from './trace/breakpoints.ts';

@@ -8,16 +8,47 @@ import { Tracer } from './tracer.ts';
  * itself (`rt.trace`) rather than its `events` to skip building the event objects.
  */
 export function serializeTrace(scenario: unknown, events: readonly TraceEvent[] | Tracer): string {
-  const head = `{"schema":${JSON.stringify(TRACE_SCHEMA)},"scenario":${JSON.stringify(scenario ?? null)},"events":[`;
+  const head = traceHead(scenario);
   if (events.length === 0) return head + ']}\n';
   if (events instanceof Tracer) {
-    // Straight from the recorder's columns: no event objects are built.
+    // Straight from the recorder's columns: no event object is kept.
     const lines = new Array<string>(events.length);
     const first = events.firstSeq;
     for (let i = 0; i < lines.length; i++) lines[i] = events.jsonLine(first + i);
     return head + '\n' + lines.join(',\n') + '\n]}\n';
   }
   return head + '\n' + events.map((e) => JSON.stringify(e)).join(',\n') + '\n]}\n';
+}
+
+/**
+ * `serializeTrace(scenario, trace)` in pieces of up to `linesPerChunk` events (their
+ * concatenation is the same bytes): a writer of a million-event trace never holds the whole
+ * file as one string.
+ */
+export function* serializeTraceChunks(
+  scenario: unknown,
+  trace: Tracer,
+  linesPerChunk = 4096,
+): Generator<string, void, undefined> {
+  const head = traceHead(scenario);
+  const n = trace.length;
+  if (n === 0) {
+    yield head + ']}\n';
+    return;
+  }
+  const first = trace.firstSeq;
+  const step = Math.max(1, linesPerChunk);
+  for (let i = 0; i < n; i += step) {
+    const end = Math.min(n, i + step);
+    const lines = new Array<string>(end - i);
+    for (let j = i; j < end; j++) lines[j - i] = trace.jsonLine(first + j);
+    // Each chunk starts with the separator that precedes its first line.
+    yield (i === 0 ? head + '\n' : ',\n') + lines.join(',\n') + (end === n ? '\n]}\n' : '');
+  }
+}
+
+function traceHead(scenario: unknown): string {
+  return `{"schema":${JSON.stringify(TRACE_SCHEMA)},"scenario":${JSON.stringify(scenario ?? null)},"events":[`;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -4,7 +4,7 @@ import { Sim, sleep, type Proc } from '../core/sim.ts';
 import { runScenario } from '../scenario/runner.ts';
 import { getBuiltinScenario } from '../scenario/builtins.ts';
 import type { Effect, TraceEvent } from './event.ts';
-import { serializeTrace } from './serialize.ts';
+import { serializeTrace, serializeTraceChunks } from './serialize.ts';
 import { Tracer, type Data } from './tracer.ts';
 
 /** The recorder as it was (one object per event), as the reference for the columnar one. */
@@ -207,6 +207,8 @@ describe('Tracer (columnar)', () => {
       { seq: 1, t: 0, pipeline: '', op: -1, step: 'b', phase: 'point', actor: 'x', data: { k: 1 } },
     ]);
     expect(serializeTrace(null, tr)).toBe(serializeTrace(null, tr.events));
+    tr.clear();
+    expect([...serializeTraceChunks({ a: 1 }, tr)].join('')).toBe(serializeTrace({ a: 1 }, []));
   });
 });
 
@@ -223,6 +225,8 @@ describe('serializeTrace from the recorder', () => {
       expect(events.length).toBeGreaterThan(100);
       expect(events.length).toBe(trace.length);
       expect(text).toBe(serializeTrace(doc, events));
+      for (const per of [1, 7, 4096])
+        expect([...serializeTraceChunks(doc, trace, per)].join('')).toBe(text);
       const lines = text.split('\n');
       expect(lines[1]).toBe(JSON.stringify(events[0]) + ',');
     });
