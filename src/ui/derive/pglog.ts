@@ -36,12 +36,28 @@ type Rec = { [k: string]: Json };
 const rec = (v: Json | undefined): Rec | undefined =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
 
+/** The steps the log reads (every `case` below). */
+const PGLOG_STEPS = new Set([
+  'finish_ctx',
+  'do_repop',
+  'append_log',
+  'op_commit',
+  'repop_commit',
+  'submit_entry',
+  '_journaled_ahead',
+  '_finish_op',
+  'dtx_leader_begin',
+  'dtx_leader_end',
+]);
+
 export function createLogTables() {
   return createAppendLog<LogRow, Ctx>(
     () => ({ byKey: new Map(), oidAt: new Map(), openDtx: new Map() }),
     (e, i, ctx, push) => {
+      // Step first: `data` is decoded only for the few steps this log reads.
+      if (e.phase === 'exit' || !PGLOG_STEPS.has(e.step)) return;
       const d = e.data;
-      if (!d || e.phase === 'exit') return;
+      if (!d) return;
       const mark = (k: string, status: string): void => {
         const r = ctx.byKey.get(k);
         if (r) r.history.push({ i, status });

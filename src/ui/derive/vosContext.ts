@@ -42,14 +42,29 @@ export function oidText(v: Json | undefined): string | undefined {
   return `${strip(hi)}.${strip(lo)}${shard}`;
 }
 
+/** The steps that move an actor's context (every `case` below). */
+export const VOS_CTX_STEPS = new Set([
+  'vos_update_begin',
+  'vos_fetch_begin',
+  'vos_obj_punch',
+  'dkey_update_begin',
+  'dkey_update',
+  'dkey_fetch',
+  'akey_update_begin',
+  'akey_update',
+  'akey_fetch',
+]);
+
 export function updateVosCtx(ctxs: Map<string, VosCtx>, e: TraceEvent): VosCtx {
   let c = ctxs.get(e.actor);
   if (!c) {
     c = {};
     ctxs.set(e.actor, c);
   }
+  // Step first: `data` is decoded only for the steps that move the context.
+  if (e.phase === 'exit' || !VOS_CTX_STEPS.has(e.step)) return c;
   const d = e.data;
-  if (!d || e.phase === 'exit') return c;
+  if (!d) return c;
   switch (e.step) {
     case 'vos_update_begin':
     case 'vos_fetch_begin':

@@ -124,10 +124,20 @@ function dkeyOf(s: VosTreeState, actor: string, c: VosCtx): DkeyNode | undefined
   return d;
 }
 
+/** The steps whose data the tree reads (every `case` below). */
+const VOS_TREE_STEPS = new Set([
+  'akey_update_single',
+  'akey_update_recx',
+  'evt_insert',
+  'key_tree_punch',
+  'vos_oi_punch',
+]);
+
 export function applyVosTree(s: VosTreeState, e: TraceEvent, i: number): VosTreeState {
   const c = updateVosCtx(s.ctx, e);
-  const d = e.data;
-  if (d && e.phase !== 'exit') {
+  // Step first: `data` is decoded only for the steps the tree reads.
+  const d = e.phase !== 'exit' && VOS_TREE_STEPS.has(e.step) ? e.data : undefined;
+  if (d) {
     switch (e.step) {
       case 'akey_update_single': {
         const a = akeyOf(s, e.actor, c);

@@ -40,7 +40,7 @@ function slice(): void {
 }
 
 /** Schedule warming (after `delay` ms: let a fresh load's first paint go first). */
-function kick(delay = 30): void {
+function kick(delay = 250): void {
   if (timer === null && jobs.size > 0 && trace.length > 0) timer = setTimeout(slice, delay);
 }
 
