@@ -57,6 +57,16 @@ export function pgStr(pg: PgId): string {
   return s;
 }
 
+/**
+ * `osd.N`, one string per OSD id: the messenger keys its connections by entity name, and a
+ * name built per message would be hashed again on every send.
+ */
+const osdNames: string[] = [];
+
+export function osdEntity(id: number): string {
+  return (osdNames[id] ??= `osd.${id}`);
+}
+
 /** Reverse the bits of a 32-bit value (hobject_t prints its hash bit-reversed). */
 export function bitReverse32(x: number): number {
   let v = x >>> 0;

@@ -20,6 +20,7 @@ import {
   type OSDOp,
   type PgId,
   isWriteOp,
+  osdEntity,
   osdFlagString,
   osdOpsJson,
   pgStr,
@@ -183,8 +184,9 @@ export class Objecter {
       pgid: pgStr(p.pgid),
       pps: c.pps,
       crush: c.steps as Json[],
-      up: [...p.up],
-      acting: [...p.acting],
+      // The map's cached placement arrays (never mutated): shared, not copied, per op.
+      up: p.up as number[],
+      acting: p.acting as number[],
       primary: p.primary,
       epoch: this.view.epoch,
     });
@@ -200,7 +202,9 @@ export class Objecter {
 
   /** _send_op: _prepare_osd_op builds the MOSDOp; the connection sends it. */
   private sendOp(op: ObjecterOp): void {
-    const bo = this.backoffs.get(`${op.osd}.${pgStr(op.pgid as PgId)}`);
+    // (No key string per op while no session holds a backoff — the common case.)
+    const bo =
+      this.backoffs.size > 0 ? this.backoffs.get(`${op.osd}.${pgStr(op.pgid as PgId)}`) : undefined;
     if (bo !== undefined) {
       // The session has a backoff for this PG: the op stays queued until the unblock.
       this.trace('_send_op', { tid: op.tid, osd: op.osd, backoff: bo, sent: false });
@@ -220,7 +224,7 @@ export class Objecter {
       clientAddr: this.addr,
     };
     // Send first: the messenger's msg.send effect then rides on the _send_op event itself.
-    this.msgr.send(this.name, `osd.${op.osd}`, m);
+    this.msgr.send(this.name, osdEntity(op.osd), m);
     this.trace('_send_op', {
       tid: op.tid,
       osd: op.osd,

@@ -18,7 +18,16 @@ import {
 import type { Messenger, RecvStamps } from '../msg/messenger.ts';
 import type { ObjectStore } from '../objectstore/types.ts';
 import { currentCtx, enterCtx, leaveCtx, runIn, sleepInstr } from '../sched.ts';
-import { type PgId, evStr, hobjStr, osdFlagString, osdOpsJson, pgStr, reqidStr } from '../types.ts';
+import {
+  type PgId,
+  evStr,
+  hobjStr,
+  osdEntity,
+  osdFlagString,
+  osdOpsJson,
+  pgStr,
+  reqidStr,
+} from '../types.ts';
 import { ShardedOpWQ, type OpQueueItem } from './op-queue.ts';
 import { type OpHistoryConfig, OpTracker, type TrackedOp } from './optracker.ts';
 import { PG } from './pg.ts';
@@ -290,7 +299,7 @@ export class OSD implements OsdServices {
   }
 
   sendOsd(osd: number, m: Message, extraDelayNs = 0): void {
-    this.msgr.send(this.name, `osd.${osd}`, m, extraDelayNs);
+    this.msgr.send(this.name, osdEntity(osd), m, extraDelayNs);
   }
 
   sendClient(client: string, m: Message): void {
@@ -303,11 +312,11 @@ export class OSD implements OsdServices {
       { to: osd, oid: m.oid, version: evStr(m.version), bytes: m.data?.length ?? 0 },
       'ceph.recovery',
     );
-    this.msgr.send(this.name, `osd.${osd}`, m);
+    this.msgr.send(this.name, osdEntity(osd), m);
   }
 
   sendPushReply(osd: number, pgid: PgId, oid: string): void {
-    this.msgr.send(this.name, `osd.${osd}`, {
+    this.msgr.send(this.name, osdEntity(osd), {
       type: 'pg_push_reply',
       pgid,
       from: this.id,
@@ -317,7 +326,7 @@ export class OSD implements OsdServices {
   }
 
   sendPull(osd: number, pgid: PgId, oid: string): void {
-    this.msgr.send(this.name, `osd.${osd}`, {
+    this.msgr.send(this.name, osdEntity(osd), {
       type: 'pg_pull',
       pgid,
       from: this.id,
@@ -402,7 +411,7 @@ export class OSD implements OsdServices {
         this.hbPeers.set(p, hb);
       }
       if (hb.oldestUnanswered < 0) hb.oldestUnanswered = now;
-      this.msgr.send(this.name, `osd.${p}`, {
+      this.msgr.send(this.name, osdEntity(p), {
         type: 'osd_ping',
         op: 'ping',
         from: this.id,

@@ -601,14 +601,11 @@ export class PG {
     this.repops.push(repop);
     this.trace('new_repop', { rep_tid: repTid, version: evStr(v) });
     this.trace('issue_repop', { rep_tid: repTid, version: evStr(v), acting: this.acting });
-    // acting_recovery_backfill is a std::set<pg_shard_t>: the list prints sorted.
-    const replicas = this.acting.filter((o) => o !== this.osd.id).sort((a, b) => a - b);
+    const { replicas, waitingFor } = this.replicaSet();
     const map = this.osd.map();
     const mlcod = this.minLastCompleteOndisk();
     const trimTo = this.calcTrimTo(mlcod);
-    if (replicas.length > 0) {
-      op.mark(`waiting for subops from ${replicas.join(',')}`, this.osd.rt.sim.now);
-    }
+    if (replicas.length > 0) op.mark(waitingFor, this.osd.rt.sim.now);
     for (let i = 0; i < replicas.length; i++) {
       const r = replicas[i] as number;
       const rm: MOSDRepOp = {
@@ -657,6 +654,26 @@ export class PG {
 
   private get hammer(): boolean {
     return this.osd.release === 'hammer';
+  }
+
+  /** The replicas of the current acting set and the OpTracker event naming them. */
+  private replicas: { readonly acting: readonly number[]; replicas: number[]; waitingFor: string } =
+    { acting: [], replicas: [], waitingFor: '' };
+
+  /**
+   * acting_recovery_backfill minus this OSD, sorted (a std::set<pg_shard_t> prints sorted),
+   * computed once per acting set (the array is replaced, never mutated, on a new interval).
+   */
+  private replicaSet(): { replicas: number[]; waitingFor: string } {
+    if (this.replicas.acting !== this.acting) {
+      const replicas = this.acting.filter((o) => o !== this.osd.id).sort((a, b) => a - b);
+      this.replicas = {
+        acting: this.acting,
+        replicas,
+        waitingFor: `waiting for subops from ${replicas.join(',')}`,
+      };
+    }
+    return this.replicas;
   }
 
   /** Hammer ReplicatedBackend::op_applied (C_OSD_OnOpApplied): the local apply finished. */
