@@ -14,11 +14,11 @@ import { bootShareLink } from './share/boot.ts';
 import { startEmbedApi } from './embed/api.ts';
 import { bootWalkthrough } from './walkthrough/boot.ts';
 import { installBenchHook } from './app/benchHook.ts';
+import { engineWorker } from './app/engineWorker.ts';
 
 const params = parsePageParams(window.location.search);
-const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
-  type: 'module',
-});
+// Started by entry.ts before this bundle arrived; the same instance here.
+const worker = engineWorker();
 connectEngine(new EngineClient(worker, (message) => useApp.getState().showError({ message })));
 // Leaving the page closes the devices cleanly (catalog: last clean shutdown); coming back from
 // the back/forward cache reopens them by loading the scenario again.
@@ -37,11 +37,16 @@ if (params.seed !== undefined) opts.seed = params.seed;
 if (params.step !== undefined) opts.step = params.step;
 
 const walkthroughBoot = bootWalkthrough(window.location.search);
+const wantsDefault = !walkthroughBoot && !params.scenario && params.scenarioError === null;
 app.requestCatalog((catalog) => {
-  if (walkthroughBoot || params.scenario || params.scenarioError !== null) return;
-  const first = catalog.scenarios.find((s) => s.name === DEFAULT_SCENARIO) ?? catalog.scenarios[0];
+  // The default was asked for already (below); a catalog without it opens its first scenario.
+  if (!wantsDefault || catalog.scenarios.some((s) => s.name === DEFAULT_SCENARIO)) return;
+  const first = catalog.scenarios[0];
   if (first) app.load({ kind: 'builtin', name: first.name }, opts);
 });
+// First load: run the default scenario right behind the catalog request (the worker answers in
+// order, so the catalog is in before the first events), not a round trip after it.
+if (wantsDefault) app.load({ kind: 'builtin', name: DEFAULT_SCENARIO }, opts);
 if (walkthroughBoot) {
   // ?walkthrough=NAME: the walkthrough loads its own scenario
 } else if (bootShareLink(window.location.search, opts)) {

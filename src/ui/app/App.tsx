@@ -11,7 +11,7 @@ import { CommandPalette } from './CommandPalette.tsx';
 import { ErrorBanner, HelpOverlay } from './Overlays.tsx';
 import { ImportFile, ScenarioPicker } from './ScenarioPicker.tsx';
 import { copyShareLink } from '../share/copyLink.ts';
-import { SIDE_TABS, STAGE_TABS, type TabDef } from './tabs.tsx';
+import { prefetchViews, SIDE_TABS, STAGE_TABS, type TabDef } from './tabs.tsx';
 import { Transport } from './Transport.tsx';
 import { ExportMenu } from '../export/ExportMenu.tsx';
 import { StoreSelect, useStorageStatus } from './StoreSelect.tsx';
@@ -39,6 +39,17 @@ function useStepInUrl(): void {
       }, 250);
     });
   }, []);
+}
+
+/** Once the first trace is shown and the page is idle, fetch the lazy views' chunks. */
+function usePrefetchViews(): void {
+  const ready = useApp((s) => s.status === 'ready');
+  useEffect(() => {
+    if (!ready) return;
+    const w = window as Window & { requestIdleCallback?: (f: () => void) => number };
+    if (w.requestIdleCallback) w.requestIdleCallback(prefetchViews);
+    else window.setTimeout(prefetchViews, 500);
+  }, [ready]);
 }
 
 function ShareButton() {
@@ -152,6 +163,7 @@ export function App({ embed }: { embed: boolean }) {
   useKeyboard();
   usePlayback();
   useStepInUrl();
+  usePrefetchViews();
   const theme = useApp((s) => s.theme);
   const setTheme = useApp((s) => s.setTheme);
   const setHelpOpen = useApp((s) => s.setHelpOpen);

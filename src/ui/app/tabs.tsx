@@ -3,28 +3,71 @@
  * render it. Add a view by adding an entry here (the view's own container carries
  * `data-view="<id>"`). Stage tabs share the big area with the flow diagram (sequence diagram,
  * media maps, trees); side tabs sit beside it (inspector, event log).
+ *
+ * First load (issue 7: interactive ≤ 1.5 s): only what the first screen shows — the flow
+ * diagram and the inspector — is in the initial bundle. Every other view is its own chunk
+ * (`lazyView`), fetched when its tab opens or, once the page is idle, ahead of time
+ * (`prefetchViews`, called by the shell after the first diagram is drawn).
  */
 import type { ReactNode } from 'react';
-import { BreakpointsView } from '../views/breakpoints/BreakpointsView.tsx';
-import { EventLog } from '../views/events/EventLog.tsx';
-import { FaultsView } from '../views/faults/FaultsView.tsx';
 import { FlowView } from '../views/flow/FlowView.tsx';
 import { Inspector } from '../views/inspector/Inspector.tsx';
-import { NvmeView } from '../views/nvme/NvmeView.tsx';
-import { PgLogView } from '../views/pglog/PgLogView.tsx';
-import { PlacementView } from '../views/placement/PlacementView.tsx';
-import { ScmView } from '../views/scm/ScmView.tsx';
-import { SequenceView } from '../views/sequence/SequenceView.tsx';
-import { EvtreeView } from '../views/vostree/EvtreeView.tsx';
-import { VosTreeView } from '../views/vostree/VosTreeView.tsx';
-import { WalkthroughPanel } from '../walkthrough/WalkthroughPanel.tsx';
-import { SavedPanel } from '../saved/SavedPanel.tsx';
+import { lazyView } from './lazyView.tsx';
 
 export interface TabDef {
   id: string;
   label: string;
   render: () => ReactNode;
 }
+
+const SequenceView = lazyView(
+  () => import('../views/sequence/SequenceView.tsx'),
+  (m) => m.SequenceView,
+);
+const ScmView = lazyView(
+  () => import('../views/scm/ScmView.tsx'),
+  (m) => m.ScmView,
+);
+const NvmeView = lazyView(
+  () => import('../views/nvme/NvmeView.tsx'),
+  (m) => m.NvmeView,
+);
+const VosTreeView = lazyView(
+  () => import('../views/vostree/VosTreeView.tsx'),
+  (m) => m.VosTreeView,
+);
+const EvtreeView = lazyView(
+  () => import('../views/vostree/EvtreeView.tsx'),
+  (m) => m.EvtreeView,
+);
+const PlacementView = lazyView(
+  () => import('../views/placement/PlacementView.tsx'),
+  (m) => m.PlacementView,
+);
+const PgLogView = lazyView(
+  () => import('../views/pglog/PgLogView.tsx'),
+  (m) => m.PgLogView,
+);
+const EventLog = lazyView(
+  () => import('../views/events/EventLog.tsx'),
+  (m) => m.EventLog,
+);
+const BreakpointsView = lazyView(
+  () => import('../views/breakpoints/BreakpointsView.tsx'),
+  (m) => m.BreakpointsView,
+);
+const FaultsView = lazyView(
+  () => import('../views/faults/FaultsView.tsx'),
+  (m) => m.FaultsView,
+);
+const WalkthroughPanel = lazyView(
+  () => import('../walkthrough/WalkthroughPanel.tsx'),
+  (m) => m.WalkthroughPanel,
+);
+const SavedPanel = lazyView(
+  () => import('../saved/SavedPanel.tsx'),
+  (m) => m.SavedPanel,
+);
 
 export const STAGE_TABS: TabDef[] = [
   { id: 'flow', label: 'Flow', render: () => <FlowView /> },
@@ -45,3 +88,22 @@ export const SIDE_TABS: TabDef[] = [
   { id: 'walkthrough', label: 'Walkthrough', render: () => <WalkthroughPanel /> },
   { id: 'saved', label: 'Saved', render: () => <SavedPanel /> },
 ];
+
+/** Fetch every lazy view's chunk (idle time after the first screen): tab switches stay instant. */
+export function prefetchViews(): void {
+  for (const v of [
+    SequenceView,
+    ScmView,
+    NvmeView,
+    VosTreeView,
+    EvtreeView,
+    PlacementView,
+    PgLogView,
+    EventLog,
+    BreakpointsView,
+    FaultsView,
+    WalkthroughPanel,
+    SavedPanel,
+  ])
+    v.preload().catch(() => undefined); // only a head start: opening the tab fetches again
+}

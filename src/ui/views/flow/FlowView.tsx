@@ -9,15 +9,21 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import { createPortal } from 'react-dom';
 import type { PipelineView } from '../../../protocol/index.ts';
 import { opSegment } from '../../state/navigation.ts';
-import { trace, useApp } from '../../state/store.ts';
+import { SPEEDS, trace, useApp } from '../../state/store.ts';
 import { EMPTY_FRAME, flowFrame } from './frame.ts';
 import { applyBreakMarkers, applyFrame } from './highlight.ts';
-import { cachedLayout, DEFAULT_ASPECT, STEP_H, STEP_W, type FlowLayout } from './layout.ts';
+import { cachedLayout, STEP_H, STEP_W, type FlowLayout } from './layout.ts';
 import { edgeTypes, nodeTypes, type FlowEdge, type LaneNode, type StepNode } from './nodes.tsx';
 import { synthesizePipeline, withUncatalogued } from './synthesize.ts';
 import { openFaultMenu } from '../faults/faultMenuState.ts';
 import { DiagramCache, parkingLot, sizeParkingLot } from './diagramCache.ts';
 import { useStopFocus } from '../../walkthrough/focus.ts';
+
+/** Playing at ≥ 20 steps/s (App's `is-fast`): no token motion, no transitions. */
+function fastPlayback(): boolean {
+  const s = useApp.getState();
+  return s.playing && (SPEEDS[s.speedIndex] ?? 0) >= 20;
+}
 
 function toElements(
   layout: FlowLayout,
@@ -128,11 +134,12 @@ const FlowCanvas = memo(function FlowCanvas({
     const root = ref.current;
     if (!root) return;
     let followed: string | null = null;
-    const apply = () => {
+    /** `full`: re-derive the marks from the DOM (xyflow added elements, back on screen). */
+    const apply = (full = false) => {
       if (!activeRef.current) return;
       const frame = flowFrame(trace, useApp.getState().cursor, view.id, edgeIds);
-      applyFrame(root, frame);
-      applyBreakMarkers(root, useApp.getState().breaks.steps);
+      applyFrame(root, frame, { full, motion: !fastPlayback() });
+      if (full) applyBreakMarkers(root, useApp.getState().breaks.steps);
       // Follow mode: a viewport transform (no React render) centred on the current step.
       const box = frame.current === null ? undefined : boxes.get(frame.current);
       if (useApp.getState().follow && box && followed !== box.id) {
@@ -140,14 +147,14 @@ const FlowCanvas = memo(function FlowCanvas({
         void rf.setCenter(box.x + STEP_W / 2, box.y + STEP_H / 2, { zoom: 1.1, duration: 250 });
       }
     };
-    applyRef.current = apply;
-    apply();
+    applyRef.current = () => apply(true);
+    apply(true);
     // xyflow mounts node/edge elements after its own store settles (and may re-mount them):
     // re-apply whenever elements are added. Attribute changes (ours, zoom) don't trigger it.
     let frame = 0;
     const mo = new MutationObserver(() => {
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(apply);
+      frame = requestAnimationFrame(() => apply(true));
     });
     mo.observe(root, { childList: true, subtree: true });
     const unsubscribe = useApp.subscribe((s, p) => {
@@ -295,10 +302,12 @@ function useCurrentKey(): string {
 
 /**
  * The drawing area's width/height, in quarter steps (1…3): the layout wraps lanes to fit it.
- * Quantized so a resize re-lays out only when the shape really changes.
+ * Quantized so a resize re-lays out only when the shape really changes. `null` until the area
+ * is measured (in the commit that mounts it, before paint): the first diagram is laid out and
+ * mounted once, at the real shape, not once at a guess and again after measuring.
  */
-function useAspect(): { ref: (el: HTMLDivElement | null) => void; aspect: number } {
-  const [aspect, setAspect] = useState(DEFAULT_ASPECT);
+function useAspect(): { ref: (el: HTMLDivElement | null) => void; aspect: number | null } {
+  const [aspect, setAspect] = useState<number | null>(null);
   const ro = useRef<ResizeObserver | null>(null);
   const ref = useCallback((el: HTMLDivElement | null) => {
     ro.current?.disconnect();
@@ -340,9 +349,10 @@ export function FlowView() {
   const [cache] = useState(() => new DiagramCache());
   const [slot, setSlot] = useState<HTMLDivElement | null>(null);
   const [cameraSlot, setCameraSlot] = useState<HTMLDivElement | null>(null);
-  const activeKey = view ? `${layoutKey}@${aspect}` : '';
+  const activeKey = view && aspect !== null ? `${layoutKey}@${aspect}` : '';
   const entries = useMemo(
-    () => (view ? cache.touch(activeKey, layoutKey, aspect, view) : cache.list()),
+    () =>
+      view && aspect !== null ? cache.touch(activeKey, layoutKey, aspect, view) : cache.list(),
     [cache, activeKey, layoutKey, aspect, view],
   );
   // The active diagram's host goes into the panel; the others wait in the parking lot.

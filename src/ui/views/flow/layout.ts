@@ -107,8 +107,23 @@ export function edgeId(from: string, to: string): string {
   return `${from}->${to}`;
 }
 
-/** Rank order of the steps by a layered (Sugiyama) layout of the step graph. */
+const orders = new WeakMap<PipelineView, Map<string, { y: number; x: number }>>();
+
+/**
+ * Rank order of the steps by a layered (Sugiyama) layout of the step graph. Independent of the
+ * aspect (that only wraps lanes), so one dagre run per pipeline view serves every shape: dagre
+ * is most of a first layout's cost (~40 ms for the biggest pipelines on a fast machine).
+ */
 function flowOrder(p: PipelineView): Map<string, { y: number; x: number }> {
+  let out = orders.get(p);
+  if (!out) {
+    out = dagreOrder(p);
+    orders.set(p, out);
+  }
+  return out;
+}
+
+function dagreOrder(p: PipelineView): Map<string, { y: number; x: number }> {
   const g = new dagre.graphlib.Graph<
     object,
     { width: number; height: number; x?: number; y?: number }

@@ -22,6 +22,7 @@ import { ViewPanel } from '../scm/shell.tsx';
 import { useTraceCursor } from '../scm/useTraceCursor.ts';
 import { registerWarm } from '../../state/warmer.ts';
 import { openFaultMenu } from '../faults/faultMenuState.ts';
+import { placeLabels, type Box, type LabelRequest } from './labelLayout.ts';
 import './sequence.css';
 
 const log = createSequenceLog();
@@ -151,6 +152,40 @@ export function SequenceView() {
     );
   }
 
+  // Message labels: placed along their arrows so none overlaps another or a fold count.
+  const obstacles: Box[] = [];
+  for (let r = 0; r < rowIdx.length; r++) {
+    const i = rowIdx[r] as number;
+    const x = xOf.get(trace.get(i)?.actor ?? '');
+    if (x === undefined) continue;
+    const folded = (rowIdx[r + 1] ?? hi + 1) - i - 1;
+    if (folded > 0)
+      obstacles.push({ x: x + 6, y: yOf(i) - 6, w: 6 + 5.2 * String(folded).length, h: 10 });
+  }
+  const curEvent = trace.get(cursor);
+  const curX = xOf.get(curEvent?.actor ?? '');
+  if (curEvent && curX !== undefined)
+    obstacles.push({ x: curX + 7, y: yOf(cursor) - 16, w: 6.2 * curEvent.step.length + 4, h: 12 });
+  const labelReqs: LabelRequest[] = [];
+  const labelOf: number[] = [];
+  msgs.forEach((m, k) => {
+    const x1 = xOf.get(m.from);
+    const x2 = xOf.get(m.to);
+    if (x1 === undefined || x2 === undefined || m.kind !== 'msg') return;
+    const arrived = m.recvI !== undefined && m.recvI <= hi;
+    labelOf[k] = labelReqs.length;
+    labelReqs.push({
+      x1,
+      x2,
+      y1: m.i < lo ? HEAD - 2 : yOf(m.i),
+      y2: arrived ? yOf(m.recvI as number) : height - 6,
+      self: x1 === x2,
+      text: m.bytes !== undefined ? `${m.label} (${m.bytes} B)` : m.label,
+      short: m.label,
+    });
+  });
+  const labels = placeLabels(labelReqs, obstacles, { minX: GUTTER - 4, maxX: w });
+
   return (
     <ViewPanel
       name="sequence"
@@ -240,9 +275,7 @@ export function SequenceView() {
             const cls = `sq-msg ${m.kind === 'handoff' ? 'is-handoff' : ''} ${arrived ? '' : 'is-flight'} ${
               m.i === cursor || m.recvI === cursor ? 'is-current' : ''
             }`;
-            // label a third of the way from the sender, so fan-outs don't stack labels
-            const mx = x1 + (x2 - x1) / 3;
-            const my = y1 + (y2 - y1) / 3;
+            const label = labelOf[k] === undefined ? null : labels[labelOf[k]];
             return (
               <g
                 key={k}
@@ -254,10 +287,14 @@ export function SequenceView() {
               >
                 <path d={d} className="sq-msg-hit" />
                 <path d={d} className="sq-msg-line" markerEnd="url(#sq-arrow)" />
-                {m.kind === 'msg' ? (
-                  <text x={self ? x1 + 44 : mx} y={my - 3} textAnchor="middle" className="sq-label">
-                    {m.label}
-                    {m.bytes !== undefined ? ` (${m.bytes} B)` : ''}
+                {label ? (
+                  <text
+                    x={label.x}
+                    y={label.y - 3}
+                    textAnchor="middle"
+                    className={label.shortened ? 'sq-label is-short' : 'sq-label'}
+                  >
+                    {label.text}
                   </text>
                 ) : null}
                 <title>{`${m.kind === 'handoff' ? 'handoff' : 'message'} ${m.label}: ${m.from} → ${m.to}, sent at event ${m.i}${
