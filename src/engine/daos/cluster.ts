@@ -122,6 +122,11 @@ export interface ContState {
   name: string;
   uuid: string;
   pool: PoolState;
+  /**
+   * `DAOS_PROP_CO_DEDUP` / `_THRESHOLD` (absent: dedup off). The engines' container objects
+   * (`ds_cont_child.sc_props`) read it: `dcp_dedup_enabled`, `dcp_dedup_verify`, `dcp_dedup_size`.
+   */
+  dedup?: { type: number; threshold: number };
 }
 
 export interface PoolState {

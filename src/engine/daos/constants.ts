@@ -166,6 +166,11 @@ export const DAOS_BULK_LIMIT = 19456;
 export const VOS_BLK_SZ = 4096;
 /** Default dedup threshold of a container (`ic_dedup_th` in the seed's dump). */
 export const DEDUP_THRESHOLD = 4096;
+/** `DAOS_PROP_CO_DEDUP` values (container property; VOS uses the same numbers). */
+export const DAOS_PROP_CO_DEDUP = { OFF: 0, MEMCMP: 1, HASH: 2 } as const;
+/** `DAOS_PROP_CO_DEDUP_THRESHOLD` range: [4 KiB, 4 GiB). */
+export const DEDUP_TH_MIN = 4096;
+export const DEDUP_TH_MAX = 2 ** 32;
 /** `VOS_SUB_OP_MAX`: minor epoch of operations without a DTX sub-op sequence. */
 export const VOS_SUB_OP_MAX = 16383;
 /** `DAOS_POOL_OBJ_VERSION`: default object layout version. */

@@ -16,6 +16,10 @@ import { dtxBatchedCommitAll } from './dtx.ts';
 import {
   COND_FLAGS,
   DAOS_OT_MAX,
+  DAOS_PROP_CO_DEDUP,
+  DEDUP_THRESHOLD,
+  DEDUP_TH_MAX,
+  DEDUP_TH_MIN,
   IOD_TYPES,
   OPEN_MODES,
   OTYPES,
@@ -141,14 +145,23 @@ const poolConnect: OpSpec = {
   },
 };
 
+/** The dedup property names `daos_cont_create` takes (`dedup`: DAOS_PROP_CO_DEDUP_*). */
+const DEDUP_NAMES = Object.keys(DAOS_PROP_CO_DEDUP) as (keyof typeof DAOS_PROP_CO_DEDUP)[];
+
 const contCreate: OpSpec = {
   name: 'daos_cont_create',
   pipeline: 'daos.setup',
   check: (op) =>
     first(
-      () => onlyArgs(op, ['pool', 'cont']),
+      () => onlyArgs(op, ['pool', 'cont', 'dedup', 'dedup_th']),
       () => needString(op, 'pool'),
       () => needString(op, 'cont'),
+      () => needEnum(op, 'dedup', DEDUP_NAMES, true),
+      () =>
+        op.dedup_th === undefined ||
+        (isUint(op.dedup_th) && op.dedup_th >= DEDUP_TH_MIN && op.dedup_th < DEDUP_TH_MAX)
+          ? null
+          : `dedup_th: expected an integer in [${DEDUP_TH_MIN}, ${DEDUP_TH_MAX})`,
     ),
   *run(op, world) {
     const cl = daosCluster(world);
@@ -157,12 +170,22 @@ const contCreate: OpSpec = {
     const name = op.cont as string;
     if (ph.pool.conts.has(name)) throw derError('EXIST', `container ${name} exists`);
     const uuid = cl.rt.rng.fork(`daos.cont/${ph.pool.name}/${name}`).uuidHex();
-    ph.pool.conts.set(name, { name, uuid, pool: ph.pool });
+    const dedupName = (op.dedup as keyof typeof DAOS_PROP_CO_DEDUP | undefined) ?? 'OFF';
+    const dedupTh = (op.dedup_th as number | undefined) ?? DEDUP_THRESHOLD;
+    const dedupType = DAOS_PROP_CO_DEDUP[dedupName];
+    ph.pool.conts.set(name, {
+      name,
+      uuid,
+      pool: ph.pool,
+      ...(dedupType !== DAOS_PROP_CO_DEDUP.OFF
+        ? { dedup: { type: dedupType, threshold: dedupTh } }
+        : {}),
+    });
     yield* point(cl, 'daos_cont_create', {
       pool: ph.pool.name,
       cont: name,
       co_uuid: uuid,
-      props: { csum: 'OFF', dedup: 'OFF', dedup_th: 4096, rf: 0 },
+      props: { csum: 'OFF', dedup: dedupName, dedup_th: dedupTh, rf: 0 },
     });
     return { rc: 0 };
   },

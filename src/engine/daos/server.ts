@@ -18,7 +18,7 @@ import {
   vosDtxCommit,
   type DtxEntry,
 } from './dtx.ts';
-import { DAOS_EPOCH_MAX, OBJ_RPC, ORF, REDUN_BY_ORD } from './constants.ts';
+import { DAOS_EPOCH_MAX, DAOS_PROP_CO_DEDUP, OBJ_RPC, ORF, REDUN_BY_ORD } from './constants.ts';
 import { COST, wireNs } from './costs.ts';
 import type { DaosCluster, DaosTarget } from './cluster.ts';
 import type { Sgl } from './io-types.ts';
@@ -37,7 +37,7 @@ import {
   type ObjRwIn,
   type ObjRwOut,
 } from './rpc.ts';
-import type { StoreIoh } from './target-store.ts';
+import type { StoreDedup, StoreIoh } from './target-store.ts';
 import { traced } from './traced.ts';
 
 /** Return codes the DTX logic tests for. */
@@ -487,16 +487,47 @@ function* tgtUpdateHandler(
   return rep;
 }
 
+/**
+ * The dedup part of obj_local_rw's VOS flags: only a bulk (RMA) update of a container with the
+ * dedup property on gets VOS_OF_DEDUP (and VOS_OF_DEDUP_VERIFY when the property is MEMCMP),
+ * with the property's threshold; an inline update is never deduplicated.
+ */
+function dedupFor(cl: DaosCluster, req: ObjRwIn): StoreDedup | null {
+  if (!req.bulk) return null;
+  for (const pool of cl.pools.values()) {
+    for (const c of pool.conts.values()) {
+      if (c.uuid !== req.coUuid) continue;
+      const d = c.dedup;
+      if (d === undefined || d.type === DAOS_PROP_CO_DEDUP.OFF) return null;
+      return { type: d.type, threshold: d.threshold, sgls: req.sgls ?? req.iods.map(() => null) };
+    }
+  }
+  return null;
+}
+
 /** `obj_local_rw` for an update (spec §4.5): VOS begin, BIO prep/copy, verify, VOS end. */
 export function* objLocalRwUpdate(cl: DaosCluster, target: DaosTarget, req: ObjRwIn): Proc<void> {
   const rt = cl.rt;
   const store = target.store;
   const actor = target.actor;
+  const dedup = dedupFor(cl, req);
   yield* traced(
     rt,
     'obj_local_rw',
     actor,
-    { opc: OPC_NAMES[req.opc] ?? req.opc, rma: req.bulk },
+    {
+      opc: OPC_NAMES[req.opc] ?? req.opc,
+      rma: req.bulk,
+      ...(dedup === null
+        ? {}
+        : {
+            vos_flags:
+              dedup.type === DAOS_PROP_CO_DEDUP.MEMCMP
+                ? 'VOS_OF_DEDUP | VOS_OF_DEDUP_VERIFY'
+                : 'VOS_OF_DEDUP',
+            dedup_th: dedup.threshold,
+          }),
+    },
     function* () {
       for (const iod of req.iods) {
         if (iod.type === 2 && iod.nr > 0 && iod.recxs === null)
@@ -512,6 +543,7 @@ export function* objLocalRwUpdate(cl: DaosCluster, target: DaosTarget, req: ObjR
         flags: req.apiFlags,
         dkey: req.dkey,
         iods: req.iods,
+        ...(dedup === null ? {} : { dedup }),
         ...(ent && ent.mbs.length > 1 && ent.state !== DTX_ST.DTX_ST_COMMITTED
           ? {
               dtx: {

@@ -41,6 +41,24 @@ export interface StoreIoRequest {
   iods: DaosIod[];
   /** Update of a distributed (non-solo) DTX: its active entry and record ids (spec §6.2). */
   dtx?: StoreDtx;
+  /** Update: VOS_OF_DEDUP (+ _VERIFY) with the container's threshold (see StoreDedup). */
+  dedup?: StoreDedup;
+}
+
+/**
+ * What obj_local_rw passes down for dedup: it sets VOS_OF_DEDUP only for a bulk (RMA) update
+ * of a container whose dedup property is on (VOS_OF_DEDUP_VERIFY too when it is MEMCMP), and
+ * hands VOS the property's threshold (`dcp_dedup_size`).
+ */
+export interface StoreDedup {
+  /** DAOS_PROP_CO_DEDUP_MEMCMP (verify) or _HASH (trust the hash). */
+  type: number;
+  threshold: number;
+  /**
+   * The bytes the client's dedup checksums (`iod_csums`, sent with the RPC) were computed
+   * over: the RPC's sgls. The store derives the per-extent checksums from them.
+   */
+  sgls: readonly (Sgl | null)[];
 }
 
 export interface StoreFetchRequest extends StoreIoRequest {

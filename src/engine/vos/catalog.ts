@@ -82,7 +82,7 @@ export const VOS_INNER_STEPS: [string, string, StepDef[]][] = [
         'vos_dedup_lookup',
         'vos',
         IO,
-        'Dedup (container property, bulk updates, SCM extents ≥ the threshold): the extent’s checksum is looked up in the pool’s dedup table; a hit reuses the existing SCM extent (address flagged DEDUP) and reserves nothing.',
+        'Dedup (container property, bulk updates, extents ≥ the threshold): the extent’s checksum is looked up in the pool’s dedup table; a hit reuses the existing SCM extent or NVMe blocks (address flagged DEDUP) and reserves nothing.',
       ),
       s(
         'reserve_space',

@@ -172,6 +172,34 @@ describe('dedup (vos_dedup_lookup / vos_dedup_verify / vos_dedup_process)', () =
     expect(t.pool.dedup.size).toBe(1);
   });
 
+  it('NVMe extents: a duplicate shares the blocks (nothing written); a verify mismatch gets fresh blocks', () => {
+    const t = makeTarget({ scmBytes: 4 << 20, nvmeBlocks: 256 });
+    t.cont.dedup = dedupProps(DAOS_PROP_CO_DEDUP_MEMCMP);
+    const v = new Vos(t);
+    const vea = t.target.pool.vea;
+    if (vea === undefined) throw new Error('no VEA');
+    const a = fill(8192, 3);
+    const b = fill(8192, 4);
+    const free0 = vea.freeBlocks;
+    expect(rmaUpdate(t, 10, 'd', 'a', a)).toBe(0);
+    expect(free0 - vea.freeBlocks).toBe(2); // 8 KiB on NVMe
+    expect(rmaUpdate(t, 11, 'd', 'a2', a)).toBe(0);
+    expect(free0 - vea.freeBlocks).toBe(2); // shared: no new blocks
+    expect(lookups(t)).toEqual([false, true]);
+    // A colliding checksum with other bytes: verify reads the shared blocks back, mismatches.
+    const collide = [[dedupCsum(t.cont.dedup, a)]];
+    expect(rmaUpdate(t, 12, 'd', 'b', b, 0, collide)).toBe(0);
+    const ver = t.rt.trace.events.filter(
+      (e) => e.step === 'vos_dedup_verify' && e.phase === 'exit',
+    );
+    expect(ver.at(-1)?.data).toMatchObject({ matched: 0, reallocated: 1 });
+    expect(free0 - vea.freeBlocks).toBe(4);
+    expect(readArr(v, 20, 'd', 'a', 8192)).toEqual(a);
+    expect(readArr(v, 20, 'd', 'a2', 8192)).toEqual(a);
+    expect(readArr(v, 20, 'd', 'b', 8192)).toEqual(b);
+    expect(t.pool.dedup.entries().map((e) => e.media)).toEqual([1]); // DAOS_MEDIA_NVME
+  });
+
   it('below the threshold, single values, and non-RMA updates are never deduplicated', () => {
     const t = setup(DAOS_PROP_CO_DEDUP_MEMCMP, 8192);
     const small = fill(8191, 5);

@@ -2,22 +2,27 @@
  * Deduplication of array extents (vos_dedup_* in vos_io.c; spec §4.5 step 8, §4.6, §4.8 step
  * 13, §7.9). A container property (DAOS_PROP_CO_DEDUP = OFF / MEMCMP / HASH, with a size
  * threshold DAOS_PROP_CO_DEDUP_THRESHOLD, default 4 KiB, valid [4 KiB, 4 GiB)). It applies only
- * to bulk (RMA) updates, only to array extents of at least the threshold, and only to extents
- * that land on SCM; single values are never deduplicated.
+ * to bulk (RMA) updates (the object server sets VOS_OF_DEDUP only then) and only to array
+ * extents of at least the threshold, on SCM or NVMe alike (vos_reserve_recx looks up every such
+ * extent; the table holds the extent's bio address, media included); single values are never
+ * deduplicated.
  *
  * The lookup key is the extent's checksum as the client computes it for dedup even with
  * checksums off (dedup_get_csum_algo): CRC64 when the bytes are verified (MEMCMP), SHA-256 when
  * the hash alone is trusted (HASH). The per-pool table lives in DRAM (`vp_dedup_hash`) and is
  * empty after a restart.
  *
- *   vos_reserve_recx  — a table hit reuses the existing SCM extent, address flagged DEDUP
- *                       (nothing reserved); a miss reserves as usual and the extent becomes a
- *                       candidate.
+ *   vos_reserve_recx  — a table hit reuses the existing extent (SCM range or NVMe blocks),
+ *                       address flagged DEDUP (nothing reserved); a miss reserves as usual and
+ *                       the extent becomes a candidate.
  *   bio_iod_copy      — a DEDUP extent is not written: with verify its data goes to a DRAM
  *                       buffer, without verify it is trusted to be identical.
- *   vos_dedup_verify  — byte-compare the buffer with the shared extent; on a mismatch reserve a
- *                       fresh SCM extent, copy the data there and clear the DEDUP flag
- *                       (-DER_NOSPACE if SCM is full).
+ *   vos_dedup_verify  — byte-compare the buffer with the shared extent (NVMe: read back); on a
+ *                       mismatch reserve a fresh extent on the same media (SCM: written and
+ *                       persisted now; NVMe: the buffer goes out in bio_iod_post like any new
+ *                       extent) and clear the DEDUP flag (-DER_NOSPACE when there is no room).
+ *                       DAOS leaves the NVMe case as a TODO (it allocates SCM); we keep the media.
+ *   bio_iod_post      — writes no DEDUP extent (the shared blocks already hold the bytes).
  *   vos_dedup_process — after a successful publish the candidates enter the table; after a
  *                       failure they are dropped (their reservations were cancelled).
  *
@@ -28,7 +33,7 @@ import { derError } from '../core/errors.ts';
 import { hexAddr, toHex } from '../core/bytes.ts';
 import type { Proc } from '../core/sim.ts';
 import { crc64 } from './csum.ts';
-import { BIO_FLAG_DEDUP, BIO_FLAG_HOLE, DAOS_MEDIA_SCM } from './layout.ts';
+import { BIO_FLAG_DEDUP, BIO_FLAG_HOLE, DAOS_MEDIA_NVME, DAOS_MEDIA_SCM } from './layout.ts';
 import { sha256 } from './sha256.ts';
 import { step, type Data } from './step.ts';
 import { DAOS_IOD_ARRAY, type VosIod, type VosSgl } from './types.ts';
@@ -72,15 +77,21 @@ export function dedupCsum(props: DedupProps, data: Uint8Array): Uint8Array {
 }
 
 export interface DedupEntry {
+  /** ba_off: SCM byte offset or NVMe byte address (block × 4 KiB). */
   off: number;
   len: number;
   csum: Uint8Array;
+  /** ba_type: DAOS_MEDIA_SCM or DAOS_MEDIA_NVME (absent: SCM). */
+  media?: number;
 }
 
-/** The per-pool DRAM dedup table (vp_dedup_hash): checksum + length → SCM extent. */
+/** An extent's identity across both media (an SCM offset and an NVMe address may be equal). */
+const addrKey = (off: number, media = DAOS_MEDIA_SCM): string => `${media}:${off}`;
+
+/** The per-pool DRAM dedup table (vp_dedup_hash): checksum + length → SCM or NVMe extent. */
 export class DedupTable {
   private readonly byKey = new Map<string, DedupEntry>();
-  private readonly byOff = new Map<number, string>();
+  private readonly byOff = new Map<string, string>();
 
   private static key(csum: Uint8Array, len: number): string {
     return `${len}:${toHex(csum)}`;
@@ -94,14 +105,15 @@ export class DedupTable {
     const k = DedupTable.key(e.csum, e.len);
     if (this.byKey.has(k)) return;
     this.byKey.set(k, e);
-    this.byOff.set(e.off, k);
+    this.byOff.set(addrKey(e.off, e.media), k);
   }
 
   /** An extent is being freed: it must not be handed out again. */
-  invalidate(off: number): void {
-    const k = this.byOff.get(off);
+  invalidate(off: number, media = DAOS_MEDIA_SCM): void {
+    const a = addrKey(off, media);
+    const k = this.byOff.get(a);
     if (k === undefined) return;
-    this.byOff.delete(off);
+    this.byOff.delete(a);
     this.byKey.delete(k);
   }
 
@@ -167,17 +179,16 @@ function flatten(sgl: VosSgl | null): Uint8Array {
 
 /**
  * The dedup key of recx `j` of `iod`, or null when this extent is not a dedup candidate
- * (dedup off, below the threshold, not on SCM, or no client checksum).
+ * (dedup off, below the threshold, or no client checksum).
  */
 export function dedupKey(
   ioc: UpdateIoc,
   iodIdx: number,
   j: number,
   size: number,
-  media: number,
 ): Uint8Array | null {
   const d = ioc.dedup;
-  if (d === null || media !== DAOS_MEDIA_SCM || size < d.th) return null;
+  if (d === null || size < d.th) return null;
   return ioc.req.dedupCsums?.[iodIdx]?.[j] ?? null;
 }
 
@@ -193,7 +204,7 @@ export function vosDedupLookup(ioc: UpdateIoc, csum: Uint8Array, size: number): 
       const e = pool.dedup.lookup(csum, size);
       if (e === undefined) return null;
       const b: Biov = {
-        addr: { ba_off: e.off, ba_type: DAOS_MEDIA_SCM, ba_flags: BIO_FLAG_DEDUP },
+        addr: { ba_off: e.off, ba_type: e.media ?? DAOS_MEDIA_SCM, ba_flags: BIO_FLAG_DEDUP },
         len: size,
         dedupCsum: csum,
       };
@@ -210,6 +221,16 @@ export function vosDedupLookup(ioc: UpdateIoc, csum: Uint8Array, size: number): 
 export function* vosDedupVerify(ioc: UpdateIoc): Proc<void> {
   const pool = ioc.pool;
   const d = ioc.dedup;
+  // The shared NVMe extents are read first (a simulated process may wait for the device; the
+  // traced step itself never yields).
+  const nvmeHave = new Map<Biov, Uint8Array>();
+  if (d !== null && d.verify && pool.nvme !== undefined) {
+    for (const b of ioc.biovs.flat()) {
+      if (!(b.addr.ba_flags & BIO_FLAG_DEDUP) || b.addr.ba_type !== DAOS_MEDIA_NVME) continue;
+      const blocks = yield* pool.nvme.read(b.addr.ba_off / NVME_BLK, Math.ceil(b.len / NVME_BLK));
+      nvmeHave.set(b, blocks.subarray(0, b.len));
+    }
+  }
   step(
     pool.rt,
     pool.actor,
@@ -228,9 +249,23 @@ export function* vosDedupVerify(ioc: UpdateIoc): Proc<void> {
         if (!(b.addr.ba_flags & BIO_FLAG_DEDUP) || b.addr.ba_flags & BIO_FLAG_HOLE) continue;
         const data = b.buf;
         if (data === undefined) continue;
-        const have = pool.umem.scm.read(b.addr.ba_off, b.len);
+        const have = nvmeHave.get(b) ?? pool.umem.scm.read(b.addr.ba_off, b.len);
         if (sameBytes(have, data)) {
           same++;
+          continue;
+        }
+        if (b.addr.ba_type === DAOS_MEDIA_NVME) {
+          // Same checksum, other bytes: fresh blocks; bio_iod_post writes the buffer there.
+          const vea = pool.vea;
+          if (vea === undefined) throw derError('NOSPACE', 'no NVMe');
+          const ext = vea.reserve(Math.ceil(b.len / NVME_BLK));
+          ioc.nvmeExts.push(ext);
+          const dma = new Uint8Array(ext.blkCnt * NVME_BLK);
+          dma.set(data);
+          b.addr = { ba_off: ext.blkOff * NVME_BLK, ba_type: DAOS_MEDIA_NVME, ba_flags: 0 };
+          b.ext = ext;
+          b.buf = dma;
+          fresh++;
           continue;
         }
         // Same checksum, other bytes: this extent cannot be shared.
@@ -248,8 +283,10 @@ export function* vosDedupVerify(ioc: UpdateIoc): Proc<void> {
     },
     (r) => (r === null ? undefined : { matched: r.same, reallocated: r.fresh }),
   );
-  yield* [];
 }
+
+/** NVMe block size (bio addresses of NVMe extents are block × 4 KiB). */
+const NVME_BLK = 4096;
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -267,10 +304,7 @@ export function vosDedupProcess(ioc: UpdateIoc, ok: boolean): void {
   const cands = ioc.biovs
     .flat()
     .filter(
-      (b) =>
-        b.dedupCsum !== undefined &&
-        b.addr.ba_type === DAOS_MEDIA_SCM &&
-        !(b.addr.ba_flags & (BIO_FLAG_DEDUP | BIO_FLAG_HOLE)),
+      (b) => b.dedupCsum !== undefined && !(b.addr.ba_flags & (BIO_FLAG_DEDUP | BIO_FLAG_HOLE)),
     );
   step(
     pool.rt,
@@ -279,8 +313,11 @@ export function vosDedupProcess(ioc: UpdateIoc, ok: boolean): void {
     { abort: !ok, candidates: cands.length },
     () => {
       if (!ok) return 0;
-      for (const b of cands)
-        pool.dedup.insert({ off: b.addr.ba_off, len: b.len, csum: b.dedupCsum as Uint8Array });
+      for (const b of cands) {
+        const e: DedupEntry = { off: b.addr.ba_off, len: b.len, csum: b.dedupCsum as Uint8Array };
+        if (b.addr.ba_type !== DAOS_MEDIA_SCM) e.media = b.addr.ba_type;
+        pool.dedup.insert(e);
+      }
       return cands.length;
     },
     (n) => ({ inserted: n, table: pool.dedup.size }),

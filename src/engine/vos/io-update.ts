@@ -26,13 +26,14 @@ import {
   BIO_FLAG_HOLE,
   DAOS_MEDIA_NVME,
   DAOS_MEDIA_SCM,
-  encBioAddr,
   IREC,
   IREC_HDR,
   KREC,
   OBJ_DF,
+  putBioAddr,
   type BioAddr,
 } from './layout.ts';
+import { setOff } from './mem.ts';
 import {
   akeyValueTree,
   dkeyAkeyTree,
@@ -493,7 +494,7 @@ function reserveRecx(ioc: UpdateIoc, size: number, media: number, iodIdx: number
       bv = { addr: { ba_off: 0, ba_type: DAOS_MEDIA_SCM, ba_flags: BIO_FLAG_HOLE }, len: 0 };
     } else {
       // Dedup: a table hit shares the existing SCM extent; a miss is a candidate.
-      const key = dedupKey(ioc, iodIdx, j, size, media);
+      const key = dedupKey(ioc, iodIdx, j, size);
       const hit = key === null ? null : vosDedupLookup(ioc, key, size);
       if (hit !== null) bv = hit;
       else {
@@ -576,6 +577,10 @@ function iterateBiovUpdate(ioc: UpdateIoc): void {
   for (const list of ioc.biovs) {
     for (const b of list) {
       if (b.len === 0 || b.addr.ba_flags & BIO_FLAG_HOLE) continue;
+      if (b.addr.ba_flags & BIO_FLAG_DEDUP && b.addr.ba_type === DAOS_MEDIA_NVME) {
+        // A shared NVMe extent is not written: its data waits in DRAM (bio_iod_copy), no DMA.
+        continue;
+      }
       if (b.addr.ba_type === DAOS_MEDIA_SCM) {
         rt.trace.point('direct_scm_access', actor, {
           data: { ba_off: hexAddr(b.addr.ba_off), len: b.len },
@@ -672,8 +677,15 @@ function copyIodUpdate(ioc: UpdateIoc, i: number, list: Biov[], sgl: VosSgl | nu
 export function* bioIodPostUpdate(ioc: UpdateIoc): Proc<void> {
   const { rt, actor, nvme } = ioc.pool;
   const list: Biov[] = [];
+  // A DEDUP extent shares blocks that already hold its bytes: nothing to write.
   for (const l of ioc.biovs)
-    for (const b of l) if (b.addr.ba_type === DAOS_MEDIA_NVME && b.buf !== undefined) list.push(b);
+    for (const b of l)
+      if (
+        b.addr.ba_type === DAOS_MEDIA_NVME &&
+        b.buf !== undefined &&
+        !(b.addr.ba_flags & BIO_FLAG_DEDUP)
+      )
+        list.push(b);
   if (list.length === 0 || nvme === undefined) return;
   stepEnter(rt, actor, 'bio_iod_post', { nvme_biovs: list.map(biovDump) });
   try {
@@ -796,27 +808,28 @@ function publishUpdateTx(ioc: UpdateIoc): void {
   const conds = condFor(req.flags);
   // SV records live in reserved (not yet published) SCM: write their headers now and persist
   // them; no undo snapshot is needed for memory nothing points to yet.
-  ioc.biovs.forEach((list, i) => {
+  for (let i = 0; i < ioc.biovs.length; i++) {
     const iod = req.iods[i] as VosIod;
-    if (iod.type !== DAOS_IOD_SINGLE) return;
-    const b = list[0] as Biov;
-    const hdr = new Uint8Array(IREC_HDR);
-    const dv = new DataView(hdr.buffer);
+    if (iod.type !== DAOS_IOD_SINGLE) continue;
+    const b = (ioc.biovs[i] as Biov[])[0] as Biov;
+    const recOff = b.recOff as number;
+    const cs = b.csum;
+    const csLen = cs === undefined ? 0 : cs.length;
+    // vos_irec_df then the checksum, assembled in one buffer: one store, one persist.
+    const rec = new Uint8Array(IREC_HDR + csLen);
+    const dv = new DataView(rec.buffer);
     dv.setUint32(IREC.ir_ver, req.pmVer ?? 0, true);
-    dv.setUint32(IREC.ir_dtx, dtxRecordLid(mem, 'svt', (b.recOff as number) + IREC.ir_dtx), true);
+    dv.setUint32(IREC.ir_dtx, dtxRecordLid(mem, 'svt', recOff + IREC.ir_dtx), true);
     dv.setUint16(IREC.ir_minor_epc, ioc.minor, true);
-    dv.setBigUint64(IREC.ir_size, BigInt(iod.size), true);
-    dv.setBigUint64(IREC.ir_gsize, BigInt(iod.size), true);
-    hdr.set(encBioAddr(b.addr), IREC.ir_ex_addr);
-    const cs = b.csum ?? new Uint8Array(0);
-    dv.setUint16(IREC.ir_cs_size, cs.length, true);
-    dv.setUint8(IREC.ir_cs_type, cs.length > 0 ? req.cont.csum.type : 0);
-    const rec = new Uint8Array(IREC_HDR + cs.length);
-    rec.set(hdr, 0);
-    rec.set(cs, IREC_HDR);
-    pool.umem.scm.write(b.recOff as number, rec);
-    pool.umem.scm.persist(b.recOff as number, rec.length);
-  });
+    setOff(dv, IREC.ir_size, iod.size);
+    setOff(dv, IREC.ir_gsize, iod.size);
+    putBioAddr(dv, IREC.ir_ex_addr, b.addr);
+    dv.setUint16(IREC.ir_cs_size, csLen, true);
+    dv.setUint8(IREC.ir_cs_type, csLen > 0 ? req.cont.csum.type : 0);
+    if (cs !== undefined) rec.set(cs, IREC_HDR);
+    pool.umem.scm.write(recOff, rec);
+    pool.umem.scm.persist(recOff, rec.length);
+  }
 
   mem.actor = actor;
   stepEnter(rt, actor, 'vos_tx_begin');
@@ -1169,7 +1182,7 @@ function freeData(ioc: UpdateIoc, addr: BioAddr, len: number): void {
   const { mem, vea } = ioc.pool;
   // A hole owns nothing; a DEDUP address shares another record's extent.
   if (addr.ba_flags & (BIO_FLAG_HOLE | BIO_FLAG_DEDUP)) return;
-  ioc.pool.dedup.invalidate(addr.ba_off);
+  ioc.pool.dedup.invalidate(addr.ba_off, addr.ba_type);
   if (addr.ba_type === DAOS_MEDIA_NVME)
     vea?.free({ blkOff: addr.ba_off / BLK, blkCnt: Math.ceil(len / BLK) });
   else mem.free(addr.ba_off);

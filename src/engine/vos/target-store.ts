@@ -24,7 +24,7 @@ import type {
 } from '../daos/target-store.ts';
 import { vosListAkeys, vosListDkeys, vosObjPunch, vosQueryKey } from './api.ts';
 import { anchorDump, vosIterateAkeys, vosIterateDkeys } from './iterate.ts';
-import { vosDedupVerify } from './dedup.ts';
+import { dedupCsumsOf, dedupProps, vosDedupVerify } from './dedup.ts';
 import {
   bioIodCopyFetch,
   bioIodPrepFetch,
@@ -39,6 +39,7 @@ import {
   vosUpdateBegin,
   vosUpdateEnd,
   type UpdateIoc,
+  type UpdateRequest,
 } from './io-update.ts';
 import type { VosCont } from './pool.ts';
 import { step } from './step.ts';
@@ -212,13 +213,22 @@ export class VosTargetStore implements TargetStore {
 
   private *_updateBegin(req: StoreIoRequest): Proc<StoreIoh> {
     const iods = req.iods.map(toVosIod);
+    const cont = this.cont(req.cont);
+    // VOS_OF_DEDUP from obj_local_rw: the container's dedup property as the engine caches it
+    // (ds_cont_child), the update is RMA, and the client's dedup checksums of its extents.
+    let dedup: Pick<UpdateRequest, 'rma' | 'dedupCsums'> = {};
+    if (req.dedup !== undefined) {
+      cont.dedup = dedupProps(req.dedup.type, req.dedup.threshold);
+      dedup = { rma: true, dedupCsums: dedupCsumsOf(cont.dedup, iods, req.dedup.sgls) };
+    }
     const ioc = yield* vosUpdateBegin(this.vos.pool, {
-      cont: this.cont(req.cont),
+      cont,
       oid: this.oid(req.oid, req.shard),
       epoch: req.epoch,
       flags: req.flags,
       dkey: req.dkey,
       iods,
+      ...dedup,
     });
     if (req.dtx) {
       // vos_dtx_attach: the active entry is persisted before the update (its lid tags records).
