@@ -6,6 +6,8 @@
  *   data is there. On `?store=memory` the same fetch is -1005 (the check can fail).
  * - the same with `?store=idb`;
  * - a second tab while the first holds the devices: "in use by another tab", nothing runs.
+ * - Ceph: a rados_write_full on `?store=opfs` / `idb`, reload with a read-only scenario → the
+ *   rados_read exit is rc 0 (the OSDs mounted their kept block devices); on memory -2 (ENOENT).
  * - a `?scenario=` link without `store=` runs on memory (one exact trace per link); the landing
  *   page and `store=auto`: the app picks OPFS by itself (the indicator says "OPFS (auto)"); leaving the
  *   page records a clean shutdown in the catalog, the next load shows it; a second tab on auto
@@ -49,14 +51,32 @@ const FETCH = doc('store-fetch', [
   { op: 'daos_obj_fetch', obj: 'o', dkey: 'd', iods: [IOD], flags: ['DAOS_COND_DKEY_FETCH'] },
 ]);
 
+const cephDoc = (title: string, ops: object[]) =>
+  JSON.stringify({
+    schema: 'iopath.scenario/1',
+    title,
+    seed: 4,
+    cluster: {
+      ceph: {
+        crush_map: { hosts: 3, osds_per_host: 1 },
+        pools: [{ name: 'p', size: 3, min_size: 2, pg_num: 8 }],
+      },
+    },
+    ops,
+  });
+const CEPH_WRITE = cephDoc('ceph-write', [
+  { op: 'rados_write_full', pool: 'p', oid: 'a', value: { utf8: 'osd bytes' } },
+]);
+const CEPH_READ = cephDoc('ceph-read', [{ op: 'rados_read', pool: 'p', oid: 'a', len: 9 }]);
+
 const url = (store: string | null, scenario: string) =>
   `${base}?${store ? `store=${store}&` : ''}scenario=${encodeURIComponent(scenario)}`;
 
 /** The rc of the client's daos_obj_fetch exit, read from the (filtered) event log. */
-async function fetchRc(page: Page): Promise<string> {
+async function fetchRc(page: Page, step = 'daos_obj_fetch'): Promise<string> {
   await page.locator('[data-view-tab="events"]').click();
   const log = page.locator('[data-view="events"]');
-  await log.locator('input[type="search"]').fill('daos_obj_fetch');
+  await log.locator('input[type="search"]').fill(step);
   const exit = log.locator('.ev-scroll .ev-row', { hasText: 'exit' });
   await expect(exit.first()).toBeVisible();
   return ((await exit.last().locator('.ev-rc').textContent()) ?? '').trim();
@@ -98,6 +118,29 @@ for (const [kind, label] of [
     await page.goto(url(kind, FETCH)); // a reload: new worker, devices reopened
     await loaded(page, 'store-fetch', label);
     expect(await fetchRc(page)).toBe('0');
+    await page.close();
+  });
+}
+
+test('ceph on memory: the read finds nothing (-2)', async () => {
+  const page = await ctx.newPage();
+  await page.goto(url('memory', CEPH_READ));
+  await loaded(page, 'ceph-read', null);
+  expect(await fetchRc(page, 'rados_read')).toBe('-2');
+  await page.close();
+});
+
+for (const [kind, label] of [
+  ['opfs', 'OPFS'],
+  ['idb', 'IndexedDB'],
+] as const) {
+  test(`ceph ${kind}: the OSDs keep their block devices across a reload`, async () => {
+    const page = await ctx.newPage();
+    await page.goto(url(kind, CEPH_WRITE));
+    await loaded(page, 'ceph-write', label);
+    await page.goto(url(kind, CEPH_READ)); // a reload: new worker, OSD devices reopened
+    await loaded(page, 'ceph-read', label);
+    expect(await fetchRc(page, 'rados_read')).toBe('0');
     await page.close();
   });
 }

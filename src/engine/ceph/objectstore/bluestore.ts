@@ -29,6 +29,7 @@ import {
   kvTransactionEmpty,
   newKvTransaction,
 } from './kv.ts';
+import { dataRange } from './meta-region.ts';
 import { BlockAllocator, type BlockWrite, readOnode } from './onode.ts';
 import { type Transaction, txBytes, txJson } from './transaction.ts';
 import type { CommitHooks, ObjectStat, ObjectStore } from './types.ts';
@@ -90,7 +91,7 @@ export class BlueStore implements ObjectStore {
   private readonly table = new ObjectTable();
   private readonly kv: KeyValueDB;
   private alloc: BlockAllocator;
-  private readonly dataBase: number;
+  private readonly walBlocks: number;
   /**
    * Deferred records (`L` seq) whose removal is not yet durable, and blocks freed while older
    * ones were outstanding: such a block goes back to the allocator only once no older `L`
@@ -120,9 +121,10 @@ export class BlueStore implements ObjectStore {
     private readonly dev: NvmeDevice,
     opts: BlueStoreOptions,
   ) {
-    this.kv = new KeyValueDB(dev, 0, opts.walBlocks);
-    this.dataBase = opts.walBlocks;
-    this.alloc = new BlockAllocator(opts.walBlocks, dev.blocks - opts.walBlocks);
+    this.kv = new KeyValueDB(dev, opts.walBlocks);
+    this.walBlocks = opts.walBlocks;
+    const data = dataRange(dev.blocks, opts.walBlocks);
+    this.alloc = new BlockAllocator(data.base, data.count);
     this.preferDeferredSize = opts.deviceClass === 'hdd' ? 65536 : 0;
     this.deferredBatchOps = opts.deviceClass === 'hdd' ? 64 : 16;
   }
@@ -491,7 +493,7 @@ export class BlueStore implements ObjectStore {
 
   /** True when the device holds a BlueStore (its RocksDB superblock). */
   hasFilesystem(): boolean {
-    return new KeyValueDB(this.dev, 0, this.dataBase).load((l, n) => this.dev.peek(l, n)).formatted;
+    return new KeyValueDB(this.dev, this.walBlocks).load((l, n) => this.dev.peek(l, n)).formatted;
   }
 
   /**
@@ -558,9 +560,10 @@ export class BlueStore implements ObjectStore {
       const v = this.kv.get(k);
       if (o && v) o.omap.set(k.slice(sep + 1), v);
     }
+    const data = dataRange(this.dev.blocks, this.walBlocks);
     this.alloc = BlockAllocator.fromUsed(
-      this.dataBase,
-      this.dev.blocks - this.dataBase,
+      data.base,
+      data.count,
       freelistUsed(this.kv, this.dev.blocks),
     );
     const deferred: Array<{ key: string; no: number; writes: BlockWrite[] }> = [];

@@ -4,26 +4,14 @@
  * ObjectStore::Transaction encoding the FileJournal carries. CRC32C guards every record.
  */
 import { utf8Decode, utf8Encode } from '../../core/bytes.ts';
+import { crc32c as crc32cOf } from '../../vos/csum.ts';
 import type { Onode } from './onode.ts';
 import { newOnode } from './onode.ts';
 import type { Transaction, TxOp } from './transaction.ts';
 
-const T32C = (() => {
-  const t = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-    t[i] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC32C (`ceph_crc32c` with seed -1 and final inversion), over `data[from, to)`. */
+/** CRC32C (`ceph_crc32c` with seed -1 and final inversion) over `data[from, to)`. */
 export function crc32c(data: Uint8Array, from = 0, to = data.length): number {
-  let c = 0xffffffff;
-  for (let i = from; i < to; i++)
-    c = (T32C[(c ^ (data[i] as number)) & 0xff] as number) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return crc32cOf(from === 0 && to === data.length ? data : data.subarray(from, to));
 }
 
 /** A growing little-endian buffer. */

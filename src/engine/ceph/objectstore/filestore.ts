@@ -36,7 +36,7 @@ import {
   encodeOnode,
   encodeTransaction,
 } from './codec.ts';
-import { MetaRegion } from './meta-region.ts';
+import { dataRange, type MetaRegion, storeRegion } from './meta-region.ts';
 import { BlockAllocator, type BlockWrite, readOnode } from './onode.ts';
 import { type Transaction, txBytes, txJson } from './transaction.ts';
 import type { CommitHooks, ObjectStat, ObjectStore } from './types.ts';
@@ -115,8 +115,9 @@ export class FileStore implements ObjectStore {
     opts: FileStoreOptions,
   ) {
     this.journalBlocks = opts.journalBlocks;
-    this.region = new MetaRegion(0, opts.journalBlocks);
-    this.alloc = new BlockAllocator(opts.journalBlocks, dev.blocks - opts.journalBlocks);
+    this.region = storeRegion(dev.blocks, opts.journalBlocks);
+    const data = dataRange(dev.blocks, opts.journalBlocks);
+    this.alloc = new BlockAllocator(data.base, data.count);
     this.opWq = new Worker(rt.sim, `${actor}.filestore_op_tp`);
     this.finisher = new Worker(rt.sim, `${actor}.ondisk_finisher`);
     this.opFinisher = new Worker(rt.sim, `${actor}.op_finisher`);
@@ -469,7 +470,9 @@ export class FileStore implements ObjectStore {
 
   /** True when the device holds a FileStore (its superblock). */
   hasFilesystem(): boolean {
-    return new MetaRegion(0, this.journalBlocks).load((l, n) => this.dev.peek(l, n)) !== null;
+    return (
+      storeRegion(this.dev.blocks, this.journalBlocks).load((l, n) => this.dev.peek(l, n)) !== null
+    );
   }
 
   /**
@@ -527,11 +530,8 @@ export class FileStore implements ObjectStore {
     if (loaded && loaded.table.length > 0) decodeTable(new Dec(loaded.table), this.fs);
     const used = new Set<number>();
     for (const [, , o] of this.fs.entries()) for (const l of o.blocks.values()) used.add(l);
-    this.alloc = BlockAllocator.fromUsed(
-      this.journalBlocks,
-      this.dev.blocks - this.journalBlocks,
-      used,
-    );
+    const data = dataRange(this.dev.blocks, this.journalBlocks);
+    this.alloc = BlockAllocator.fromUsed(data.base, data.count, used);
     if (traced)
       this.rt.trace.point('mount', this.actor, {
         data: { store: 'filestore', committed_seq: committedSeq, objects: countObjects(this.fs) },

@@ -20,7 +20,7 @@
 import type { Proc } from '../../core/sim.ts';
 import type { NvmeDevice } from '../../media/types.ts';
 import { Dec, Enc } from './codec.ts';
-import { MetaRegion } from './meta-region.ts';
+import { type MetaRegion, storeRegion } from './meta-region.ts';
 
 export interface KvTransaction {
   readonly sets: Array<[string, Uint8Array]>;
@@ -56,11 +56,10 @@ export class KeyValueDB {
 
   constructor(
     private readonly dev: NvmeDevice,
-    /** The metadata region on the device: [base, base + blocks). */
-    base: number,
-    blocks: number,
+    /** The WAL region: the device's first `walBlocks` blocks (tables at its end). */
+    walBlocks: number,
   ) {
-    this.region = new MetaRegion(base, blocks);
+    this.region = storeRegion(dev.blocks, walBlocks);
   }
 
   get(key: string): Uint8Array | undefined {

@@ -1,13 +1,14 @@
 /**
  * The on-device metadata region both object stores keep at the start of their device
  * (BlueStore: RocksDB's WAL + its compacted table; FileStore: the FileJournal + the object
- * table that `sync_entry` commits, with `committed_seq`). Layout of a region of R blocks:
+ * table that `sync_entry` commits, with `committed_seq`). Layout: a log region of R blocks at
+ * the start of the device and a table area of 2T blocks at its end:
  *
- *   [0, ring)            the log ring: block-aligned records {magic, seq, len, crc} + payload
- *   ring                 the superblock: which table slot is live, its length and CRC, where
+ *   [0, R − 1)           the log ring: block-aligned records {magic, seq, len, crc} + payload
+ *   R − 1                the superblock: which table slot is live, its length and CRC, where
  *                        replay starts in the ring (pos + expected seq), and one u64 for the
  *                        store (FileStore's committed_seq)
- *   ring+1 … +T, +T … +T two table slots (T = R/8): a new table is written to the idle slot,
+ *   table area           two slots of T blocks: a new table is written to the idle slot,
  *                        flushed, then the superblock switches to it with one FUA block
  *                        write — the atomic switch (a cut before it leaves the old table live)
  *
@@ -44,6 +45,24 @@ export interface LoadedRegion {
   readonly records: RingRecord[];
 }
 
+/** Table area at the end of a store's device: a quarter of it (two slots of 1/8). */
+function tableBlocksOf(devBlocks: number): number {
+  return Math.floor(devBlocks / 4);
+}
+
+/** The metadata region of a store whose log region is the first `logBlocks` blocks. */
+export function storeRegion(devBlocks: number, logBlocks: number): MetaRegion {
+  const t = tableBlocksOf(devBlocks);
+  return new MetaRegion(0, logBlocks, devBlocks - t, t);
+}
+
+/** The data blocks of such a store: between the log region and the table area. */
+export function dataRange(devBlocks: number, logBlocks: number): { base: number; count: number } {
+  const count = devBlocks - logBlocks - tableBlocksOf(devBlocks);
+  if (count <= 0) throw new RangeError(`device of ${devBlocks} blocks too small for a store`);
+  return { base: logBlocks, count };
+}
+
 export class MetaRegion {
   readonly ringBlocks: number;
   readonly superLba: number;
@@ -61,9 +80,12 @@ export class MetaRegion {
   constructor(
     readonly base: number,
     readonly blocks: number,
+    /** First block of the table area (two slots of `tableBlocks / 2`). */
+    readonly tableBase: number,
+    tableBlocks: number,
   ) {
-    this.slotBlocks = Math.floor(blocks / 8);
-    this.ringBlocks = blocks - 1 - 2 * this.slotBlocks;
+    this.slotBlocks = Math.floor(tableBlocks / 2);
+    this.ringBlocks = blocks - 1;
     this.superLba = base + this.ringBlocks;
     if (this.ringBlocks < 8) throw new RangeError(`metadata region of ${blocks} blocks too small`);
   }
@@ -136,7 +158,7 @@ export class MetaRegion {
       throw new RangeError(
         `object store metadata (${table.length} bytes) does not fit its table slot (ENOSPC)`,
       );
-    const slotLba = this.superLba + 1 + slot * this.slotBlocks;
+    const slotLba = this.tableBase + slot * this.slotBlocks;
     const tbuf = new Uint8Array(n * NVME_BLOCK);
     tbuf.set(table);
     const first = this.live.find((r) => r.seq >= fromSeq);
@@ -200,7 +222,7 @@ export class MetaRegion {
     const extra = dv.getFloat64(36, true);
     let table: Uint8Array = new Uint8Array(0);
     if (tlen > 0) {
-      const slotLba = this.superLba + 1 + this.activeSlot * this.slotBlocks;
+      const slotLba = this.tableBase + this.activeSlot * this.slotBlocks;
       table = peek(slotLba, Math.ceil(tlen / NVME_BLOCK)).subarray(0, tlen);
       if (crc32c(table) !== tcrc)
         throw new RangeError('object store table checksum mismatch (corrupt metadata)');
