@@ -168,11 +168,15 @@ function applyKv(mem: Map<string, Uint8Array>, t: KvTransaction): void {
   for (const [k, v] of t.sets) mem.set(k, v);
   for (const k of t.rms) mem.delete(k);
   for (const [k, x] of t.merges) {
+    // Merged values are created here and never shared: XOR in place when the size allows.
     const old = mem.get(k);
-    const v = new Uint8Array(Math.max(old?.length ?? 0, x.length));
-    if (old) v.set(old);
+    let v = old;
+    if (!v || v.length < x.length) {
+      v = new Uint8Array(x.length);
+      if (old) v.set(old);
+      mem.set(k, v);
+    }
     for (let i = 0; i < x.length; i++) v[i] = (v[i] as number) ^ (x[i] as number);
-    mem.set(k, v);
   }
 }
 
