@@ -721,8 +721,22 @@ export function hexKey(k: Uint8Array): string {
   return s;
 }
 
+/**
+ * The object's element of a ts path, remembered per oid object (callers reuse one oid for many
+ * I/Os; formatting two bigints per I/O showed in profiles). The fields are compared in case
+ * the object was changed since.
+ */
+const oidTsKeys = new WeakMap<VosOid, { hi: bigint; lo: bigint; shard: number; key: string }>();
+function oidTsKey(oid: VosOid): string {
+  const c = oidTsKeys.get(oid);
+  if (c !== undefined && c.hi === oid.hi && c.lo === oid.lo && c.shard === oid.shard) return c.key;
+  const key = `${oid.hi}.${oid.lo}.${oid.shard}`;
+  oidTsKeys.set(oid, { hi: oid.hi, lo: oid.lo, shard: oid.shard, key });
+  return key;
+}
+
 export function tsPath(cont: VosCont, oid: VosOid, dkey?: Uint8Array, akey?: Uint8Array): TsPath {
-  const p = [cont.id, `${oid.hi}.${oid.lo}.${oid.shard}`];
+  const p = [cont.id, oidTsKey(oid)];
   if (dkey) p.push(hexKey(dkey));
   if (akey) p.push(hexKey(akey));
   return p;
