@@ -25,23 +25,42 @@ let subscribed = false;
  * Round robin, STEP events per job per turn: the derivations advance side by side, so a window
  * of the trace is decoded once (the store's payload cache) for all of them.
  */
-function slice(): void {
+function slice(deadline?: IdleDeadline): void {
   timer = null;
   const t0 = performance.now();
+  // In an idle callback the browser says how long it can spare before the next frame; never
+  // more than SLICE_MS either way. During playback this keeps warming out of the frames.
+  const budget = Math.min(SLICE_MS, deadline ? deadline.timeRemaining() : SLICE_MS);
   let open = [...jobs];
   while (open.length > 0) {
-    if (performance.now() - t0 >= SLICE_MS) {
+    if (performance.now() - t0 >= budget) {
       // Out of time: yield to the page (input, paint, seeks) and continue in the next slice.
-      timer = setTimeout(slice, 0);
+      schedule(0);
       return;
     }
     open = open.filter((w) => !w.warm(trace, STEP));
   }
 }
 
+type IdleWindow = {
+  requestIdleCallback?: (f: (d: IdleDeadline) => void, o?: { timeout: number }) => number;
+};
+
+/**
+ * Next slice: in the browser's idle time when it has idle callbacks (a slice then never delays
+ * a frame), else on a timer. The timeout keeps warming going on a page that is never idle.
+ */
+function schedule(delay: number): void {
+  const w = globalThis as IdleWindow;
+  timer = setTimeout(() => {
+    if (w.requestIdleCallback) w.requestIdleCallback(slice, { timeout: 500 });
+    else slice();
+  }, delay);
+}
+
 /** Schedule warming (after `delay` ms: let a fresh load's first paint go first). */
 function kick(delay = 250): void {
-  if (timer === null && jobs.size > 0 && trace.length > 0) timer = setTimeout(slice, delay);
+  if (timer === null && jobs.size > 0 && trace.length > 0) schedule(delay);
 }
 
 export function registerWarm(w: Warmable): void {

@@ -3,7 +3,7 @@
  * structure tree, gdb-style, then its `effects`. Re-renders per cursor move, but only this
  * panel and only the visible structure.
  */
-import { memo } from 'react';
+import { memo, useDeferredValue } from 'react';
 import type { TraceEvent } from '../../../protocol/index.ts';
 import { trace, useApp } from '../../state/store.ts';
 import { formatScalar, isBranch, summarize } from './format.ts';
@@ -97,7 +97,9 @@ function EventData({ e }: { e: TraceEvent }) {
 }
 
 export function Inspector() {
-  const cursor = useApp((s) => s.cursor);
+  // Deferred: during playback React may skip intermediate cursors and render the inspector's
+  // tree (hundreds of rows for a big MOSDOp) at low priority, so a step never waits for it.
+  const cursor = useDeferredValue(useApp((s) => s.cursor));
   useApp((s) => s.count);
   const e = trace.at(cursor);
   return (
