@@ -64,7 +64,14 @@ export function Transport() {
         </select>
       </label>
       <Scrubber />
-      <output className="position" aria-live="off" data-testid="position">
+      {/* As wide as the widest "cursor / last" of this trace: a seek must not resize the
+          scrubber (its canvas repaint walks every op boundary). */}
+      <output
+        className="position"
+        aria-live="off"
+        data-testid="position"
+        style={{ minWidth: `max(90px, ${2 * String(Math.max(0, count - 1)).length + 3}ch)` }}
+      >
         {count === 0 ? '–' : `${cursor} / ${count - 1}`}
       </output>
     </div>

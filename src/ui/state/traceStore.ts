@@ -189,6 +189,27 @@ export class TraceStore implements EventList {
     return d;
   }
 
+  /**
+   * Whether event i's `effects` JSON contains the ASCII bytes of `needle` — a scan of the raw
+   * bytes, no decoding: a cheap pre-filter before effects(i) when a view looks back through
+   * many events for one kind of effect (JSON.stringify never escapes ASCII letters).
+   */
+  effectsMention(i: number, needle: Uint8Array): boolean {
+    if (i < 0 || i >= this.n) return false;
+    const len = this.fxLen[i] as number;
+    if (len === 0 || len < needle.length) return false;
+    const off = this.fxOff[i] as number;
+    const blob = this.blobs[this.blobOf[i] as number] as Uint8Array;
+    const first = needle[0];
+    const end = off + len - needle.length;
+    outer: for (let p = off; p <= end; p++) {
+      if (blob[p] !== first) continue;
+      for (let k = 1; k < needle.length; k++) if (blob[p + k] !== needle[k]) continue outer;
+      return true;
+    }
+    return false;
+  }
+
   // ------------------------------------------------------------------ payloads
 
   /** The event's `data`, decoded now (cached). */

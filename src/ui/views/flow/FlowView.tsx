@@ -325,6 +325,26 @@ function useAspect(): { ref: (el: HTMLDivElement | null) => void; aspect: number
   return { ref, aspect };
 }
 
+/**
+ * One object per distinct derived view (synthesized, or a catalog pipeline plus uncatalogued
+ * steps): ops of the same shape get the very same PipelineView, so a seek to another op of that
+ * shape keeps its layout and its mounted diagram (the memoized FlowCanvas does not re-render)
+ * instead of laying out and mounting an identical xyflow diagram per op. `n` numbers the shapes
+ * (the layout key of a synthesized view).
+ */
+const canonical = new Map<string, { view: PipelineView; n: number }>();
+let shapes = 0;
+function canonicalView(v: PipelineView): { view: PipelineView; n: number } {
+  const sig = JSON.stringify(v);
+  let c = canonical.get(sig);
+  if (!c) {
+    if (canonical.size >= 256) canonical.clear();
+    c = { view: v, n: shapes++ };
+    canonical.set(sig, c);
+  }
+  return c;
+}
+
 export function FlowView() {
   const catalog = useApp((s) => s.catalog);
   const key = useCurrentKey();
@@ -333,18 +353,22 @@ export function FlowView() {
   const pipeline = hash < 0 ? '' : key.slice(0, hash);
   const op = hash < 0 ? -1 : Number(key.slice(hash + 1));
   const known = catalog?.pipelines.get(pipeline);
-  const view = useMemo<PipelineView | null>(() => {
+  const shape = useMemo<{ view: PipelineView; n: number } | null>(() => {
     if (key === '' || count === 0) return null;
     const seg = opSegment(trace.opStarts, useApp.getState().cursor);
     const start = trace.opStarts[seg] ?? 0;
-    if (known) return withUncatalogued(known, trace, start, op);
-    return synthesizePipeline(trace, start, pipeline, op);
+    if (known) {
+      const v = withUncatalogued(known, trace, start, op);
+      return v === known ? { view: known, n: -1 } : canonicalView(v);
+    }
+    return canonicalView(synthesizePipeline(trace, start, pipeline, op));
   }, [key, known, pipeline, op, count]);
+  const view = shape?.view ?? null;
   const layoutKey = known
     ? view && view !== known
       ? `${pipeline}+${view.steps.length}`
       : pipeline
-    : `~${key}`;
+    : `~${pipeline}#${shape?.n ?? -1}`;
   const { ref: body, aspect } = useAspect();
   const [cache] = useState(() => new DiagramCache());
   const [slot, setSlot] = useState<HTMLDivElement | null>(null);

@@ -51,10 +51,21 @@ export function Scrubber() {
     if (!c) return;
     // At most one paint per frame: while a big trace streams in, `count` changes per batch
     // (hundreds of times) and each paint walks every op boundary.
-    let frame = requestAnimationFrame(() => paint(c, count));
+    let frame = 0;
+    // The ResizeObserver also fires for sub-pixel changes (the readout's text width moves the
+    // layout on every seek); a repaint walks every op boundary, so skip it when the canvas's
+    // pixel size is what the last paint drew.
+    let painted = '';
+    const repaint = () => {
+      const size = `${c.clientWidth}x${c.clientHeight}x${window.devicePixelRatio || 1}`;
+      if (size === painted) return;
+      painted = size;
+      paint(c, count);
+    };
+    frame = requestAnimationFrame(repaint);
     const ro = new ResizeObserver(() => {
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => paint(c, count));
+      frame = requestAnimationFrame(repaint);
     });
     ro.observe(c);
     return () => {
