@@ -3,7 +3,7 @@ import { PROTOCOL_VERSION, type Reply } from '../protocol/index.ts';
 import { createMemoryBackend } from '../engine/index.ts';
 import type { ScenarioDoc } from '../engine/scenario/types.ts';
 import { createEngineAdapter } from './engineAdapter.ts';
-import { openScenarioMedia, scenarioDevices } from './media.ts';
+import { openScenarioMedia, scenarioDevices, uncleanShutdownNote } from './media.ts';
 import { EngineServer } from './server.ts';
 import {
   StoreInUseError,
@@ -228,6 +228,14 @@ describe('worker: Ceph OSD devices on a persistent store', () => {
     expect(scenarioDevices(WRITE)).toEqual(
       [0, 1, 2].map((i) => ({ name: `osd.${i}.block`, size: 64 << 20 })),
     );
+  });
+
+  it('an unclean shutdown note names the recovery of the system whose devices were kept', () => {
+    const ceph = uncleanShutdownNote(scenarioDevices(WRITE).map((d) => d.name));
+    expect(ceph).toMatch(/OSD replays its object store at mount/);
+    expect(ceph).not.toMatch(/ulog_recover/);
+    const both = uncleanShutdownNote(['engine0.tgt0.scm', 'osd.0.block']);
+    expect(both).toMatch(/ulog_recover.*; each OSD/);
   });
 
   it('a write, a "reload" (new worker), then a read-only scenario returns the bytes', async () => {

@@ -114,9 +114,11 @@ async function openAll(
     for (const o of opened.splice(0)) await o.close();
   };
   const map = new Map<string, BlockBackend>();
+  const names: string[] = [];
   let pref = preference;
   try {
     for (const d of scenarioDevices(doc)) {
+      names.push(d.name);
       const o = await open(d.name, d.size, pref, { waitMs: STORE_LOCK_WAIT_MS });
       opened.push(o);
       map.set(d.name, o.backend);
@@ -129,12 +131,7 @@ async function openAll(
   const kind: StoreKind = opened[0]?.kind ?? preference ?? 'memory';
   const notes = [...new Set(opened.flatMap((o) => o.notes))];
   const previous = previousShutdown(opened);
-  if (previous && !previous.clean) {
-    notes.push(
-      'the previous session did not shut down cleanly: each target runs recovery ' +
-        '(media.recovery: ulog_recover) when its pool is opened',
-    );
-  }
+  if (previous && !previous.clean) notes.push(uncleanShutdownNote(names));
   return {
     provider: mapMediaProvider(kind, map),
     kind,
@@ -144,6 +141,24 @@ async function openAll(
     previous,
     close: closeAll,
   };
+}
+
+/**
+ * What recovery the devices of an unclean previous session get, by system: DAOS targets replay
+ * their SCM undo log when the pool opens; Ceph OSDs replay their store's log at mount.
+ */
+export function uncleanShutdownNote(deviceNames: readonly string[]): string {
+  const osd = deviceNames.some((n) => n.startsWith('osd.'));
+  const daos = deviceNames.some((n) => !n.startsWith('osd.'));
+  const what = [
+    daos
+      ? 'each DAOS target runs recovery (media.recovery: ulog_recover) when its pool is opened'
+      : '',
+    osd
+      ? 'each OSD replays its object store at mount (BlueStore: _open_db, _deferred_replay; FileStore: journal_replay)'
+      : '',
+  ].filter(Boolean);
+  return `the previous session did not shut down cleanly: ${what.join('; ')}`;
 }
 
 function previousShutdown(opened: readonly OpenedBackend[]): PreviousShutdown | null {
