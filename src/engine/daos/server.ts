@@ -6,6 +6,7 @@
 import { IoError, der, derError, rcOf } from '../core/errors.ts';
 import { u64Hex } from '../core/bytes.ts';
 import { sleep, waitAll, type Future, type Proc } from '../core/sim.ts';
+import type { Runtime } from '../core/runtime.ts';
 import type { Json } from '../trace/event.ts';
 import {
   DTX_FLAGS,
@@ -561,17 +562,7 @@ export function* objLocalRwUpdate(cl: DaosCluster, target: DaosTarget, req: ObjR
         yield* store.bioIodPrep(ioh);
         const sgls = req.sgls ?? req.iods.map(() => null);
         if (req.bulk) {
-          yield* traced(
-            rt,
-            'obj_bulk_transfer',
-            actor,
-            { op: 'CRT_BULK_GET', bulks: req.iods.length },
-            function* () {
-              let bytes = 0;
-              for (const s of sgls) for (const v of s?.iovs ?? []) bytes += v.len;
-              yield* sleep(wireNs(bytes));
-            },
-          );
+          yield* objBulkTransfer(rt, actor, 'CRT_BULK_GET', req.iods.length, sgls);
         }
         yield* store.bioIodCopy(ioh, sgls);
         yield* store.dedupVerify(ioh);
@@ -683,17 +674,7 @@ function* fetchBody(cl: DaosCluster, ioc: IoContext, req: ObjRwIn, rep: ObjRwOut
             yield* store.bioIodPrep(ioh);
             yield* store.bioIodCopy(ioh, replySgls);
             if (req.bulk) {
-              yield* traced(
-                rt,
-                'obj_bulk_transfer',
-                actor,
-                { op: 'CRT_BULK_PUT', bulks: req.iods.length },
-                function* () {
-                  let bytes = 0;
-                  for (const s of replySgls) for (const v of s?.iovs ?? []) bytes += v.len;
-                  yield* sleep(wireNs(bytes));
-                },
-              );
+              yield* objBulkTransfer(rt, actor, 'CRT_BULK_PUT', req.iods.length, replySgls);
             }
             rep.sgls = replySgls;
             rep.nrs = replySgls.map((s) => s?.nrOut ?? 0);
@@ -741,5 +722,23 @@ function* objRwReply(cl: DaosCluster, target: DaosTarget, req: ObjRwIn, rep: Obj
         yield* sleep(COST.serverStep / 4);
       },
     );
+  });
+}
+
+/**
+ * `obj_bulk_transfer`: the server pulls (update, CRT_BULK_GET) or pushes (fetch, CRT_BULK_PUT)
+ * the sgl bytes over RDMA; it takes the wire time of every iov it moves.
+ */
+function* objBulkTransfer(
+  rt: Runtime,
+  actor: string,
+  op: 'CRT_BULK_GET' | 'CRT_BULK_PUT',
+  bulks: number,
+  sgls: readonly (Sgl | null)[],
+): Proc<void> {
+  yield* traced(rt, 'obj_bulk_transfer', actor, { op, bulks }, function* () {
+    let bytes = 0;
+    for (const s of sgls) for (const v of s?.iovs ?? []) bytes += v.len;
+    yield* sleep(wireNs(bytes));
   });
 }
