@@ -1,18 +1,11 @@
 /** `iopath import` end to end: real dumps in, a trace file out; bad input → exit 2 + path. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { iopath, ROOT } from './test-cli.ts';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
-const BIN = join(ROOT, 'bin/iopath.mjs');
 const FX = join(ROOT, 'src/engine/import/__fixtures__');
-
-function iopath(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'iopath-import-'));
 
