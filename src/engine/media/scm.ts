@@ -16,7 +16,7 @@
  *   nothing larger is.
  */
 import type { Rng } from '../core/rng.ts';
-import type { Tracer } from '../trace/tracer.ts';
+import { EFF_SCM_DRAIN, EFF_SCM_FLUSH, EFF_SCM_WRITE, type Tracer } from '../trace/tracer.ts';
 import { createMemoryBackend, MemoryBackend } from './memory-backend.ts';
 import { PowerCutError, type PersistenceHook } from './power.ts';
 import { SCM_LINE, type BlockBackend, type LineState, type ScmDevice } from './types.ts';
@@ -201,7 +201,7 @@ export class Scm implements ScmDevice {
       n++;
     }
     this.stats.flushes++;
-    this.trace?.effect({ kind: 'scm.flush', dev: this.id, off, len, lines: n });
+    this.trace?.effectRec(EFF_SCM_FLUSH, this.id, off, len, n);
   }
 
   drain(): void {
@@ -240,7 +240,7 @@ export class Scm implements ScmDevice {
       this.stats.linesWritten += n;
     }
     this.stats.drains++;
-    this.trace?.effect({ kind: 'scm.drain', dev: this.id, lines: n });
+    this.trace?.effectRec(EFF_SCM_DRAIN, this.id, 0, 0, n);
   }
 
   persist(off: number, len: number): void {
@@ -324,7 +324,7 @@ export class Scm implements ScmDevice {
         states[l] = LINE_DIRTY;
       }
     }
-    this.trace?.effect({ kind: 'scm.write', dev: this.id, off, len });
+    this.trace?.effectRec(EFF_SCM_WRITE, this.id, off, len, 0);
   }
 
   /**

@@ -5,7 +5,16 @@ import { runScenario } from '../scenario/runner.ts';
 import { getBuiltinScenario } from '../scenario/builtins.ts';
 import type { Effect, TraceEvent } from './event.ts';
 import { serializeTrace, serializeTraceChunks } from './serialize.ts';
-import { Tracer, type Data } from './tracer.ts';
+import {
+  EFF_SCM_ALLOC,
+  EFF_SCM_DRAIN,
+  EFF_SCM_FLUSH,
+  EFF_SCM_WRITE,
+  EFF_TX_ADD,
+  EFF_TX_BEGIN,
+  Tracer,
+  type Data,
+} from './tracer.ts';
 
 /** The recorder as it was (one object per event), as the reference for the columnar one. */
 function reference(
@@ -134,6 +143,66 @@ describe('Tracer (columnar)', () => {
         effects: [{ kind: 'extra' }],
       },
     ]);
+  });
+
+  it('compact effects (effectRec) read back as the objects, in order with object effects', () => {
+    const sim = new Sim();
+    const tr = new Tracer(sim);
+    tr.effectRec(EFF_TX_BEGIN, 'scm0', 0, 0, 0); // loose: rides on the next event
+    const seen: (Effect[] | undefined)[] = [];
+    // Two processes interleave: each event gets only its own process's effects.
+    const a = function* (): Proc<void> {
+      tr.effectRec(EFF_SCM_WRITE, 'scm0', 4096, 8, 0);
+      tr.effect({ kind: 'tree.insert', node: 1 });
+      yield* sleep(10);
+      tr.effectRec(EFF_SCM_FLUSH, 'scm0', 4096, 8, 1);
+      tr.effectRec(EFF_SCM_DRAIN, 'scm0', 0, 0, 1);
+      tr.record('point', 'a', 'x', undefined, undefined);
+    };
+    const b = function* (): Proc<void> {
+      tr.effectRec(EFF_SCM_ALLOC, 'scm1', 2 ** 40, 128, 0);
+      tr.effectRec(EFF_TX_ADD, 'scm1', 64, 8, 0);
+      tr.point('b', 'y', { effects: [{ kind: 'extra' }] });
+      tr.keep = false;
+      tr.effectRec(EFF_SCM_WRITE, 'scm1', 1, 1, 0); // listeners only: not kept
+      tr.point('dropped', 'y');
+      tr.keep = true;
+      yield* sleep(20);
+    };
+    const stop = tr.listenSeq((seq) => seen.push(tr.effectsAt(seq)));
+    sim.spawn('a', a());
+    sim.runToCompletion(sim.spawn('b', b()));
+    sim.run();
+    stop();
+    const bEffects = [
+      { kind: 'tx.begin', dev: 'scm0' },
+      { kind: 'alloc', media: 'scm', dev: 'scm1', off: 2 ** 40, len: 128 },
+      { kind: 'tx.add', dev: 'scm1', off: 64, len: 8 },
+      { kind: 'extra' },
+    ];
+    const aEffects = [
+      { kind: 'scm.write', dev: 'scm0', off: 4096, len: 8 },
+      { kind: 'tree.insert', node: 1 },
+      { kind: 'scm.flush', dev: 'scm0', off: 4096, len: 8, lines: 1 },
+      { kind: 'scm.drain', dev: 'scm0', lines: 1 },
+    ];
+    expect(seen).toEqual([
+      bEffects,
+      [{ kind: 'scm.write', dev: 'scm1', off: 1, len: 1 }],
+      aEffects,
+    ]);
+    // `keep = true` after dropping started a new window: only 'a' is kept.
+    expect(tr.events.map((e) => [e.step, e.effects])).toEqual([['a', aEffects]]);
+    const last = tr.firstSeq + tr.length - 1;
+    expect(tr.effectsAt(last)).toBe(tr.effectsAt(last)); // built once
+    expect(Object.keys((tr.effectsAt(last) as Effect[])[2] as Effect)).toEqual([
+      'kind',
+      'dev',
+      'off',
+      'len',
+      'lines',
+    ]);
+    expect(JSON.parse(tr.jsonLine(last))).toEqual(tr.eventAt(last));
   });
 
   it('writes JSON exactly as JSON.stringify does, non-finite numbers too', () => {

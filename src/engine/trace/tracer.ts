@@ -16,6 +16,56 @@
 import type { Sim } from '../core/sim.ts';
 import type { Effect, Json, Phase, TraceEvent } from './event.ts';
 
+/**
+ * Compact effects (`Tracer.effectRec`): the media effects recorded on every store, flush and
+ * drain (~100 per VOS update) travel as five numbers instead of an object, and are stored in
+ * typed-array effect rows; `effectsAt`/`events` build the same `Effect` objects (same keys in
+ * the same order) when someone reads them. Each code fixes the effect's kind and shape:
+ */
+export const EFF_SCM_WRITE = 0; // {kind:'scm.write', dev, off, len}
+export const EFF_SCM_FLUSH = 1; // {kind:'scm.flush', dev, off, len, lines}
+export const EFF_SCM_DRAIN = 2; // {kind:'scm.drain', dev, lines}
+export const EFF_TX_ADD = 3; // {kind:'tx.add', dev, off, len}
+export const EFF_TX_BEGIN = 4; // {kind:'tx.begin', dev}
+export const EFF_TX_COMMIT = 5; // {kind:'tx.commit', dev}
+export const EFF_SCM_ALLOC = 6; // {kind:'alloc', media:'scm', dev, off, len}
+export const EFF_SCM_RESERVE = 7; // {kind:'reserve', media:'scm', dev, off, len}
+export const EFF_SCM_FREE = 8; // {kind:'free', media:'scm', dev, off, len}
+export const EFF_SCM_CANCEL = 9; // {kind:'cancel', media:'scm', dev, off, len}
+/** Effect row holding an object effect (its index in the object list is in the off column). */
+const EFF_OBJ = 255;
+const EFF_KINDS = [
+  'scm.write',
+  'scm.flush',
+  'scm.drain',
+  'tx.add',
+  'tx.begin',
+  'tx.commit',
+  'alloc',
+  'reserve',
+  'free',
+  'cancel',
+] as const;
+
+/** The Effect object of compact effect `code` (keys in the order the object form had). */
+function compactEffect(code: number, dev: string, off: number, len: number, lines: number): Effect {
+  const kind = EFF_KINDS[code] as string;
+  switch (code) {
+    case EFF_SCM_WRITE:
+    case EFF_TX_ADD:
+      return { kind, dev, off, len };
+    case EFF_SCM_FLUSH:
+      return { kind, dev, off, len, lines };
+    case EFF_SCM_DRAIN:
+      return { kind, dev, lines };
+    case EFF_TX_BEGIN:
+    case EFF_TX_COMMIT:
+      return { kind, dev };
+    default:
+      return { kind, media: 'scm', dev, off, len };
+  }
+}
+
 /** The `data` of an event. */
 export type Data = { [key: string]: Json };
 
@@ -68,8 +118,12 @@ export class Tracer {
   private objListeners: TraceListener[] = [];
   /** seqListeners.length + objListeners.length (one read on the hot path). */
   private listenerCount = 0;
-  /** Effects recorded outside any process (setup code); attached to the next event. */
-  private looseEffects: Effect[] = [];
+  /**
+   * Effects recorded outside any process (setup code); attached to the next event. Like a
+   * process's `pendingEffects`: Effect objects, and compact effects as five numbers each
+   * (code, dev id, off, len, lines).
+   */
+  private looseEffects: unknown[] = [];
   private keeping = true;
   private nextSeq = 0;
 
@@ -98,15 +152,36 @@ export class Tracer {
   private rcCol = new Float64Array(this.cap);
   /** Indexes into the side lists (NONE: absent). */
   private dataIx = new Int32Array(this.cap);
+  /** First effect row of the event (NONE: no effects) and how many rows. */
   private effIx = new Int32Array(this.cap);
+  private effN = new Int32Array(this.cap);
   private capIx = new Int32Array(this.cap);
   // Side lists: packed (no holes); the kept part is [0, *Len), a scratch entry may follow.
   private dataList: Data[] = [];
-  private effList: Effect[][] = [];
   private capList: string[] = [];
   private dataLen = 0;
-  private effLen = 0;
   private capLen = 0;
+
+  // --- effect rows: one per effect of a kept event, in event order ---
+  private effCap = 4096;
+  /** Kept effect rows are [0, effRows); the scratch event's rows may follow. */
+  private effRows = 0;
+  private effCode = new Uint8Array(this.effCap);
+  private effDev = new Int32Array(this.effCap);
+  /** off, or for an EFF_OBJ row the index into effObjList. */
+  private effOff = new Float64Array(this.effCap);
+  private effLen = new Float64Array(this.effCap);
+  private effLines = new Float64Array(this.effCap);
+  /** Object effects (kept part [0, effObjLen)). */
+  private effObjList: Effect[] = [];
+  private effObjLen = 0;
+  /** Effect arrays built for readers, by event row (so repeated reads give the same array). */
+  private effBuilt = new Map<number, Effect[]>();
+  /** Device names of compact effects, by id. */
+  private readonly devIds = new Map<string, number>();
+  private readonly devList: string[] = [];
+  private lastDev = '';
+  private lastDevId = -1;
 
   /** The materialized events of rows [0, mat.length) (see `events`). */
   private mat: TraceEvent[] = [];
@@ -135,9 +210,12 @@ export class Tracer {
     this.rows = 0;
     this.scratchSeq = -1;
     this.dataList = [];
-    this.effList = [];
     this.capList = [];
-    this.dataLen = this.effLen = this.capLen = 0;
+    this.dataLen = this.capLen = 0;
+    this.effRows = 0;
+    this.effObjList = [];
+    this.effObjLen = 0;
+    this.effBuilt = new Map();
     this.mat = [];
     this.ahead.clear();
   }
@@ -169,6 +247,27 @@ export class Tracer {
     const cur = this.sim.current;
     if (cur) cur.pendingEffects.push(e);
     else this.looseEffects.push(e);
+  }
+
+  /**
+   * Record a compact effect (`EFF_*` code; fields the code's shape does not have are ignored):
+   * the same effect as `effect({kind, …})`, without an object per effect.
+   */
+  effectRec(code: number, dev: string, off: number, len: number, lines: number): void {
+    let id = this.lastDevId;
+    if (dev !== this.lastDev || id < 0) {
+      const known = this.devIds.get(dev);
+      if (known === undefined) {
+        id = this.devList.length;
+        this.devList.push(dev);
+        this.devIds.set(dev, id);
+      } else id = known;
+      this.lastDev = dev;
+      this.lastDevId = id;
+    }
+    const cur = this.sim.current;
+    const list = cur ? cur.pendingEffects : this.looseEffects;
+    list.push(code, id, off, len, lines);
   }
 
   enter(step: string, actor: string, detail?: StepDetail): void {
@@ -256,14 +355,76 @@ export class Tracer {
     this.actorCol = i32(this.actorCol);
     this.dataIx = i32(this.dataIx);
     this.effIx = i32(this.effIx);
+    this.effN = i32(this.effN);
     this.capIx = i32(this.capIx);
     this.flagCol = u8;
     this.cap = cap;
   }
 
+  /** Make room for `n` more effect rows after row `at`. */
+  private growEffects(at: number, n: number): void {
+    let cap = this.effCap;
+    while (at + n > cap) cap *= 2;
+    if (cap === this.effCap) return;
+    const u8 = new Uint8Array(cap);
+    u8.set(this.effCode);
+    this.effCode = u8;
+    const dev = new Int32Array(cap);
+    dev.set(this.effDev);
+    this.effDev = dev;
+    const f64 = (a: Float64Array<ArrayBuffer>) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.effOff = f64(this.effOff);
+    this.effLen = f64(this.effLen);
+    this.effLines = f64(this.effLines);
+    this.effCap = cap;
+  }
+
   /**
-   * Hot path: runs for every event. Writes one row of numbers and at most three references;
-   * allocates nothing unless a column grows (or effects from two sources are merged).
+   * Append a pending list (objects, and compact effects as five numbers) as effect rows from
+   * row `at`; returns the next free row. Object effects go to the object list from `obj`
+   * (`this.effObjLen` is advanced by the caller when the event is kept).
+   */
+  private appendEffects(list: readonly unknown[], at: number, objAt: number): number {
+    const n = list.length;
+    this.growEffects(at, n);
+    const code = this.effCode;
+    const dev = this.effDev;
+    const off = this.effOff;
+    const len = this.effLen;
+    const lines = this.effLines;
+    let r = at;
+    let o = objAt;
+    for (let i = 0; i < n;) {
+      const x = list[i];
+      if (typeof x === 'number') {
+        code[r] = x;
+        dev[r] = list[i + 1] as number;
+        off[r] = list[i + 2] as number;
+        len[r] = list[i + 3] as number;
+        lines[r] = list[i + 4] as number;
+        i += 5;
+      } else {
+        code[r] = EFF_OBJ;
+        off[r] = o;
+        this.effObjList[o++] = x as Effect;
+        i++;
+      }
+      r++;
+    }
+    this.objCursor = o;
+    return r;
+  }
+
+  /** Where the next object effect goes (set by appendEffects). */
+  private objCursor = 0;
+
+  /**
+   * Hot path: runs for every event. Writes one row of numbers and at most two references
+   * (effects are copied into the effect rows); allocates nothing unless a column grows.
    */
   private build(
     phase: number,
@@ -277,20 +438,15 @@ export class Tracer {
   ): void {
     const cur = this.sim.current;
     const seq = this.nextSeq++;
-    let effects: Effect[] | undefined;
-    if (this.looseEffects.length > 0) {
-      effects = this.looseEffects;
-      this.looseEffects = [];
-    }
-    if (cur !== null && cur.pendingEffects.length > 0) {
-      const pe = cur.pendingEffects as Effect[];
-      effects = effects === undefined ? pe : effects.concat(pe);
-      cur.pendingEffects = [];
-    }
+    const loose = this.looseEffects;
+    const pending = cur === null ? null : cur.pendingEffects;
     const keep = this.keeping;
-    if (!keep && this.listenerCount === 0) return; // nobody would see it
-    // An empty `effects` list is no effect: the event carries no `effects` field.
-    if (extra !== undefined && extra.length > 0) effects = (effects ?? []).concat(extra);
+    if (!keep && this.listenerCount === 0) {
+      // nobody would see it; its effects are consumed all the same
+      if (loose.length > 0) loose.length = 0;
+      if (pending !== null && pending.length > 0) pending.length = 0;
+      return;
+    }
 
     // Not keeping: the event goes to the scratch row after the kept ones, for the listeners.
     const row = this.rows;
@@ -322,12 +478,30 @@ export class Tracer {
       this.dataList[k] = data;
       if (keep) this.dataLen = k + 1;
     }
-    if (effects === undefined) this.effIx[row] = NONE;
-    else {
-      const k = this.effLen;
-      this.effIx[row] = k;
-      this.effList[k] = effects;
-      if (keep) this.effLen = k + 1;
+    // Effects: loose ones (setup code), then the process's, then the event's own. An empty
+    // list is no effect: the event carries no `effects` field.
+    const hasExtra = extra !== undefined && extra.length > 0;
+    if (loose.length === 0 && (pending === null || pending.length === 0) && !hasExtra) {
+      this.effIx[row] = NONE;
+    } else {
+      const start = this.effRows;
+      let r = start;
+      this.objCursor = this.effObjLen;
+      if (loose.length > 0) {
+        r = this.appendEffects(loose, r, this.objCursor);
+        loose.length = 0;
+      }
+      if (pending !== null && pending.length > 0) {
+        r = this.appendEffects(pending, r, this.objCursor);
+        pending.length = 0;
+      }
+      if (hasExtra) r = this.appendEffects(extra, r, this.objCursor);
+      this.effIx[row] = start;
+      this.effN[row] = r - start;
+      if (keep) {
+        this.effRows = r;
+        this.effObjLen = this.objCursor;
+      }
     }
     if (caption === undefined) this.capIx[row] = NONE;
     else {
@@ -346,6 +520,40 @@ export class Tracer {
     if (ol.length === 0) return;
     const ev = this.eventAt(seq);
     for (let i = 0; i < ol.length; i++) (ol[i] as TraceListener)(ev);
+  }
+
+  /** The effects of event row `r` as objects (built on first read, then the same array). */
+  private effectsOfRow(r: number): Effect[] | undefined {
+    const start = this.effIx[r] as number;
+    if (start === NONE) return undefined;
+    if (r >= this.rows) return this.buildEffects(r); // the scratch row: rewritten by the next event
+    let out = this.effBuilt.get(r);
+    if (out !== undefined) return out;
+    out = this.buildEffects(r);
+    this.effBuilt.set(r, out);
+    return out;
+  }
+
+  /** Build the Effect objects of event row `r` (which has effects). */
+  private buildEffects(r: number): Effect[] {
+    const start = this.effIx[r] as number;
+    const end = start + (this.effN[r] as number);
+    const out: Effect[] = [];
+    for (let i = start; i < end; i++) {
+      const code = this.effCode[i] as number;
+      if (code === EFF_OBJ) out.push(this.effObjList[this.effOff[i] as number] as Effect);
+      else
+        out.push(
+          compactEffect(
+            code,
+            this.devList[this.effDev[i] as number] as string,
+            this.effOff[i] as number,
+            this.effLen[i] as number,
+            this.effLines[i] as number,
+          ),
+        );
+    }
+    return out;
   }
 
   // --- reading ---
@@ -399,8 +607,7 @@ export class Tracer {
   }
 
   effectsAt(seq: number): Effect[] | undefined {
-    const k = this.effIx[this.rowOf(seq)] as number;
-    return k === NONE ? undefined : this.effList[k];
+    return this.effectsOfRow(this.rowOf(seq));
   }
 
   captionAt(seq: number): string | undefined {
@@ -465,8 +672,11 @@ export class Tracer {
     return mat;
   }
 
-  /** One event object, keys in the contract's order, absent fields absent. */
-  private materialize(r: number): TraceEvent {
+  /**
+   * One event object, keys in the contract's order, absent fields absent. `cacheEffects`:
+   * remember the built effects array (false for one-off serialization).
+   */
+  private materialize(r: number, cacheEffects = true): TraceEvent {
     const names = this.nameList;
     const seq = r < this.rows ? this.base + r : this.scratchSeq;
     const t = this.tCol[r] as number;
@@ -478,9 +688,12 @@ export class Tracer {
     const actor = names[this.actorCol[r] as number] as string;
     const ci = this.capIx[r] as number;
     const di = this.dataIx[r] as number;
-    const ei = this.effIx[r] as number;
     const data = di === NONE ? undefined : (this.dataList[di] as Data);
-    const effects = ei === NONE ? undefined : (this.effList[ei] as Effect[]);
+    const effects = cacheEffects
+      ? this.effectsOfRow(r)
+      : (this.effIx[r] as number) === NONE
+        ? undefined
+        : (this.effBuilt.get(r) ?? this.buildEffects(r));
     const rc = (flags & HAS_RC) === 0 ? undefined : (this.rcCol[r] as number);
     // One object literal per combination of optional fields: a stable shape per combination.
     let ev: TraceEvent;
@@ -522,6 +735,6 @@ export class Tracer {
    */
   jsonLine(seq: number): string {
     const r = this.rowOf(seq);
-    return JSON.stringify(r < this.mat.length ? this.mat[r] : this.materialize(r));
+    return JSON.stringify(r < this.mat.length ? this.mat[r] : this.materialize(r, false));
   }
 }

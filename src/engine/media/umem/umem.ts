@@ -15,7 +15,16 @@
  * A transaction must not yield to other simulated processes (one lane per pool).
  */
 import { derError } from '../../core/errors.ts';
-import type { Tracer } from '../../trace/tracer.ts';
+import {
+  EFF_SCM_ALLOC,
+  EFF_SCM_CANCEL,
+  EFF_SCM_FREE,
+  EFF_SCM_RESERVE,
+  EFF_TX_ADD,
+  EFF_TX_BEGIN,
+  EFF_TX_COMMIT,
+  type Tracer,
+} from '../../trace/tracer.ts';
 import type { ScmDevice, ScmReservation, Umem } from '../types.ts';
 import { freeChunkRaw, Heap, type HeapBlock } from './heap.ts';
 import { computeLayout, readPoolHeader, writePoolHeader, type PoolLayout } from './layout.ts';
@@ -260,7 +269,7 @@ export class UmemPool implements Umem {
     this.depth++;
     if (this.depth === 1) {
       this.aborted = false;
-      this.trace?.effect({ kind: 'tx.begin', dev: this.scm.id });
+      this.trace?.effectRec(EFF_TX_BEGIN, this.scm.id, 0, 0, 0);
     }
   }
 
@@ -268,7 +277,7 @@ export class UmemPool implements Umem {
     this.requireTx('txAddRange');
     this.checkUserRange(off, len);
     this.logRange(off, len);
-    this.trace?.effect({ kind: 'tx.add', dev: this.scm.id, off, len });
+    this.trace?.effectRec(EFF_TX_ADD, this.scm.id, off, len, 0);
   }
 
   txAlloc(size: number, zero = false): number {
@@ -282,7 +291,7 @@ export class UmemPool implements Umem {
     }
     this.fresh.push(b);
     if (zero) this.scm.fill(b.off, b.size, 0);
-    this.trace?.effect({ kind: 'alloc', media: 'scm', dev: this.scm.id, off: b.off, len: b.size });
+    this.trace?.effectRec(EFF_SCM_ALLOC, this.scm.id, b.off, b.size, 0);
     return b.off;
   }
 
@@ -319,9 +328,9 @@ export class UmemPool implements Umem {
     this.depth = 0;
     this.releaseUlogExtensions();
     for (const b of freed) {
-      this.trace?.effect({ kind: 'free', media: 'scm', dev: this.scm.id, off: b.off, len: b.size });
+      this.trace?.effectRec(EFF_SCM_FREE, this.scm.id, b.off, b.size, 0);
     }
-    this.trace?.effect({ kind: 'tx.commit', dev: this.scm.id });
+    this.trace?.effectRec(EFF_TX_COMMIT, this.scm.id, 0, 0, 0);
     this.finish('commit');
   }
 
@@ -375,13 +384,7 @@ export class UmemPool implements Umem {
     const b = this.heap.pick(size);
     this.heap.reservedBytes += b.size;
     this.reservations.set(b.off, b.size);
-    this.trace?.effect({
-      kind: 'reserve',
-      media: 'scm',
-      dev: this.scm.id,
-      off: b.off,
-      len: b.size,
-    });
+    this.trace?.effectRec(EFF_SCM_RESERVE, this.scm.id, b.off, b.size, 0);
     return { off: b.off, size: b.size };
   }
 
@@ -396,13 +399,7 @@ export class UmemPool implements Umem {
       this.reservations.delete(r.off);
       this.heap.reservedBytes -= r.size;
       this.fresh.push(r);
-      this.trace?.effect({
-        kind: 'alloc',
-        media: 'scm',
-        dev: this.scm.id,
-        off: r.off,
-        len: r.size,
-      });
+      this.trace?.effectRec(EFF_SCM_ALLOC, this.scm.id, r.off, r.size, 0);
     }
   }
 
@@ -413,13 +410,7 @@ export class UmemPool implements Umem {
       this.reservations.delete(r.off);
       this.heap.reservedBytes -= r.size;
       this.heap.unpick(r);
-      this.trace?.effect({
-        kind: 'cancel',
-        media: 'scm',
-        dev: this.scm.id,
-        off: r.off,
-        len: r.size,
-      });
+      this.trace?.effectRec(EFF_SCM_CANCEL, this.scm.id, r.off, r.size, 0);
     }
   }
 
