@@ -55,21 +55,11 @@ const K = {
 } as const;
 type K = (typeof K)[keyof typeof K];
 
-const KEYS: [string, K][] = [
-  ['seq', K.Seq],
-  ['t', K.T],
-  ['pipeline', K.Pipeline],
-  ['op', K.Op],
-  ['step', K.Step],
-  ['phase', K.Phase],
-  ['actor', K.Actor],
-  ['caption', K.Caption],
-  ['data', K.Data],
-  ['effects', K.Effects],
-  ['rc', K.Rc],
-];
-const KEY_BYTES = KEYS.map(([k, c]) => [encoder.encode(k), c] as const);
 const PHASE_BYTES = WIRE_PHASES.map((p) => encoder.encode(p));
+
+/** FNV-1a, 32 bit: the interner's hash of a string's bytes. */
+const FNV_BASIS = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 /**
  * Strings interned from byte ranges: a hash of the bytes finds earlier occurrences without
@@ -96,9 +86,9 @@ class ByteInterner {
     }
   }
   private hash(off: number, len: number): number {
-    let h = 0x811c9dc5;
+    let h = FNV_BASIS;
     const b = this.b;
-    for (let i = off; i < off + len; i++) h = Math.imul(h ^ (b[i] as number), 0x01000193);
+    for (let i = off; i < off + len; i++) h = Math.imul(h ^ (b[i] as number), FNV_PRIME);
     return h >>> 0;
   }
   private put(off: number, len: number, id: number): void {
@@ -111,9 +101,13 @@ class ByteInterner {
   }
   /** The string id of the (escape-free) bytes b[off, off+len). */
   id(off: number, len: number): number {
+    return this.idHashed(off, len, this.hash(off, len));
+  }
+  /** id() when the caller hashed the bytes already (FNV-1a, as `hash`). */
+  idHashed(off: number, len: number, hash: number): number {
     const b = this.b;
     const k = this.keys;
-    let s = this.hash(off, len) & this.mask;
+    let s = hash & this.mask;
     for (;;) {
       const id = k[s * 3 + 2] as number;
       if (id < 0) break;
@@ -215,29 +209,7 @@ class Side {
   }
 }
 
-/** Fields of one event as scanned (before validation in parseTrace's order). */
-interface Fields {
-  seq: number;
-  t: number;
-  op: number;
-  /** String ids; -1 absent, -2 present but not a string. */
-  pipeline: number;
-  step: number;
-  actor: number;
-  caption: number;
-  /** Phase code, -1 absent/not a string, -2 a string that is no phase. */
-  phase: number;
-  rc: number;
-  dataOff: number;
-  dataLen: number;
-  fxOff: number;
-  fxLen: number;
-  /** effects present but not an array. */
-  fxBad: boolean;
-}
-
-const NOT_NUMBER = Number.NaN;
-/** Marks a number field whose value was not a number (distinct from absent). */
+/** Marks a number field that is absent (distinct from NaN: present but not a number). */
 const ABSENT = Number.NEGATIVE_INFINITY;
 
 export interface ScanOptions {
@@ -259,31 +231,42 @@ export function scanTrace(
   }
 }
 
+/**
+ * The scanner. Speed notes (a 1M-event, 273 MiB trace is the benchmark): the byte loops keep
+ * the position in a local and return it (no field write per byte), nothing is allocated per
+ * event or per value (the container stack is a reused byte array, the JSON path of an error
+ * is only built for the error), and strings are interned from their bytes.
+ */
 class Scan {
+  /** Where a value helper (number, stringId) stopped. */
   private pos = 0;
   /** The last skipped string had a backslash escape. */
   private escaped = false;
+  /** Open containers of skipValue (1 = object, 0 = array); grown on demand, never shrunk. */
+  private stack = new Uint8Array(64);
   private readonly interner: ByteInterner;
   private readonly cols: Columns;
   private readonly side = new Side();
   private eventError: string | null = null;
   private nextProgress = 0;
-  private readonly f: Fields = {
-    seq: ABSENT,
-    t: ABSENT,
-    op: ABSENT,
-    pipeline: -1,
-    step: -1,
-    actor: -1,
-    caption: -1,
-    phase: -1,
-    rc: ABSENT,
-    dataOff: 0,
-    dataLen: 0,
-    fxOff: 0,
-    fxLen: 0,
-    fxBad: false,
-  };
+  // The event being read by fastEvent (fields, not locals: the value helpers set them).
+  private seq = ABSENT;
+  private t = ABSENT;
+  private op = ABSENT;
+  private rc = ABSENT;
+  /** String ids; -1 absent, -2 present but not a string, -3 a string with escapes. */
+  private pipelineId = -1;
+  private stepId = -1;
+  private actorId = -1;
+  private captionId = -1;
+  /** Phase code, -1 absent/not a string, -2 a string that is no phase. */
+  private phase = -1;
+  private dataOff = 0;
+  private dataLen = 0;
+  private fxOff = 0;
+  private fxLen = 0;
+  /** effects present but not an array. */
+  private fxBad = false;
 
   constructor(
     private readonly b: Uint8Array,
@@ -296,56 +279,56 @@ class Scan {
 
   run(): ScanResult {
     const b = this.b;
-    this.ws();
-    if (b[this.pos] !== LBRACE) {
-      this.skipValue();
-      this.end();
+    let p = ws(b, 0);
+    if (b[p] !== LBRACE) {
+      this.end(this.skipValue(p));
       return { ok: false, error: '$: expected an object' };
     }
-    this.pos++;
+    p = ws(b, p + 1);
     let schema: string | undefined;
     let schemaSeen = false;
     let events: 'absent' | 'array' | 'other' = 'absent';
-    this.ws();
-    if (b[this.pos] === RBRACE) this.pos++;
+    if (b[p] === RBRACE) p++;
     else {
       for (;;) {
-        this.ws();
-        const key = this.readKeyString();
-        this.ws();
-        this.expect(COLON);
-        this.ws();
+        p = ws(b, p);
+        if (b[p] !== QUOTE) this.fail(p, 'expected a key');
+        const ks = p;
+        p = this.skipString(p);
+        const key = JSON.parse(decoder.decode(b.subarray(ks, p))) as string;
+        p = ws(b, p);
+        p = this.expect(p, COLON);
+        p = ws(b, p);
         if (key === 'schema') {
           schemaSeen = true;
-          if (b[this.pos] === QUOTE) {
-            const s = this.pos;
-            this.skipString();
-            schema = JSON.parse(decoder.decode(b.subarray(s, this.pos))) as string;
+          if (b[p] === QUOTE) {
+            const s = p;
+            p = this.skipString(p);
+            schema = JSON.parse(decoder.decode(b.subarray(s, p))) as string;
           } else {
             schema = undefined;
-            this.skipValue();
+            p = this.skipValue(p);
           }
         } else if (key === 'events') {
-          if (b[this.pos] === LBRACK) {
+          if (b[p] === LBRACK) {
             // A later duplicate "events" wins in JSON.parse; we keep the first (rare enough).
-            if (events !== 'array') this.readEvents();
-            else this.skipValue();
+            p = events !== 'array' ? this.readEvents(p) : this.skipValue(p);
             events = 'array';
           } else {
-            this.skipValue();
+            p = this.skipValue(p);
             events = 'other';
           }
-        } else this.skipValue();
-        this.ws();
-        if (b[this.pos] === COMMA) {
-          this.pos++;
+        } else p = this.skipValue(p);
+        p = ws(b, p);
+        if (b[p] === COMMA) {
+          p++;
           continue;
         }
-        this.expect(RBRACE);
+        p = this.expect(p, RBRACE);
         break;
       }
     }
-    this.end();
+    this.end(p);
     if (!schemaSeen || schema !== TRACE_SCHEMA) {
       return { ok: false, error: `schema: expected "${TRACE_SCHEMA}"` };
     }
@@ -380,172 +363,190 @@ class Scan {
 
   // ---------------------------------------------------------------- events
 
-  private readEvents(): void {
+  /** The events array at p (on its '['); returns the position after its ']'. */
+  private readEvents(p: number): number {
     const b = this.b;
-    this.pos++; // [
-    this.ws();
-    if (b[this.pos] === RBRACK) {
-      this.pos++;
-      return;
-    }
+    p = ws(b, p + 1);
+    if (b[p] === RBRACK) return p + 1;
     for (let i = 0; ; i++) {
-      this.ws();
-      if (this.pos >= this.nextProgress) {
-        this.opts.onProgress?.(this.pos, b.length);
-        this.nextProgress = this.pos + (8 << 20);
+      p = ws(b, p);
+      if (p >= this.nextProgress) {
+        this.opts.onProgress?.(p, b.length);
+        this.nextProgress = p + (8 << 20);
       }
-      const start = this.pos;
-      if (this.eventError !== null) this.skipValue();
-      else if (!this.fastEvent(i)) {
-        this.pos = start;
-        this.skipValue();
-        this.slowEvent(i, start, this.pos);
+      const start = p;
+      if (this.eventError !== null) p = this.skipValue(p);
+      else {
+        p = this.fastEvent(i, p);
+        if (p < 0) {
+          p = this.skipValue(start);
+          this.slowEvent(i, start, p);
+        }
       }
-      this.ws();
-      if (b[this.pos] === COMMA) {
-        this.pos++;
+      p = ws(b, p);
+      if (b[p] === COMMA) {
+        p++;
         continue;
       }
-      this.expect(RBRACK);
-      return;
+      return this.expect(p, RBRACK);
     }
   }
 
   /**
-   * Read event i at `pos` straight into the columns. Returns false (position undefined) when
-   * the event needs the JSON.parse path; a syntax error throws.
+   * Read event i at p straight into the columns; returns the position after it, or -1 when
+   * the event needs the JSON.parse path. A syntax error throws.
    */
-  private fastEvent(i: number): boolean {
+  private fastEvent(i: number, p: number): number {
     const b = this.b;
-    if (b[this.pos] !== LBRACE) return false;
-    this.pos++;
-    const f = this.f;
-    f.seq = f.t = f.op = f.rc = ABSENT;
-    f.pipeline = f.step = f.actor = f.caption = f.phase = -1;
-    f.dataLen = f.fxLen = 0;
-    f.fxBad = false;
-    this.ws();
-    if (b[this.pos] === RBRACE) this.pos++;
+    if (b[p] !== LBRACE) return -1;
+    this.seq = this.t = this.op = this.rc = ABSENT;
+    this.pipelineId = this.stepId = this.actorId = this.captionId = this.phase = -1;
+    this.dataLen = this.fxLen = 0;
+    this.fxBad = false;
+    if ((b[++p] as number) <= 0x20) p = ws(b, p);
+    if (b[p] === RBRACE) p++;
     else {
       for (;;) {
-        this.ws();
-        if (b[this.pos] !== QUOTE) this.fail('expected a key');
-        const ks = this.pos + 1;
-        this.skipString();
-        if (this.escaped) return false;
-        const key = keyOf(b, ks, this.pos - 1 - ks);
-        this.ws();
-        this.expect(COLON);
-        this.ws();
+        if ((b[p] as number) <= 0x20) p = ws(b, p);
+        if (b[p] !== QUOTE) this.fail(p, 'expected a key');
+        const ks = p + 1;
+        let c = b[ks] as number;
+        p = ks;
+        while (c >= 0x20 && c !== QUOTE && c !== BSLASH) c = b[++p] as number;
+        if (c !== QUOTE) return -1; // escaped (or bad): the JSON.parse path decides
+        p++;
+        const key = keyOf(b, ks, p - 1 - ks);
+        if ((b[p] as number) <= 0x20) p = ws(b, p);
+        if (b[p] !== COLON) this.fail(p, "expected ':'");
+        if ((b[++p] as number) <= 0x20) p = ws(b, p);
         switch (key) {
           case K.Seq:
-            f.seq = this.number();
+            this.seq = this.number(p);
+            p = this.pos;
             break;
           case K.T:
-            f.t = this.number();
+            this.t = this.number(p);
+            p = this.pos;
             break;
           case K.Op:
-            f.op = this.number();
+            this.op = this.number(p);
+            p = this.pos;
             break;
           case K.Rc:
-            f.rc = this.number();
+            this.rc = this.number(p);
+            p = this.pos;
             break;
           case K.Pipeline:
-            f.pipeline = this.stringId();
+            this.pipelineId = this.stringId(p);
+            p = this.pos;
             break;
           case K.Step:
-            f.step = this.stringId();
+            this.stepId = this.stringId(p);
+            p = this.pos;
             break;
           case K.Actor:
-            f.actor = this.stringId();
+            this.actorId = this.stringId(p);
+            p = this.pos;
             break;
           case K.Caption:
-            f.caption = this.stringId();
-            if (f.caption === -2) f.caption = -1;
+            this.captionId = this.stringId(p);
+            if (this.captionId === -2) this.captionId = -1;
+            p = this.pos;
             break;
           case K.Phase: {
-            if (b[this.pos] !== QUOTE) {
-              this.skipValue();
-              f.phase = -1;
+            if (b[p] !== QUOTE) {
+              p = this.skipValue(p);
+              this.phase = -1;
               break;
             }
-            const s = this.pos + 1;
-            this.skipString();
-            f.phase = this.escaped ? -2 : phaseOf(b, s, this.pos - 1 - s);
-            if (f.phase === -2 && this.escaped) return false;
+            const s = p + 1;
+            p = this.skipString(p);
+            // An escaped phase string may still spell a phase: the JSON.parse path decides.
+            if (this.escaped) return -1;
+            this.phase = phaseOf(b, s, p - 1 - s);
             break;
           }
-          case K.Data: {
-            const s = this.pos;
-            this.skipValue();
-            f.dataOff = s;
-            f.dataLen = this.pos - s;
+          case K.Data:
+            this.dataOff = p;
+            p = this.skipValue(p);
+            this.dataLen = p - this.dataOff;
             break;
-          }
-          case K.Effects: {
-            const s = this.pos;
-            f.fxBad = b[s] !== LBRACK;
-            this.skipValue();
-            f.fxOff = s;
-            f.fxLen = this.pos - s;
+          case K.Effects:
+            this.fxOff = p;
+            this.fxBad = b[p] !== LBRACK;
+            p = this.skipValue(p);
+            this.fxLen = p - this.fxOff;
             break;
-          }
           default:
-            this.skipValue();
+            p = this.skipValue(p);
         }
-        this.ws();
-        if (b[this.pos] === COMMA) {
-          this.pos++;
+        if ((b[p] as number) <= 0x20) p = ws(b, p);
+        if (b[p] === COMMA) {
+          p++;
           continue;
         }
-        this.expect(RBRACE);
+        p = this.expect(p, RBRACE);
         break;
       }
     }
     // A string field with escapes (-3) goes the slow way.
-    if (f.pipeline === -3 || f.step === -3 || f.actor === -3 || f.caption === -3) return false;
-    const p = `events[${i}]`;
-    const problem =
-      f.seq !== i
-        ? `${p}.seq: expected ${i}`
-        : f.t === ABSENT || Number.isNaN(f.t) || !Number.isFinite(f.t)
-          ? `${p}.t: expected a number`
-          : f.op === ABSENT || Number.isNaN(f.op)
-            ? `${p}.op: expected a number`
-            : f.pipeline < 0
-              ? `${p}.pipeline: expected a string`
-              : f.step < 0
-                ? `${p}.step: expected a string`
-                : f.actor < 0
-                  ? `${p}.actor: expected a string`
-                  : f.phase < 0
-                    ? `${p}.phase: expected enter, exit or point`
-                    : f.fxBad
-                      ? `${p}.effects: expected an array`
-                      : !Number.isInteger(f.op) || (f.op | 0) !== f.op
-                        ? `${p}.op: expected an integer`
-                        : null;
-    if (problem !== null) {
-      this.eventError = problem;
-      return true;
+    if (
+      this.pipelineId === -3 ||
+      this.stepId === -3 ||
+      this.actorId === -3 ||
+      this.captionId === -3
+    ) {
+      return -1;
+    }
+    const t = this.t;
+    const op = this.op;
+    if (
+      this.seq !== i ||
+      !Number.isFinite(t) ||
+      !Number.isFinite(op) ||
+      this.pipelineId < 0 ||
+      this.stepId < 0 ||
+      this.actorId < 0 ||
+      this.phase < 0 ||
+      this.fxBad ||
+      (op | 0) !== op
+    ) {
+      this.eventError = this.problem(i);
+      return p;
     }
     const c = this.cols;
     c.room();
     const n = c.n++;
-    c.t[n] = f.t;
-    c.op[n] = f.op;
-    c.pipeline[n] = f.pipeline;
-    c.step[n] = f.step;
-    c.actor[n] = f.actor;
-    c.caption[n] = f.caption;
-    c.phase[n] = f.phase;
-    c.rc[n] = f.rc === ABSENT || Number.isNaN(f.rc) ? NaN : f.rc;
+    c.t[n] = t;
+    c.op[n] = op;
+    c.pipeline[n] = this.pipelineId;
+    c.step[n] = this.stepId;
+    c.actor[n] = this.actorId;
+    c.caption[n] = this.captionId;
+    c.phase[n] = this.phase;
+    const rc = this.rc;
+    c.rc[n] = rc === ABSENT ? NaN : rc;
     c.blob[n] = 0;
-    c.dataOff[n] = f.dataOff;
-    c.dataLen[n] = f.dataLen;
-    c.fxOff[n] = f.fxOff;
-    c.fxLen[n] = f.fxLen;
-    return true;
+    c.dataOff[n] = this.dataOff;
+    c.dataLen[n] = this.dataLen;
+    c.fxOff[n] = this.fxOff;
+    c.fxLen[n] = this.fxLen;
+    return p;
+  }
+
+  /** The first problem of the event fastEvent just read, in parseTrace's order. */
+  private problem(i: number): string {
+    const p = `events[${i}]`;
+    const { t, op } = this;
+    if (this.seq !== i) return `${p}.seq: expected ${i}`;
+    if (t === ABSENT || !Number.isFinite(t)) return `${p}.t: expected a number`;
+    if (op === ABSENT || Number.isNaN(op)) return `${p}.op: expected a number`;
+    if (this.pipelineId < 0) return `${p}.pipeline: expected a string`;
+    if (this.stepId < 0) return `${p}.step: expected a string`;
+    if (this.actorId < 0) return `${p}.actor: expected a string`;
+    if (this.phase < 0) return `${p}.phase: expected enter, exit or point`;
+    if (this.fxBad) return `${p}.effects: expected an array`;
+    return `${p}.op: expected an integer`;
   }
 
   /** Event i is the JSON text b[s, e): JSON.parse it and validate as parseTrace does. */
@@ -595,249 +596,306 @@ class Scan {
 
   // ---------------------------------------------------------------- values
 
-  /** A string value's id (-2: not a string, value skipped; -3: has escapes). */
-  private stringId(): number {
+  /**
+   * The id of the string value at p (-2: not a string, value skipped; -3: has escapes); sets
+   * `pos` after it.
+   */
+  private stringId(p: number): number {
     const b = this.b;
-    if (b[this.pos] !== QUOTE) {
-      this.skipValue();
+    if (b[p] !== QUOTE) {
+      this.pos = this.skipValue(p);
       return -2;
     }
-    const s = this.pos + 1;
-    this.skipString();
-    if (this.escaped) return -3;
-    return this.interner.id(s, this.pos - 1 - s);
+    // The interner's hash, computed while the string is skipped (one pass over its bytes);
+    // anything but plain bytes (an escape, a control character, the end) goes to skipString.
+    const s = p + 1;
+    let q = s;
+    let h = FNV_BASIS;
+    let c = b[q] as number;
+    while (c >= 0x20 && c !== QUOTE && c !== BSLASH) {
+      h = Math.imul(h ^ c, FNV_PRIME);
+      c = b[++q] as number;
+    }
+    if (c !== QUOTE) {
+      this.pos = this.skipString(p);
+      if (this.escaped) return -3;
+      return this.interner.id(s, this.pos - 1 - s);
+    }
+    this.pos = q + 1;
+    return this.interner.idHashed(s, q - s, h >>> 0);
   }
 
-  /** A number value (NaN: the value is not a number; skipped). */
-  private number(): number {
+  /**
+   * The number value at p (NaN: the value is not a number, skipped); sets `pos` after it.
+   * Plain integers (seq, t, op, rc) are read without building a string.
+   */
+  private number(p: number): number {
     const b = this.b;
-    const s = this.pos;
-    const c = b[s] as number;
-    if (c !== MINUS && (c < 0x30 || c > 0x39)) {
-      this.skipValue();
-      return NOT_NUMBER;
+    let c = b[p] as number;
+    const neg = c === MINUS;
+    let q = neg ? p + 1 : p;
+    c = b[q] as number;
+    if (c < 0x30 || c > 0x39) {
+      // Not a number (or a lone '-': skipValue reports it).
+      this.pos = this.skipValue(p);
+      return NaN;
     }
-    this.skipNumber();
-    // Plain non-negative integers (seq, t, op): no string built.
+    // Digits read as they are skipped; a fraction, an exponent, a leading zero or more than
+    // 15 digits (past exact doubles) go through skipNumber (validation) and Number().
     let v = 0;
-    let simple = this.pos - s <= 15;
-    for (let i = s; simple && i < this.pos; i++) {
-      const d = (b[i] as number) - 0x30;
-      if (d < 0 || d > 9) simple = false;
-      else v = v * 10 + d;
+    const s = q;
+    while (c >= 0x30 && c <= 0x39) {
+      v = v * 10 + (c - 0x30);
+      c = b[++q] as number;
     }
-    return simple ? v : Number(decoder.decode(b.subarray(s, this.pos)));
+    if (c === 0x2e || c === 0x65 || c === 0x45 || q - s > 15 || (b[s] === 0x30 && q - s > 1)) {
+      const e = this.skipNumber(p);
+      this.pos = e;
+      return Number(decoder.decode(b.subarray(p, e)));
+    }
+    this.pos = q;
+    // -0 stays -0 (JSON.parse('-0') is -0).
+    return neg ? -v : v;
   }
 
   // ---------------------------------------------------------------- syntax
 
-  private ws(): void {
-    const b = this.b;
-    let p = this.pos;
-    for (;;) {
-      const c = b[p];
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) p++;
-      else break;
-    }
-    this.pos = p;
+  private end(p: number): void {
+    p = ws(this.b, p);
+    if (p !== this.b.length) this.fail(p, 'unexpected data after the document');
   }
 
-  private end(): void {
-    this.ws();
-    if (this.pos !== this.b.length) this.fail('unexpected data after the document');
+  private expect(p: number, c: number): number {
+    if (this.b[p] !== c) this.fail(p, `expected '${String.fromCharCode(c)}'`);
+    return p + 1;
   }
 
-  private expect(c: number): void {
-    if (this.b[this.pos] !== c) this.fail(`expected '${String.fromCharCode(c)}'`);
-    this.pos++;
-  }
-
-  private fail(what: string): never {
-    const c = this.b[this.pos];
+  private fail(p: number, what: string): never {
+    const c = this.b[p];
     const got = c === undefined ? 'end of input' : `'${String.fromCharCode(c)}'`;
-    throw new SyntaxProblem(`${what}, got ${got} at byte ${this.pos}`);
+    throw new SyntaxProblem(`${what}, got ${got} at byte ${p}`);
   }
 
-  private readKeyString(): string {
-    if (this.b[this.pos] !== QUOTE) this.fail('expected a key');
-    const s = this.pos;
-    this.skipString();
-    return JSON.parse(decoder.decode(this.b.subarray(s, this.pos))) as string;
-  }
-
-  /** Skip a string at pos (on its opening quote); sets `escaped`. */
-  private skipString(): void {
+  /**
+   * Skip the string at p (on its opening quote); returns the position after its closing quote
+   * and sets `escaped`. Plain bytes take a tight loop; an escape is checked, then the loop goes on.
+   */
+  private skipString(p: number): number {
     const b = this.b;
-    let p = this.pos + 1;
-    let esc = false;
     const n = b.length;
+    let esc = false;
+    p++;
     for (;;) {
-      if (p >= n) {
-        this.pos = p;
-        this.fail('unterminated string');
-      }
-      const c = b[p] as number;
+      // Fast path: bytes that are neither a quote, a backslash nor a control character (past
+      // the end, b[p] is undefined and `>= 0x20` false: the loop stops there too).
+      let c = b[p] as number;
+      while (c >= 0x20 && c !== QUOTE && c !== BSLASH) c = b[++p] as number;
+      if (p >= n) this.fail(p, 'unterminated string');
       if (c === QUOTE) break;
-      if (c === BSLASH) {
-        esc = true;
-        const d = b[p + 1];
-        if (d === 0x75) {
-          for (let k = 2; k < 6; k++) {
-            const h = b[p + k] as number;
-            const hex =
-              (h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66);
-            if (!hex) {
-              this.pos = p + k;
-              this.fail('bad \\u escape');
-            }
-          }
-          p += 6;
-          continue;
+      if (c < 0x20) this.fail(p, 'control character in string');
+      // A backslash escape.
+      esc = true;
+      const d = b[p + 1];
+      if (d === 0x75) {
+        for (let k = 2; k < 6; k++) {
+          const h = b[p + k] as number;
+          const hex =
+            (h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66);
+          if (!hex) this.fail(p + k, 'bad \\u escape');
         }
-        if (
-          d !== QUOTE &&
-          d !== BSLASH &&
-          d !== 0x2f &&
-          d !== 0x62 &&
-          d !== 0x66 &&
-          d !== 0x6e &&
-          d !== 0x72 &&
-          d !== 0x74
-        ) {
-          this.pos = p + 1;
-          this.fail('bad escape');
-        }
-        p += 2;
+        p += 6;
         continue;
       }
-      if (c < 0x20) {
-        this.pos = p;
-        this.fail('control character in string');
+      if (
+        d !== QUOTE &&
+        d !== BSLASH &&
+        d !== 0x2f &&
+        d !== 0x62 &&
+        d !== 0x66 &&
+        d !== 0x6e &&
+        d !== 0x72 &&
+        d !== 0x74
+      ) {
+        this.fail(p + 1, 'bad escape');
       }
-      p++;
+      p += 2;
     }
-    this.pos = p + 1;
     this.escaped = esc;
+    return p + 1;
   }
 
-  private skipNumber(): void {
+  /** Skip the number at p; returns the position after it. */
+  private skipNumber(p: number): number {
     const b = this.b;
-    let p = this.pos;
-    const digits = (): void => {
-      const s = p;
-      while ((b[p] as number) >= 0x30 && (b[p] as number) <= 0x39) p++;
-      if (p === s) {
-        this.pos = p;
-        this.fail('expected a digit');
-      }
-    };
     if (b[p] === MINUS) p++;
     if (b[p] === 0x30) p++;
-    else digits();
-    if (b[p] === 0x2e) {
+    else p = this.digits(p);
+    if (b[p] === 0x2e) p = this.digits(p + 1);
+    const e = b[p];
+    if (e === 0x65 || e === 0x45) {
       p++;
-      digits();
+      const s = b[p];
+      if (s === 0x2b || s === MINUS) p++;
+      p = this.digits(p);
     }
-    if (b[p] === 0x65 || b[p] === 0x45) {
-      p++;
-      if (b[p] === 0x2b || b[p] === MINUS) p++;
-      digits();
-    }
-    this.pos = p;
+    return p;
   }
 
-  private literal(word: string): void {
+  /** One or more digits at p; returns the position after them. */
+  private digits(p: number): number {
+    const b = this.b;
+    const s = p;
+    let c = b[p] as number;
+    while (c >= 0x30 && c <= 0x39) c = b[++p] as number;
+    if (p === s) this.fail(p, 'expected a digit');
+    return p;
+  }
+
+  private literal(p: number, word: Uint8Array): number {
     const b = this.b;
     for (let k = 0; k < word.length; k++) {
-      if (b[this.pos + k] !== word.charCodeAt(k)) {
-        this.pos += k;
-        this.fail(`expected ${word}`);
-      }
+      if (b[p + k] !== word[k]) this.fail(p + k, `expected ${decoder.decode(word)}`);
     }
-    this.pos += word.length;
+    return p + word.length;
   }
 
-  /** Skip any JSON value (iterative: deep nesting cannot overflow the stack). */
-  private skipValue(): void {
+  /**
+   * Skip any JSON value at p (whitespace first); returns the position after it. Iterative over
+   * a reused stack, so deep nesting cannot overflow the call stack and nothing is allocated.
+   * This is where most bytes of a trace go (data and effects), so the common paths — plain
+   * strings, plain integers, no whitespace — are written out inline here rather than called
+   * (V8's inlining budget does not reach that far); anything unusual calls the strict helpers.
+   */
+  private skipValue(p: number): number {
     const b = this.b;
-    /** Open containers: true = object. */
-    const stack: boolean[] = [];
+    let stack = this.stack;
+    let depth = 0;
+    /** The next token is an object key (after '{' or a ',' inside an object). */
+    let key = false;
     for (;;) {
-      this.ws();
-      // one value
-      const c = b[this.pos];
-      if (c === QUOTE) this.skipString();
-      else if (c === LBRACE || c === LBRACK) {
-        this.pos++;
-        this.ws();
+      let c = b[p] as number;
+      if (c <= 0x20) c = b[(p = ws(b, p))] as number;
+      if (key) {
+        if (c !== QUOTE) this.fail(p, 'expected a key');
+        const q = p;
+        c = b[++p] as number;
+        while (c >= 0x20 && c !== QUOTE && c !== BSLASH) c = b[++p] as number;
+        p = c === QUOTE ? p + 1 : this.skipString(q);
+        c = b[p] as number;
+        if (c <= 0x20) c = b[(p = ws(b, p))] as number;
+        if (c !== COLON) this.fail(p, "expected ':'");
+        c = b[++p] as number;
+        if (c <= 0x20) c = b[(p = ws(b, p))] as number;
+      }
+      // one value (`key` is set again before the next token: by '{'/'[' or by a ',')
+      if (c === QUOTE) {
+        const q = p;
+        c = b[++p] as number;
+        while (c >= 0x20 && c !== QUOTE && c !== BSLASH) c = b[++p] as number;
+        p = c === QUOTE ? p + 1 : this.skipString(q);
+      } else if (c >= 0x31 && c <= 0x39) {
+        const q = p;
+        c = b[++p] as number;
+        while (c >= 0x30 && c <= 0x39) c = b[++p] as number;
+        if (c === 0x2e || c === 0x65 || c === 0x45) p = this.skipNumber(q);
+      } else if (c === LBRACE || c === LBRACK) {
         const close = c === LBRACE ? RBRACE : RBRACK;
-        if (b[this.pos] === close) this.pos++;
+        c = b[++p] as number;
+        if (c <= 0x20) c = b[(p = ws(b, p))] as number;
+        if (c === close) p++;
         else {
-          stack.push(c === LBRACE);
-          if (c === LBRACE) this.keyColon();
+          if (depth === stack.length) {
+            const grown = new Uint8Array(stack.length * 2);
+            grown.set(stack);
+            this.stack = stack = grown;
+          }
+          key = close === RBRACE;
+          stack[depth++] = key ? 1 : 0;
           continue;
         }
-      } else if (c === MINUS || (c !== undefined && c >= 0x30 && c <= 0x39)) this.skipNumber();
-      else if (c === 0x74) this.literal('true');
-      else if (c === 0x66) this.literal('false');
-      else if (c === 0x6e) this.literal('null');
-      else this.fail('expected a value');
+      } else if (c === MINUS || c === 0x30) p = this.skipNumber(p);
+      else if (c === 0x74) p = this.literal(p, TRUE);
+      else if (c === 0x66) p = this.literal(p, FALSE);
+      else if (c === 0x6e) p = this.literal(p, NULL);
+      else this.fail(p, 'expected a value');
       // after a value: close containers or move to the next member
       for (;;) {
-        if (stack.length === 0) return;
-        this.ws();
-        const d = b[this.pos];
-        const obj = stack[stack.length - 1] as boolean;
-        if (d === COMMA) {
-          this.pos++;
-          if (obj) {
-            this.ws();
-            this.keyColon();
-          }
+        if (depth === 0) return p;
+        c = b[p] as number;
+        if (c <= 0x20) c = b[(p = ws(b, p))] as number;
+        const obj = stack[depth - 1] === 1;
+        if (c === COMMA) {
+          p++;
+          key = obj;
           break;
         }
-        if (d === (obj ? RBRACE : RBRACK)) {
-          this.pos++;
-          stack.pop();
+        if (c === (obj ? RBRACE : RBRACK)) {
+          p++;
+          depth--;
           continue;
         }
-        this.fail(obj ? "expected ',' or '}'" : "expected ',' or ']'");
+        this.fail(p, obj ? "expected ',' or '}'" : "expected ',' or ']'");
       }
     }
-  }
-
-  private keyColon(): void {
-    this.ws();
-    if (this.b[this.pos] !== QUOTE) this.fail('expected a key');
-    this.skipString();
-    this.ws();
-    this.expect(COLON);
   }
 }
 
+const TRUE = encoder.encode('true');
+const FALSE = encoder.encode('false');
+const NULL = encoder.encode('null');
+
+/** The position of the first non-whitespace byte at or after p. */
+function ws(b: Uint8Array, p: number): number {
+  let c = b[p] as number;
+  // Most calls find no whitespace: one compare (every JSON whitespace byte is <= 0x20).
+  while (c <= 0x20 && (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) c = b[++p] as number;
+  return p;
+}
+
+/** The field code of the key bytes b[off, off+len). */
 function keyOf(b: Uint8Array, off: number, len: number): K {
-  for (const [k, code] of KEY_BYTES) {
-    if (k.length !== len) continue;
-    let same = true;
-    for (let i = 0; i < len; i++) {
-      if (b[off + i] !== k[i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return code;
+  switch (len) {
+    case 1:
+      return b[off] === 0x74 ? K.T : K.Other;
+    case 2:
+      return is(b, off, KEY_OP) ? K.Op : is(b, off, KEY_RC) ? K.Rc : K.Other;
+    case 3:
+      return is(b, off, KEY_SEQ) ? K.Seq : K.Other;
+    case 4:
+      return is(b, off, KEY_STEP) ? K.Step : is(b, off, KEY_DATA) ? K.Data : K.Other;
+    case 5:
+      return is(b, off, KEY_PHASE) ? K.Phase : is(b, off, KEY_ACTOR) ? K.Actor : K.Other;
+    case 7:
+      return is(b, off, KEY_CAPTION) ? K.Caption : is(b, off, KEY_EFFECTS) ? K.Effects : K.Other;
+    case 8:
+      return is(b, off, KEY_PIPELINE) ? K.Pipeline : K.Other;
+    default:
+      return K.Other;
   }
-  return K.Other;
+}
+
+const KEY_OP = encoder.encode('op');
+const KEY_RC = encoder.encode('rc');
+const KEY_SEQ = encoder.encode('seq');
+const KEY_STEP = encoder.encode('step');
+const KEY_DATA = encoder.encode('data');
+const KEY_PHASE = encoder.encode('phase');
+const KEY_ACTOR = encoder.encode('actor');
+const KEY_CAPTION = encoder.encode('caption');
+const KEY_EFFECTS = encoder.encode('effects');
+const KEY_PIPELINE = encoder.encode('pipeline');
+
+/** Whether b[off…] starts with the bytes of `k`. */
+function is(b: Uint8Array, off: number, k: Uint8Array): boolean {
+  for (let i = 0; i < k.length; i++) if (b[off + i] !== k[i]) return false;
+  return true;
 }
 
 /** Phase code of the bytes, -2 when they name no phase. */
 function phaseOf(b: Uint8Array, off: number, len: number): number {
   for (let p = 0; p < PHASE_BYTES.length; p++) {
     const k = PHASE_BYTES[p] as Uint8Array;
-    if (k.length !== len) continue;
-    let same = true;
-    for (let i = 0; i < len; i++) if (b[off + i] !== k[i]) same = false;
-    if (same) return p;
+    if (k.length === len && is(b, off, k)) return p;
   }
   return -2;
 }
