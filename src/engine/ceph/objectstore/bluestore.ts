@@ -661,13 +661,16 @@ function deferredKeyOf(no: number): string {
 
 /** bluestore_deferred_transaction_t: (lba, block) pairs. */
 function encodeDeferred(writes: readonly BlockWrite[]): Uint8Array {
-  const e = new Enc(writes.length * 4112 + 8);
+  // Exactly sized: the encoder's buffer is the value (it lives in the memtable until removed).
+  let size = 4;
+  for (const w of writes) size += 8 + w.data.length;
+  const e = new Enc(size);
   e.u32(writes.length);
   for (const w of writes) {
     e.u64(w.lba);
     e.raw(w.data);
   }
-  return e.out.slice();
+  return e.buf;
 }
 
 function decodeDeferred(v: Uint8Array): BlockWrite[] {

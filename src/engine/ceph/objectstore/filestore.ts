@@ -36,7 +36,7 @@ import {
   encodeOnode,
   encodeTransaction,
 } from './codec.ts';
-import { dataRange, type MetaRegion, storeRegion } from './meta-region.ts';
+import { dataRange, type MetaRegion, REC_HEADER, storeRegion } from './meta-region.ts';
 import { BlockAllocator, type BlockWrite, readOnode } from './onode.ts';
 import { type Transaction, txBytes, txJson } from './transaction.ts';
 import type { CommitHooks, ObjectStat, ObjectStore } from './types.ts';
@@ -103,6 +103,8 @@ export class FileStore implements ObjectStore {
   private readonly opFinisher: Worker;
   private readonly parallel: boolean;
   private gen = 0;
+  /** The journal record being written (reused: one record in flight at a time). */
+  private readonly journalScratch = new Enc(1 << 15);
   /** Blocks written by an apply whose device IO has not completed yet. */
   private readonly overlay = new Map<number, Uint8Array>();
   private readonly peek = (lba: number): Uint8Array =>
@@ -158,29 +160,36 @@ export class FileStore implements ObjectStore {
   private writeThreadEntry(): void {
     // A batch is at most 100 entries and half the ring (journal_max_write_bytes in spirit).
     const limit = this.region.maxPayload / 2;
+    // The record is encoded in place behind its header, in a scratch buffer: the journal
+    // writer runs one record at a time and the device copies the bytes at submission.
+    const payload = this.journalScratch;
+    payload.reset();
+    payload.skip(REC_HEADER);
+    payload.u32(0); // the entry count, set below
     let n = 0;
     let size = 4;
-    const encoded: Uint8Array[] = [];
     for (const e of this.writeq) {
       if (n >= JOURNAL_MAX_WRITE_ENTRIES) break;
-      const enc = new Enc(e.bytes + 64);
-      enc.u64(e.seq);
-      encodeTransaction(enc, e.t);
-      if (n > 0 && size + enc.len > limit) break;
-      encoded.push(enc.out);
-      size += enc.len;
+      const start = payload.len;
+      payload.u64(e.seq);
+      encodeTransaction(payload, e.t);
+      const len = payload.len - start;
+      if (n > 0 && size + len > limit) {
+        payload.len = start;
+        break;
+      }
+      size += len;
       n++;
     }
     if (n === 0) {
       this.writerBusy = false;
       return;
     }
-    const payload = new Enc(size);
-    payload.u32(n);
-    for (const b of encoded) payload.raw(b);
-    if (payload.len > this.region.maxPayload)
-      throw new RangeError(`journal entry of ${payload.len} bytes exceeds the journal (ENOSPC)`);
-    if (!this.region.fits(payload.len)) {
+    payload.setU32(REC_HEADER, n);
+    const payloadLen = payload.len - REC_HEADER;
+    if (payloadLen > this.region.maxPayload)
+      throw new RangeError(`journal entry of ${payloadLen} bytes exceeds the journal (ENOSPC)`);
+    if (!this.region.fits(payloadLen)) {
       // Journal full: wait for sync_entry to commit and trim (committed_thru).
       this.afterSync.push(() => this.writeThreadEntry());
       this.requestSync(true);
@@ -193,7 +202,7 @@ export class FileStore implements ObjectStore {
       total += e.bytes;
     }
     const first = batch[0] as JournalEntry;
-    const rec = this.region.planAppend(payload.out);
+    const rec = this.region.sealRecord(payload.padded(4096), payloadLen);
     this.records.push({ recSeq: rec.seq, lastOp: (batch[batch.length - 1] as JournalEntry).seq });
     this.rt.trace.point('do_aio_write', this.actor, {
       data: { entries: batch.length, bytes: total, lba: rec.lba, blocks: rec.blocks },
@@ -346,12 +355,13 @@ export class FileStore implements ObjectStore {
     this.syncWanted = false;
     this.syncRunning = true;
     const committed = this.appliedThrough;
-    const table = encodeTable(this.fs);
+    const { table, padded } = encodeTable(this.fs);
     const firstLive = this.records.find((r) => r.lastOp > committed);
     const plan = this.region.planTable(
       table,
       firstLive ? firstLive.recSeq : this.region.nextRecordSeq,
       committed,
+      padded,
     );
     const dev = this.dev;
     function* commit(): Proc<void> {
@@ -486,7 +496,8 @@ export class FileStore implements ObjectStore {
     yield* this.dev.read(this.region.superLba, 1);
     if (r.records > 0) yield* this.dev.read(0, Math.min(1024, r.records));
     for (const w of r.writes) yield* this.dev.write(w.lba, w.data);
-    const plan = this.region.planTable(encodeTable(this.fs), this.region.nextRecordSeq, this.opSeq);
+    const { table, padded } = encodeTable(this.fs);
+    const plan = this.region.planTable(table, this.region.nextRecordSeq, this.opSeq, padded);
     yield* this.dev.flush();
     for (const w of plan.table) yield* this.dev.write(w.lba, w.data);
     yield* this.dev.flush();
@@ -509,7 +520,8 @@ export class FileStore implements ObjectStore {
   mountAtBoot(writeDirect: (lba: number, data: Uint8Array) => void): void {
     const r = this.openStore(false);
     for (const w of r.writes) writeDirect(w.lba, w.data);
-    const plan = this.region.planTable(encodeTable(this.fs), this.region.nextRecordSeq, this.opSeq);
+    const { table, padded } = encodeTable(this.fs);
+    const plan = this.region.planTable(table, this.region.nextRecordSeq, this.opSeq, padded);
     for (const w of plan.table) writeDirect(w.lba, w.data);
     writeDirect(plan.superblock.lba, plan.superblock.data);
     this.region.committed(plan);
@@ -573,9 +585,15 @@ function countObjects(t: ObjectTable): number {
   return n;
 }
 
-/** The object table as sync_entry commits it: per object its onode and omap. */
-function encodeTable(t: ObjectTable): Uint8Array {
-  const e = new Enc(1 << 16);
+/** Bytes of the last table encoded (the next one is about as big: sized once, no doubling). */
+let lastTableBytes = 0;
+
+/**
+ * The object table as sync_entry commits it: per object its onode and omap. `padded` is the
+ * same bytes zero-filled to whole blocks (what goes to the table slot, without a copy).
+ */
+function encodeTable(t: ObjectTable): { table: Uint8Array; padded: Uint8Array } {
+  const e = new Enc(Math.max(1 << 16, lastTableBytes + (lastTableBytes >> 3)));
   for (const [coll, oid, o] of t.entries()) {
     e.u8(1);
     e.str(coll);
@@ -588,7 +606,9 @@ function encodeTable(t: ObjectTable): Uint8Array {
     }
   }
   e.u8(0);
-  return e.out;
+  lastTableBytes = e.len;
+  const padded = e.padded(4096);
+  return { table: padded.subarray(0, e.len), padded };
 }
 
 function decodeTable(d: Dec, t: ObjectTable): void {

@@ -20,7 +20,7 @@
 import type { Proc } from '../../core/sim.ts';
 import type { NvmeDevice } from '../../media/types.ts';
 import { Dec, Enc } from './codec.ts';
-import { type MetaRegion, storeRegion } from './meta-region.ts';
+import { type MetaRegion, REC_HEADER, storeRegion } from './meta-region.ts';
 
 export interface KvTransaction {
   readonly sets: Array<[string, Uint8Array]>;
@@ -53,6 +53,8 @@ export class KeyValueDB {
   private readonly mem = new Map<string, Uint8Array>();
   private unsynced: KvTransaction[] = [];
   readonly region: MetaRegion;
+  private readonly walScratch = new Enc(1 << 15);
+  private lastTableBytes = 0;
 
   constructor(
     private readonly dev: NvmeDevice,
@@ -87,17 +89,21 @@ export class KeyValueDB {
   *syncWal(): Proc<WalSync> {
     const batch = this.unsynced;
     this.unsynced = [];
-    const e = new Enc(4096);
+    // The record is encoded in place behind its header in a scratch buffer (the device
+    // copies the bytes when the write is submitted, before this generator goes on).
+    const e = this.walScratch;
+    e.reset();
+    e.skip(REC_HEADER);
     e.u32(batch.length);
     for (const t of batch) encodeKvTransaction(e, t);
-    const payload = e.out;
+    const len = e.len - REC_HEADER;
     const region = this.region;
-    if (!region.fits(payload.length)) {
+    if (!region.fits(len)) {
       // The ring is full: the batch goes durable inside a table instead of a WAL record.
       const table = yield* this.flushMemtable();
       return { lba: table.lba, blocks: 0, seq: region.nextRecordSeq, batches: batch.length, table };
     }
-    const rec = region.planAppend(payload);
+    const rec = region.sealRecord(e.padded(4096), len);
     yield* this.dev.write(rec.lba, rec.data);
     yield* this.dev.flush();
     const out: WalSync = { lba: rec.lba, blocks: rec.blocks, seq: rec.seq, batches: batch.length };
@@ -109,17 +115,23 @@ export class KeyValueDB {
 
   /** FlushMemTableToOutputFile: the whole key space to the idle slot, then the switch. */
   *flushMemtable(): Proc<{ lba: number; blocks: number; slot: number }> {
-    const e = new Enc(1 << 16);
+    // Sized from the last table (tables only grow by a little between flushes): no doubling.
+    const e = new Enc(Math.max(1 << 16, this.lastTableBytes + (this.lastTableBytes >> 3)));
     e.u32(this.mem.size);
     for (const [k, v] of this.mem) {
       e.str(k);
       e.bytes(v);
     }
-    return yield* this.writeTable(e.out);
+    this.lastTableBytes = e.len;
+    const padded = e.padded(4096);
+    return yield* this.writeTable(padded.subarray(0, e.len), padded);
   }
 
-  private *writeTable(table: Uint8Array): Proc<{ lba: number; blocks: number; slot: number }> {
-    const plan = this.region.planTable(table, this.region.nextRecordSeq, 0);
+  private *writeTable(
+    table: Uint8Array,
+    padded: Uint8Array,
+  ): Proc<{ lba: number; blocks: number; slot: number }> {
+    const plan = this.region.planTable(table, this.region.nextRecordSeq, 0, padded);
     for (const w of plan.table) yield* this.dev.write(w.lba, w.data);
     if (plan.table.length > 0) yield* this.dev.flush();
     yield* this.dev.write(plan.superblock.lba, plan.superblock.data, { fua: true });

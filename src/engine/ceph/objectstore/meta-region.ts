@@ -22,7 +22,8 @@ import { crc32c } from './codec.ts';
 
 const REC_MAGIC = 0x474e5243; // "CRNG"
 const SB_MAGIC = 0x42535043; // "CPSB"
-const REC_HEADER = 32;
+/** Bytes before a record's payload (magic, seq, len, payload CRC, header CRC, spare). */
+export const REC_HEADER = 32;
 
 export interface PlannedWrite {
   readonly lba: number;
@@ -116,19 +117,30 @@ export class MetaRegion {
     return (this.ringBlocks - 1) * NVME_BLOCK - REC_HEADER;
   }
 
-  /** Plan the next record (call `fits` first). `buf` may be reused by the caller. */
+  /** Plan the next record (call `fits` first): the payload copied behind a fresh header. */
   planAppend(payload: Uint8Array): PlannedWrite & { seq: number; blocks: number } {
-    const n = MetaRegion.recordBlocks(payload.length);
+    const buf = new Uint8Array(MetaRegion.recordBlocks(payload.length) * NVME_BLOCK);
+    buf.set(payload, REC_HEADER);
+    return this.sealRecord(buf, payload.length);
+  }
+
+  /**
+   * Plan the next record (call `fits` first) whose payload the caller already encoded at
+   * `buf[REC_HEADER, REC_HEADER + len)`, the rest of the record's blocks zeroed: writes the
+   * header in place. `buf` may be a scratch buffer the caller reuses once the device write is
+   * submitted (the device copies at submission) — no copy of the payload here.
+   */
+  sealRecord(buf: Uint8Array, len: number): PlannedWrite & { seq: number; blocks: number } {
+    const n = MetaRegion.recordBlocks(len);
     const pos = this.head + n > this.ringBlocks ? 0 : this.head;
     const seq = this.nextSeq++;
-    const data = new Uint8Array(n * NVME_BLOCK);
-    const dv = new DataView(data.buffer);
+    const data = buf.length === n * NVME_BLOCK ? buf : buf.subarray(0, n * NVME_BLOCK);
+    const dv = new DataView(data.buffer, data.byteOffset, REC_HEADER);
     dv.setUint32(0, REC_MAGIC, true);
     dv.setFloat64(4, seq, true);
-    dv.setUint32(12, payload.length, true);
-    dv.setUint32(16, crc32c(payload), true);
+    dv.setUint32(12, len, true);
+    dv.setUint32(16, crc32c(data, REC_HEADER, REC_HEADER + len), true);
     dv.setUint32(20, crc32c(data, 0, 20), true);
-    data.set(payload, REC_HEADER);
     if (this.live.length === 0) {
       this.tailPos = pos;
     }
@@ -151,6 +163,8 @@ export class MetaRegion {
     table: Uint8Array,
     fromSeq: number,
     extra: number,
+    /** `table` zero-padded to whole blocks (same buffer), written as is instead of a copy. */
+    padded?: Uint8Array,
   ): { table: PlannedWrite[]; superblock: PlannedWrite; slot: number; fromSeq: number } {
     const slot = this.activeSlot === 0 ? 1 : 0;
     const n = Math.max(1, Math.ceil(table.length / NVME_BLOCK));
@@ -159,8 +173,12 @@ export class MetaRegion {
         `object store metadata (${table.length} bytes) does not fit its table slot (ENOSPC)`,
       );
     const slotLba = this.tableBase + slot * this.slotBlocks;
-    const tbuf = new Uint8Array(n * NVME_BLOCK);
-    tbuf.set(table);
+    let tbuf: Uint8Array;
+    if (padded !== undefined && padded.length === n * NVME_BLOCK) tbuf = padded;
+    else {
+      tbuf = new Uint8Array(n * NVME_BLOCK);
+      tbuf.set(table);
+    }
     const first = this.live.find((r) => r.seq >= fromSeq);
     const sb = new Uint8Array(NVME_BLOCK);
     const dv = new DataView(sb.buffer);
