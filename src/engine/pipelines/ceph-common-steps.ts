@@ -254,6 +254,15 @@ export const BACKOFF_STEPS: readonly StepDef[] = [
     source: 'src/osdc/Objecter.cc',
     optional: true,
   },
+  // The other way a session's ops are resent (fault_drop_messages on a client connection).
+  {
+    id: 'ms_handle_reset',
+    lane: 'client',
+    caption:
+      'The lossy connection to the OSD faulted (a message was lost): the session is reopened and every op on it is resent (RETRY); the OSD answers an already applied write from its PG log.',
+    source: 'src/osdc/Objecter.cc',
+    optional: true,
+  },
 ];
 
 /** Objecter::op_cancel (shared by reads and writes). */

@@ -13,6 +13,10 @@ export const CEPH_RECOVERY: PipelineDef = {
     'Heartbeats detect a dead OSD, the monitor marks it down, PGs peer by messages (GetInfo \u2192 GetLog \u2192 GetMissing \u2192 Activating \u2192 Active, undersized+degraded), and when it returns log-based recovery pushes what it missed.',
   lanes: [
     {
+      id: 'network',
+      label: 'Network (messenger)',
+    },
+    {
       id: 'mon',
       label: 'Monitor',
     },
@@ -41,11 +45,51 @@ export const CEPH_RECOVERY: PipelineDef = {
       optional: true,
     },
     {
+      id: 'fault_partition',
+      lane: 'network',
+      caption:
+        'Fault: two entities cannot reach each other. TCP keeps the connection and retransmits (RTO 0.2 s doubling, max 120 s): what crosses the cut arrives at the first retransmission after the heal.',
+      source: 'src/msg/async/AsyncConnection.cc',
+      optional: true,
+    },
+    {
+      id: 'fault_drop_messages',
+      lane: 'network',
+      caption:
+        'Fault: the next messages are lost with their socket (ms_inject_socket_failures). OSD ↔ OSD and monitor sessions reconnect and resend; a client connection is reset and the Objecter resends.',
+      source: 'src/msg/async/ProtocolV2.cc',
+      optional: true,
+    },
+    {
+      id: 'ProtocolV2::fault',
+      lane: 'network',
+      caption:
+        'A connection lost a message with its socket: a lossless peer reconnects (ms_initial_backoff 0.2 s) and resends what was not acked; a lossy one is reset.',
+      source: 'src/msg/async/ProtocolV2.cc',
+      optional: true,
+    },
+    {
+      id: 'heartbeat_check',
+      lane: 'osd',
+      caption:
+        'No ping reply from a peer for longer than osd_heartbeat_grace (20 s), and the connection was not refused: the peer may be alive behind a broken network.',
+      source: 'src/osd/OSD.cc',
+      optional: true,
+    },
+    {
       id: 'send_failures',
       lane: 'osd',
       caption:
         'heartbeat_check: a peer did not answer pings for longer than osd_heartbeat_grace (20 s): MOSDFailure to the monitor.',
       source: 'src/osd/OSD.cc',
+    },
+    {
+      id: 'OSDMonitor::prepare_failure',
+      lane: 'mon',
+      caption:
+        'The monitor records (or, with FLAG_ALIVE, cancels) a failure report; a reporter that is itself down is ignored.',
+      source: 'src/mon/OSDMonitor.cc',
+      optional: true,
     },
     {
       id: 'check_failure',
@@ -65,6 +109,52 @@ export const CEPH_RECOVERY: PipelineDef = {
       caption:
         'Each OSD consumes the map; a PG whose acting set changed starts a new interval and peers.',
       source: 'src/osd/OSD.cc',
+    },
+    {
+      id: 'OSD::note_down_osd',
+      lane: 'osd',
+      caption:
+        'A peer is down in the new map: its connection is marked down and what it still carried (held by a partition) is discarded.',
+      source: 'src/osd/OSD.cc',
+      optional: true,
+    },
+    {
+      id: '_committed_osd_maps',
+      lane: 'osd',
+      caption:
+        '"wrongly marked me down": the OSD is running but the map says down. osd_markdown_log counts it (more than osd_max_markdown_count 5 in 600 s: it shuts down).',
+      source: 'src/osd/OSD.cc',
+      optional: true,
+    },
+    {
+      id: 'start_waiting_for_healthy',
+      lane: 'osd',
+      caption:
+        'The OSD rebinds its messengers (every peer and client connection resets) and pings its peers until enough answer (osd_heartbeat_min_healthy_ratio 0.33).',
+      source: 'src/osd/OSD.cc',
+      optional: true,
+    },
+    {
+      id: '_send_boot',
+      lane: 'osd',
+      caption: 'Healthy again: MOSDBoot asks the monitor to mark the OSD up.',
+      source: 'src/osd/OSD.cc',
+      optional: true,
+    },
+    {
+      id: 'OSDMonitor::prepare_boot',
+      lane: 'mon',
+      caption: 'The monitor marks the booting OSD up in a new epoch.',
+      source: 'src/mon/OSDMonitor.cc',
+      optional: true,
+    },
+    {
+      id: 'send_still_alive',
+      lane: 'osd',
+      caption:
+        'A peer this OSD reported answers pings again: MOSDFailure with FLAG_ALIVE cancels the report.',
+      source: 'src/osd/OSD.cc',
+      optional: true,
     },
     {
       id: 'GetInfo',

@@ -80,6 +80,7 @@ export class Objecter {
     this.addr = `127.0.0.1:0/${rt.rng.fork(this.name).nextU32()}`;
     this.view = map;
     msgr.register(this.name, (m, s, from) => this.msDispatch(m, s, from), CLIENT_ACTOR);
+    msgr.onReset(this.name, (peer) => this.msHandleReset(peer));
     // librados connect: the Objecter's first OSDMap (wait_for_osd_map) — the cluster as the
     // client first sees it, so a trace starts with the CRUSH hierarchy.
     this.trace('handle_osd_map', {
@@ -347,6 +348,28 @@ export class Objecter {
         this.sendOp(op);
       });
     }
+  }
+
+  /**
+   * Objecter::ms_handle_reset: the lossy connection to an OSD faulted (a message on it was
+   * lost). The session is reopened (`_reopen_session`: its backoffs go with the old
+   * connection) and `_kick_requests` resends every op of the session (RETRY=n). A write the
+   * OSD already applied comes back through its dup detection (pg log reqids): applied once.
+   */
+  private msHandleReset(peer: string): void {
+    if (!peer.startsWith('osd.')) return;
+    const osd = Number(peer.slice('osd.'.length));
+    if (!this.sessions.has(osd)) return;
+    for (const key of [...this.backoffs.keys()])
+      if (key.startsWith(`${osd}.`)) this.backoffs.delete(key);
+    const ops = [...this.inflight.values()].filter(
+      (o) => o.osd === osd && !this.homeless.has(o.tid),
+    );
+    const ctx = ops[0]?.ctx ?? currentCtx(this.rt.sim);
+    runIn(this.rt.sim, ctx, this.name, () => {
+      this.trace('ms_handle_reset', { osd, resend_tids: ops.map((o) => o.tid) });
+    });
+    for (const op of ops) runIn(this.rt.sim, op.ctx, this.name, () => this.sendOp(op));
   }
 
   get inflightCount(): number {

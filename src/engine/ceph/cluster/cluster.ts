@@ -226,6 +226,11 @@ export class CephCluster {
     this.startHeartbeats();
   }
 
+  /** fault_drop_messages on the messenger; a wrongly marked-down OSD may need heartbeats. */
+  dropMessages(count: number, from?: string, to?: string): void {
+    this.msgr.dropNext(count, from, to);
+  }
+
   /** restart: the OSD mounts its store, loads its PGs and boots (the monitor marks it up). */
   *restartOsd(id: number): Proc<void> {
     const osd = this.osd(id);
@@ -237,14 +242,56 @@ export class CephCluster {
     this.mon.boot(id);
   }
 
+  /**
+   * fault_partition between two Ceph entities (`osd.N`, `client` or `client.N`, `mon.a`)
+   * until virtual time `untilNs` (net-faults.ts); the OSDs start heartbeating.
+   */
+  partition(a: string, b: string, untilNs: number): void {
+    this.msgr.partition(a, b, untilNs);
+    this.startHeartbeats();
+  }
+
+  /**
+   * Failure detection has work: an OSD dead but still up, a partition in force, a failure
+   * report not yet resolved, or a running OSD marked down that waits to boot again.
+   */
   private needsHeartbeats(): boolean {
-    return this.osds.some((o) => o && !o.alive && this.mon.map.isUp(o.id));
+    return (
+      this.osds.some((o) => o && !o.alive && this.mon.map.isUp(o.id)) ||
+      this.msgr.partitioned() ||
+      this.osds.some((o) => o && o.alive && o.hb.busy())
+    );
+  }
+
+  /**
+   * heartbeat_check's findings of one OSD: a peer that refuses the connection (its process is
+   * dead) is reported on every tick, as the model always did; a silent one (a partition) is
+   * reported once and stays in failure_pending until it is marked down or answers again.
+   */
+  private sendFailures(o: OSD): void {
+    for (const f of o.heartbeatCheck(HEARTBEAT_GRACE_NS)) {
+      if (!this.msgr.refuses(`osd.${f.osd}`)) {
+        o.hb.reportNoReply(f.osd, f.failedForNs, HEARTBEAT_GRACE_NS);
+        continue;
+      }
+      this.rt.trace.point('send_failures', o.name, {
+        data: { target: `osd.${f.osd}`, failed_for_s: f.failedForNs / 1e9 },
+        pipeline: 'ceph.recovery',
+      });
+      this.msgr.send(o.name, MON_NAME, {
+        type: 'osd_failure',
+        from: o.id,
+        target: f.osd,
+        failedForNs: f.failedForNs,
+        refused: true,
+      });
+    }
   }
 
   /**
    * OSD::heartbeat every 0.5 s + (0..0.9) × osd_heartbeat_interval; heartbeat_check reports
-   * peers silent for longer than the grace to the monitor (MOSDFailure). Runs only while an
-   * OSD is dead but still marked up, so a healthy cluster's queue can drain.
+   * peers silent for longer than the grace to the monitor (MOSDFailure). Runs only while
+   * failure detection has work (`needsHeartbeats`), so a healthy cluster's queue can drain.
    */
   private startHeartbeats(): void {
     if (this.hbRunning) return;
@@ -257,24 +304,30 @@ export class CephCluster {
       const map = this.mon.map;
       for (const o of this.osds) {
         if (!o || !o.alive) continue;
-        o.heartbeat(map.osds);
-        for (const f of o.heartbeatCheck(HEARTBEAT_GRACE_NS)) {
-          this.rt.trace.point('send_failures', o.name, {
-            data: { target: `osd.${f.osd}`, failed_for_s: f.failedForNs / 1e9 },
-            pipeline: 'ceph.recovery',
-          });
-          this.msgr.send(o.name, MON_NAME, {
-            type: 'osd_failure',
-            from: o.id,
-            target: f.osd,
-            failedForNs: f.failedForNs,
-          });
+        if (o.hb.waitingForHealthy) {
+          // Marked down while running: ping the up peers, boot once enough of them answer.
+          const up = map.osds.filter((p) => map.isUp(p));
+          if (!o.hb.maybeBoot(up)) o.heartbeat(up);
+          continue;
         }
+        o.heartbeat(map.osds);
+        this.sendFailures(o);
       }
       const wait = 500_000_000 + (this.hbRng.int(0, 9) / 10) * HEARTBEAT_INTERVAL_NS;
       later(this.rt.sim, wait, { op: -1, pipeline: 'ceph.recovery' }, 'heartbeat', tick);
     };
     later(this.rt.sim, 0, { op: -1, pipeline: 'ceph.recovery' }, 'heartbeat', tick);
+  }
+
+  /**
+   * HEALTH_OK as far as the model goes: no partition in force, every OSD running and up, no
+   * failure report or boot pending, every PG of every pool active+clean.
+   */
+  healthy(): boolean {
+    if (this.msgr.partitioned() || this.needsHeartbeats()) return false;
+    const map = this.mon.map;
+    if (this.osds.some((o) => o && (!o.alive || !map.isUp(o.id)))) return false;
+    return map.pools.every((p) => this.pgStates(p.id).every((s) => s.state === 'active+clean'));
   }
 
   // ---------------------------------------------------------------- inspection

@@ -11,6 +11,7 @@ export const MSG_TYPE = {
   CEPH_MSG_OSD_OP: 42,
   CEPH_MSG_OSD_OPREPLY: 43,
   MSG_OSD_PING: 70,
+  MSG_OSD_BOOT: 71,
   MSG_OSD_FAILURE: 72,
   MSG_OSD_PG_PUSH: 105,
   MSG_OSD_PG_PULL: 106,
@@ -218,6 +219,22 @@ export interface MOSDFailure {
   readonly from: number;
   readonly target: number;
   readonly failedForNs: number;
+  /**
+   * The reporter's connection to the target was refused (nothing listens: the process is
+   * dead). Ceph reports those at once (osd_fast_fail_on_connection_refused); the model keeps
+   * the grace but lets the monitor know the target cannot report anyone itself.
+   */
+  readonly refused?: boolean;
+  /** FLAG_ALIVE (OSD::send_still_alive): the target answers again, cancel the report. */
+  readonly alive?: boolean;
+}
+
+/** MOSDBoot (71): an OSD that is running but marked down asks to be marked up. */
+export interface MOSDBoot {
+  readonly type: 'osd_boot';
+  readonly from: number;
+  /** The map epoch the OSD had when it decided to boot. */
+  readonly epoch: number;
 }
 
 export interface MOSDMap {
@@ -235,6 +252,7 @@ export type Message =
   | MOSDPGPull
   | MOSDPing
   | MOSDFailure
+  | MOSDBoot
   | MOSDMap
   | MOSDBackoff
   | PeeringMessage;

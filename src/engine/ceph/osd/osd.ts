@@ -29,6 +29,7 @@ import {
   reqidStr,
 } from '../types.ts';
 import { ShardedOpWQ, type OpQueueItem } from './op-queue.ts';
+import { OsdHeartbeat } from './heartbeat.ts';
 import { type OpHistoryConfig, OpTracker, type TrackedOp } from './optracker.ts';
 import { PG } from './pg.ts';
 import type { OsdServices, PgLogLimits } from './services.ts';
@@ -75,6 +76,7 @@ export class OSD implements OsdServices {
     this.tracker = new OpTracker(opts.history, opts.release === 'hammer');
     this.wq = new ShardedOpWQ(rt, `${this.name}.op_wq`, opts.numShards);
     this.view = map;
+    this.hb = new OsdHeartbeat(this, msgr);
     msgr.register(this.name, (m, stamps, from) => this.msFastDispatch(m, stamps, from));
   }
 
@@ -185,23 +187,9 @@ export class OSD implements OsdServices {
         if (pg) this.sendPush(m.from, pg.buildPush(m.oid));
         return;
       }
-      case 'osd_ping': {
-        if (m.op === 'ping') {
-          this.msgr.send(this.name, from, {
-            type: 'osd_ping',
-            op: 'ping_reply',
-            from: this.id,
-            stamp: m.stamp,
-          });
-        } else {
-          const hb = this.hbPeers.get(m.from);
-          if (hb) {
-            hb.lastRx = this.rt.sim.now;
-            hb.oldestUnanswered = -1;
-          }
-        }
+      case 'osd_ping':
+        this.hb.handlePing(m, from);
         return;
-      }
       // Peering messages (MOSDPGQuery2/Notify2/Info2, MOSDPGLog) become peering events run by
       // the PG's shard (no OpTracker op).
       case 'pg_query':
@@ -357,8 +345,10 @@ export class OSD implements OsdServices {
   /** OSD::handle_osd_map → consume_map: every PG whose acting set changed starts peering. */
   handleOsdMap(v: OsdMapView): void {
     if (v.epoch <= this.view.epoch || !this.alive) return;
+    const prev = this.view;
     this.view = v;
     this.trace('handle_osd_map', { epoch: v.epoch }, 'ceph.recovery');
+    this.hb.onMap(prev, v);
     for (const pool of v.pools) {
       for (let ps = 0; ps < pool.pgNum; ps++) {
         const pgid = { pool: pool.id, ps };
@@ -397,45 +387,26 @@ export class OSD implements OsdServices {
 
   // ------------------------------------------------------------------ heartbeats
 
-  private readonly hbPeers = new Map<number, { lastRx: number; oldestUnanswered: number }>();
+  /** Pings, heartbeat_check, failure reports, wrongly-marked-down handling (heartbeat.ts). */
+  readonly hb: OsdHeartbeat;
 
   /** OSD::heartbeat: MOSDPing to every heartbeat peer (front and back networks in Ceph). */
   heartbeat(peers: readonly number[]): void {
-    if (!this.alive) return;
-    const now = this.rt.sim.now;
-    for (const p of peers) {
-      if (p === this.id) continue;
-      let hb = this.hbPeers.get(p);
-      if (!hb) {
-        hb = { lastRx: now, oldestUnanswered: -1 };
-        this.hbPeers.set(p, hb);
-      }
-      if (hb.oldestUnanswered < 0) hb.oldestUnanswered = now;
-      this.msgr.send(this.name, osdEntity(p), {
-        type: 'osd_ping',
-        op: 'ping',
-        from: this.id,
-        stamp: now,
-      });
-    }
+    if (this.alive) this.hb.ping(peers);
   }
 
   /** OSD::heartbeat_check: peers whose oldest unanswered ping is older than the grace. */
   heartbeatCheck(graceNs: number): Array<{ osd: number; failedForNs: number }> {
-    const now = this.rt.sim.now;
-    const out: Array<{ osd: number; failedForNs: number }> = [];
-    if (!this.alive) return out;
-    for (const [p, hb] of this.hbPeers) {
-      if (!this.view.isUp(p)) continue;
-      if (hb.oldestUnanswered >= 0 && now - hb.oldestUnanswered >= graceNs) {
-        out.push({ osd: p, failedForNs: now - hb.oldestUnanswered });
-      }
-    }
-    return out;
+    return this.alive ? this.hb.overdue(graceNs) : [];
   }
 
   forgetHeartbeat(osd: number): void {
-    this.hbPeers.delete(osd);
+    this.hb.forget(osd);
+  }
+
+  /** osd_max_markdown_count exceeded: the daemon exits (like a kill; restart brings it back). */
+  shutdown(): void {
+    this.kill();
   }
 
   // ------------------------------------------------------------------ process lifecycle
