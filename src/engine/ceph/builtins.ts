@@ -173,6 +173,51 @@ function osdFailure(): ScenarioDoc {
 }
 
 /**
+ * A network partition isolates osd.1 from both peers (it still reaches the monitor and the
+ * client): heartbeats, failure reports, markdown, "wrongly marked me down", the heal, the
+ * boot, and log-based recovery of what osd.1 missed.
+ */
+function partition(): ScenarioDoc {
+  const ops: OpDoc[] = [];
+  const write = (i: number, seed: number): OpDoc => ({
+    op: 'rados_write_full',
+    pool: 'sim',
+    oid: `obj-${i}`,
+    value: { fill: 'random', len: 4096, seed },
+  });
+  for (let i = 0; i < 4; i++) ops.push(write(i, 100 + i));
+  ops.push({ op: 'fault_partition', between: ['osd.1', 'osd.0'], ns: 60_000_000_000 });
+  ops.push({ op: 'fault_partition', between: ['osd.1', 'osd.2'], ns: 60_000_000_000 });
+  for (let i = 0; i < 4; i++) ops.push(write(i, 200 + i));
+  ops.push({ op: 'fault_partition', wait: true });
+  for (let i = 0; i < 4; i++)
+    ops.push({ op: 'rados_read', pool: 'sim', oid: `obj-${i}`, len: 4096 });
+  return {
+    schema: 'iopath.scenario/1',
+    seed: 1,
+    title: 'Ceph: a network partition isolates osd.1',
+    description:
+      'Size 3 / min_size 2. osd.1 loses its network to osd.0 and osd.2 for 60 s (the monitor ' +
+      'and the client still reach it). The next write waits: its repop is held by TCP. After ' +
+      'the 20 s grace both peers report osd.1 (heartbeat_check → send_failures) and the ' +
+      'monitor marks it down; osd.1 also reports them, but one reporter is not enough ' +
+      '(mon_osd_min_down_reporters 2). The client resends to the new primary and writes go on ' +
+      'with two copies. osd.1 sees itself down ("wrongly marked me down"), rebinds and pings ' +
+      'until its peers answer after the heal, boots, peers, and log-based recovery pushes what ' +
+      'it missed. `fault_partition {wait: true}` waits for the heal and HEALTH_OK; the reads ' +
+      'come back intact.',
+    cluster: {
+      ceph: {
+        crush_map: { hosts: 3, osds_per_host: 1 },
+        pools: [{ name: 'sim', size: 3, min_size: 2, pg_num: 8 }],
+        objectstore: 'bluestore',
+      },
+    },
+    ops,
+  };
+}
+
+/**
  * The seed in its own era: Hammer 0.94 OSDs on FileStore + FileJournal. XFS (writeahead):
  * every write is journaled before it is applied; btrfs (parallel): journal and apply run at
  * once, so a replica may be readable (ACK) before it is durable (ONDISK) and the aio client
@@ -210,6 +255,7 @@ export const CEPH_BUILTINS: Record<string, ScenarioDoc> = {
   'ceph-rbd-8mib': rbd8Mib(),
   'ceph-rbd-straddle': rbdStraddle(),
   'ceph-osd-failure': osdFailure(),
+  'ceph-partition': partition(),
   'ceph-hammer-rbd-write': hammerRbdWrite('writeahead'),
   'ceph-hammer-ack-commit': hammerRbdWrite('parallel'),
 };
