@@ -9,70 +9,56 @@ import { newOnode } from './onode.ts';
 import type { Transaction, TxOp } from './transaction.ts';
 
 /**
- * CRC32C tables for slicing-by-8: T[0] is the classic byte table (reflected polynomial
- * 0x82f63b78), T[k][i] = the CRC of byte i followed by k zero bytes. Int32Array, so every
- * intermediate stays a 32-bit integer (an unsigned table mixes doubles into the loop, which
- * V8 kept deoptimising on).
+ * CRC32C table for slicing-by-8, flat: entries [256k, 256k + 256) are T_k, where T_0 is the
+ * classic byte table (reflected polynomial 0x82f63b78) and T_k[i] the CRC of byte i followed
+ * by k zero bytes. Int32Array, so every intermediate stays a 32-bit integer (an unsigned table
+ * mixes doubles into the loop, which V8 kept deoptimising on).
  */
-const T32C: Int32Array[] = (() => {
-  const t: Int32Array[] = [];
-  const t0 = new Int32Array(256);
+const T32C = (() => {
+  const t = new Int32Array(8 * 256);
   for (let i = 0; i < 256; i++) {
     let c = i;
     for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-    t0[i] = c;
+    t[i] = c;
   }
-  t.push(t0);
   for (let k = 1; k < 8; k++) {
-    const prev = t[k - 1] as Int32Array;
-    const tk = new Int32Array(256);
     for (let i = 0; i < 256; i++) {
-      const p = prev[i] as number;
-      tk[i] = (t0[p & 0xff] as number) ^ (p >>> 8);
+      const p = t[(k - 1) * 256 + i] as number;
+      t[k * 256 + i] = (t[p & 0xff] as number) ^ (p >>> 8);
     }
-    t.push(tk);
   }
   return t;
 })();
-const [C0, C1, C2, C3, C4, C5, C6, C7] = T32C as [
-  Int32Array,
-  Int32Array,
-  Int32Array,
-  Int32Array,
-  Int32Array,
-  Int32Array,
-  Int32Array,
-  Int32Array,
-];
 
 /**
  * CRC32C (`ceph_crc32c` with seed -1 and final inversion) over `data[from, to)`. The same
  * function as vos/csum.ts `crc32c`, as an indexed loop over a range, eight bytes per step
- * (slicing-by-8): every WAL / journal record and table is checksummed.
+ * (slicing-by-8, two little-endian 32-bit loads): every WAL / journal record and table is
+ * checksummed (≈ 11 instructions per byte against ≈ 30 for the byte loop).
  */
 export function crc32c(data: Uint8Array, from = 0, to = data.length): number {
+  const t = T32C;
   let c = -1;
   let i = from;
   const end8 = to - 8;
-  while (i <= end8) {
-    const lo =
-      c ^
-      ((data[i] as number) |
-        ((data[i + 1] as number) << 8) |
-        ((data[i + 2] as number) << 16) |
-        ((data[i + 3] as number) << 24));
-    c =
-      (C7[lo & 0xff] as number) ^
-      (C6[(lo >>> 8) & 0xff] as number) ^
-      (C5[(lo >>> 16) & 0xff] as number) ^
-      (C4[lo >>> 24] as number) ^
-      (C3[data[i + 4] as number] as number) ^
-      (C2[data[i + 5] as number] as number) ^
-      (C1[data[i + 6] as number] as number) ^
-      (C0[data[i + 7] as number] as number);
-    i += 8;
+  if (i <= end8) {
+    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    while (i <= end8) {
+      const lo = c ^ dv.getInt32(i, true);
+      const hi = dv.getInt32(i + 4, true);
+      c =
+        (t[1792 + (lo & 0xff)] as number) ^
+        (t[1536 + ((lo >>> 8) & 0xff)] as number) ^
+        (t[1280 + ((lo >>> 16) & 0xff)] as number) ^
+        (t[1024 + (lo >>> 24)] as number) ^
+        (t[768 + (hi & 0xff)] as number) ^
+        (t[512 + ((hi >>> 8) & 0xff)] as number) ^
+        (t[256 + ((hi >>> 16) & 0xff)] as number) ^
+        (t[hi >>> 24] as number);
+      i += 8;
+    }
   }
-  for (; i < to; i++) c = (C0[(c ^ (data[i] as number)) & 0xff] as number) ^ (c >>> 8);
+  for (; i < to; i++) c = (t[(c ^ (data[i] as number)) & 0xff] as number) ^ (c >>> 8);
   return ~c >>> 0;
 }
 
