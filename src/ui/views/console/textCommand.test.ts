@@ -94,6 +94,11 @@ describe('text commands → scenario ops', () => {
       between: ['engine0.tgt0', 'engine1.tgt2'],
       ns: 5000000000,
     });
+    expect(op('partition osd.1 osd.2')).toEqual({
+      op: 'fault_partition',
+      between: ['osd.1', 'osd.2'],
+    });
+    expect(op('wait-healthy')).toEqual({ op: 'fault_partition', wait: true });
     expect(err('partition client client')).toMatch(/two different actors/);
     expect(err('partition client')).toBe('usage: partition <actor> <actor> [--ns N]');
   });

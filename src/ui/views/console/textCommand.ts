@@ -14,7 +14,10 @@
  *   restart osd.1 | restart engine0.tgt1                → restart
  *   power-cut engine0.tgt1 [--at <step>]                → fault_power_cut
  *   drop [N] [--from <actor>] [--to <actor>]            → fault_drop_messages
- *   partition <actor> <actor> [--ns N]                  → fault_partition
+ *   partition <actor> <actor> [--ns N]                  → fault_partition (osd.N, client,
+ *                                                         mon, engineN.tgtM)
+ *   wait-healthy                                        → fault_partition {wait: true} (Ceph:
+ *                                                         until healed and HEALTH_OK)
  *
  * A number where bytes are expected means that many bytes ('A' fill), anything else is UTF-8
  * text. Only ops the engine registered (catalog `ops`) are emitted; others are an error.
@@ -222,6 +225,14 @@ export const FORMS: CommandForm[] = [
       return op;
     },
   },
+  {
+    // Time passes only while an op runs: this one lets a partition heal and the cluster
+    // recover (Ceph: every OSD up, every PG active+clean) before the next command.
+    words: 'wait-healthy',
+    usage: '(until every partition healed and the cluster is healthy)',
+    arity: [0, 0],
+    build: () => ({ op: 'fault_partition', wait: true }),
+  },
 ];
 
 /** Split on spaces, keeping "quoted text" (single or double quotes) as one word. */
@@ -329,4 +340,5 @@ const OPS_OF: Record<string, string[]> = {
   'power-cut': ['fault_power_cut'],
   drop: ['fault_drop_messages'],
   partition: ['fault_partition'],
+  'wait-healthy': ['fault_partition'],
 };

@@ -1,12 +1,12 @@
 /**
  * The right-click fault menu: right-click an OSD in the placement view, an actor in the sequence
- * diagram or a lane of the flow diagram, and kill / restart (/ power cut, drop) that target or
- * OSD. Each item appends one op, like the Faults palette and the console. Keyboard: the first
+ * diagram or a lane of the flow diagram, and kill / restart (/ power cut, drop; an OSD also
+ * partition from the client, another OSD or the monitor) that target or OSD. Each item appends one op, like the Faults palette and the console. Keyboard: the first
  * item takes focus, ↑/↓ move, Escape closes (focus goes back where it was).
  */
 import { useEffect, useRef } from 'react';
-import { useApp } from '../../state/store.ts';
-import { faultsFor } from './faultOps.ts';
+import { trace, useApp } from '../../state/store.ts';
+import { faultsFor, partitionableActors } from './faultOps.ts';
 import { closeFaultMenu, useFaultMenu } from './faultMenuState.ts';
 
 const NO_OPS: ReadonlySet<string> = new Set();
@@ -33,7 +33,9 @@ export function FaultMenu() {
   }, [open]);
 
   if (!open) return null;
-  const items = open.actors.flatMap((a) => faultsFor(a, known));
+  // An OSD also offers partitions from its peers in the trace (read when the menu opens).
+  const peers = partitionableActors(trace);
+  const items = open.actors.flatMap((a) => faultsFor(a, known, peers));
   // Keep the menu on screen.
   const x = Math.min(open.x, window.innerWidth - 260);
   const y = Math.min(open.y, window.innerHeight - 40 - 32 * Math.max(1, items.length));

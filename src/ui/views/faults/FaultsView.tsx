@@ -1,6 +1,7 @@
 /**
  * The faults palette: pick a target or OSD seen in the trace and fire a fault now; arm a power
- * cut of a target at a step; partition two actors for a while. Each button
+ * cut of a target at a step; partition two actors for a while (DAOS: client and targets; Ceph:
+ * client, OSDs and the monitor), optionally waiting for the heal. Each button
  * appends one op to the running scenario and runs it (the console's appendOp path), so the
  * fault and its consequences land in the trace like any other op.
  */
@@ -45,7 +46,8 @@ export function FaultsView() {
   const [bPick, setBPick] = useState('');
   const a = ends.includes(aPick) ? aPick : (ends[0] ?? '');
   const b = ends.includes(bPick) && bPick !== a ? bPick : (ends.find((x) => x !== a) ?? '');
-  const partition = partitionFault(a, b, known);
+  const [waitHeal, setWaitHeal] = useState(false);
+  const partition = partitionFault(a, b, known, waitHeal);
   const fire = (f: FaultAction) => (
     <button
       type="button"
@@ -145,6 +147,15 @@ export function FaultsView() {
                   </option>
                 ))}
             </select>
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              data-testid="partition-wait"
+              checked={waitHeal}
+              onChange={(e) => setWaitHeal(e.target.checked)}
+            />{' '}
+            Wait for the heal (Ceph: and HEALTH_OK)
           </label>
           {partition ? fire(partition) : null}
         </fieldset>

@@ -43,7 +43,7 @@ describe('faults palette model', () => {
 describe('partition and power cut at a step', () => {
   const all = new Set(['fault_partition', 'fault_power_cut']);
   it('partitions two different actors, only when the op is registered', () => {
-    const events = ['client', 'engine1.tgt0', 'network', 'engine0.tgt3', 'osd.1'].map(ev);
+    const events = ['client', 'engine1.tgt0', 'network', 'engine0.tgt3'].map(ev);
     expect(partitionableActors(events)).toEqual(['client', 'engine0.tgt3', 'engine1.tgt0']);
     expect(partitionFault('client', 'engine0.tgt3', all)?.op).toEqual({
       op: 'fault_partition',
@@ -51,6 +51,32 @@ describe('partition and power cut at a step', () => {
     });
     expect(partitionFault('client', 'client', all)).toBeNull();
     expect(partitionFault('client', 'engine0.tgt3', new Set(['restart']))).toBeNull();
+  });
+
+  it('Ceph: the client, the OSDs and the monitor; an OSD offers drop and partitions', () => {
+    const events = ['client', 'osd.2', 'network', 'mon.a', 'osd.10', 'osd.0'].map(ev);
+    const ends = partitionableActors(events);
+    expect(ends).toEqual(['client', 'mon.a', 'osd.0', 'osd.2', 'osd.10']);
+    const ceph = new Set(['fault_kill_osd', 'restart', 'fault_drop_messages', 'fault_partition']);
+    expect(faultsFor('osd.2', ceph, ends).map((f) => f.label)).toEqual([
+      'Kill osd.2',
+      'Restart osd.2',
+      'Drop the next message to osd.2',
+      'Partition osd.2 ↔ client',
+      'Partition osd.2 ↔ mon.a',
+      'Partition osd.2 ↔ osd.0',
+      'Partition osd.2 ↔ osd.10',
+    ]);
+    expect(faultsFor('osd.2', ceph, ends)[2]?.op).toEqual({
+      op: 'fault_drop_messages',
+      to: 'osd.2',
+      count: 1,
+    });
+    expect(partitionFault('osd.1', 'osd.0', ceph, true)?.op).toEqual({
+      op: 'fault_partition',
+      between: ['osd.1', 'osd.0'],
+      wait: true,
+    });
   });
 
   it('arms a power cut of a target at a step of the DAOS I/O pipelines', () => {

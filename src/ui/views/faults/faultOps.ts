@@ -14,6 +14,10 @@ export interface FaultAction {
 
 const OSD = /^osd\.(\d+)$/;
 const TARGET = /^engine\d+\.tgt\d+$/;
+/** The Ceph monitor's trace actor (`mon.a`). */
+const MON = /^mon\.[a-z]$/;
+/** Ceph entities a network fault can name (the engine dispatches on them, ceph/net-faults.ts). */
+const CEPH_END = (a: string) => a === 'client' || OSD.test(a) || MON.test(a);
 
 /** The distinct targets and OSDs that appear in the trace, in a stable natural order. */
 export function faultableActors(events: Events): string[] {
@@ -23,7 +27,15 @@ export function faultableActors(events: Events): string[] {
   return [...seen].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
-export function faultsFor(actor: string, known: ReadonlySet<string>): FaultAction[] {
+/**
+ * The faults of one actor. `peers` (the trace's partitionable actors) adds, for an OSD, a
+ * partition from each Ceph peer (client, the other OSDs, the monitor).
+ */
+export function faultsFor(
+  actor: string,
+  known: ReadonlySet<string>,
+  peers: readonly string[] = [],
+): FaultAction[] {
   const has = (op: string) => known.size === 0 || known.has(op);
   const out: FaultAction[] = [];
   const osd = OSD.exec(actor);
@@ -33,6 +45,16 @@ export function faultsFor(actor: string, known: ReadonlySet<string>): FaultActio
       out.push({ id: 'kill', label: `Kill ${actor}`, op: { op: 'fault_kill_osd', osd: n } });
     if (has('restart'))
       out.push({ id: 'restart', label: `Restart ${actor}`, op: { op: 'restart', osd: n } });
+    if (has('fault_drop_messages'))
+      out.push({
+        id: 'drop',
+        label: `Drop the next message to ${actor}`,
+        op: { op: 'fault_drop_messages', to: actor, count: 1 },
+      });
+    for (const p of peers) {
+      const f = p !== actor && CEPH_END(p) ? partitionFault(actor, p, known) : null;
+      if (f) out.push(f);
+    }
   } else if (TARGET.test(actor)) {
     if (has('fault_power_cut'))
       out.push({
@@ -71,26 +93,35 @@ export function globalFaults(known: ReadonlySet<string>): FaultAction[] {
     : [];
 }
 
-/** The actors a partition can separate: every actor of the trace that sends or serves RPCs. */
+/**
+ * The actors a partition can separate: every actor of the trace that sends or serves RPCs
+ * (DAOS: the client and the targets; Ceph: the client, the OSDs and the monitor).
+ */
 export function partitionableActors(events: Events): string[] {
   const seen = new Set<string>();
   for (const a of distinctOf(eventList(events), 'actor'))
-    if (a === 'client' || TARGET.test(a)) seen.add(a);
+    if (TARGET.test(a) || CEPH_END(a)) seen.add(a);
   return [...seen].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
-/** `fault_partition` between two different actors (null when not registered or a == b). */
+/**
+ * `fault_partition` between two different actors (null when not registered or a == b);
+ * `wait`: the op returns once the partition healed and (Ceph) the cluster is healthy again.
+ */
 export function partitionFault(
   a: string,
   b: string,
   known: ReadonlySet<string>,
+  wait = false,
 ): FaultAction | null {
   if (a === '' || b === '' || a === b) return null;
   if (known.size > 0 && !known.has('fault_partition')) return null;
+  const op: OpDoc = { op: 'fault_partition', between: [a, b] };
+  if (wait) op.wait = true;
   return {
-    id: 'partition',
-    label: `Partition ${a} ↔ ${b}`,
-    op: { op: 'fault_partition', between: [a, b] },
+    id: wait ? 'partition-wait' : 'partition',
+    label: wait ? `Partition ${a} ↔ ${b} and wait for the heal` : `Partition ${a} ↔ ${b}`,
+    op,
   };
 }
 
