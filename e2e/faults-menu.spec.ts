@@ -40,7 +40,14 @@ test('right-click an OSD in the placement view kills it', async ({ page, errors 
   const menu = page.getByTestId('fault-menu');
   await expect(menu).toBeVisible();
   await expect(menu).toHaveAttribute('aria-label', 'Faults for osd.1');
-  await expect(menu.locator('[role="menuitem"]')).toHaveText(['Kill osd.1', 'Restart osd.1']);
+  await expect(menu.locator('[role="menuitem"]')).toHaveText([
+    'Kill osd.1',
+    'Restart osd.1',
+    'Drop the next message to osd.1',
+    'Partition osd.1 ↔ client',
+    'Partition osd.1 ↔ osd.0',
+    'Partition osd.1 ↔ osd.2',
+  ]);
   // The first item has the focus (keyboard users go on from there).
   await expect(menu.locator('[data-fault="fault_kill_osd"]')).toBeFocused();
   await menu.locator('[data-fault="fault_kill_osd"]').click();
