@@ -67,6 +67,26 @@ import {
 export const BLK = 4096;
 /** u64Hex(0n), once. */
 const U64_HEX_ZERO = u64Hex(0n);
+/**
+ * Event data that never varies, one object each: event data is immutable once emitted, so
+ * every update's events share them (the same facts; fewer objects kept alive by the trace).
+ */
+const D_PROBE_EQ: Data = { opc: 'BTR_PROBE_EQ' };
+const D_PROBE_BYPASS: Data = { opc: 'BTR_PROBE_BYPASS' };
+const D_FOUND: Data = { found: true };
+const D_NOT_FOUND: Data = { found: false };
+const D_LEVEL: Record<'object' | 'dkey' | 'akey', Data> = {
+  object: { level: 'object' },
+  dkey: { level: 'dkey' },
+  akey: { level: 'akey' },
+};
+const D_TREE_SINGV: Data = { tree: 'VOS_BTR_SINGV' };
+const D_MEDIA_SCM: Data = { media: 'DAOS_MEDIA_SCM' };
+const D_MEDIA_NVME: Data = { media: 'DAOS_MEDIA_NVME' };
+/** { iod_nr: n } for small n. */
+const D_IOD_NR: Data[] = Array.from({ length: 16 }, (_, n) => ({ iod_nr: n }));
+const iodNrData = (n: number): Data => D_IOD_NR[n] ?? { iod_nr: n };
+
 /** SV larger than 255 gang pieces of 8 MiB → -DER_REC2BIG (vos_ioc_reserve_init). */
 const SV_MAX = 255 * 8 * 1024 * 1024;
 
@@ -321,12 +341,11 @@ function checkAkeys(req: UpdateRequest): void {
 /** vos_ioc_create: validate the iods and make the I/O context. */
 function iocCreate(pool: VosPool, req: UpdateRequest, dumps: ReqDumps): UpdateIoc {
   const { rt, actor } = pool;
-  const iodNr = { iod_nr: req.iods.length };
-  stepEnter(rt, actor, 'vos_ioc_create', iodNr);
+  stepEnter(rt, actor, 'vos_ioc_create', iodNrData(req.iods.length));
   let c: UpdateIoc;
   try {
     checkIods(req);
-    stepEnter(rt, actor, 'vos_check_akeys', { iod_nr: req.iods.length });
+    stepEnter(rt, actor, 'vos_check_akeys', iodNrData(req.iods.length));
     try {
       checkAkeys(req);
     } catch (e) {
@@ -435,9 +454,7 @@ function mediaSelectStep(pool: VosPool, size: number): number {
   const { rt, actor } = pool;
   stepEnter(rt, actor, 'vos_media_select', { size, vp_data_thresh: pool.dataThresh });
   const m = mediaSelect(pool, size);
-  stepExit(rt, actor, 'vos_media_select', {
-    media: m === DAOS_MEDIA_NVME ? 'DAOS_MEDIA_NVME' : 'DAOS_MEDIA_SCM',
-  });
+  stepExit(rt, actor, 'vos_media_select', m === DAOS_MEDIA_NVME ? D_MEDIA_NVME : D_MEDIA_SCM);
   return m;
 }
 
@@ -941,7 +958,7 @@ function objIncarnate(ioc: UpdateIoc, cond: IlogCond): { off: number; punch: Pun
       stepFail(rt, actor, 'vos_oi_find', e);
       throw e;
     }
-    stepExit(rt, actor, 'vos_oi_find', { found: off !== null });
+    stepExit(rt, actor, 'vos_oi_find', off !== null ? D_FOUND : D_NOT_FOUND);
     if (off === null) {
       if (cond === 'update') throw derError('NONEXIST', 'object does not exist');
       stepEnter(rt, actor, 'vos_oi_alloc');
@@ -972,7 +989,7 @@ function ilogUpdateStep(
   cond: IlogCond,
 ): IlogInfo & { written: boolean } {
   const { rt, actor, mem } = ioc.pool;
-  stepEnter(rt, actor, 'vos_ilog_update', { level });
+  stepEnter(rt, actor, 'vos_ilog_update', D_LEVEL[level]);
   let info: IlogInfo & { written: boolean };
   try {
     info = vosIlogUpdate(mem, ilogOff, ioc.req.epoch, ioc.minor, parent, cond);
@@ -1031,8 +1048,9 @@ function keyTreePrepareStep(
   const { rt, actor, mem } = ioc.pool;
   stepEnter(rt, actor, 'key_tree_prepare', { tree: tree.cls.name, key: keyJson });
   let off: number;
+  let krecData: Data | undefined;
   try {
-    stepEnter(rt, actor, 'dbtree_fetch', { opc: 'BTR_PROBE_EQ' });
+    stepEnter(rt, actor, 'dbtree_fetch', D_PROBE_EQ);
     let found: { off: number } | null;
     try {
       found = keyTreePrepare(mem, tree, kind, key, false, isDkey);
@@ -1040,24 +1058,26 @@ function keyTreePrepareStep(
       stepFail(rt, actor, 'dbtree_fetch', e);
       throw e;
     }
-    stepExit(rt, actor, 'dbtree_fetch', { found: found !== null });
+    stepExit(rt, actor, 'dbtree_fetch', found !== null ? D_FOUND : D_NOT_FOUND);
     if (found !== null) off = found.off;
     else {
-      stepEnter(rt, actor, 'dbtree_upsert', { opc: 'BTR_PROBE_BYPASS' });
+      stepEnter(rt, actor, 'dbtree_upsert', D_PROBE_BYPASS);
       try {
-        rt.trace.point('btr_insert', actor, { data: { tree: tree.cls.name, depth: tree.depth } });
+        rt.trace.record('point', 'btr_insert', actor, { tree: tree.cls.name, depth: tree.depth });
         off = (keyTreePrepare(mem, tree, kind, key, true, isDkey) as { off: number }).off;
       } catch (e) {
         stepFail(rt, actor, 'dbtree_upsert', e);
         throw e;
       }
-      stepExit(rt, actor, 'dbtree_upsert', { krec: hexAddr(off) });
+      // The same facts as key_tree_prepare's exit below: one object for both events.
+      krecData = { krec: hexAddr(off) };
+      stepExit(rt, actor, 'dbtree_upsert', krecData);
     }
   } catch (e) {
     stepFail(rt, actor, 'key_tree_prepare', e);
     throw e;
   }
-  stepExit(rt, actor, 'key_tree_prepare', { krec: hexAddr(off) });
+  stepExit(rt, actor, 'key_tree_prepare', krecData ?? { krec: hexAddr(off) });
   return off;
 }
 
@@ -1106,7 +1126,7 @@ function akeyUpdateSingle(ioc: UpdateIoc, svt: DbTree, iod: VosIod, b: Biov): vo
   });
   try {
     const k = svtKey(req.epoch, ioc.minor);
-    stepEnter(rt, actor, 'dbtree_update', { tree: 'VOS_BTR_SINGV' });
+    stepEnter(rt, actor, 'dbtree_update', D_TREE_SINGV);
     let inserted: boolean;
     try {
       const r = svt.upsert(k, () => b.recOff as number);
