@@ -26,7 +26,8 @@ import {
 import { pipelineEdges, type PipelineDef } from '../engine/index.ts';
 import type { ScenarioDoc } from '../engine/scenario/types.ts';
 import { BatchEncoder } from './batch.ts';
-import { scanTrace } from './traceScan.ts';
+import { scanTrace, scanTraceWithPart } from './traceScan.ts';
+import { SPLIT_MIN_BYTES, splitFrom, type PartScanner } from './traceSplit.ts';
 import type { OpenedMedia } from './media.ts';
 import type { ScenarioEngine, ScenarioSession } from './engineApi.ts';
 
@@ -52,6 +53,8 @@ export class EngineServer {
     private readonly now: () => number = () => performance.now(),
     /** Opens a document's devices on a store (the browser's OPFS/IndexedDB; tests fake it). */
     private readonly openMedia?: (doc: ScenarioDoc, store: StoreChoice) => Promise<OpenedMedia>,
+    /** A second thread for big trace files (traceSplit.ts); without it one thread scans. */
+    private readonly partScanner?: PartScanner,
   ) {}
 
   /** The devices of the loaded session (their locks are held while it is loaded). */
@@ -257,13 +260,25 @@ export class EngineServer {
       }
       this.send(id, { type: 'progress', phase: 'reading', done: 0, total: file.size });
       const gen = this.loads;
+      // A big file: the helper starts reading and scanning its half now, beside our read.
+      const from = splitFrom(file.size);
+      const part =
+        this.partScanner && file.size >= SPLIT_MIN_BYTES ? this.partScanner(file, from) : null;
       const bytes = new Uint8Array(await file.arrayBuffer());
       if (gen !== this.loads) return; // a newer load replaced this one
       const encoder = new BatchEncoder();
-      const scanned = scanTrace(bytes, encoder.strings, {
-        onProgress: (done, total) =>
+      const opts = {
+        onProgress: (done: number, total: number) =>
           this.send(id, { type: 'progress', phase: 'scanning', done, total }),
-      });
+      };
+      // Where the helper's part starts (it has read only half the file: usually known by now).
+      const at = part ? await part.at : -1;
+      if (gen !== this.loads) return;
+      const scanned =
+        part && at >= 0
+          ? await scanTraceWithPart(bytes, encoder.strings, at, part.part, opts)
+          : scanTrace(bytes, encoder.strings, opts);
+      if (gen !== this.loads) return;
       if (!scanned.ok) {
         this.problem(id, 'invalid-trace', scanned.error);
         return;

@@ -16,7 +16,7 @@
  * non-string `caption` is dropped.
  */
 import { WIRE_PHASES, type WireBatch } from '../protocol/index.ts';
-import type { StringTable } from './batch.ts';
+import { StringTable } from './batch.ts';
 
 export type ScanResult =
   { ok: true; batch: WireBatch; count: number } | { ok: false; error: string };
@@ -56,6 +56,14 @@ const K = {
 type K = (typeof K)[keyof typeof K];
 
 const PHASE_BYTES = WIRE_PHASES.map((p) => encoder.encode(p));
+
+/** dst[at + j] = ids[src[j]] for j < k (-1, no string, stays -1). */
+function remap(src: Int32Array, dst: Int32Array, at: number, k: number, ids: Int32Array): void {
+  for (let j = 0; j < k; j++) {
+    const v = src[j] as number;
+    dst[at + j] = v < 0 ? -1 : (ids[v] as number);
+  }
+}
 
 /** FNV-1a, 32 bit: the interner's hash of a string's bytes. */
 const FNV_BASIS = 0x811c9dc5;
@@ -162,10 +170,11 @@ class Columns {
     this.fxOff = new Uint32Array(cap);
     this.fxLen = new Uint32Array(cap);
   }
-  /** Make room for event `n` (doubling). */
-  room(): void {
-    if (this.n < this.t.length) return;
-    const cap = Math.max(1024, this.t.length * 2);
+  /** Make room for `need` events (default: one more), doubling. */
+  room(need = this.n + 1): void {
+    if (need <= this.t.length) return;
+    let cap = Math.max(1024, this.t.length * 2);
+    while (cap < need) cap *= 2;
     const g = <T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(cap);
       b.set(a);
@@ -198,6 +207,10 @@ class Side {
     this.length += b.length;
     return [off, b.length];
   }
+  addBytes(b: Uint8Array): void {
+    this.parts.push(b);
+    this.length += b.length;
+  }
   bytes(): Uint8Array {
     const out = new Uint8Array(this.length);
     let o = 0;
@@ -223,12 +236,118 @@ export function scanTrace(
   opts: ScanOptions = {},
 ): ScanResult {
   const sc = new Scan(bytes, table, opts);
+  return notJson(() => sc.start() as ScanResult);
+}
+
+/**
+ * The events of a trace from `at` on, scanned by a second thread while the first scans the
+ * part before (traceSplit.ts). `bytes` is the file from byte `base` on; `at` (relative) is a
+ * guessed event start (splitPoint). Usable only once the first part's scan arrives exactly at
+ * `at` between two events: then these are the events the first part's scan would have read
+ * from there (same code, same bytes), with `first` the index of the first one.
+ */
+export interface PartScan {
+  /** Absolute byte where the part starts (the guessed event start). */
+  at: number;
+  /** Absolute byte of the part's bytes[0] (its payload offsets into the file are from there). */
+  base: number;
+  /** Absolute byte after the events array's ']' (where the whole-file scan carries on). */
+  end: number;
+  /** Index of the part's first event (read from its `seq`; checked when merged). */
+  first: number;
+  /** The part's events, strings from id 0 (its own table), payload offsets relative to
+   * `base` for blob 0 (the file) and the part's side blob as `blobs[0]` when there is one. */
+  batch: WireBatch;
+  count: number;
+  /** The part's first event problem (indexes absolute), as the whole-file scan words it. */
+  eventError: string | null;
+  /** Not JSON from `at` on: the whole-file answer (positions absolute). */
+  syntaxError: string | null;
+}
+
+/**
+ * Whether b[at…] looks like an event of the events array: a plain event object (every field
+ * valid, a non-negative integer seq) followed by ',' or ']'. A cheap check of a guessed start
+ * (traceSplit.ts): an object nested in some event's data rarely passes it.
+ */
+export function isPlainEventAt(bytes: Uint8Array, at: number): boolean {
   try {
-    return sc.run();
+    return new Scan(bytes, new StringTable(), {}, 0, Infinity, 0).probe(at);
+  } catch (e) {
+    if (e instanceof SyntaxProblem) return false;
+    throw e;
+  }
+}
+
+/** Scan the part of a trace from `at` (see PartScan); null when it cannot be used. */
+export function scanTracePart(bytes: Uint8Array, base: number, at: number): PartScan | null {
+  const table = new StringTable();
+  const sc = new Scan(bytes, table, {}, base);
+  try {
+    return sc.part(at);
+  } catch (e) {
+    if (!(e instanceof SyntaxProblem)) throw e;
+    return {
+      at: base + at,
+      base,
+      end: -1,
+      first: -1,
+      batch: emptyBatch(),
+      count: 0,
+      eventError: null,
+      syntaxError: `$: not JSON (${e.message})`,
+    };
+  }
+}
+
+/**
+ * Scan the whole file, but let `part` (scanned elsewhere, from `split`) stand in for the events
+ * from `split` on when this scan reaches `split` exactly at an event start: the answer is the
+ * one scanTrace gives (a part that cannot be used is scanned here after all).
+ */
+export async function scanTraceWithPart(
+  bytes: Uint8Array,
+  table: StringTable,
+  split: number,
+  part: Promise<PartScan | null>,
+  opts: ScanOptions = {},
+): Promise<ScanResult> {
+  const sc = new Scan(bytes, table, opts, 0, split);
+  const first = notJson(() => sc.start());
+  if (first !== null) return first;
+  const got = await part;
+  return notJson(() => sc.resume(got));
+}
+
+/** Run a scan step; a syntax problem is the `$: not JSON` answer. */
+function notJson<T>(f: () => T): T | ScanResult {
+  try {
+    return f();
   } catch (e) {
     if (e instanceof SyntaxProblem) return { ok: false, error: `$: not JSON (${e.message})` };
     throw e;
   }
+}
+
+function emptyBatch(): WireBatch {
+  return {
+    stringBase: 0,
+    strings: [],
+    t: new Float64Array(0),
+    op: new Int32Array(0),
+    pipeline: new Int32Array(0),
+    step: new Int32Array(0),
+    actor: new Int32Array(0),
+    caption: new Int32Array(0),
+    phase: new Uint8Array(0),
+    rc: new Float64Array(0),
+    blobs: [],
+    blob: new Uint8Array(0),
+    dataOff: new Uint32Array(0),
+    dataLen: new Uint32Array(0),
+    fxOff: new Uint32Array(0),
+    fxLen: new Uint32Array(0),
+  };
 }
 
 /**
@@ -248,7 +367,14 @@ class Scan {
   private readonly cols: Columns;
   private readonly side = new Side();
   private eventError: string | null = null;
+  /** Next position to report progress at (or to check `stopAt`: never past it). */
   private nextProgress = 0;
+  /** Top-level state (members() runs in two goes when the scan waits for a part). */
+  private schema: string | undefined = undefined;
+  private schemaSeen = false;
+  private events: 'absent' | 'array' | 'other' = 'absent';
+  /** Index of the event start() stopped at. */
+  private stoppedIndex = -1;
   // The event being read by fastEvent (fields, not locals: the value helpers set them).
   private seq = ABSENT;
   private t = ABSENT;
@@ -272,12 +398,22 @@ class Scan {
     private readonly b: Uint8Array,
     private readonly table: StringTable,
     private readonly opts: ScanOptions,
+    /** Absolute position of b[0] in the file (a part scan's bytes start mid-file). */
+    private readonly base = 0,
+    /** An event start where start() stops to wait for the part scanned elsewhere. */
+    private stopAt = Infinity,
+    /** Events to make room for at first (default: a guess from the size, ~160 bytes each). */
+    capacity = Math.ceil(b.length / 160),
   ) {
     this.interner = new ByteInterner(b, table);
-    this.cols = new Columns(Math.max(1024, Math.ceil(b.length / 160)));
+    this.cols = new Columns(Math.max(1024, capacity));
   }
 
-  run(): ScanResult {
+  /**
+   * Scan from the top. Returns null when the scan stopped at `stopAt` (an event start in the
+   * events array) to wait for the part scanned elsewhere: resume() carries on.
+   */
+  start(): ScanResult | null {
     const b = this.b;
     let p = ws(b, 0);
     if (b[p] !== LBRACE) {
@@ -285,12 +421,18 @@ class Scan {
       return { ok: false, error: '$: expected an object' };
     }
     p = ws(b, p + 1);
-    let schema: string | undefined;
-    let schemaSeen = false;
-    let events: 'absent' | 'array' | 'other' = 'absent';
-    if (b[p] === RBRACE) p++;
-    else {
-      for (;;) {
+    if (b[p] === RBRACE) return this.finish(p + 1);
+    return this.members(p, false);
+  }
+
+  /**
+   * The top-level object's members from p (on a key; or, with `afterValue`, just after the
+   * events array), to its '}' and the end; null when the events array stopped at `stopAt`.
+   */
+  private members(p: number, afterValue: boolean): ScanResult | null {
+    const b = this.b;
+    for (;;) {
+      if (!afterValue) {
         p = ws(b, p);
         if (b[p] !== QUOTE) this.fail(p, 'expected a key');
         const ks = p;
@@ -300,41 +442,159 @@ class Scan {
         p = this.expect(p, COLON);
         p = ws(b, p);
         if (key === 'schema') {
-          schemaSeen = true;
+          this.schemaSeen = true;
           if (b[p] === QUOTE) {
             const s = p;
             p = this.skipString(p);
-            schema = JSON.parse(decoder.decode(b.subarray(s, p))) as string;
+            this.schema = JSON.parse(decoder.decode(b.subarray(s, p))) as string;
           } else {
-            schema = undefined;
+            this.schema = undefined;
             p = this.skipValue(p);
           }
         } else if (key === 'events') {
           if (b[p] === LBRACK) {
             // A later duplicate "events" wins in JSON.parse; we keep the first (rare enough).
-            p = events !== 'array' ? this.readEvents(p) : this.skipValue(p);
-            events = 'array';
+            if (this.events !== 'array') {
+              this.events = 'array';
+              p = ws(b, p + 1);
+              if (b[p] === RBRACK) p++;
+              else {
+                p = this.readEvents(p, 0);
+                if (p < 0) return null;
+              }
+            } else p = this.skipValue(p);
           } else {
             p = this.skipValue(p);
-            events = 'other';
+            this.events = 'other';
           }
         } else p = this.skipValue(p);
-        p = ws(b, p);
-        if (b[p] === COMMA) {
-          p++;
-          continue;
-        }
-        p = this.expect(p, RBRACE);
-        break;
       }
+      afterValue = false;
+      p = ws(b, p);
+      if (b[p] === COMMA) {
+        p++;
+        continue;
+      }
+      return this.finish(this.expect(p, RBRACE));
     }
+  }
+
+  /** After the top-level object: nothing but whitespace, then the answer. */
+  private finish(p: number): ScanResult {
     this.end(p);
-    if (!schemaSeen || schema !== TRACE_SCHEMA) {
+    if (!this.schemaSeen || this.schema !== TRACE_SCHEMA) {
       return { ok: false, error: `schema: expected "${TRACE_SCHEMA}"` };
     }
-    if (events !== 'array') return { ok: false, error: 'events: expected an array' };
+    if (this.events !== 'array') return { ok: false, error: 'events: expected an array' };
     if (this.eventError !== null) return { ok: false, error: this.eventError };
     return { ok: true, batch: this.batch(), count: this.cols.n };
+  }
+
+  /**
+   * Carry on after start() stopped at `stopAt` (event `stoppedIndex`): take the part scanned
+   * elsewhere when it is the one this scan would read (it started at this very event, its
+   * index is this one), else scan on here.
+   */
+  resume(part: PartScan | null): ScanResult {
+    const at = this.stopAt;
+    this.stopAt = Infinity;
+    if (part !== null && part.at === at) {
+      if (part.syntaxError !== null) return { ok: false, error: part.syntaxError };
+      if (this.eventError !== null) return this.members(part.end, true) as ScanResult;
+      if (part.first === this.stoppedIndex) {
+        this.merge(part);
+        return this.members(part.end, true) as ScanResult;
+      }
+    }
+    return this.members(this.readEvents(at, this.stoppedIndex), true) as ScanResult;
+  }
+
+  /** Append a usable part's events (its string ids mapped into this table). */
+  private merge(part: PartScan): void {
+    const src = part.batch;
+    const k = part.count;
+    const ids = new Int32Array(src.strings.length);
+    for (let j = 0; j < ids.length; j++) ids[j] = this.table.id(src.strings[j] as string);
+    const sideBase = this.side.length;
+    for (const blob of src.blobs) this.side.addBytes(blob);
+    const c = this.cols;
+    c.room(c.n + k);
+    const at = c.n;
+    // Plain columns in bulk; ids remapped, payload offsets made file-absolute (or moved into
+    // this side blob) one by one.
+    c.t.set(src.t.subarray(0, k), at);
+    c.op.set(src.op.subarray(0, k), at);
+    c.phase.set(src.phase.subarray(0, k), at);
+    c.rc.set(src.rc.subarray(0, k), at);
+    c.dataLen.set(src.dataLen.subarray(0, k), at);
+    c.fxLen.set(src.fxLen.subarray(0, k), at);
+    remap(src.pipeline, c.pipeline, at, k, ids);
+    remap(src.step, c.step, at, k, ids);
+    remap(src.actor, c.actor, at, k, ids);
+    remap(src.caption, c.caption, at, k, ids);
+    const { blob, dataOff, fxOff } = c;
+    const fileBase = part.base;
+    for (let j = 0; j < k; j++) {
+      const inFile = src.blob[j] === 0;
+      const shift = inFile ? fileBase : sideBase;
+      blob[at + j] = inFile ? 0 : 1;
+      dataOff[at + j] = (src.dataOff[j] as number) + shift;
+      fxOff[at + j] = (src.fxOff[j] as number) + shift;
+    }
+    c.n = at + k;
+    this.eventError = part.eventError;
+  }
+
+  /** See isPlainEventAt. */
+  probe(at: number): boolean {
+    const b = this.b;
+    if (b[at] !== LBRACE) return false;
+    let p = this.fastEvent(-1, at);
+    if (p < 0) return false;
+    const { seq, t, op } = this;
+    const plain =
+      Number.isInteger(seq) &&
+      seq >= 0 &&
+      Number.isFinite(t) &&
+      (op | 0) === op &&
+      this.pipelineId >= 0 &&
+      this.stepId >= 0 &&
+      this.actorId >= 0 &&
+      this.phase >= 0 &&
+      !this.fxBad;
+    p = ws(b, p);
+    return plain && (b[p] === COMMA || b[p] === RBRACK);
+  }
+
+  /**
+   * The part scan (scanTracePart): events from `at` (relative) to the events array's ']'.
+   * The first event's `seq` gives the index this part starts at; null when there is no such
+   * plain first event (the whole-file scan then reads the part itself).
+   */
+  part(at: number): PartScan | null {
+    const b = this.b;
+    if (at < 0 || b[at] !== LBRACE) return null;
+    // Read the first event once to learn its index (its seq), then for real.
+    if (this.fastEvent(-1, at) < 0) return null;
+    const first = this.seq;
+    if (!Number.isInteger(first) || first < 0) return null;
+    this.eventError = null;
+    this.cols.n = 0;
+    const end = this.readEvents(at, first);
+    // The payloads in the file stay there (the whole-file scan has those bytes): only the
+    // side blob travels.
+    const batch = this.batch();
+    batch.blobs = this.side.length > 0 ? [this.side.bytes()] : [];
+    return {
+      at: this.base + at,
+      base: this.base,
+      end: this.base + end,
+      first,
+      batch,
+      count: this.cols.n,
+      eventError: this.eventError,
+      syntaxError: null,
+    };
   }
 
   private batch(): WireBatch {
@@ -363,16 +623,24 @@ class Scan {
 
   // ---------------------------------------------------------------- events
 
-  /** The events array at p (on its '['); returns the position after its ']'. */
-  private readEvents(p: number): number {
+  /**
+   * The events array from event `i0` at p (an event start: the array's '[' and whitespace are
+   * behind) to its ']'; returns the position after it, or -1 when it stopped at `stopAt`.
+   */
+  private readEvents(p: number, i0: number): number {
     const b = this.b;
-    p = ws(b, p + 1);
-    if (b[p] === RBRACK) return p + 1;
-    for (let i = 0; ; i++) {
+    for (let i = i0; ; i++) {
       p = ws(b, p);
       if (p >= this.nextProgress) {
-        this.opts.onProgress?.(p, b.length);
-        this.nextProgress = p + (8 << 20);
+        if (p >= this.stopAt) {
+          if (p === this.stopAt) {
+            this.stoppedIndex = i;
+            return -1;
+          }
+          this.stopAt = Infinity; // the guess was inside an event: no part to wait for
+        }
+        this.opts.onProgress?.(this.base + p, this.base + b.length);
+        this.nextProgress = Math.min(p + (8 << 20), this.stopAt);
       }
       const start = p;
       if (this.eventError !== null) p = this.skipValue(p);
@@ -673,7 +941,7 @@ class Scan {
   private fail(p: number, what: string): never {
     const c = this.b[p];
     const got = c === undefined ? 'end of input' : `'${String.fromCharCode(c)}'`;
-    throw new SyntaxProblem(`${what}, got ${got} at byte ${p}`);
+    throw new SyntaxProblem(`${what}, got ${got} at byte ${this.base + p}`);
   }
 
   /**
