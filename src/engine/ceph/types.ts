@@ -4,6 +4,7 @@
  * `2:d96a01e0:::testobj:head`, osd_reqid_t `client.4153.0:1`.
  */
 import type { Json } from '../trace/event.ts';
+import { IdentityRing } from './identity-ring.ts';
 
 /** eversion_t: (map epoch of the primary when it prepared the write, per-PG counter). */
 export interface Eversion {
@@ -14,18 +15,22 @@ export interface Eversion {
 export const EV_ZERO: Eversion = { epoch: 0, version: 0 };
 
 /**
- * The printed forms in this file are memoised per object: an op's eversion, pg_t, hobject and
- * reqid objects travel by reference from the client through the primary to the replicas and
- * are printed into a dozen trace events and OpTracker descriptions each. (They are immutable.)
+ * The printed forms in this file are memoised: an op's eversion, pg_t, hobject and reqid are
+ * printed into a dozen trace events and OpTracker descriptions each, within a short span of
+ * the op. The memos are small direct-mapped tables keyed by the printed values (not WeakMaps:
+ * a WeakMap entry per op is ephemeron work in every young-generation GC), so a slot holds the
+ * newest value that maps to it and a stale slot just prints again.
  */
-const evStrs = new WeakMap<Eversion, string>();
+const MEMO_SLOTS = 256;
+const evMemo: Array<{ epoch: number; version: number; s: string } | undefined> =
+  new Array<undefined>(MEMO_SLOTS).fill(undefined);
 
 export function evStr(v: Eversion): string {
-  let s = evStrs.get(v);
-  if (s === undefined) {
-    s = `${v.epoch}'${v.version}`;
-    evStrs.set(v, s);
-  }
+  const i = (v.version ^ v.epoch) & (MEMO_SLOTS - 1);
+  const m = evMemo[i];
+  if (m !== undefined && m.version === v.version && m.epoch === v.epoch) return m.s;
+  const s = `${v.epoch}'${v.version}`;
+  evMemo[i] = { epoch: v.epoch, version: v.version, s };
   return s;
 }
 
@@ -86,14 +91,16 @@ export interface HObject {
   readonly hash: number;
 }
 
-const hobjStrs = new WeakMap<HObject, string>();
+const hobjMemo: Array<{ pool: number; name: string; s: string } | undefined> = new Array<undefined>(
+  MEMO_SLOTS,
+).fill(undefined);
 
 export function hobjStr(o: HObject): string {
-  let s = hobjStrs.get(o);
-  if (s === undefined) {
-    s = `${o.pool}:${bitReverse32(o.hash).toString(16).padStart(8, '0')}:::${o.name}:head`;
-    hobjStrs.set(o, s);
-  }
+  const i = o.hash & (MEMO_SLOTS - 1);
+  const m = hobjMemo[i];
+  if (m !== undefined && m.pool === o.pool && m.name === o.name) return m.s;
+  const s = `${o.pool}:${bitReverse32(o.hash).toString(16).padStart(8, '0')}:::${o.name}:head`;
+  hobjMemo[i] = { pool: o.pool, name: o.name, s };
   return s;
 }
 
@@ -103,14 +110,15 @@ export interface ReqId {
   readonly tid: number;
 }
 
-const reqidStrs = new WeakMap<ReqId, string>();
+const reqidMemo: Array<{ client: number; tid: number; s: string } | undefined> =
+  new Array<undefined>(MEMO_SLOTS).fill(undefined);
 
 export function reqidStr(r: ReqId): string {
-  let s = reqidStrs.get(r);
-  if (s === undefined) {
-    s = `client.${r.client}.0:${r.tid}`;
-    reqidStrs.set(r, s);
-  }
+  const i = (r.tid ^ r.client) & (MEMO_SLOTS - 1);
+  const m = reqidMemo[i];
+  if (m !== undefined && m.tid === r.tid && m.client === r.client) return m.s;
+  const s = `client.${r.client}.0:${r.tid}`;
+  reqidMemo[i] = { client: r.client, tid: r.tid, s };
   return s;
 }
 
@@ -252,7 +260,8 @@ export interface PgLogEntry {
   readonly mtime: number;
 }
 
-const opsJsons = new WeakMap<readonly OSDOp[], Json>();
+/** The ops vectors traced last (an op's vector is traced within a short span, then never). */
+const opsJsons = new IdentityRing<readonly OSDOp[], Json>(64);
 
 /**
  * `ops.map(osdOpJson)`, built once per ops vector: the same MOSDOp ops are traced by the
@@ -260,10 +269,9 @@ const opsJsons = new WeakMap<readonly OSDOp[], Json>();
  * data is never mutated, so the events share the array.
  */
 export function osdOpsJson(ops: readonly OSDOp[]): Json {
-  let j = opsJsons.get(ops);
-  if (j === undefined) {
-    j = ops.map(osdOpJson);
-    opsJsons.set(ops, j);
-  }
-  return j;
+  return opsJsons.get(ops, buildOpsJson);
+}
+
+function buildOpsJson(ops: readonly OSDOp[]): Json {
+  return ops.map(osdOpJson);
 }

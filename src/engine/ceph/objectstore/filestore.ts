@@ -58,6 +58,12 @@ interface JournalEntry {
   readonly bytes: number;
 }
 
+/** Transactions queued on one object but not applied yet, and the reads waiting for them. */
+interface PendingApply {
+  n: number;
+  readonly waiters: Future<void>[];
+}
+
 /** A journal record on the device: its ring seq and the last op seq it carries. */
 interface JournalRecord {
   readonly recSeq: number;
@@ -96,7 +102,7 @@ export class FileStore implements ObjectStore {
   private afterSync: Array<() => void> = [];
   private committedSeq = 0;
   /** Per-object count of queued-but-unapplied transactions, and readers waiting for them. */
-  private readonly pendingApply = new Map<string, { n: number; waiters: Future<void>[] }>();
+  private readonly pendingApply = new Map<string, Map<string, PendingApply>>();
   private readonly opWq: Worker;
   private readonly finisher: Worker;
   /** FileStore::op_finisher: runs the onreadable (applied) contexts. */
@@ -134,10 +140,15 @@ export class FileStore implements ObjectStore {
     const seq = ++this.opSeq;
     const bytes = JOURNAL_ENTRY_HEADER + txBytes(t);
     const entry: JournalEntry = { seq, t, hooks, ctx: currentCtx(this.rt.sim), bytes };
-    for (const k of touchedKeys(t)) {
-      const p = this.pendingApply.get(k);
+    let pending = this.pendingApply.get(t.coll);
+    if (!pending) {
+      pending = new Map();
+      this.pendingApply.set(t.coll, pending);
+    }
+    for (const oid of touchedOids(t)) {
+      const p = pending.get(oid);
       if (p) p.n++;
-      else this.pendingApply.set(k, { n: 1, waiters: [] });
+      else pending.set(oid, { n: 1, waiters: [] });
     }
     this.rt.trace.point('queue_transactions', this.actor, {
       data: { store: 'filestore', seq, txn: txJson(t) },
@@ -405,18 +416,20 @@ export class FileStore implements ObjectStore {
   }
 
   private finishApply(t: Transaction): void {
-    for (const k of touchedKeys(t)) {
-      const p = this.pendingApply.get(k);
+    const pending = this.pendingApply.get(t.coll);
+    if (!pending) return;
+    for (const oid of touchedOids(t)) {
+      const p = pending.get(oid);
       if (!p) continue;
       if (--p.n === 0) {
-        this.pendingApply.delete(k);
+        pending.delete(oid);
         for (const w of p.waiters) w.resolve();
       }
     }
   }
 
   *read(coll: string, oid: string, off: number, len: number): Proc<Uint8Array> {
-    const p = this.pendingApply.get(ObjectTable.key(coll, oid));
+    const p = this.pendingApply.get(coll)?.get(oid);
     if (p) {
       const f = new Future<void>('filestore.read_wait_apply');
       p.waiters.push(f);
@@ -465,7 +478,8 @@ export class FileStore implements ObjectStore {
     this.finisher.reset();
     this.opFinisher.reset();
     this.overlay.clear();
-    for (const p of this.pendingApply.values()) for (const w of p.waiters) w.resolve();
+    for (const c of this.pendingApply.values())
+      for (const p of c.values()) for (const w of p.waiters) w.resolve();
     this.pendingApply.clear();
     this.records = [];
     this.applying = 0;
@@ -625,8 +639,9 @@ function decodeTable(d: Dec, t: ObjectTable): void {
   }
 }
 
-function touchedKeys(t: Transaction): Set<string> {
-  const s = new Set<string>();
-  for (const o of t.ops) s.add(ObjectTable.key(t.coll, o.oid));
-  return s;
+/** The distinct objects a transaction touches (a handful of ops: a linear scan, no Set). */
+function touchedOids(t: Transaction): string[] {
+  const out: string[] = [];
+  for (const o of t.ops) if (!out.includes(o.oid)) out.push(o.oid);
+  return out;
 }

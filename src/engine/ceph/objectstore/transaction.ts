@@ -4,6 +4,7 @@
  * into one of these; replicas receive the same transaction encoded in MOSDRepOp.
  */
 import type { Json } from '../../trace/event.ts';
+import { IdentityRing } from '../identity-ring.ts';
 
 export type TxOp =
   | { op: 'touch'; oid: string }
@@ -40,16 +41,16 @@ export function txBytes(t: Transaction): number {
   return n;
 }
 
-/** Trace views are built once per transaction (a primary's transaction is traced 4-5 times). */
-const txJsonCache = new WeakMap<Transaction, Json>();
+/**
+ * Trace views are built once per transaction (a primary's transaction is traced 4-5 times,
+ * within a short span): the last few are remembered by identity (not in a WeakMap, whose
+ * entry per transaction is ephemeron work in every young-generation GC).
+ */
+const txJsonCache = new IdentityRing<Transaction, Json>(64);
 
 /** A compact trace view: op names with the fields a debugger would show. */
 export function txJson(t: Transaction): Json {
-  const hit = txJsonCache.get(t);
-  if (hit !== undefined) return hit;
-  const j = buildTxJson(t);
-  txJsonCache.set(t, j);
-  return j;
+  return txJsonCache.get(t, buildTxJson);
 }
 
 function buildTxJson(t: Transaction): Json {

@@ -144,7 +144,15 @@ function buildEntryJson(e: PgLogEntry): Json {
 
 /** Omap key of a log entry: zero-padded epoch.version so omap order = log order. */
 export function logKey(v: Eversion): string {
-  return `${String(v.epoch).padStart(10, '0')}.${String(v.version).padStart(20, '0')}`;
+  return `${zeroPad(v.epoch, 10)}.${zeroPad(v.version, 20)}`;
+}
+
+const ZEROS = '00000000000000000000';
+
+/** `String(n).padStart(width, '0')` for a non-negative integer, without padStart's cost. */
+function zeroPad(n: number, width: number): string {
+  const s = String(n);
+  return s.length >= width ? s : ZEROS.slice(0, width - s.length) + s;
 }
 
 function buildEncodedEntry(e: PgLogEntry): Uint8Array {
