@@ -236,6 +236,7 @@ export class CephCluster {
     const osd = this.osd(id);
     if (osd.alive) return;
     this.devices[id]?.powerOn(); // after a power cut: a fresh device over the durable image
+    osd.hb.reset(); // a new process: no heartbeat peers, reports or boot in progress
     yield* osd.restart(this.mon.map);
     for (const o of this.osds) o?.forgetHeartbeat(id);
     this.mon.subscribe(osd.name);

@@ -62,7 +62,9 @@ export class OsdHeartbeat {
 
   /** Failure detection still has work: reports pending, or waiting to boot. */
   busy(): boolean {
-    return this.failurePending.size > 0 || this.waitingForHealthy || this.booting;
+    // A boot the monitor answered without a new map (already up) is over too.
+    const booting = this.booting && !this.osd.map().isUp(this.osd.id);
+    return this.failurePending.size > 0 || this.waitingForHealthy || booting;
   }
 
   /** OSD::heartbeat: MOSDPing to every heartbeat peer (front and back networks in Ceph). */
