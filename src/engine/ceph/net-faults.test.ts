@@ -140,6 +140,36 @@ describe('partition: osd.1 cut from both peers during writes', () => {
   });
 });
 
+describe('isolated OSD over many seeds', () => {
+  test.each([1, 2, 3, 4, 5, 6])(
+    'seed %i: only it goes down, it comes back, nothing lost',
+    (seed) => {
+      const h = makeHarness(CONFIG, seed);
+      const { client, cluster } = h;
+      const x = seed % 3;
+      const peers = [0, 1, 2].filter((o) => o !== x);
+      const latest = new Map<string, Uint8Array>();
+      h.run(
+        (function* (): Proc<void> {
+          for (let i = 0; i < 60; i++) {
+            if (i === 20)
+              for (const p of peers)
+                cluster.partition(`osd.${x}`, `osd.${p}`, h.rt.sim.now + 40 * S);
+            const oid = `s-${i % 12}`;
+            yield* client.writeFull('sim', oid, payload(seed * 1000 + i));
+            latest.set(oid, payload(seed * 1000 + i));
+          }
+        })(),
+      );
+      h.settle(200 * S);
+      expect(markdowns(h).map(([o]) => o)).toEqual([x]);
+      expect(cluster.healthy()).toBe(true);
+      expect(h.rt.sim.pending).toBe(0);
+      for (const [oid, want] of latest) checkReplicas(h, oid, want);
+    },
+  );
+});
+
 describe('partition: osd.1 ↔ osd.2 only', () => {
   test('they report each other, nobody is marked down, blocked writes finish after the heal', () => {
     const h = makeHarness(CONFIG, 4);
