@@ -53,6 +53,7 @@ test('partition osd.1 from both peers from the palette: drops, markdown, boot', 
   await page.getByTestId('partition-b').selectOption('osd.2');
   await page.getByTestId('partition-wait').check();
   await expect(btn).toHaveText(/Partition osd\.1 ↔ osd\.2 and wait for the heal/);
+  await page.screenshot({ path: test.info().outputPath('ceph-faults-palette.png') });
   await btn.click();
   await expect(page.getByTestId('position')).toHaveText(`${after1.length} / ${after2.length - 1}`, {
     timeout: 60_000,
