@@ -1,9 +1,14 @@
 /** Play/pause, step and op buttons, speed, the scrubber and the position readout. */
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { COMMANDS, command, speedLabel } from '../commands/commands.ts';
 import { IconOpBack, IconOpFwd, IconPause, IconPlay, IconStepBack, IconStepFwd } from './icons.tsx';
-import { SPEEDS, useApp } from '../state/store.ts';
+import { SPEEDS, useApp, type Store } from '../state/store.ts';
 import { Scrubber } from '../views/timeline/Scrubber.tsx';
+import { cursorMoved, positionText, setText, useStorePatch } from '../views/timeline/storePatch.ts';
+
+/** The readout follows the cursor outside React (a step re-renders no part of the toolbar). */
+const patchPosition = (el: HTMLOutputElement, s: Store) =>
+  setText(el, positionText(s.cursor, s.count));
 
 function Btn({ id, icon }: { id: string; icon: ReactNode }) {
   const c = command(id);
@@ -26,7 +31,8 @@ function Btn({ id, icon }: { id: string; icon: ReactNode }) {
 export function Transport() {
   const playing = useApp((s) => s.playing);
   const count = useApp((s) => s.count);
-  const cursor = useApp((s) => s.cursor);
+  const position = useRef<HTMLOutputElement>(null);
+  useStorePatch(position, patchPosition, cursorMoved);
   const speedIndex = useApp((s) => s.speedIndex);
   const setSpeedIndex = useApp((s) => s.setSpeedIndex);
   const play = COMMANDS.find((c) => c.id === 'play')!;
@@ -67,12 +73,13 @@ export function Transport() {
       {/* As wide as the widest "cursor / last" of this trace: a seek must not resize the
           scrubber (its canvas repaint walks every op boundary). */}
       <output
+        ref={position}
         className="position"
         aria-live="off"
         data-testid="position"
         style={{ minWidth: `max(90px, ${2 * String(Math.max(0, count - 1)).length + 3}ch)` }}
       >
-        {count === 0 ? '–' : `${cursor} / ${count - 1}`}
+        –
       </output>
     </div>
   );

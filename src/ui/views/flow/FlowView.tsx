@@ -1,12 +1,22 @@
 /**
  * The flow diagram of the current event's pipeline (`data-view="flow"`). Re-renders only
  * when the pipeline changes; stepping within it patches the DOM (highlight.ts). Diagrams of
- * recent pipelines stay mounted off screen (diagramCache.ts), so switching back costs a DOM
- * move, not an xyflow mount.
+ * recent pipelines stay mounted, hidden in place (diagramCache.ts), so switching back toggles
+ * a few attributes: no xyflow mount, no DOM move, no diagram re-render.
  */
 import { MarkerType, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { createPortal } from 'react-dom';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type MouseEvent,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import type { PipelineView } from '../../../protocol/index.ts';
 import { opSegment } from '../../state/navigation.ts';
 import { SPEEDS, trace, useApp } from '../../state/store.ts';
@@ -16,7 +26,9 @@ import { cachedLayout, STEP_H, STEP_W, type FlowLayout } from './layout.ts';
 import { edgeTypes, nodeTypes, type FlowEdge, type LaneNode, type StepNode } from './nodes.tsx';
 import { synthesizePipeline, withUncatalogued } from './synthesize.ts';
 import { openFaultMenu } from '../faults/faultMenuState.ts';
-import { DiagramCache, parkingLot, sizeParkingLot } from './diagramCache.ts';
+import { DiagramCache, type DiagramEntry } from './diagramCache.ts';
+import { prelayoutInIdle } from './prelayout.ts';
+import './flow.css';
 import { useStopFocus } from '../../walkthrough/focus.ts';
 
 /** Playing at ≥ 20 steps/s (App's `is-fast`): no token motion, no transitions. */
@@ -104,21 +116,25 @@ function jumpToStep(pipeline: string, step: string): void {
   }
 }
 
-/** Memoized: an op change within the same pipeline re-renders FlowView, not the diagrams. */
+/** xyflow's fit: the whole pipeline, a little margin, never zoomed past 115 %. */
+const FIT = { padding: 0.04, maxZoom: 1.15 } as const;
+
+/**
+ * One mounted diagram. Its ReactFlow element is memoized on the layout: a re-render (the panel
+ * going on or off screen) never reaches xyflow. Stepping patches the DOM (highlight.ts) from a
+ * store subscription — only while `active` (on screen).
+ */
 const FlowCanvas = memo(function FlowCanvas({
   view,
   layoutKey,
   aspect,
   active,
-  cameraSlot,
 }: {
   view: PipelineView;
   layoutKey: string;
   aspect: number;
   /** On screen (not parked): only the active diagram follows the cursor. */
   active: boolean;
-  /** Where the active diagram puts its camera buttons (the panel header). */
-  cameraSlot: HTMLElement | null;
 }) {
   const layout = cachedLayout(view, layoutKey, aspect);
   const { nodes, edges } = useMemo(() => toElements(layout, view), [layout, view]);
@@ -134,11 +150,18 @@ const FlowCanvas = memo(function FlowCanvas({
     const root = ref.current;
     if (!root) return;
     let followed: string | null = null;
+    let shown = -1;
     /** `full`: re-derive the marks from the DOM (xyflow added elements, back on screen). */
     const apply = (full = false) => {
       if (!activeRef.current) return;
-      const frame = flowFrame(trace, useApp.getState().cursor, view.id, edgeIds);
-      applyFrame(root, frame, { full, motion: !fastPlayback() });
+      const cursor = useApp.getState().cursor;
+      // A jump (seek, another op, back on screen) snaps into place: no transitions, no token
+      // motion — those are for watching one step lead to the next (flow.css `data-jump`).
+      const jump = full || Math.abs(cursor - shown) !== 1;
+      shown = cursor;
+      if (jump !== root.hasAttribute('data-jump')) root.toggleAttribute('data-jump', jump);
+      const frame = flowFrame(trace, cursor, view.id, edgeIds);
+      applyFrame(root, frame, { full, motion: !jump && !fastPlayback() });
       if (full) applyBreakMarkers(root, useApp.getState().breaks.steps);
       // Follow mode: a viewport transform (no React render) centred on the current step.
       const box = frame.current === null ? undefined : boxes.get(frame.current);
@@ -153,6 +176,7 @@ const FlowCanvas = memo(function FlowCanvas({
     // re-apply whenever elements are added. Attribute changes (ours, zoom) don't trigger it.
     let frame = 0;
     const mo = new MutationObserver(() => {
+      if (!activeRef.current) return;
       cancelAnimationFrame(frame);
       frame = requestAnimationFrame(() => apply(true));
     });
@@ -160,7 +184,7 @@ const FlowCanvas = memo(function FlowCanvas({
     const unsubscribe = useApp.subscribe((s, p) => {
       if (s.follow !== p.follow) {
         followed = null;
-        if (!s.follow) void rf.fitView({ padding: 0.04, maxZoom: 1.15, duration: 250 });
+        if (!s.follow && activeRef.current) void rf.fitView({ ...FIT, duration: 250 });
       }
       if (s.breaks !== p.breaks) applyBreakMarkers(root, s.breaks.steps);
       if (s.cursor !== p.cursor || s.count !== p.count || s.follow !== p.follow) apply();
@@ -174,7 +198,7 @@ const FlowCanvas = memo(function FlowCanvas({
   }, [view.id, edgeIds, boxes, rf]);
   // Parked: drop the current-step marks (contract 3: one aria-current, on screen). Back on
   // screen: catch up with the cursor.
-  useEffect(() => {
+  useLayoutEffect(() => {
     activeRef.current = active;
     const root = ref.current;
     if (active) applyRef.current?.();
@@ -184,15 +208,35 @@ const FlowCanvas = memo(function FlowCanvas({
   const hasStep = useCallback((id: string) => boxes.has(id), [boxes]);
   useStopFocus(rf, hasStep);
 
-  return (
-    <div ref={ref} className="flow-canvas">
+  const onNodeClick = useCallback(
+    (e: MouseEvent, node: StepNode | LaneNode) => {
+      if (node.type !== 'step') return;
+      // Alt/Shift+click (or Ctrl/Cmd+click) toggles a breakpoint; a plain click jumps.
+      if (e.altKey || e.shiftKey || e.ctrlKey || e.metaKey)
+        useApp.getState().toggleBreakStep(node.id);
+      else jumpToStep(view.id, node.id);
+    },
+    [view.id],
+  );
+  const onNodeContextMenu = useCallback(
+    (e: MouseEvent, node: StepNode | LaneNode) => {
+      e.preventDefault();
+      const lane = node.type === 'lane' ? node.id.slice('lane:'.length) : node.data.lane;
+      const label = layout.lanes.find((l) => l.id === lane)?.label ?? lane;
+      openFaultMenu(e, actorsInLane(view, lane), `${label} lane`);
+    },
+    [layout, view],
+  );
+  // The same element object while the layout stands: React skips xyflow on every re-render.
+  const diagram = useMemo(
+    () => (
       <ReactFlow
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         fitView
-        fitViewOptions={{ padding: 0.04, maxZoom: 1.15 }}
+        fitViewOptions={FIT}
         minZoom={0.2}
         maxZoom={2}
         nodesDraggable={false}
@@ -201,23 +245,18 @@ const FlowCanvas = memo(function FlowCanvas({
         nodesFocusable={false}
         edgesFocusable={false}
         zoomOnDoubleClick={false}
-        onNodeClick={(e, node) => {
-          if (node.type !== 'step') return;
-          // Alt/Shift+click (or Ctrl/Cmd+click) toggles a breakpoint; a plain click jumps.
-          if (e.altKey || e.shiftKey || e.ctrlKey || e.metaKey)
-            useApp.getState().toggleBreakStep(node.id);
-          else jumpToStep(view.id, node.id);
-        }}
-        onNodeContextMenu={(e, node) => {
-          e.preventDefault();
-          const lane = node.type === 'lane' ? node.id.slice('lane:'.length) : node.data.lane;
-          const label = layout.lanes.find((l) => l.id === lane)?.label ?? lane;
-          openFaultMenu(e, actorsInLane(view, lane), `${label} lane`);
-        }}
+        onNodeClick={onNodeClick}
+        onNodeContextMenu={onNodeContextMenu}
         preventScrolling
         aria-label={`Flow diagram of ${view.title}`}
       ></ReactFlow>
-      {active && cameraSlot ? createPortal(<CameraControls />, cameraSlot) : null}
+    ),
+    [nodes, edges, onNodeClick, onNodeContextMenu, view.title],
+  );
+
+  return (
+    <div ref={ref} className="flow-canvas">
+      {diagram}
     </div>
   );
 });
@@ -252,7 +291,7 @@ function CameraControls() {
         className="btn btn-small"
         onClick={() => {
           setFollow(false);
-          void rf.fitView({ padding: 0.04, maxZoom: 1.15, duration: 200 });
+          void rf.fitView({ ...FIT, duration: 200 });
         }}
         aria-label="Fit the whole pipeline"
         title="Fit the whole pipeline"
@@ -272,7 +311,7 @@ function CameraControls() {
   );
 }
 
-function Legend() {
+const Legend = memo(function Legend() {
   return (
     <footer className="flow-legend" aria-label="Legend">
       <span>
@@ -290,7 +329,7 @@ function Legend() {
       <span>→ enter · ↩ return · ● event · ✓ done in this op · dashed box: optional</span>
     </footer>
   );
-}
+});
 
 /** `pipeline#op` of the event under the cursor: changes per op, not per step. */
 function useCurrentKey(): string {
@@ -301,28 +340,129 @@ function useCurrentKey(): string {
 }
 
 /**
- * The drawing area's width/height, in quarter steps (1…3): the layout wraps lanes to fit it.
- * Quantized so a resize re-lays out only when the shape really changes. `null` until the area
- * is measured (in the commit that mounts it, before paint): the first diagram is laid out and
- * mounted once, at the real shape, not once at a guess and again after measuring.
+ * Reports the drawing area's width/height, in quarter steps (1…3), while `on`: the layout wraps
+ * lanes to fit it. Quantized so a resize re-lays out only when the shape really changes. The
+ * first report comes in the commit that mounts the area (before paint): the first diagram is
+ * laid out and mounted once, at the real shape, not once at a guess and again after measuring.
  */
-function useAspect(): { ref: (el: HTMLDivElement | null) => void; aspect: number | null } {
-  const [aspect, setAspect] = useState<number | null>(null);
-  const ro = useRef<ResizeObserver | null>(null);
-  const ref = useCallback((el: HTMLDivElement | null) => {
-    ro.current?.disconnect();
-    if (!el) return;
-    const measure = () => {
-      const { width, height } = el.getBoundingClientRect();
+function useAspectReport(
+  body: RefObject<HTMLDivElement | null>,
+  on: boolean,
+  report: (aspect: number) => void,
+  now = false,
+): void {
+  useLayoutEffect(() => {
+    const el = body.current;
+    if (!on || !el) return;
+    const measure = (width: number, height: number) => {
       if (width < 10 || height < 10) return;
-      const a = Math.min(3, Math.max(1, Math.round((width / height) * 4) / 4));
-      setAspect(a);
+      report(Math.min(3, Math.max(1, Math.round((width / height) * 4) / 4)));
     };
-    ro.current = new ResizeObserver(measure);
-    ro.current.observe(el);
-    measure();
-  }, []);
-  return { ref, aspect };
+    const ro = new ResizeObserver(([r]) => {
+      if (r) measure(r.contentRect.width, r.contentRect.height);
+    });
+    ro.observe(el);
+    // The placeholder measures at once (a forced layout, once per page); a panel coming on
+    // screen has the size its diagram was laid out for, and the observer's first report follows.
+    if (now) {
+      const { width, height } = el.getBoundingClientRect();
+      measure(width, height);
+    }
+    return () => ro.disconnect();
+  }, [body, on, report, now]);
+}
+
+function PanelHead({ view, children }: { view: PipelineView | null; children?: ReactNode }) {
+  return (
+    <header className="panel-head flow-head">
+      {view ? (
+        <>
+          <h2>
+            <span className="pipeline-id">{view.id || '(no pipeline)'}</span>{' '}
+            {view.title !== view.id ? view.title : ''}
+          </h2>
+          <p className="pipeline-summary">{view.summary}</p>
+          {children}
+        </>
+      ) : (
+        <h2>Flow</h2>
+      )}
+    </header>
+  );
+}
+
+/**
+ * One diagram's panel (header, diagram, legend). All mounted panels share one grid cell: the
+ * active one carries the contract-3 hooks (`data-view="flow"`, `data-pipeline`) and is visible;
+ * the others are hidden in place (`is-parked`: invisible, inert, out of the accessibility
+ * tree, and — having no `data-view` — outside every `[data-view="flow"] …` query). Going on or
+ * off screen re-renders this small shell only; the diagram itself is memoized.
+ */
+const FlowPanel = memo(function FlowPanel({
+  entry,
+  active,
+  onAspect,
+}: {
+  entry: DiagramEntry;
+  active: boolean;
+  onAspect: (aspect: number) => void;
+}) {
+  const body = useRef<HTMLDivElement>(null);
+  useAspectReport(body, active, onAspect);
+  const { view } = entry;
+  return (
+    <ReactFlowProvider>
+      <section
+        className={active ? 'panel flow-panel' : 'panel flow-panel is-parked'}
+        data-view={active ? 'flow' : undefined}
+        data-pipeline={active ? view.id : undefined}
+        aria-label={active ? 'Flow diagram' : undefined}
+        aria-hidden={active ? undefined : true}
+        inert={!active}
+      >
+        <PanelHead view={view}>{active ? <CameraControls /> : null}</PanelHead>
+        <div className="flow-body" ref={body}>
+          <FlowCanvas
+            view={view}
+            layoutKey={entry.layoutKey}
+            aspect={entry.aspect}
+            active={active}
+          />
+        </div>
+        <Legend />
+      </section>
+    </ReactFlowProvider>
+  );
+});
+
+/** No diagram on screen yet: the panel's frame (measured for the first layout) or the hint. */
+function FlowPlaceholder({
+  view,
+  onAspect,
+}: {
+  view: PipelineView | null;
+  onAspect: (aspect: number) => void;
+}) {
+  const body = useRef<HTMLDivElement>(null);
+  useAspectReport(body, view !== null, onAspect, true);
+  return (
+    <section
+      className="panel flow-panel"
+      data-view="flow"
+      data-pipeline={view?.id ?? ''}
+      aria-label="Flow diagram"
+    >
+      <PanelHead view={view} />
+      {view ? (
+        <>
+          <div className="flow-body" ref={body} />
+          <Legend />
+        </>
+      ) : (
+        <p className="empty">Load a scenario to see its IO path.</p>
+      )}
+    </section>
+  );
 }
 
 /**
@@ -364,95 +504,30 @@ export function FlowView() {
     return canonicalView(synthesizePipeline(trace, start, pipeline, op));
   }, [key, known, pipeline, op, count]);
   const view = shape?.view ?? null;
+  // Each distinct derived view gets its own key: two derived views with the same step count
+  // are still different diagrams (cachedLayout keys layouts by it).
   const layoutKey = known
     ? view && view !== known
-      ? `${pipeline}+${view.steps.length}`
+      ? `${pipeline}+${shape?.n ?? -1}`
       : pipeline
     : `~${pipeline}#${shape?.n ?? -1}`;
-  const { ref: body, aspect } = useAspect();
+  const [aspect, setAspect] = useState<number | null>(null);
   const [cache] = useState(() => new DiagramCache());
-  const [slot, setSlot] = useState<HTMLDivElement | null>(null);
-  const [cameraSlot, setCameraSlot] = useState<HTMLDivElement | null>(null);
+  // Catalog pipelines not drawn yet get their dagre pass in idle time (prelayout.ts).
+  useEffect(() => (catalog ? prelayoutInIdle(catalog.pipelines.values()) : undefined), [catalog]);
   const activeKey = view && aspect !== null ? `${layoutKey}@${aspect}` : '';
   const entries = useMemo(
     () =>
       view && aspect !== null ? cache.touch(activeKey, layoutKey, aspect, view) : cache.list(),
     [cache, activeKey, layoutKey, aspect, view],
   );
-  // The active diagram's host goes into the panel; the others wait in the parking lot.
-  useLayoutEffect(() => {
-    if (!slot) return;
-    // Measured once here, then by a ResizeObserver (no forced layout on every seek).
-    sizeParkingLot(slot.clientWidth, slot.clientHeight);
-    const ro = new ResizeObserver(([r]) => {
-      if (r) sizeParkingLot(r.contentRect.width, r.contentRect.height);
-    });
-    ro.observe(slot);
-    return () => ro.disconnect();
-  }, [slot]);
-  useLayoutEffect(() => {
-    if (!slot) return;
-    const lot = parkingLot();
-    for (const e of entries) {
-      const want = e.key === activeKey ? slot : lot;
-      if (e.host.parentNode !== want) want.appendChild(e.host);
-    }
-  }, [entries, activeKey, slot]);
-  useEffect(() => {
-    let alive = true;
-    return () => {
-      alive = false;
-      // Unmounted for real (not StrictMode's re-run): the parked hosts leave the page.
-      queueMicrotask(() => {
-        if (!alive) cache.clear();
-      });
-    };
-  }, [cache]);
 
   return (
-    <>
-      <section
-        className="panel flow-panel"
-        data-view="flow"
-        data-pipeline={view?.id ?? ''}
-        aria-label="Flow diagram"
-      >
-        <header className="panel-head flow-head">
-          {view ? (
-            <>
-              <h2>
-                <span className="pipeline-id">{view.id || '(no pipeline)'}</span>{' '}
-                {view.title !== view.id ? view.title : ''}
-              </h2>
-              <p className="pipeline-summary">{view.summary}</p>
-              <div className="camera-slot" ref={setCameraSlot} />
-            </>
-          ) : (
-            <h2>Flow</h2>
-          )}
-        </header>
-        {view ? (
-          <div className="flow-body" ref={body}>
-            <div className="flow-slot" ref={setSlot} />
-          </div>
-        ) : null}
-        {view ? <Legend /> : <p className="empty">Load a scenario to see its IO path.</p>}
-      </section>
-      {entries.map((e) =>
-        createPortal(
-          <ReactFlowProvider>
-            <FlowCanvas
-              view={e.view}
-              layoutKey={e.layoutKey}
-              aspect={e.aspect}
-              active={e.key === activeKey}
-              cameraSlot={cameraSlot}
-            />
-          </ReactFlowProvider>,
-          e.host,
-          e.key,
-        ),
-      )}
-    </>
+    <div className="flow-stack">
+      {entries.map((e) => (
+        <FlowPanel key={e.key} entry={e} active={e.key === activeKey} onAspect={setAspect} />
+      ))}
+      {activeKey === '' ? <FlowPlaceholder view={view} onAspect={setAspect} /> : null}
+    </div>
   );
 }

@@ -1,17 +1,23 @@
 /**
  * Mounted flow diagrams, kept across pipeline changes. Mounting an xyflow diagram costs
  * 50–450 ms on the test machine (node measuring, edge paths, paint): a seek or a play through a
- * trace that alternates pipelines (update → fetch → update …) paid that on every switch. So each
- * diagram renders into its own host element (a React portal) that stays mounted: the current one
- * sits in the flow panel, the others wait in a "parking lot" outside the page's views — same size
- * (so nothing re-measures on return), hidden, inert, and outside `[data-view="flow"]` so the
- * contract-3 hooks only ever see the diagram on screen. Switching back is a DOM move, not a mount.
+ * trace that alternates pipelines (update → fetch → update …) paid that on every switch. So every
+ * diagram drawn lately stays mounted: FlowView stacks their panels in one grid cell, the current
+ * one visible, the others hidden in place (FlowView.tsx). Switching back toggles a few
+ * attributes — no DOM move (a move tears down and rebuilds the subtree's layout objects, and
+ * xyflow re-measures every node), no re-render.
  *
- * Least recently used diagrams beyond `MAX_DIAGRAMS` are dropped (unmounted).
+ * The list is kept in *creation* order, not recency order: React renders it as keyed children,
+ * and a reorder would move mounted diagrams in the DOM. Recency lives beside it; the least
+ * recently used diagrams beyond `MAX_DIAGRAMS` are dropped (unmounted).
  */
 import type { PipelineView } from '../../../protocol/index.ts';
 
-export const MAX_DIAGRAMS = 12;
+/**
+ * Distinct diagrams kept mounted. The generated 1M-event bench trace draws ~20 shapes; a
+ * diagram hidden in place costs memory, not frames (no style, layout or paint while hidden).
+ */
+export const MAX_DIAGRAMS = 32;
 
 export interface DiagramEntry {
   /** layoutKey@aspect: one entry per drawn layout. */
@@ -19,61 +25,41 @@ export interface DiagramEntry {
   layoutKey: string;
   aspect: number;
   view: PipelineView;
-  host: HTMLDivElement;
 }
 
-let parking: HTMLDivElement | null = null;
-
-/** The hidden holder of diagrams not on screen (created on first use). */
-export function parkingLot(): HTMLDivElement {
-  if (parking && parking.isConnected) return parking;
-  parking = document.createElement('div');
-  parking.className = 'flow-parking';
-  parking.setAttribute('aria-hidden', 'true');
-  parking.inert = true;
-  document.body.appendChild(parking);
-  return parking;
-}
-
-/** Give the parking lot the slot's size (diagrams keep their measured size when parked). */
-export function sizeParkingLot(width: number, height: number): void {
-  const p = parkingLot();
-  p.style.width = `${width}px`;
-  p.style.height = `${height}px`;
-}
-
-/** The LRU list of diagrams, most recent first. */
 export class DiagramCache {
   private entries: DiagramEntry[] = [];
+  private lastUse = new Map<string, number>();
+  private clock = 0;
 
-  /** Make `key` the most recent entry (creating its host, parked); returns the list. */
+  constructor(private readonly max = MAX_DIAGRAMS) {}
+
+  /**
+   * Mark `key` used (creating its entry). Returns the entries in creation order — the very same
+   * array while nothing was added or dropped, so a switch between mounted diagrams re-renders
+   * nothing.
+   */
   touch(key: string, layoutKey: string, aspect: number, view: PipelineView): DiagramEntry[] {
-    const i = this.entries.findIndex((e) => e.key === key);
-    if (i === 0 && this.entries[0]?.view === view) return this.entries;
-    let entry: DiagramEntry;
-    if (i >= 0) {
-      entry = { ...(this.entries[i] as DiagramEntry), view };
-      this.entries = [entry, ...this.entries.filter((_, k) => k !== i)];
-    } else {
-      const host = document.createElement('div');
-      host.className = 'flow-host';
-      // Parked (attached, sized) from the start so xyflow measures real sizes while mounting.
-      parkingLot().appendChild(host);
-      entry = { key, layoutKey, aspect, view, host };
-      this.entries = [entry, ...this.entries];
+    this.lastUse.set(key, ++this.clock);
+    const old = this.entries.find((e) => e.key === key);
+    if (old && old.view === view) return this.entries;
+    const entry: DiagramEntry = { key, layoutKey, aspect, view };
+    let next = old ? this.entries.map((e) => (e === old ? entry : e)) : [...this.entries, entry];
+    if (next.length > this.max) {
+      const keep = new Set(
+        [...this.lastUse]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, this.max)
+          .map(([k]) => k),
+      );
+      next = next.filter((e) => keep.has(e.key));
+      for (const k of [...this.lastUse.keys()]) if (!keep.has(k)) this.lastUse.delete(k);
     }
-    for (const old of this.entries.slice(MAX_DIAGRAMS)) old.host.remove();
-    this.entries = this.entries.slice(0, MAX_DIAGRAMS);
-    return this.entries;
+    this.entries = next;
+    return next;
   }
 
   list(): DiagramEntry[] {
     return this.entries;
-  }
-
-  /** Forget everything (the flow panel unmounted): hosts leave the page. */
-  clear(): void {
-    for (const e of this.entries) e.host.remove();
-    this.entries = [];
   }
 }

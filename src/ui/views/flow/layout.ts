@@ -123,6 +123,19 @@ function flowOrder(p: PipelineView): Map<string, { y: number; x: number }> {
   return out;
 }
 
+/**
+ * Whether `p`'s rank order is computed already (prelayout.ts warms the catalog's pipelines in
+ * idle time, one dagre run per idle callback, so a pipeline's first appearance skips it).
+ */
+export function hasFlowOrder(p: PipelineView): boolean {
+  return orders.has(p);
+}
+
+/** Compute and remember `p`'s rank order now (the aspect-independent part of a layout). */
+export function warmFlowOrder(p: PipelineView): void {
+  flowOrder(p);
+}
+
 function dagreOrder(p: PipelineView): Map<string, { y: number; x: number }> {
   const g = new dagre.graphlib.Graph<
     object,

@@ -4,12 +4,11 @@
  * can have thousands of ops).
  */
 import { useEffect, useRef } from 'react';
-import { trace, useApp } from '../../state/store.ts';
+import { trace, useApp, type Store } from '../../state/store.ts';
+import { cursorMoved, setAttr, useStorePatch } from './storePatch.ts';
 
-function paint(canvas: HTMLCanvasElement, count: number): void {
+function paint(canvas: HTMLCanvasElement, count: number, w: number, h: number): void {
   const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth;
-  const h = canvas.clientHeight;
   canvas.width = Math.max(1, Math.round(w * dpr));
   canvas.height = Math.max(1, Math.round(h * dpr));
   const ctx = canvas.getContext('2d');
@@ -39,12 +38,30 @@ function paint(canvas: HTMLCanvasElement, count: number): void {
   }
 }
 
+/** The range input's cursor-driven state (value, bounds, spoken text), written directly. */
+function patchRange(input: HTMLInputElement, s: Store): void {
+  const max = Math.max(0, s.count - 1);
+  setAttr(input, 'max', String(max));
+  const value = String(Math.min(s.cursor, max));
+  if (input.value !== value) input.value = value;
+  input.disabled = s.count === 0;
+  const e = trace.at(s.cursor);
+  setAttr(
+    input,
+    'aria-valuetext',
+    e ? `step ${s.cursor} of ${s.count}: ${e.step} (${e.phase}), op ${e.op}` : 'empty trace',
+  );
+}
+
 export function Scrubber() {
   const count = useApp((s) => s.count);
-  const cursor = useApp((s) => s.cursor);
   const setCursor = useApp((s) => s.setCursor);
   const theme = useApp((s) => s.theme);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const range = useRef<HTMLInputElement>(null);
+  // Value, max and aria-valuetext follow the cursor outside React (storePatch.ts): the input is
+  // uncontrolled, a step re-renders nothing here.
+  useStorePatch(range, patchRange, cursorMoved);
 
   useEffect(() => {
     const c = canvas.current;
@@ -52,18 +69,23 @@ export function Scrubber() {
     // At most one paint per frame: while a big trace streams in, `count` changes per batch
     // (hundreds of times) and each paint walks every op boundary.
     let frame = 0;
-    // The ResizeObserver also fires for sub-pixel changes (the readout's text width moves the
-    // layout on every seek); a repaint walks every op boundary, so skip it when the canvas's
-    // pixel size is what the last paint drew.
+    // Repaint only when the canvas's pixel size changed (a repaint walks every op boundary).
+    // Sizes come from the observer's entries: reading clientWidth here would force a layout.
     let painted = '';
+    let size = '';
+    let w = 0;
+    let h = 0;
     const repaint = () => {
-      const size = `${c.clientWidth}x${c.clientHeight}x${window.devicePixelRatio || 1}`;
       if (size === painted) return;
       painted = size;
-      paint(c, count);
+      paint(c, count, w, h);
     };
-    frame = requestAnimationFrame(repaint);
-    const ro = new ResizeObserver(() => {
+    const ro = new ResizeObserver(([r]) => {
+      if (!r) return;
+      w = r.contentRect.width;
+      h = r.contentRect.height;
+      const dpr = window.devicePixelRatio || 1;
+      size = `${Math.round(w * dpr)}x${Math.round(h * dpr)}`;
       cancelAnimationFrame(frame);
       frame = requestAnimationFrame(repaint);
     });
@@ -74,22 +96,17 @@ export function Scrubber() {
     };
   }, [count, theme]);
 
-  const e = trace.at(cursor);
   return (
     <div className="scrubber">
       <canvas ref={canvas} className="scrubber-ops" aria-hidden="true" />
       <input
+        ref={range}
         type="range"
         className="scrubber-range"
         min={0}
-        max={Math.max(0, count - 1)}
-        value={Math.min(cursor, Math.max(0, count - 1))}
+        defaultValue={0}
         onChange={(ev) => setCursor(Number(ev.target.value))}
         aria-label="Trace position"
-        aria-valuetext={
-          e ? `step ${cursor} of ${count}: ${e.step} (${e.phase}), op ${e.op}` : 'empty trace'
-        }
-        disabled={count === 0}
       />
     </div>
   );
