@@ -26,8 +26,11 @@ export class VosMem {
   private readonly dv: DataView;
   /** Ranges added to the current transaction: start offset → length (coarse dedup). */
   private added = new Map<number, number>();
-  /** Objects allocated in the current transaction: no snapshot needed (nothing to undo). */
-  private fresh: [number, number][] = [];
+  /**
+   * Objects allocated in the current transaction: no snapshot needed (nothing to undo). Flat
+   * [off0, size0, off1, size1, …]: no pair object per allocation, no iterator per store.
+   */
+  private fresh: number[] = [];
   private depth = 0;
   /** Optional effect sink (the runtime tracer); undefined = no effects recorded. */
   tracer: Tracer | undefined;
@@ -92,7 +95,11 @@ export class VosMem {
   txAdd(off: number, len: number): void {
     const have = this.added.get(off);
     if (have !== undefined && have >= len) return;
-    for (const [fo, fl] of this.fresh) if (off >= fo && off + len <= fo + fl) return;
+    const f = this.fresh;
+    for (let i = 0; i < f.length; i += 2) {
+      const fo = f[i] as number;
+      if (off >= fo && off + len <= fo + (f[i + 1] as number)) return;
+    }
     this.umem.txAddRange(off, len);
     this.added.set(off, len);
   }
@@ -103,7 +110,7 @@ export class VosMem {
    */
   alloc(size: number, zero = true): number {
     const off = this.umem.txAlloc(size, zero);
-    this.fresh.push([off, size]);
+    this.fresh.push(off, size);
     return off;
   }
 

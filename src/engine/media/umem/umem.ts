@@ -73,8 +73,13 @@ export class UmemPool implements Umem {
   private readonly trace: Tracer | undefined;
   private depth = 0;
   private aborted = false;
-  /** Snapshotted ranges, merged and sorted: [start, end) pairs. */
-  private covered: Array<[number, number]> = [];
+  /**
+   * Snapshotted ranges, merged and sorted, flat: [start0, end0, start1, end1, …] (disjoint and
+   * not touching: end_i < start_i+1). Flat numbers: no pair objects, no iterators per add.
+   */
+  private covered: number[] = [];
+  /** Gaps found by `logRange` before it snapshots them ([start, end) pairs, flat). */
+  private gaps: number[] = [];
   private snapshots: Array<{ off: number; data: Uint8Array }> = [];
   /** New objects (tx allocations, published reservations): persisted at commit. */
   private fresh: HeapBlock[] = [];
@@ -150,7 +155,9 @@ export class UmemPool implements Umem {
     if (this.depth === 0 || len === 0 || this.internal) return;
     const end = off + len;
     if (this.ulog.owns(off, len)) return; // the log itself, extensions included
-    for (const [s, e] of this.covered) if (s <= off && end <= e) return;
+    const c = this.covered;
+    for (let i = 0; i < c.length; i += 2)
+      if ((c[i] as number) <= off && end <= (c[i + 1] as number)) return;
     for (const b of this.fresh) if (b.off <= off && end <= b.off + b.size) return;
     for (const [r, size] of this.reservations) if (r <= off && end <= r + size) return;
     throw new Error(
@@ -320,7 +327,9 @@ export class UmemPool implements Umem {
     }
     const freed: HeapBlock[] = [];
     for (const off of this.pendingFrees) freed.push(this.heap.persistFree(off, this.logRange));
-    for (const [s, e] of this.covered) this.scm.flush(s, e - s);
+    const c = this.covered;
+    for (let i = 0; i < c.length; i += 2)
+      this.scm.flush(c[i] as number, (c[i + 1] as number) - (c[i] as number));
     for (const b of this.fresh) this.scm.flush(b.off, b.size);
     this.scm.drain();
     this.ulog.invalidate();
@@ -450,24 +459,43 @@ export class UmemPool implements Umem {
 
   /** Snapshot the parts of [off, off+len) not yet covered in this transaction. */
   private readonly logRange = (off: number, len: number): void => {
-    let cur = off;
     const end = off + len;
     const c = this.covered;
+    const n = c.length;
     // Fast path (most adds): every covered range ends before this one starts.
-    if (c.length === 0 || (c[c.length - 1] as [number, number])[1] < off) {
+    if (n === 0 || (c[n - 1] as number) < off) {
       this.snapshot(off, end);
       return;
     }
-    const pieces: Array<[number, number]> = [];
-    for (const [s, e] of this.covered) {
+    // First range ending after `off` (ends are sorted like starts: ranges are disjoint).
+    let lo = 0;
+    let hi = n >> 1;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if ((c[2 * m + 1] as number) <= off) lo = m + 1;
+      else hi = m;
+    }
+    // Collect the gaps first: snapshotting one changes `covered`.
+    const gaps = this.gaps;
+    let g = 0;
+    let cur = off;
+    for (let i = 2 * lo; i < n; i += 2) {
+      const s = c[i] as number;
+      const e = c[i + 1] as number;
       if (e <= cur) continue;
       if (s >= end) break;
-      if (s > cur) pieces.push([cur, s]);
+      if (s > cur) {
+        gaps[g++] = cur;
+        gaps[g++] = s;
+      }
       cur = Math.max(cur, e);
       if (cur >= end) break;
     }
-    if (cur < end) pieces.push([cur, end]);
-    for (const [s, e] of pieces) this.snapshot(s, e);
+    if (cur < end) {
+      gaps[g++] = cur;
+      gaps[g++] = end;
+    }
+    for (let k = 0; k < g; k += 2) this.snapshot(gaps[k] as number, gaps[k + 1] as number);
   };
 
   /** Snapshot [s, e) (not covered yet) into the undo log and mark it covered. */
@@ -480,22 +508,22 @@ export class UmemPool implements Umem {
 
   private cover(s: number, e: number): void {
     const c = this.covered;
-    const last = c[c.length - 1];
-    if (last === undefined || last[1] < s) {
-      c.push([s, e]);
+    const n = c.length;
+    if (n === 0 || (c[n - 1] as number) < s) {
+      c.push(s, e);
       return;
     }
     let i = 0;
-    while (i < c.length && c[i]![1] < s) i++;
+    while (i < n && (c[i + 1] as number) < s) i += 2;
     let ns = s;
     let ne = e;
     let j = i;
-    while (j < c.length && c[j]![0] <= ne) {
-      ns = Math.min(ns, c[j]![0]);
-      ne = Math.max(ne, c[j]![1]);
-      j++;
+    while (j < n && (c[j] as number) <= ne) {
+      ns = Math.min(ns, c[j] as number);
+      ne = Math.max(ne, c[j + 1] as number);
+      j += 2;
     }
-    c.splice(i, j - i, [ns, ne]);
+    c.splice(i, j - i, ns, ne);
   }
 }
 
