@@ -191,6 +191,37 @@ describe('worker: scenario devices on a persistent store', () => {
     expect(browser.locked.size).toBe(4); // tab1 still holds its devices, untouched
   });
 
+  it('opens the devices after the first at once; one failing releases every other', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const closed: string[] = [];
+    const open = async (name: string, size: number, pref?: StoreKind): Promise<OpenedBackend> => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 1));
+      inFlight--;
+      if (name === 'engine0.tgt1.scm') throw new StoreInUseError(name);
+      return {
+        backend: createMemoryBackend(size),
+        kind: pref ?? 'opfs',
+        notes: [],
+        close: () => {
+          closed.push(name);
+          return Promise.resolve();
+        },
+      };
+    };
+    await expect(openScenarioMedia(UPDATE, 'opfs', open)).rejects.toBeInstanceOf(StoreInUseError);
+    expect(most).toBe(3); // the first alone, then the other three together
+    expect(closed.sort()).toEqual(['engine0.tgt0.nvme', 'engine0.tgt0.scm', 'engine0.tgt1.nvme']);
+    // All open: every device on its own name, in the scenario's order, on the first one's kind.
+    const m = await openScenarioMedia(UPDATE, 'auto', (n, size, pref) =>
+      n === 'engine0.tgt1.scm' ? open('x', size, pref) : open(n, size, pref),
+    );
+    expect(m.devices).toBe(4);
+    expect(m.kind).toBe('opfs');
+  });
+
   it('without a store the same fetch sees nothing (memory, as before)', async () => {
     const browser = fakeBrowser();
     const tab = server(browser);

@@ -114,16 +114,24 @@ async function openAll(
     for (const o of opened.splice(0)) await o.close();
   };
   const map = new Map<string, BlockBackend>();
-  const names: string[] = [];
+  const devices = scenarioDevices(doc);
+  const names = devices.map((d) => d.name);
   let pref = preference;
+  const opts = { waitMs: STORE_LOCK_WAIT_MS };
   try {
-    for (const d of scenarioDevices(doc)) {
-      names.push(d.name);
-      const o = await open(d.name, d.size, pref, { waitMs: STORE_LOCK_WAIT_MS });
+    const [first, ...rest] = devices;
+    if (first) {
+      const o = await open(first.name, first.size, pref, opts);
       opened.push(o);
-      map.set(d.name, o.backend);
       pref ??= o.kind; // every device on the kind the first one landed on
     }
+    // The others all at once (a first load on a fresh profile opens 16 devices: one after the
+    // other, their lock + file + catalog round trips added up to a visible part of it).
+    const results = await Promise.allSettled(rest.map((d) => open(d.name, d.size, pref, opts)));
+    for (const r of results) if (r.status === 'fulfilled') opened.push(r.value);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    opened.forEach((o, k) => map.set(names[k] as string, o.backend));
   } catch (e) {
     await closeAll(); // release the locks taken so far: nothing half-open stays held
     throw e;

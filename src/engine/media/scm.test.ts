@@ -5,6 +5,28 @@ import { PowerCutError } from './power.ts';
 import { createScm, LINE_CLEAN, LINE_DIRTY, LINE_FLUSHED } from './scm.ts';
 
 describe('scm', () => {
+  it('loads a sparse backend only up to its extent (the rest is zeros)', () => {
+    const size = 4096;
+    const asked: number[] = [];
+    const bytes = new Uint8Array(size);
+    bytes.set([1, 2, 3], 100);
+    const backend = {
+      name: 'sparse',
+      size,
+      extent: () => 128,
+      read: (off: number, dst: Uint8Array) => {
+        asked.push(dst.length);
+        dst.set(bytes.subarray(off, off + dst.length));
+      },
+      write: () => undefined,
+      sync: () => undefined,
+    };
+    const scm = createScm({ id: 's', backend });
+    expect(asked).toEqual([128]);
+    expect([...scm.read(99, 5)]).toEqual([0, 1, 2, 3, 0]);
+    expect(scm.readU32(4000)).toBe(0);
+  });
+
   it('stores are visible at once but durable only after flush + drain', () => {
     const backend = createMemoryBackend(4096);
     const scm = createScm({ id: 'scm0', backend });

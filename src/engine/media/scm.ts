@@ -93,7 +93,12 @@ export class Scm implements ScmDevice {
     this.view = new Uint8Array(size);
     // A memory backend nobody has written to is all zeroes, like the fresh view: skip the copy
     // (it dominates creating a large simulated device).
-    if (!(backend instanceof MemoryBackend) || backend.written) backend.read(0, this.view);
+    // Likewise a sparse image past its extent (a fresh OPFS file: reading 64 MiB of nothing
+    // into the view touched every page of it).
+    if (!(backend instanceof MemoryBackend) || backend.written) {
+      const held = Math.min(size, (backend as BlockBackend).extent?.() ?? size);
+      if (held > 0) backend.read(0, this.view.subarray(0, held));
+    }
     this.dv = new DataView(this.view.buffer);
     this.states = new Uint8Array(this.lines);
     this.qstate = new Uint8Array(this.lines);

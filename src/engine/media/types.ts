@@ -23,6 +23,11 @@ export interface BlockBackend {
   sync(): void;
   /** Release host resources (file handles, locks). Optional: memory has none. */
   close?(): void;
+  /**
+   * Optional: bytes from here to `size` were never written and read as zeros (a sparse image
+   * that grows as it is written), so a reader loading the whole device may stop here.
+   */
+  extent?(): number;
 }
 
 export type LineState = 'clean' | 'dirty' | 'flushed';

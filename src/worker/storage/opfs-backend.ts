@@ -66,11 +66,17 @@ export class OpfsBackend implements BlockBackend {
   read(off: number, dst: Uint8Array): void {
     checkRange(this, off, dst.length);
     const h = this.h();
+    // Past the file's end the device is zeros: ask the file only for what it holds (a device
+    // opens by reading its whole image — 64 MiB per SCM — and Chrome's read costs the size
+    // asked for, not the size read: a fresh profile's first load spent most of a second here).
+    const held = Math.max(0, Math.min(dst.length, h.getSize() - off));
+    if (held < dst.length) dst.fill(0, held);
+    const want = dst.subarray(0, held);
     let done = 0;
-    while (done < dst.length) {
-      const n = h.read(dst.subarray(done), { at: off + done });
+    while (done < want.length) {
+      const n = h.read(want.subarray(done), { at: off + done });
       if (n === 0) {
-        dst.fill(0, done);
+        want.fill(0, done);
         return;
       }
       done += n;
@@ -95,6 +101,11 @@ export class OpfsBackend implements BlockBackend {
   /** Bytes the file holds so far (it grows as it is written). */
   fileSize(): number {
     return this.h().getSize();
+  }
+
+  /** BlockBackend.extent: past the file's end the device reads as zeros. */
+  extent(): number {
+    return Math.min(this.size, this.h().getSize());
   }
 
   sync(): void {
