@@ -1,59 +1,62 @@
 /**
  * What is happening now, in words: the catalog caption of the current step, the event's own
  * caption, the real function name and its source file, who runs it, when, and its rc.
+ *
+ * React renders the panel's frame once; each step writes the changed texts and classes into it
+ * (captionModel.ts, storePatch.ts) — no render per step, which in playback is up to 60 a second.
  */
-import { trace, useApp } from '../../state/store.ts';
-import { formatVirtualTime } from './time.ts';
+import { useRef } from 'react';
+import { trace, useApp, type Store } from '../../state/store.ts';
+import { useStorePatch } from '../timeline/storePatch.ts';
+import { captionModel, captionParts, patchCaption } from './captionModel.ts';
+import './caption.css';
 
-const PHASE_TEXT = { enter: 'enter', exit: 'return', point: 'event' } as const;
+const changed = (s: Store, p: Store): boolean =>
+  s.cursor !== p.cursor || s.count !== p.count || s.catalog !== p.catalog || s.doc !== p.doc;
 
-export function CaptionPanel() {
-  const cursor = useApp((s) => s.cursor);
-  const count = useApp((s) => s.count);
-  const catalog = useApp((s) => s.catalog);
-  const doc = useApp((s) => s.doc);
-  const e = trace.at(cursor);
-  if (!e) {
-    return (
-      <section className="panel caption-panel" aria-label="Step caption" aria-live="polite">
-        <p className="muted">{count === 0 ? 'No trace loaded.' : ''}</p>
-      </section>
-    );
-  }
-  const def = catalog?.pipelines.get(e.pipeline)?.steps.find((s) => s.id === e.step);
-  const opName = e.op >= 0 ? (doc?.ops[e.op]?.op ?? `op ${e.op}`) : 'setup';
-  const rcName =
-    e.rc === undefined ? undefined : (catalog?.rcNames[String(e.rc)] ?? (e.rc === 0 ? 'OK' : ''));
+function patch(root: HTMLElement, s: Store): void {
+  const e = trace.at(s.cursor);
+  const parts = captionParts(root);
+  if (e && parts) patchCaption(parts, captionModel(e, s.catalog, s.doc));
+}
+
+function CaptionBody() {
+  const root = useRef<HTMLElement>(null);
+  useStorePatch(root, patch, changed);
   return (
-    <section className="panel caption-panel" aria-label="Step caption">
+    <section ref={root} className="panel caption-panel" aria-label="Step caption">
       <div className="caption-top">
-        <code className="fn-name" title="real function name">
-          {e.step}()
-        </code>
-        <span className={`phase-badge phase-${e.phase}`}>{PHASE_TEXT[e.phase]}</span>
-        {e.rc !== undefined ? (
-          <span className={e.rc < 0 ? 'rc-badge rc-bad' : 'rc-badge'}>
-            rc = {e.rc}
-            {rcName ? ` ${rcName}` : ''}
-          </span>
-        ) : null}
+        <code className="fn-name" title="real function name" data-part="fn" />
+        <span className="phase-badge" data-part="phase" />
+        <span className="rc-badge" data-part="rc" hidden />
         <span className="caption-meta">
-          <span title="where it runs">{e.actor}</span> ·{' '}
-          <span title="virtual time">t = {formatVirtualTime(e.t)}</span> ·{' '}
+          <span title="where it runs" data-part="actor" /> ·{' '}
+          <span title="virtual time" data-part="time" /> ·{' '}
           <span title="scenario op">
-            op {e.op >= 0 ? e.op : '–'} <code>{opName}</code>
+            <span data-part="op" />
+            <code data-part="opName" />
           </span>
         </span>
       </div>
       <p className="caption-text" aria-live="polite">
-        {def?.caption ?? ''}
-        {e.caption ? <span className="event-caption"> {e.caption}</span> : null}
+        <span data-part="caption" />
+        <span className="event-caption" data-part="eventCaption" hidden />
       </p>
-      {def?.source ? (
-        <p className="caption-source">
-          source: <code>{def.source}</code>
-        </p>
-      ) : null}
+      <p className="caption-source" data-part="source" hidden>
+        source: <code data-part="sourceFile" />
+      </p>
     </section>
   );
+}
+
+export function CaptionPanel() {
+  const loaded = useApp((s) => s.count > 0);
+  if (!loaded) {
+    return (
+      <section className="panel caption-panel" aria-label="Step caption" aria-live="polite">
+        <p className="muted">No trace loaded.</p>
+      </section>
+    );
+  }
+  return <CaptionBody />;
 }
