@@ -49,7 +49,7 @@ for (const file of files) {
   }
   const results = [];
   for (const b of list) {
-    b.run(); // warm-up (JIT, lazy registration)
+    for (let w = 0; w < (b.warmupRuns ?? 1); w++) b.run(); // warm-up (JIT, lazy registration)
     const minMs = b.minMs ?? 1000;
     const totals = {};
     let runs = 0;
