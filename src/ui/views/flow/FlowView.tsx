@@ -513,8 +513,14 @@ export function FlowView() {
     : `~${pipeline}#${shape?.n ?? -1}`;
   const [aspect, setAspect] = useState<number | null>(null);
   const [cache] = useState(() => new DiagramCache());
-  // Catalog pipelines not drawn yet get their dagre pass in idle time (prelayout.ts).
-  useEffect(() => (catalog ? prelayoutInIdle(catalog.pipelines.values()) : undefined), [catalog]);
+  // Catalog pipelines not drawn yet get their dagre pass in idle time (prelayout.ts), once the
+  // first trace is in: before that the page is only "idle" because the worker is busy running
+  // the scenario, and on a 2-core machine the layout work would compete with it for a core.
+  const loaded = useApp((s) => s.status === 'ready');
+  useEffect(
+    () => (catalog && loaded ? prelayoutInIdle(catalog.pipelines.values()) : undefined),
+    [catalog, loaded],
+  );
   const activeKey = view && aspect !== null ? `${layoutKey}@${aspect}` : '';
   const entries = useMemo(
     () =>
