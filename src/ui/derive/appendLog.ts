@@ -7,7 +7,8 @@
  * (detected by the list's `identity`, as in createDerived).
  */
 import type { TraceEvent } from '../../protocol/index.ts';
-import { eventList, foldEventOf, type Events } from './eventList.ts';
+import { effectKinds, type KindFilter } from './effectKinds.ts';
+import { eventList, foldEventOf, stepOf, type EventList, type Events } from './eventList.ts';
 
 export interface Indexed {
   /** Index of the event that produced the entry. */
@@ -28,13 +29,56 @@ export interface AppendLog<T extends Indexed, C> {
   readonly context: C;
 }
 
+/** Which events an extractor needs: those with one of `kinds`, or whose step is in `steps`. */
+export interface LogSelect {
+  kinds?: KindFilter;
+  steps?: ReadonlySet<string>;
+}
+
 /**
  * `extract(event, index, context, push)` reads one event and pushes entries; `context` is a
- * mutable object the extractor keeps between events (created by `makeContext`).
+ * mutable object the extractor keeps between events (created by `makeContext`). With `select`,
+ * only the events it names are built and extracted (the rest are skipped by the effect-kind
+ * index and the step column, unbuilt): the extractor must ignore every other event anyway.
  */
 export function createAppendLog<T extends Indexed, C>(
   makeContext: () => C,
   extract: (e: TraceEvent, i: number, ctx: C, push: (entry: T) => void) => void,
+  select?: LogSelect,
+): AppendLog<T, C> {
+  let masks: Uint32Array = new Uint32Array(0);
+  let want = 0;
+  const steps = select?.steps;
+  return createScanLog<T, C>(
+    makeContext,
+    (l, i, ctx, push) => {
+      if (
+        select &&
+        ((masks[i] as number) & want) === 0 &&
+        !(steps && steps.has(stepOf(l, i) ?? ''))
+      )
+        return;
+      extract(foldEventOf(l, i) as TraceEvent, i, ctx, push);
+    },
+    select?.kinds
+      ? (l, to) => {
+          const index = effectKinds(l);
+          masks = index.upTo(l, to);
+          want = index.maskOf(select.kinds as KindFilter);
+        }
+      : undefined,
+  );
+}
+
+/**
+ * The log over an EventList by index: `step(list, i, ctx, push)` reads what it needs of event i
+ * (header columns, the effect-kind index, payloads only when it must). `prepare(list, to, ctx)`
+ * runs once before each batch of steps up to `to` (e.g. to fetch the kind index once).
+ */
+export function createScanLog<T extends Indexed, C>(
+  makeContext: () => C,
+  step: (l: EventList, i: number, ctx: C, push: (entry: T) => void) => void,
+  prepare?: (l: EventList, to: number, ctx: C) => void,
 ): AppendLog<T, C> {
   let entries: T[] = [];
   /** pushedAt[k] = index of the event whose processing pushed entries[k] (non-decreasing). */
@@ -56,7 +100,9 @@ export function createAppendLog<T extends Indexed, C>(
       first = events.identity;
     }
     const n = Math.min(count, events.length);
-    for (; done < n; done++) extract(foldEventOf(events, done) as TraceEvent, done, ctx, push);
+    if (done >= n) return entries;
+    prepare?.(events, n, ctx);
+    for (; done < n; done++) step(events, done, ctx, push);
     return entries;
   };
   return {

@@ -18,8 +18,10 @@
  * Events come from an EventList (the page's columnar store, or a plain array in tests): the
  * reducer gets event objects whose `data`/`effects` are decoded only if it reads them.
  */
-import type { TraceEvent } from '../../protocol/index.ts';
+import type { Effect, TraceEvent } from '../../protocol/index.ts';
+import { effectKinds, type KindFilter } from './effectKinds.ts';
 import {
+  effectsOf,
   eventList,
   foldEventOf,
   mayHaveEffects,
@@ -40,6 +42,18 @@ export interface Reducer<S> {
    * effect-less events without building them — most of a trace.
    */
   effectsOnly?: boolean;
+  /**
+   * The effect kinds the reducer reacts to (exact names, or prefixes ending in `.`); implies
+   * `effectsOnly`. Folds then visit only events carrying one of them (effectKinds.ts: a mask
+   * per event from the raw bytes), so replaying a stretch of trace costs what it holds for
+   * this view, not its length.
+   */
+  kinds?: KindFilter;
+  /**
+   * With `kinds`: fold one event's effects (the only thing such a reducer reads). Folds then
+   * decode the effects straight from the list's bytes instead of building an event.
+   */
+  applyEffects?(this: void, state: S, effects: readonly Effect[], index: number): S;
 }
 
 export interface Derived<S> {
@@ -81,8 +95,23 @@ export function createDerived<S>(
   let lastReplay = 0;
 
   const skip = reducer.effectsOnly === true;
+  const kinds = reducer.kinds;
   /** Apply events [from, to) to `s`. */
   const fold = (s: S, events: EventList, from: number, to: number): S => {
+    if (kinds) {
+      const index = effectKinds(events);
+      const masks = index.upTo(events, to);
+      const want = index.maskOf(kinds);
+      const fx = reducer.applyEffects;
+      for (let i = from; i < to; i++) {
+        if (((masks[i] as number) & want) === 0) continue;
+        if (fx) {
+          const effects = effectsOf(events, i);
+          if (effects) s = fx(s, effects, i);
+        } else s = reducer.apply(s, foldEventOf(events, i) as TraceEvent, i);
+      }
+      return s;
+    }
     for (let i = from; i < to; i++) {
       if (skip && !mayHaveEffects(events, i)) continue;
       s = reducer.apply(s, foldEventOf(events, i) as TraceEvent, i);

@@ -4,7 +4,7 @@
  * event i on demand, its `data`/`effects` decoded only when read. Tests and small callers pass
  * a plain `TraceEvent[]`; `eventList()` wraps it.
  */
-import type { TraceEvent } from '../../protocol/index.ts';
+import type { Effect, TraceEvent } from '../../protocol/index.ts';
 
 export interface EventList {
   readonly length: number;
@@ -27,6 +27,8 @@ export interface EventList {
   foldEvent?(i: number): TraceEvent | undefined;
   /** False when event i has no `effects` (lets scans skip decoding). */
   hasEffects?(i: number): boolean;
+  /** Event i's `effects` as raw UTF-8 JSON (read-only view), for indexes that scan bytes. */
+  effectsBytes?(i: number): Uint8Array | undefined;
   /** Distinct values of a header field over the whole trace, when known without a scan. */
   distinct?(field: 'actor' | 'pipeline' | 'step'): readonly string[];
 }
@@ -63,6 +65,21 @@ export function eventList(x: Events): EventList {
 /** Event i for a fold (the store's light object, else get(i)). */
 export const foldEventOf = (l: EventList, i: number): TraceEvent | undefined =>
   l.foldEvent ? l.foldEvent(i) : l.get(i);
+
+const utf8 = new TextDecoder();
+
+/**
+ * Event i's effects decoded afresh from the raw bytes when the list has them (no payload cache:
+ * a fold reads each event once, and caching thousands of decoded arrays only to drop them
+ * makes the garbage collector promote and re-scan them), else from the event object.
+ */
+export function effectsOf(l: EventList, i: number): readonly Effect[] | undefined {
+  if (l.effectsBytes) {
+    const raw = l.effectsBytes(i);
+    return raw ? (JSON.parse(utf8.decode(raw)) as Effect[]) : undefined;
+  }
+  return l.get(i)?.effects;
+}
 
 /** Whether event i may have effects (true when the list cannot tell without building it). */
 export const mayHaveEffects = (l: EventList, i: number): boolean =>

@@ -192,12 +192,20 @@ export function applyNvmeEffect(s: NvmeState, f: Effect): void {
   }
 }
 
+/** The effect kinds applyNvmeEffect reads (createDerived skips events without one). */
+export const NVME_KINDS = ['vea.', 'nvme.', 'alloc', 'kv.commit', 'journal.append'] as const;
+
 export const nvmeReducer: Reducer<NvmeState> = {
   apply(s, e: TraceEvent) {
     if (e.effects) for (const f of e.effects) applyNvmeEffect(s, f);
     return s;
   },
+  applyEffects(s, effects) {
+    for (const f of effects) applyNvmeEffect(s, f);
+    return s;
+  },
   effectsOnly: true,
+  kinds: NVME_KINDS,
   clone: (s) => ({
     devs: new Map(
       [...s.devs].map(([k, d]) => [

@@ -164,12 +164,20 @@ function cloneDev(d: ScmDevState): ScmDevState {
   };
 }
 
+/** The effect kinds applyScmEffect reads (createDerived skips events without one). */
+export const SCM_KINDS = ['scm.', 'tx.', 'alloc', 'reserve', 'free', 'cancel'] as const;
+
 export const scmReducer: Reducer<ScmState> = {
   apply(s, e: TraceEvent) {
     if (e.effects) for (const f of e.effects) applyScmEffect(s, f);
     return s;
   },
+  applyEffects(s, effects) {
+    for (const f of effects) applyScmEffect(s, f);
+    return s;
+  },
   effectsOnly: true,
+  kinds: SCM_KINDS,
   clone: (s) => ({ devs: new Map([...s.devs].map(([k, d]) => [k, cloneDev(d)])) }),
 };
 

@@ -10,7 +10,7 @@
 import type { Effect } from '../../engine/trace/event.ts';
 import { createAppendLog, type Indexed } from './appendLog.ts';
 import { num, str } from './grow.ts';
-import { describeCtx, updateVosCtx, type VosCtx } from './vosContext.ts';
+import { describeCtx, updateVosCtx, VOS_CTX_STEPS, type VosCtx } from './vosContext.ts';
 
 export interface OwnerNote extends Indexed {
   dev: string;
@@ -27,23 +27,31 @@ interface Ctx {
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
-function label(f: Effect, where: string, step: string): [number, number, string] | null {
+/**
+ * The note for one effect, or null. `where` describes the actor's VOS context; it is a
+ * function because most effects (cache-line writes and flushes) produce no note and the text
+ * costs string formatting (epochs in hex).
+ */
+function label(f: Effect, where: () => string, step: string): [number, number, string] | null {
   const off = num(f, 'off');
   const len = num(f, 'len') ?? 0;
   const tree = str(f, 'tree') ?? 'tree';
-  const w = where === '' ? '' : ` — ${where}`;
+  const w = (): string => {
+    const x = where();
+    return x === '' ? '' : ` — ${x}`;
+  };
   switch (f.kind) {
     case 'alloc':
       return str(f, 'media') === 'scm' && off !== undefined
-        ? [off, len, `allocated by ${step}${w}`]
+        ? [off, len, `allocated by ${step}${w()}`]
         : null;
     case 'reserve':
       return str(f, 'media') === 'scm' && off !== undefined
-        ? [off, len, `reserved by ${step}${w}`]
+        ? [off, len, `reserved by ${step}${w()}`]
         : null;
     case 'scm.write':
       return str(f, 'dev') === undefined && off !== undefined
-        ? [off, len, `${str(f, 'what') ?? 'data'} bytes${w}`]
+        ? [off, len, `${str(f, 'what') ?? 'data'} bytes${w()}`]
         : null;
     case 'tree.insert': {
       const rec = num(f, 'rec');
@@ -52,7 +60,7 @@ function label(f: Effect, where: string, step: string): [number, number, string]
       return [
         rec,
         1,
-        `${tree} record (slot ${num(f, 'idx') ?? '?'} of node ${node === undefined ? '?' : hex(node)})${w}`,
+        `${tree} record (slot ${num(f, 'idx') ?? '?'} of node ${node === undefined ? '?' : hex(node)})${w()}`,
       ];
     }
     case 'tree.split': {
@@ -73,13 +81,22 @@ function label(f: Effect, where: string, step: string): [number, number, string]
         const ilog = num(f, 'ilog');
         return ilog === undefined
           ? null
-          : [ilog, 1, `incarnation log ${f.kind.slice(5)} at epoch ${str(f, 'epoch') ?? '?'}${w}`];
+          : [
+              ilog,
+              1,
+              `incarnation log ${f.kind.slice(5)} at epoch ${str(f, 'epoch') ?? '?'}${w()}`,
+            ];
       }
       return null;
   }
 }
 
-export function createScmOwners() {
+const ALLOC_KINDS = new Set(['alloc', 'reserve', 'free', 'cancel']);
+/** Effects that make notes or name the actor's SCM device (the other events are skipped). */
+const OWNER_KINDS = [...ALLOC_KINDS, 'scm.', 'tx.', 'tree.', 'ilog.'];
+
+/** `all`: read every event (tests: the kind/step selection must change nothing). */
+export function createScmOwners(all = false) {
   return createAppendLog<OwnerNote, Ctx>(
     () => ({ vos: new Map(), lastDev: new Map() }),
     (e, i, ctx, push) => {
@@ -89,11 +106,15 @@ export function createScmOwners() {
         const d = str(f, 'dev');
         if (
           d !== undefined &&
-          (f.kind.startsWith('scm.') || str(f, 'media') === 'scm' || f.kind.startsWith('tx.'))
+          (f.kind.startsWith('scm.') ||
+            f.kind.startsWith('tx.') ||
+            (ALLOC_KINDS.has(f.kind) && str(f, 'media') === 'scm'))
         ) {
           ctx.lastDev.set(e.actor, d);
         }
       }
+      let where: string | undefined;
+      const describe = (): string => (where ??= describeCtx(c));
       for (const f of e.effects) {
         if (f.kind === 'tree.insert') {
           const node = num(f, 'node');
@@ -110,13 +131,15 @@ export function createScmOwners() {
               });
           }
         }
-        const l = label(f, describeCtx(c), e.step);
+        const l = label(f, describe, e.step);
         if (!l) continue;
         const dev = str(f, 'dev') ?? ctx.lastDev.get(e.actor);
         if (dev === undefined) continue;
         push({ i, dev, off: l[0], len: l[1], label: l[2], step: e.step });
       }
     },
+    // updateVosCtx moves only on VOS_CTX_STEPS; notes and devices come from OWNER_KINDS.
+    all ? undefined : { kinds: OWNER_KINDS, steps: VOS_CTX_STEPS },
   );
 }
 

@@ -8,9 +8,10 @@
  * actors without a message); once an op has messages, such pairs are just interleavings of
  * concurrent actors and draw nothing.
  */
-import type { TraceEvent } from '../../protocol/index.ts';
-import { createAppendLog, type Indexed } from './appendLog.ts';
-import { actorOf, eventList, opOf, type Events } from './eventList.ts';
+import type { Effect } from '../../engine/trace/event.ts';
+import { createScanLog, type Indexed } from './appendLog.ts';
+import { effectKinds } from './effectKinds.ts';
+import { actorOf, eventList, foldEventOf, opOf, stepOf, type Events } from './eventList.ts';
 import { num, str } from './grow.ts';
 
 export interface SeqMessage extends Indexed {
@@ -32,7 +33,12 @@ interface Ctx {
   lastAt: Map<string, number>;
   /** Ops that exchanged modelled messages (no handoff arrows for them: they'd be interleavings). */
   msgOps: Set<number>;
-  prev?: TraceEvent;
+  /** The previous event's actor and op (handoff arrows). */
+  prevActor?: string;
+  prevOp: number;
+  /** Effect-kind masks of the batch being read and the `msg.*` bits (effectKinds.ts). */
+  masks: Uint32Array;
+  want: number;
 }
 
 /**
@@ -45,72 +51,112 @@ function lifeline(name: string, ctx: Ctx): string {
     : name;
 }
 
-const hasMsg = (e: TraceEvent | undefined): boolean =>
-  !!e?.effects?.some((f) => f.kind === 'msg.send' || f.kind === 'msg.recv');
+const MSG_KINDS = ['msg.send', 'msg.recv'];
 
+const hasMsg = (effects: readonly Effect[] | undefined): boolean =>
+  !!effects?.some((f) => f.kind === 'msg.send' || f.kind === 'msg.recv');
+
+/** Read the `msg.*` effects of event i (actor `actor`); true when it had any. */
+function readMessages(
+  effects: readonly Effect[],
+  actor: string,
+  i: number,
+  ctx: Ctx,
+  push: (m: SeqMessage) => void,
+): void {
+  for (const f of effects) {
+    if (f.kind === 'msg.send') {
+      const from = lifeline(str(f, 'from') ?? actor, ctx);
+      const to = str(f, 'to');
+      if (to === undefined) continue;
+      const label = str(f, 'opc') ?? str(f, 'msg') ?? 'msg';
+      const key = `${to}|${label}`;
+      // Already received (the send effect came late): that entry stands for this send.
+      if (ctx.orphans.get(key)?.shift()) continue;
+      const m: SeqMessage = { i, from, to, label, kind: 'msg' };
+      const b = num(f, 'bytes');
+      if (b !== undefined) m.bytes = b;
+      push(m);
+      const q = ctx.queues.get(key);
+      if (q) q.push(m);
+      else ctx.queues.set(key, [m]);
+      if (!ctx.actors.has(to)) ctx.actors.set(to, i);
+    } else if (f.kind === 'msg.recv') {
+      const at = str(f, 'at') ?? str(f, 'to') ?? actor;
+      const label = str(f, 'opc') ?? str(f, 'msg') ?? 'msg';
+      const key = `${at}|${label}`;
+      const m = ctx.queues.get(key)?.shift();
+      if (m) {
+        m.recvI = i;
+        continue;
+      }
+      const fromRaw = str(f, 'from');
+      if (fromRaw === undefined) continue;
+      const from = lifeline(fromRaw, ctx);
+      const o: SeqMessage = {
+        i: ctx.lastAt.get(from) ?? i,
+        from,
+        to: at,
+        label,
+        recvI: i,
+        kind: 'msg',
+      };
+      const b = num(f, 'bytes');
+      if (b !== undefined) o.bytes = b;
+      push(o);
+      const q = ctx.orphans.get(key);
+      if (q) q.push(o);
+      else ctx.orphans.set(key, [o]);
+    }
+  }
+}
+
+/**
+ * The log reads every event's actor and op from the header columns (lifelines, handoffs) and
+ * decodes effects only for events the kind index says carry a `msg.*` effect.
+ */
 export function createSequenceLog() {
-  return createAppendLog<SeqMessage, Ctx>(
+  return createScanLog<SeqMessage, Ctx>(
     () => ({
       queues: new Map(),
       orphans: new Map(),
       actors: new Map(),
       lastAt: new Map(),
       msgOps: new Set(),
+      prevOp: 0,
+      masks: new Uint32Array(0),
+      want: 0,
     }),
-    (e, i, ctx, push) => {
-      if (!ctx.actors.has(e.actor)) ctx.actors.set(e.actor, i);
-      for (const f of e.effects ?? []) {
-        if (f.kind === 'msg.send') {
-          const from = lifeline(str(f, 'from') ?? e.actor, ctx);
-          const to = str(f, 'to');
-          if (to === undefined) continue;
-          const label = str(f, 'opc') ?? str(f, 'msg') ?? 'msg';
-          const key = `${to}|${label}`;
-          // Already received (the send effect came late): that entry stands for this send.
-          if (ctx.orphans.get(key)?.shift()) continue;
-          const m: SeqMessage = { i, from, to, label, kind: 'msg' };
-          const b = num(f, 'bytes');
-          if (b !== undefined) m.bytes = b;
-          push(m);
-          const q = ctx.queues.get(key);
-          if (q) q.push(m);
-          else ctx.queues.set(key, [m]);
-          if (!ctx.actors.has(to)) ctx.actors.set(to, i);
-        } else if (f.kind === 'msg.recv') {
-          const at = str(f, 'at') ?? str(f, 'to') ?? e.actor;
-          const label = str(f, 'opc') ?? str(f, 'msg') ?? 'msg';
-          const key = `${at}|${label}`;
-          const m = ctx.queues.get(key)?.shift();
-          if (m) {
-            m.recvI = i;
-            continue;
-          }
-          const fromRaw = str(f, 'from');
-          if (fromRaw === undefined) continue;
-          const from = lifeline(fromRaw, ctx);
-          const o: SeqMessage = {
-            i: ctx.lastAt.get(from) ?? i,
-            from,
-            to: at,
-            label,
-            recvI: i,
-            kind: 'msg',
-          };
-          const b = num(f, 'bytes');
-          if (b !== undefined) o.bytes = b;
-          push(o);
-          const q = ctx.orphans.get(key);
-          if (q) q.push(o);
-          else ctx.orphans.set(key, [o]);
+    (l, i, ctx, push) => {
+      const actor = actorOf(l, i) as string;
+      const op = opOf(l, i) as number;
+      if (!ctx.actors.has(actor)) ctx.actors.set(actor, i);
+      if (((ctx.masks[i] as number) & ctx.want) !== 0) {
+        const effects = foldEventOf(l, i)?.effects;
+        if (effects && hasMsg(effects)) {
+          readMessages(effects, actor, i, ctx, push);
+          ctx.msgOps.add(op);
         }
       }
-      ctx.lastAt.set(e.actor, i);
-      if (hasMsg(e)) ctx.msgOps.add(e.op);
-      const p = ctx.prev;
-      if (p && p.actor !== e.actor && p.op === e.op && e.op >= 0 && !ctx.msgOps.has(e.op)) {
-        push({ i: i - 1, from: p.actor, to: e.actor, label: e.step, recvI: i, kind: 'handoff' });
+      ctx.lastAt.set(actor, i);
+      const pa = ctx.prevActor;
+      if (pa !== undefined && pa !== actor && ctx.prevOp === op && op >= 0 && !ctx.msgOps.has(op)) {
+        push({
+          i: i - 1,
+          from: pa,
+          to: actor,
+          label: stepOf(l, i) as string,
+          recvI: i,
+          kind: 'handoff',
+        });
       }
-      ctx.prev = e;
+      ctx.prevActor = actor;
+      ctx.prevOp = op;
+    },
+    (l, to, ctx) => {
+      const index = effectKinds(l);
+      ctx.masks = index.upTo(l, to);
+      ctx.want = index.maskOf(MSG_KINDS);
     },
   );
 }
@@ -139,17 +185,30 @@ export function opSpans(
   hi: number,
 ): { op: number; actor: string; from: number; to: number }[] {
   const events = eventList(given);
-  const m = new Map<string, { op: number; actor: string; from: number; to: number }>();
+  type Span = { op: number; actor: string; from: number; to: number };
+  // Numeric keys (op × actor number): no string built per event of the window.
+  const actorNo = new Map<string, number>();
+  const m = new Map<number, Span>();
+  const out: Span[] = [];
   for (let i = Math.max(0, lo); i <= hi && i < events.length; i++) {
     const op = opOf(events, i) as number;
-    const actor = actorOf(events, i) as string;
     if (op < 0) continue;
-    const k = `${op}|${actor}`;
+    const actor = actorOf(events, i) as string;
+    let a = actorNo.get(actor);
+    if (a === undefined) {
+      a = actorNo.size;
+      actorNo.set(actor, a);
+    }
+    const k = op * 1048576 + a;
     const s = m.get(k);
     if (s) s.to = i;
-    else m.set(k, { op, actor, from: i, to: i });
+    else {
+      const n: Span = { op, actor, from: i, to: i };
+      m.set(k, n);
+      out.push(n);
+    }
   }
-  return [...m.values()];
+  return out;
 }
 
 /**
@@ -161,6 +220,9 @@ export function opSpans(
 export function sequenceRows(given: Events, cursor: number, max: number, scan = 20000): number[] {
   const events = eventList(given);
   const rows: number[] = [];
+  const index = effectKinds(events);
+  const masks = index.upTo(events, cursor + 1);
+  const want = index.maskOf(MSG_KINDS);
   for (let i = cursor; i >= 0 && i > cursor - scan && rows.length < max; i--) {
     if (i >= events.length) continue;
     if (
@@ -168,7 +230,7 @@ export function sequenceRows(given: Events, cursor: number, max: number, scan = 
       i === 0 ||
       actorOf(events, i - 1) !== actorOf(events, i) ||
       opOf(events, i - 1) !== opOf(events, i) ||
-      ((events.hasEffects?.(i) ?? true) && hasMsg(events.get(i)))
+      (((masks[i] as number) & want) !== 0 && hasMsg(foldEventOf(events, i)?.effects))
     )
       rows.push(i);
   }

@@ -210,6 +210,19 @@ export class TraceStore implements EventList {
     return false;
   }
 
+  /**
+   * Event i's `effects` as the UTF-8 JSON bytes it arrived in — a view into the store's blob,
+   * not a copy (read-only) — or undefined when it has none. Lets indexes scan effects without
+   * decoding them (derive/effectKinds.ts).
+   */
+  effectsBytes(i: number): Uint8Array | undefined {
+    if (i < 0 || i >= this.n) return undefined;
+    const len = this.fxLen[i] as number;
+    if (len === 0) return undefined;
+    const off = this.fxOff[i] as number;
+    return (this.blobs[this.blobOf[i] as number] as Uint8Array).subarray(off, off + len);
+  }
+
   // ------------------------------------------------------------------ payloads
 
   /** The event's `data`, decoded now (cached). */

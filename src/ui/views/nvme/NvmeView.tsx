@@ -6,6 +6,7 @@
  */
 import { useMemo, useState } from 'react';
 import { createDerived } from '../../derive/createDerived.ts';
+import { effectKinds } from '../../derive/effectKinds.ts';
 import { registerWarm } from '../../state/warmer.ts';
 import { num, str } from '../../derive/grow.ts';
 import {
@@ -109,7 +110,12 @@ function touched(i: number, dev: string): number[] {
 }
 
 function currentDev(i: number): string | undefined {
+  // Only events the kind index says carry an NVMe effect are decoded.
+  const index = effectKinds(trace);
+  const masks = index.upTo(trace, i + 1);
+  const want = index.maskOf(['nvme.', 'vea.', 'journal.append']);
   for (let k = i; k >= 0 && k > i - 5000; k--) {
+    if (((masks[k] as number) & want) === 0) continue;
     for (const f of trace.effects(k) ?? []) {
       if (isNvme(f.kind)) {
         const d = devOf(f);
@@ -134,15 +140,22 @@ export function NvmeView() {
         ? followed
         : devs[0];
   const d = id === undefined ? undefined : state.devs.get(id);
-  const counts = useMemo(() => {
+  // Every block's look index (the map's cells) and the legend's counts, in one pass.
+  const looks = useMemo(() => {
     if (!d) return null;
-    const c = ORDER.map(() => 0);
-    for (let b = 0; b < d.blocks; b++) c[INDEX[blockLook(d, b)]]!++;
-    return c;
+    const cells = new Uint8Array(d.blocks);
+    const counts = ORDER.map(() => 0);
+    for (let b = 0; b < d.blocks; b++) {
+      const k = INDEX[blockLook(d, b)];
+      cells[b] = k;
+      counts[k]!++;
+    }
+    return { cells, counts };
   }, [d]);
+  const counts = looks?.counts;
   const marks = id === undefined ? [] : touched(cursor, id);
 
-  if (!d || id === undefined || !counts) {
+  if (!d || id === undefined || !looks || !counts) {
     return (
       <ViewPanel
         name="nvme"
@@ -191,14 +204,13 @@ export function NvmeView() {
       <Legend looks={LOOKS} counts={counts} />
       <BlockMap
         cells={d.blocks}
-        lookOf={(b) => INDEX[blockLook(d, b)]}
+        cellLooks={looks.cells}
         looks={LOOKS}
         unit={NVME_BLOCK}
         marks={marks}
-        version={d}
         label={`NVMe blocks of ${id}: ${ORDER.map((l, k) => `${counts[k]} ${l}`).join(', ')}`}
         describe={(b) => {
-          const look = LOOKS[INDEX[blockLook(d, b)]];
+          const look = LOOKS[looks.cells[b] ?? 0];
           return (
             <>
               <div>

@@ -1,8 +1,14 @@
 /**
- * A block map on one canvas (ImageData): `cells` cells, each drawn with `looks[lookOf(i)]`;
+ * A block map on one canvas (ImageData): `cells` cells, cell i drawn with `looks[cellLooks[i]]`;
  * cells in `marks` (touched by the current event) get an accent frame. Hover shows
  * `describe(i)` in a tooltip. Repaints in an effect — no React state per frame; only the
  * tooltip (pointer moves) is state.
+ *
+ * A seek usually changes a handful of cells: when the layout (rows, gaps, cell size) and theme
+ * are those of the last paint, only cells whose look changed — and the frames of the previous
+ * marks — are repainted, into the kept ImageData, and only their rows are put on the canvas.
+ * Cells are painted by copying one pre-rendered tile per look (32-bit pixels), not pixel by
+ * pixel through the pattern function.
  */
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useApp } from '../../state/store.ts';
@@ -11,28 +17,26 @@ import { bytesText, paintCell, parseColor, type Look } from './paint.ts';
 
 export interface BlockMapProps {
   cells: number;
-  /** Index into `looks`; look 0 must be the untouched state (collapsible rows). */
-  lookOf: (i: number) => number;
+  /**
+   * Look index (into `looks`) of every cell, at least `cells` long; look 0 must be the untouched
+   * state (collapsible rows). A new array whenever looks may have changed (e.g. the cursor).
+   */
+  cellLooks: Uint8Array;
   looks: readonly Look[];
   /** Bytes per cell (gap labels). */
   unit: number;
   marks?: readonly number[];
   describe: (i: number) => ReactNode;
-  /** Changes whenever the cells' looks may have changed (e.g. the cursor). */
-  version: unknown;
   label: string;
 }
 
-function themeColors(el: Element): {
-  bg: [number, number, number];
-  cellBg: [number, number, number];
-  accent: string;
-  muted: string;
-} {
+type Rgb = [number, number, number];
+
+function themeColors(el: Element): { bg: Rgb; cellBg: Rgb; accent: string; muted: string } {
   const cs = getComputedStyle(el);
   const bg = parseColor(cs.getPropertyValue('--panel'), [255, 255, 255]);
   const dark = bg[0] + bg[1] + bg[2] < 384;
-  const cellBg: [number, number, number] = dark
+  const cellBg: Rgb = dark
     ? [bg[0] + 18, bg[1] + 20, bg[2] + 24]
     : [bg[0] - 22, bg[1] - 19, bg[2] - 15];
   return {
@@ -43,18 +47,180 @@ function themeColors(el: Element): {
   };
 }
 
-export function BlockMap({
-  cells,
-  lookOf,
-  looks,
-  unit,
-  marks,
-  describe,
-  version,
-  label,
-}: BlockMapProps) {
+/** What the canvas shows now: enough to repaint only what a new frame changes. */
+interface Painted {
+  img: ImageData;
+  /** The same pixels as 32-bit words (one per pixel). */
+  px: Uint32Array;
+  looks: Uint8Array;
+  marks: readonly number[];
+  layout: MapLayout;
+  cells: number;
+  theme: unknown;
+  lookSet: readonly Look[];
+  tiles: Uint32Array[];
+  /** The theme's accent (mark frames). */
+  accent: string;
+  /** Row number → y of its band (rows shown, gaps excluded). */
+  rowY: Map<number, number>;
+}
+
+/** One pre-rendered cell per look: `size`×`size` pixels (the gap row/column in panel colour). */
+function makeTiles(looks: readonly Look[], size: number, cellBg: Rgb, bg: Rgb): Uint32Array[] {
+  return looks.map((look) => {
+    const bytes = new Uint8ClampedArray(size * size * 4);
+    for (let o = 0; o < bytes.length; o += 4) {
+      bytes[o] = bg[0];
+      bytes[o + 1] = bg[1];
+      bytes[o + 2] = bg[2];
+      bytes[o + 3] = 255;
+    }
+    paintCell(bytes, size, 0, 0, size, look, cellBg);
+    return new Uint32Array(bytes.buffer);
+  });
+}
+
+function word(rgb: Rgb): number {
+  const b = new Uint8ClampedArray([rgb[0], rgb[1], rgb[2], 255]);
+  return new Uint32Array(b.buffer)[0] as number;
+}
+
+/** Copy cell i's tile into the pixels (its band must be a row band). */
+function blit(p: Painted, i: number, look: number): void {
+  const { columns, cell } = p.layout;
+  const y0 = p.rowY.get(Math.floor(i / columns));
+  if (y0 === undefined) return;
+  const tile = p.tiles[look] ?? p.tiles[0];
+  if (!tile) return;
+  const W = p.img.width;
+  const x0 = (i % columns) * cell;
+  for (let y = 0; y < cell; y++) {
+    p.px.set(tile.subarray(y * cell, (y + 1) * cell), (y0 + y) * W + x0);
+  }
+}
+
+const sameLayout = (a: MapLayout, b: MapLayout): boolean =>
+  a.columns === b.columns &&
+  a.cell === b.cell &&
+  a.width === b.width &&
+  a.height === b.height &&
+  a.bands.length === b.bands.length &&
+  a.bands.every((x, k) => {
+    const y = b.bands[k];
+    return (
+      y !== undefined &&
+      x.kind === y.kind &&
+      x.y === y.y &&
+      (x.kind === 'row'
+        ? y.kind === 'row' && x.row === y.row
+        : y.kind === 'gap' && x.from === y.from && x.to === y.to)
+    );
+  });
+
+function fullPaint(
+  ctx: CanvasRenderingContext2D,
+  layout: MapLayout,
+  cells: number,
+  cellLooks: Uint8Array,
+  looks: readonly Look[],
+  unit: number,
+  theme: unknown,
+  col: ReturnType<typeof themeColors>,
+): Painted {
+  const W = Math.max(1, layout.width);
+  const H = Math.max(1, layout.height);
+  const img = ctx.createImageData(W, H);
+  const px = new Uint32Array(img.data.buffer);
+  // panel background everywhere first (gaps, the tail of the last row)
+  px.fill(word(col.bg));
+  const rowY = new Map<number, number>();
+  for (const b of layout.bands) if (b.kind === 'row') rowY.set(b.row, b.y);
+  const p: Painted = {
+    img,
+    px,
+    looks: cellLooks.slice(0, cells),
+    marks: [],
+    layout,
+    cells,
+    theme,
+    lookSet: looks,
+    tiles: makeTiles(looks, layout.cell, col.cellBg, col.bg),
+    accent: col.accent,
+    rowY,
+  };
+  for (const b of layout.bands) {
+    if (b.kind !== 'row') continue;
+    const base = b.row * layout.columns;
+    const end = Math.min(cells, base + layout.columns);
+    for (let i = base; i < end; i++) blit(p, i, cellLooks[i] as number);
+  }
+  ctx.putImageData(img, 0, 0);
+  // gap labels on top (2D API: few of them)
+  ctx.font = '10px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  for (const b of layout.bands) {
+    if (b.kind !== 'gap') continue;
+    ctx.fillStyle = col.muted;
+    ctx.fillRect(0, b.y + GAP_H / 2, 8, 1);
+    const bytes = (b.to - b.from) * layout.columns * unit;
+    ctx.fillText(`⋯ ${bytesText(bytes)} untouched (${b.to - b.from} rows)`, 12, b.y + GAP_H / 2);
+  }
+  return p;
+}
+
+/**
+ * Repaint what changed since `p` (same layout, theme and looks): cells whose look differs and
+ * the cells under the old marks (their frames spill one pixel up and left), row by row.
+ */
+function patch(ctx: CanvasRenderingContext2D, p: Painted, cellLooks: Uint8Array): void {
+  const { columns, cell } = p.layout;
+  /** row → [min x, max x) in cells */
+  const dirty = new Map<number, [number, number]>();
+  const touch = (i: number, spill: boolean): void => {
+    const r = Math.floor(i / columns);
+    const c = i % columns;
+    const lo = spill ? Math.max(0, c - 1) : c;
+    const d = dirty.get(r);
+    if (d) {
+      d[0] = Math.min(d[0], lo);
+      d[1] = Math.max(d[1], c + 1);
+    } else dirty.set(r, [lo, c + 1]);
+    if (spill && r > 0) {
+      // the frame's top line lies on the last pixel row of the band above
+      const up = dirty.get(-1 - r);
+      if (up) {
+        up[0] = Math.min(up[0], lo);
+        up[1] = Math.max(up[1], c + 1);
+      } else dirty.set(-1 - r, [lo, c + 1]);
+    }
+  };
+  const old = p.looks;
+  for (let i = 0; i < p.cells; i++) {
+    const v = cellLooks[i] as number;
+    if (v !== old[i]) {
+      old[i] = v;
+      blit(p, i, v);
+      touch(i, false);
+    }
+  }
+  for (const i of p.marks) if (i < p.cells) touch(i, true);
+  for (const [r, [c0, c1]] of dirty) {
+    if (r >= 0) {
+      const y = p.rowY.get(r);
+      if (y === undefined) continue;
+      ctx.putImageData(p.img, 0, 0, c0 * cell, y, (c1 - c0) * cell, cell);
+    } else {
+      const y = p.rowY.get(-1 - r);
+      if (y === undefined || y === 0) continue;
+      ctx.putImageData(p.img, 0, 0, c0 * cell, y - 1, (c1 - c0) * cell, 1);
+    }
+  }
+}
+
+export function BlockMap({ cells, cellLooks, looks, unit, marks, describe, label }: BlockMapProps) {
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const painted = useRef<Painted | null>(null);
   const [width, setWidth] = useState(320);
   const [tip, setTip] = useState<{ i: number; x: number; y: number } | null>(null);
   const theme = useApp((s) => s.theme);
@@ -68,10 +234,8 @@ export function BlockMap({
   }, []);
 
   const layout: MapLayout = useMemo(
-    () => layoutMap(cells, (i) => lookOf(i) === 0, width),
-    // lookOf changes with version; cells/width with the device and panel
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [cells, width, version],
+    () => layoutMap(cells, (i) => cellLooks[i] === 0, width),
+    [cells, width, cellLooks],
   );
 
   useEffect(() => {
@@ -84,58 +248,40 @@ export function BlockMap({
       if (!ctx) return;
       const W = Math.max(1, layout.width);
       const H = Math.max(1, layout.height);
-      if (c.width !== W) c.width = W;
-      if (c.height !== H) c.height = H;
-      const col = themeColors(c);
-      const img = ctx.createImageData(W, H);
-      const px = img.data;
-      // panel background everywhere first (gaps, the tail of the last row)
-      for (let o = 0; o < px.length; o += 4) {
-        px[o] = col.bg[0];
-        px[o + 1] = col.bg[1];
-        px[o + 2] = col.bg[2];
-        px[o + 3] = 255;
+      const prev = painted.current;
+      let p: Painted;
+      if (
+        prev &&
+        prev.theme === theme &&
+        prev.lookSet === looks &&
+        prev.cells === cells &&
+        c.width === W &&
+        c.height === H &&
+        sameLayout(prev.layout, layout)
+      ) {
+        patch(ctx, prev, cellLooks);
+        p = prev;
+      } else {
+        if (c.width !== W) c.width = W;
+        if (c.height !== H) c.height = H;
+        p = fullPaint(ctx, layout, cells, cellLooks, looks, unit, theme, themeColors(c));
       }
-      const cell = layout.cell;
-      for (const b of layout.bands) {
-        if (b.kind !== 'row') continue;
-        const base = b.row * layout.columns;
-        const end = Math.min(cells, base + layout.columns);
-        for (let i = base; i < end; i++) {
-          const look = looks[lookOf(i)] ?? looks[0];
-          if (look) paintCell(px, W, (i - base) * cell, b.y, cell, look, col.cellBg);
-        }
-      }
-      ctx.putImageData(img, 0, 0);
-      // gap labels and current-event marks on top (2D API: few of them)
-      ctx.font = '10px system-ui, sans-serif';
-      ctx.textBaseline = 'middle';
-      for (const b of layout.bands) {
-        if (b.kind !== 'gap') continue;
-        ctx.fillStyle = col.muted;
-        ctx.fillRect(0, b.y + GAP_H / 2, 8, 1);
-        const bytes = (b.to - b.from) * layout.columns * unit;
-        ctx.fillText(
-          `⋯ ${bytesText(bytes)} untouched (${b.to - b.from} rows)`,
-          12,
-          b.y + GAP_H / 2,
-        );
-      }
-      if (marks && marks.length) {
-        ctx.strokeStyle = col.accent;
+      p.marks = marks ? [...marks] : [];
+      if (p.marks.length) {
+        ctx.strokeStyle = p.accent;
         ctx.lineWidth = 1;
-        const rowY = new Map<number, number>();
-        for (const b of layout.bands) if (b.kind === 'row') rowY.set(b.row, b.y);
-        for (const i of marks) {
-          const y = rowY.get(Math.floor(i / layout.columns));
+        const cell = layout.cell;
+        for (const i of p.marks) {
+          const y = p.rowY.get(Math.floor(i / layout.columns));
           if (y === undefined) continue;
           const x = (i % layout.columns) * cell;
           ctx.strokeRect(x - 0.5, y - 0.5, cell, cell);
         }
       }
+      painted.current = p;
     });
     return () => cancelAnimationFrame(frame);
-  }, [layout, cells, looks, lookOf, marks, unit, version, theme]);
+  }, [layout, cells, looks, cellLooks, marks, unit, theme]);
 
   const onMove = (ev: React.MouseEvent<HTMLCanvasElement>) => {
     const r = ev.currentTarget.getBoundingClientRect();

@@ -7,7 +7,8 @@
 import { useMemo, useState } from 'react';
 import { createDerived } from '../../derive/createDerived.ts';
 import { registerWarm } from '../../state/warmer.ts';
-import { lineCounts, lineLook, SCM_LINE, scmInitial, scmReducer } from '../../derive/scm.ts';
+import { effectKinds } from '../../derive/effectKinds.ts';
+import { lineLook, SCM_KINDS, SCM_LINE, scmInitial, scmReducer } from '../../derive/scm.ts';
 import { createScmOwners, ownersOf } from '../../derive/scmOwners.ts';
 import { str, num } from '../../derive/grow.ts';
 import { trace } from '../../state/store.ts';
@@ -41,14 +42,14 @@ function touched(i: number, dev: string): number[] {
   return out;
 }
 
-/** Every SCM effect names `scm` (kind `scm.*` or media `scm`): events without it are skipped. */
-const SCM_BYTES = new TextEncoder().encode('scm');
-
 /** The SCM device the latest events up to `i` touched (the map follows the cursor). */
 function currentDev(i: number): string | undefined {
+  // Only events the kind index says carry an SCM effect are decoded (of up to 5000).
+  const index = effectKinds(trace);
+  const masks = index.upTo(trace, i + 1);
+  const want = index.maskOf(SCM_KINDS);
   for (let k = i; k >= 0 && k > i - 5000; k--) {
-    // Raw-byte pre-filter: decoding every effect of up to 5000 events cost ~tens of ms a seek.
-    if (!trace.effectsMention(k, SCM_BYTES)) continue;
+    if (((masks[k] as number) & want) === 0) continue;
     for (const f of trace.effects(k) ?? []) {
       const d = str(f, 'dev');
       if (d !== undefined && (f.kind.startsWith('scm.') || str(f, 'media') === 'scm')) return d;
@@ -71,10 +72,22 @@ export function ScmView() {
         ? followed
         : devs[0];
   const d = id === undefined ? undefined : state.devs.get(id);
-  const counts = useMemo(() => (d ? lineCounts(d) : null), [d]);
+  // Every line's look index (the map's cells) and the legend's counts, in one pass.
+  const looks = useMemo(() => {
+    if (!d) return null;
+    const cells = new Uint8Array(d.lines);
+    const counts = SCM_LOOK_ORDER.map(() => 0);
+    for (let l = 0; l < d.lines; l++) {
+      const k = SCM_LOOK_INDEX[lineLook(d, l)];
+      cells[l] = k;
+      counts[k]!++;
+    }
+    return { cells, counts };
+  }, [d]);
+  const counts = looks?.counts;
   const marks = id === undefined ? [] : touched(cursor, id);
 
-  if (!d || !id || !counts) {
+  if (!d || !id || !looks || !counts) {
     return (
       <ViewPanel
         name="scm"
@@ -95,7 +108,6 @@ export function ScmView() {
       />
     );
   }
-  const n = notesAt(cursor);
   return (
     <ViewPanel
       name="scm"
@@ -119,18 +131,20 @@ export function ScmView() {
         {d.drains} drains{d.txDepth > 0 ? ' · in a transaction' : ''}
         {d.powerCut ? ' · POWER CUT' : ''}
       </div>
-      <Legend looks={SCM_LOOKS} counts={SCM_LOOK_ORDER.map((l) => counts[l])} />
+      <Legend looks={SCM_LOOKS} counts={counts} />
       <BlockMap
         cells={d.lines}
-        lookOf={(l) => SCM_LOOK_INDEX[lineLook(d, l)]}
+        cellLooks={looks.cells}
         looks={SCM_LOOKS}
         unit={SCM_LINE}
         marks={marks}
-        version={d}
-        label={`SCM lines of ${id}: ${SCM_LOOK_ORDER.map((l) => `${counts[l]} ${l}`).join(', ')}`}
+        label={`SCM lines of ${id}: ${SCM_LOOK_ORDER.map((l, k) => `${counts[k]} ${l}`).join(', ')}`}
         describe={(l) => {
-          const look = SCM_LOOKS[SCM_LOOK_INDEX[lineLook(d, l)]];
-          const who = ownersOf(owners.sync(trace), n, id, l * SCM_LINE, SCM_LINE);
+          const look = SCM_LOOKS[looks.cells[l] ?? 0];
+          // The owner log is read only on hover (the idle warmer keeps it built): a seek never
+          // waits for it to catch up.
+          const n = owners.upTo(trace, cursor);
+          const who = ownersOf(owners.sync(trace, cursor + 1), n, id, l * SCM_LINE, SCM_LINE);
           return (
             <>
               <div>
@@ -158,8 +172,4 @@ export function ScmView() {
       />
     </ViewPanel>
   );
-}
-
-function notesAt(cursor: number): number {
-  return owners.upTo(trace, cursor);
 }

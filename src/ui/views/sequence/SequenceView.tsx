@@ -110,15 +110,23 @@ export function SequenceView() {
   const rowsEls = [];
   for (let r = 0; r < rowIdx.length; r++) {
     const i = rowIdx[r] as number;
-    const e = trace.get(i);
-    if (!e) continue;
+    if (i >= trace.length) continue;
+    // Header columns only: no event object per row.
+    const e = {
+      actor: trace.actorOf(i) as string,
+      op: trace.opOf(i) as number,
+      t: trace.t[i] as number,
+      step: trace.stepOf(i) as string,
+    };
     const x = xOf.get(e.actor);
-    const newOp = i === 0 || trace.get(i - 1)?.op !== e.op;
+    const newOp = i === 0 || trace.opOf(i - 1) !== e.op;
     // events folded into this row (same actor, nothing exchanged)
     const folded = (rowIdx[r + 1] ?? hi + 1) - i - 1;
     rowsEls.push(
+      // Keyed by row slot, not event: a seek updates the rows' attributes in place instead of
+      // replacing every row's elements.
       <g
-        key={i}
+        key={r}
         className={i === cursor ? 'sq-row is-cursor' : 'sq-row'}
         onClick={() => setCursor(i)}
       >
@@ -156,16 +164,16 @@ export function SequenceView() {
   const obstacles: Box[] = [];
   for (let r = 0; r < rowIdx.length; r++) {
     const i = rowIdx[r] as number;
-    const x = xOf.get(trace.get(i)?.actor ?? '');
+    const x = xOf.get(trace.actorOf(i) ?? '');
     if (x === undefined) continue;
     const folded = (rowIdx[r + 1] ?? hi + 1) - i - 1;
     if (folded > 0)
       obstacles.push({ x: x + 6, y: yOf(i) - 6, w: 6 + 5.2 * String(folded).length, h: 10 });
   }
-  const curEvent = trace.get(cursor);
-  const curX = xOf.get(curEvent?.actor ?? '');
-  if (curEvent && curX !== undefined)
-    obstacles.push({ x: curX + 7, y: yOf(cursor) - 16, w: 6.2 * curEvent.step.length + 4, h: 12 });
+  const curStep = trace.stepOf(cursor);
+  const curX = xOf.get(trace.actorOf(cursor) ?? '');
+  if (curStep !== undefined && curX !== undefined)
+    obstacles.push({ x: curX + 7, y: yOf(cursor) - 16, w: 6.2 * curStep.length + 4, h: 12 });
   const labelReqs: LabelRequest[] = [];
   const labelOf: number[] = [];
   msgs.forEach((m, k) => {
