@@ -11,7 +11,8 @@
 import type { TraceEvent } from '../../protocol/index.ts';
 import type { Effect } from '../../engine/trace/event.ts';
 import type { Reducer } from './createDerived.ts';
-import { growU8, IntList, num, str } from './grow.ts';
+import { IntList, num, str } from './grow.ts';
+import { PagedBytes } from './pagedBytes.ts';
 
 export const SCM_LINE = 64;
 
@@ -29,8 +30,9 @@ export interface ScmDevState {
   id: string;
   /** Lines in use by the map: 1 + the highest line any effect touched. */
   lines: number;
-  alloc: Uint8Array;
-  persist: Uint8Array;
+  /** Per line (copy-on-write pages: checkpoints share what an interval did not change). */
+  alloc: PagedBytes;
+  persist: PagedBytes;
   /** Lines flushed and waiting for the next drain. */
   pending: IntList;
   writes: number;
@@ -53,8 +55,8 @@ function dev(s: ScmState, id: string): ScmDevState {
     d = {
       id,
       lines: 0,
-      alloc: new Uint8Array(0),
-      persist: new Uint8Array(0),
+      alloc: PagedBytes.empty(),
+      persist: PagedBytes.empty(),
       pending: new IntList(),
       writes: 0,
       flushes: 0,
@@ -67,16 +69,12 @@ function dev(s: ScmState, id: string): ScmDevState {
   return d;
 }
 
-/** Line range [first, last] of a byte range, growing the device's arrays to hold it. */
+/** Line range [first, last] of a byte range, growing the device's map to hold it. */
 function span(d: ScmDevState, off: number, len: number): [number, number] | null {
   if (len <= 0 || off < 0) return null;
   const first = Math.floor(off / SCM_LINE);
   const last = Math.floor((off + len - 1) / SCM_LINE);
-  if (last + 1 > d.lines) {
-    d.lines = last + 1;
-    d.alloc = growU8(d.alloc, d.lines);
-    d.persist = growU8(d.persist, d.lines);
-  }
+  if (last + 1 > d.lines) d.lines = last + 1;
   return [first, last];
 }
 
@@ -103,8 +101,8 @@ export function applyScmEffect(s: ScmState, e: Effect): void {
       const r = span(d, num(e, 'off') ?? -1, num(e, 'len') ?? 0);
       if (!r) return;
       for (let l = r[0]; l <= r[1]; l++) {
-        if (d.persist[l] === PERSIST_DIRTY) {
-          d.persist[l] = PERSIST_FLUSHED;
+        if (d.persist.get(l) === PERSIST_DIRTY) {
+          d.persist.set(l, PERSIST_FLUSHED);
           d.pending.push(l);
         }
       }
@@ -115,7 +113,7 @@ export function applyScmEffect(s: ScmState, e: Effect): void {
       d.drains++;
       for (let i = 0; i < d.pending.length; i++) {
         const l = d.pending.data[i] as number;
-        if (d.persist[l] === PERSIST_FLUSHED) d.persist[l] = PERSIST_DURABLE;
+        if (d.persist.get(l) === PERSIST_FLUSHED) d.persist.set(l, PERSIST_DURABLE);
       }
       d.pending.clear();
       return;
@@ -124,8 +122,8 @@ export function applyScmEffect(s: ScmState, e: Effect): void {
       const d = dev(s, id);
       d.powerCut = true;
       for (let l = 0; l < d.lines; l++) {
-        const p = d.persist[l];
-        if (p === PERSIST_DIRTY || p === PERSIST_FLUSHED) d.persist[l] = PERSIST_LOST;
+        const p = d.persist.get(l);
+        if (p === PERSIST_DIRTY || p === PERSIST_FLUSHED) d.persist.set(l, PERSIST_LOST);
       }
       d.pending.clear();
       d.txDepth = 0;
@@ -158,8 +156,8 @@ export function applyScmEffect(s: ScmState, e: Effect): void {
 function cloneDev(d: ScmDevState): ScmDevState {
   return {
     ...d,
-    alloc: d.alloc.slice(0, d.lines),
-    persist: d.persist.slice(0, d.lines),
+    alloc: d.alloc.clone(),
+    persist: d.persist.clone(),
     pending: d.pending.clone(),
   };
 }
@@ -186,8 +184,8 @@ export type LineLook =
   'free' | 'written-free' | 'allocated' | 'reserved' | 'dirty' | 'flushed' | 'durable' | 'lost';
 
 export function lineLook(d: ScmDevState, l: number): LineLook {
-  const p = d.persist[l] ?? PERSIST_NONE;
-  const a = d.alloc[l] ?? ALLOC_FREE;
+  const p = d.persist.get(l);
+  const a = d.alloc.get(l);
   if (p === PERSIST_LOST) return 'lost';
   if (p === PERSIST_DIRTY) return 'dirty';
   if (p === PERSIST_FLUSHED) return 'flushed';

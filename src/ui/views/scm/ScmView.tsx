@@ -19,8 +19,13 @@ import { ViewPanel } from './shell.tsx';
 import { useTraceCursor } from './useTraceCursor.ts';
 import { useWarmCheckpoints } from './useWarmCheckpoints.ts';
 
-/** One derivation per page: checkpoints survive tab switches. */
-const derived = createDerived(scmReducer, scmInitial(), 1024, 256);
+/**
+ * One derivation per page: checkpoints survive tab switches. Line maps are copy-on-write pages
+ * (derive/pagedBytes.ts), so a checkpoint costs the pages its interval changed (~50 KiB on the
+ * bench trace, not the ~400 KiB of all devices' maps): 512 of them keep a 1M-event trace at a
+ * 2048-event interval, of which a seek decodes only the events with SCM effects.
+ */
+const derived = createDerived(scmReducer, scmInitial(), 1024, 512);
 const owners = createScmOwners();
 registerWarm(derived);
 registerWarm(owners);
