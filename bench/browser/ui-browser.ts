@@ -148,12 +148,18 @@ async function seekRun(page: Page, n: number, seeks: number, seed: number): Prom
 function seekTimes(page: Page, n: number, seeks: number, seed: number): Promise<number[]> {
   return page.evaluate(
     async ({ n, seeks, seed }) => {
-      // The page shows cursor k: readout "k / …" and exactly one current step in the flow.
+      // The page shows cursor k: readout "k / …", exactly one current step in the flow, and
+      // every view with a data-cursor at k.
       const ready = (k: number): boolean => {
         const pos = document.querySelector('[data-testid="position"]')?.textContent ?? '';
         if (!pos.startsWith(`${k} /`)) return false;
         const flow = document.querySelector('[data-view="flow"]');
-        return !flow || flow.querySelectorAll('[aria-current="step"]').length === 1;
+        if (flow && flow.querySelectorAll('[aria-current="step"]').length !== 1) return false;
+        // A shown view that says which step it draws (data-cursor: SCM, sequence) must draw k:
+        // the readout alone is patched before the views render.
+        for (const v of document.querySelectorAll('[data-view][data-cursor]'))
+          if (v.getAttribute('data-cursor') !== String(k)) return false;
+        return true;
       };
       const b = (window as unknown as BenchWindow).iopathBench;
       let x = seed >>> 0;

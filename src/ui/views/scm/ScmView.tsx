@@ -116,6 +116,7 @@ export function ScmView() {
   return (
     <ViewPanel
       name="scm"
+      cursor={cursor}
       title="SCM map"
       controls={
         <label>

@@ -12,6 +12,7 @@ export function ViewPanel({
   controls,
   children,
   empty,
+  cursor,
 }: {
   /** The `data-view` name (DESIGN.md contract 3). */
   name: string;
@@ -20,9 +21,11 @@ export function ViewPanel({
   children?: ReactNode;
   /** When set, the view shows this hint instead of its body. */
   empty?: ReactNode;
+  /** The step the body shows (`data-cursor`): tests and the bench wait on it after a seek. */
+  cursor?: number;
 }) {
   return (
-    <section className="panel dv" data-view={name} aria-label={title}>
+    <section className="panel dv" data-view={name} data-cursor={cursor} aria-label={title}>
       <header className="dv-head">
         <h2>{title}</h2>
         {controls ? <div className="dv-controls">{controls}</div> : null}

@@ -197,6 +197,7 @@ export function SequenceView() {
   return (
     <ViewPanel
       name="sequence"
+      cursor={cursor}
       title="Sequence"
       controls={
         <span className="muted">
