@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { objSetup } from '../engine/daos/test-docs.ts';
 import { iopath } from './test-cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'iopath-hlc-'));
@@ -18,21 +19,7 @@ function scenario(name: string, ops: unknown[]): string {
       cluster: {
         daos: { engines: 1, targets_per_engine: 1, scm_bytes: 2 << 20, nvme_bytes: 1 << 20 },
       },
-      ops: [
-        { op: 'daos_pool_connect', pool: 'tank' },
-        { op: 'daos_cont_create', pool: 'tank', cont: 'c' },
-        { op: 'daos_cont_open', pool: 'tank', cont: 'c' },
-        {
-          op: 'daos_obj_generate_oid',
-          cont: 'c',
-          otype: 'DAOS_OT_MULTI_HASHED',
-          oclass: 'OC_S1',
-          as: 'o',
-          lo: 7,
-        },
-        { op: 'daos_obj_open', obj: 'o', mode: 'DAOS_OO_RW' },
-        ...ops,
-      ],
+      ops: [...objSetup('OC_S1', { pool: 'tank', lo: 7 }), ...ops],
     }),
   );
   return file;

@@ -2,23 +2,12 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { objSetup } from '../engine/daos/test-docs.ts';
 import { iopath } from './test-cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'iopath-media-'));
 
-const SETUP = [
-  { op: 'daos_pool_connect', pool: 'tank' },
-  { op: 'daos_cont_create', pool: 'tank', cont: 'c' },
-  { op: 'daos_cont_open', pool: 'tank', cont: 'c' },
-  {
-    op: 'daos_obj_generate_oid',
-    cont: 'c',
-    otype: 'DAOS_OT_MULTI_HASHED',
-    oclass: 'OC_S1',
-    as: 'o',
-  },
-  { op: 'daos_obj_open', obj: 'o', mode: 'DAOS_OO_RW' },
-];
+const SETUP = objSetup('OC_S1', { pool: 'tank' });
 const IOD = { akey: 'a', type: 'DAOS_IOD_SINGLE', size: 11 };
 
 function scenario(name: string, ops: unknown[]): string {

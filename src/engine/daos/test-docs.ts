@@ -4,12 +4,22 @@
  */
 import type { OpDoc } from '../scenario/types.ts';
 
-export function objSetup(oclass = 'OC_RP_3G1'): OpDoc[] {
+export function objSetup(oclass = 'OC_RP_3G1', opts: { pool?: string; lo?: number } = {}): OpDoc[] {
+  const pool = opts.pool ?? 'p';
+  // `lo` pins the object id's low bits, for tests whose expected output names the object.
+  const lo = opts.lo === undefined ? {} : { lo: opts.lo };
   return [
-    { op: 'daos_pool_connect', pool: 'p' },
-    { op: 'daos_cont_create', pool: 'p', cont: 'c' },
-    { op: 'daos_cont_open', pool: 'p', cont: 'c' },
-    { op: 'daos_obj_generate_oid', cont: 'c', otype: 'DAOS_OT_MULTI_HASHED', oclass, as: 'o' },
+    { op: 'daos_pool_connect', pool },
+    { op: 'daos_cont_create', pool, cont: 'c' },
+    { op: 'daos_cont_open', pool, cont: 'c' },
+    {
+      op: 'daos_obj_generate_oid',
+      cont: 'c',
+      otype: 'DAOS_OT_MULTI_HASHED',
+      oclass,
+      as: 'o',
+      ...lo,
+    },
     { op: 'daos_obj_open', obj: 'o', mode: 'DAOS_OO_RW' },
   ];
 }

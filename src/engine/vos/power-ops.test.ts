@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { objSetup } from '../daos/test-docs.ts';
 import { memoryMediaProvider } from '../media/provider.ts';
 import { runScenario } from '../scenario/runner.ts';
 import { ensureSystemsRegistered } from '../scenario/systems.ts';
@@ -30,17 +31,7 @@ function doc(middle: OpDoc[]): ScenarioDoc {
       daos: { engines: 1, targets_per_engine: 1, scm_bytes: 4 << 20, nvme_bytes: 4 << 20 },
     },
     ops: [
-      { op: 'daos_pool_connect', pool: 'tank' },
-      { op: 'daos_cont_create', pool: 'tank', cont: 'c' },
-      { op: 'daos_cont_open', pool: 'tank', cont: 'c' },
-      {
-        op: 'daos_obj_generate_oid',
-        cont: 'c',
-        otype: 'DAOS_OT_MULTI_HASHED',
-        oclass: 'OC_S1',
-        as: 'o',
-      },
-      { op: 'daos_obj_open', obj: 'o', mode: 'DAOS_OO_RW' },
+      ...objSetup('OC_S1', { pool: 'tank' }),
       { op: 'daos_obj_update', obj: 'o', dkey: 'd', iods: [one.iod], data: [one.data] },
       {
         op: 'daos_obj_update',
