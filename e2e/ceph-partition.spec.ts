@@ -108,3 +108,39 @@ test('right-click an OSD: partitions from its Ceph peers', async ({ page }) => {
   const after = runScenario({ ...doc, ops: [...doc.ops, op] }).events;
   await expect(page.getByTestId('position')).toHaveText(`${N} / ${after.length - 1}`);
 });
+
+test('the sequence diagram draws held messages (↻) and lost ones (✕) of ceph-partition', async ({
+  page,
+  errors,
+}) => {
+  const events = runScenario(getBuiltinScenario('ceph-partition')!).events;
+  const drops = (pred: (f: Record<string, unknown>) => boolean) =>
+    events.findIndex((e) => (e.effects ?? []).some((f) => f.kind === 'msg.drop' && pred(f)));
+  const held = drops((f) => f.reason === 'partition');
+  const discarded = drops((f) => f.count !== undefined);
+  expect(held).toBeGreaterThan(0);
+  expect(discarded).toBeGreaterThan(held);
+
+  await page.goto(`/?scenario=ceph-partition&step=${held}`);
+  await waitForCursor(page, held);
+  await page.locator('[data-view-tab="sequence"]').click();
+  const seq = page.locator('[data-view="sequence"]');
+  await expect(seq).toHaveAttribute('data-cursor', String(held));
+  // Held in the socket by the cut: drawn dash-dotted, labelled "↻ resent", said in its name.
+  const late = seq.locator('[data-fault="late"]');
+  await expect(late.first()).toBeVisible();
+  await expect(late.first()).toHaveAttribute('aria-label', /delayed: partition/);
+  await expect(seq.locator('[data-fault="lost"]')).toHaveCount(0);
+
+  // osd.1 is marked down: what its connections still carried is lost, drawn with a cross.
+  await page.goto(`/?scenario=ceph-partition&step=${discarded}`);
+  await waitForCursor(page, discarded);
+  await page.locator('[data-view-tab="sequence"]').click();
+  await expect(seq).toHaveAttribute('data-cursor', String(discarded));
+  const lost = seq.locator('[data-fault="lost"]');
+  await expect(lost.first()).toBeVisible();
+  await expect(lost.first()).toHaveAttribute('aria-label', /lost: (mark_down|partition)/);
+  await expect(seq.locator('.sq-lost-cross').first()).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('sequence-lost-messages.png') });
+  expect(errors).toEqual([]);
+});

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { TraceEvent } from '../../protocol/index.ts';
 import { createSequenceLog, opSpans, orderActors, rowOf, sequenceRows } from './sequence.ts';
 import { ev } from './testing.ts';
 
@@ -109,5 +112,95 @@ describe('sequence rows', () => {
     expect(sequenceRows(events, 7, 2)).toEqual([6, 7]);
     const rows = [0, 2, 3, 6, 7];
     expect([0, 1, 2, 5, 7, 9].map((i) => rowOf(rows, i))).toEqual([0, 0, 1, 2, 4, 4]);
+  });
+});
+
+describe('sequence log: network faults (msg.drop)', () => {
+  const send = (from: string, to: string, msg: string) => ({ kind: 'msg.send', from, to, msg });
+  const recv = (from: string, to: string, msg: string) => ({ kind: 'msg.recv', from, to, msg });
+
+  it('a partition holds the message (it arrives late); a lossy fault loses it for good', () => {
+    const events = [
+      ev(0, { actor: 'osd.0' }, [
+        send('osd.0', 'osd.1', 'osd_repop'),
+        { kind: 'msg.drop', from: 'osd.0', to: 'osd.1', msg: 'osd_repop', reason: 'partition' },
+      ]),
+      ev(1, { actor: 'client' }, [
+        send('client.4124', 'osd.0', 'osd_op'),
+        {
+          kind: 'msg.drop',
+          from: 'client.4124',
+          to: 'osd.0',
+          msg: 'osd_op',
+          reason: 'fault_drop_messages',
+          policy: 'lossy',
+        },
+      ]),
+      ev(2, { actor: 'client' }, [send('client.4124', 'osd.0', 'osd_op')]),
+      ev(3, { actor: 'osd.0' }, [recv('client.4124', 'osd.0', 'osd_op')]),
+      ev(4, { actor: 'osd.1' }, [recv('osd.0', 'osd.1', 'osd_repop')]),
+    ];
+    const all = createSequenceLog().sync(events);
+    expect(
+      all.map((m) => [m.i, m.from, m.recvI, m.drops?.at(-1)?.lost, m.drops?.at(-1)?.at]),
+    ).toEqual([
+      [0, 'osd.0', 4, false, 0],
+      // The lost op is not the one osd.0 receives: the resend (event 2) is.
+      [1, 'client', undefined, true, 1],
+      [2, 'client', 3, undefined, undefined],
+    ]);
+    expect(all[0]?.drops?.[0]?.next).toMatch(/retransmitted after the heal/);
+  });
+
+  it('a lossless fault resends; a connection marked down discards what it still carried', () => {
+    const events = [
+      ev(0, { actor: 'osd.0' }, [
+        send('osd.0', 'osd.2', 'osd_repop'),
+        {
+          kind: 'msg.drop',
+          from: 'osd.0',
+          to: 'osd.2',
+          msg: 'osd_repop',
+          reason: 'fault_drop_messages',
+          policy: 'lossless',
+        },
+      ]),
+      ev(1, { actor: 'osd.0' }, [send('osd.0', 'osd.1', 'osd_repop')]),
+      ev(2, { actor: 'osd.0' }, [send('osd.0', 'osd.1', 'osd_ping')]),
+      ev(3, { actor: 'osd.2' }, [send('osd.2', 'osd.1', 'osd_ping')]),
+      ev(4, { actor: 'osd.0' }, [
+        { kind: 'msg.drop', from: 'osd.0', to: 'osd.1', count: 2, reason: 'mark_down' },
+      ]),
+      ev(5, { actor: 'osd.2' }, [recv('osd.0', 'osd.2', 'osd_repop')]),
+    ];
+    const all = createSequenceLog().sync(events);
+    expect(
+      all.map((m) => [m.i, m.to, m.label, m.recvI, m.drops?.at(-1)?.lost, m.drops?.at(-1)?.at]),
+    ).toEqual([
+      [0, 'osd.2', 'osd_repop', 5, false, 0],
+      [1, 'osd.1', 'osd_repop', undefined, true, 4],
+      [2, 'osd.1', 'osd_ping', undefined, true, 4],
+      // osd.2's ping to osd.1 is on another connection.
+      [3, 'osd.1', 'osd_ping', undefined, undefined, undefined],
+    ]);
+  });
+
+  it('every msg.drop of the ceph-partition golden lands on a message, held ones arrive after it', () => {
+    const file = join(import.meta.dirname, '../../../fixtures/golden/ceph-partition.trace.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { events: TraceEvent[] };
+    const drops = doc.events.flatMap((e) =>
+      (e.effects ?? []).filter((f) => f.kind === 'msg.drop' && f.msg !== undefined),
+    );
+    expect(drops.length).toBeGreaterThan(0);
+    const all = createSequenceLog().sync(doc.events);
+    const hit = all.filter((m) => m.drops?.[0]?.at === m.i);
+    expect(hit).toHaveLength(drops.length);
+    for (const m of hit) {
+      // Held by the partition: delivered later, or discarded when its connection went down.
+      expect(m.drops?.[0]?.lost).toBe(false);
+      const last = m.drops?.at(-1);
+      if (m.recvI !== undefined) expect(m.recvI).toBeGreaterThan(m.i);
+      else expect(last?.lost).toBe(true);
+    }
   });
 });

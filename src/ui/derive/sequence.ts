@@ -22,6 +22,25 @@ export interface SeqMessage extends Indexed {
   /** Index of the receiving event (undefined: not received in the trace so far). */
   recvI?: number;
   kind: 'msg' | 'handoff';
+  /**
+   * What `msg.drop`s did to this message, in trace order (a Ceph network fault, then perhaps
+   * its connection marked down): a view at cursor k shows the last one at or before k.
+   */
+  drops?: SeqDrop[];
+}
+
+/**
+ * What a network fault did to a message. `lost`: it never arrives (a lossy connection reset, a
+ * heartbeat lost, the connection marked down with it in flight). Otherwise it arrives late: TCP
+ * retransmits it after a partition heals, or a lossless connection reconnects and resends it.
+ */
+export interface SeqDrop {
+  /** The event that carried the `msg.drop` (a view before it still shows the message in flight). */
+  at: number;
+  reason: string;
+  lost: boolean;
+  /** What happened next, in words (`retransmitted after the heal`, `reconnect and resend`…). */
+  next: string;
 }
 
 interface Ctx {
@@ -51,10 +70,72 @@ function lifeline(name: string, ctx: Ctx): string {
     : name;
 }
 
-const MSG_KINDS = ['msg.send', 'msg.recv'];
+const MSG_KINDS = ['msg.send', 'msg.recv', 'msg.drop'];
 
 const hasMsg = (effects: readonly Effect[] | undefined): boolean =>
-  !!effects?.some((f) => f.kind === 'msg.send' || f.kind === 'msg.recv');
+  !!effects?.some((f) => f.kind === 'msg.send' || f.kind === 'msg.recv' || f.kind === 'msg.drop');
+
+function addDrop(m: SeqMessage, d: SeqDrop): void {
+  if (m.drops) m.drops.push(d);
+  else m.drops = [d];
+}
+
+/** The last fault that hit `m` at or before event `hi`. */
+export function dropAt(m: SeqMessage, hi: number): SeqDrop | undefined {
+  const ds = m.drops;
+  if (!ds) return undefined;
+  for (let k = ds.length - 1; k >= 0; k--) if ((ds[k] as SeqDrop).at <= hi) return ds[k];
+  return undefined;
+}
+
+/**
+ * A `msg.drop` (src/engine/ceph/msg/messenger.ts, osd/heartbeat.ts). With a `msg` it is about the
+ * message the same event just sent: a partition holds it in the socket (it arrives after the
+ * heal), a lossless connection resends it, a lossy one loses it. With a `count` (a connection
+ * marked down) it is about every message still in flight from → to: all are lost.
+ */
+function readDrop(f: Effect, i: number, sent: SeqMessage[], ctx: Ctx): void {
+  const fromRaw = str(f, 'from');
+  const to = str(f, 'to');
+  if (fromRaw === undefined || to === undefined) return;
+  const from = lifeline(fromRaw, ctx);
+  const reason = str(f, 'reason') ?? 'dropped';
+  const label = str(f, 'msg');
+  if (label !== undefined) {
+    let m: SeqMessage | undefined;
+    for (let k = sent.length - 1; k >= 0 && !m; k--) {
+      const s = sent[k] as SeqMessage;
+      if (s.from === from && s.to === to && s.label === label && !s.drops) m = s;
+    }
+    if (!m) return;
+    const policy = str(f, 'policy');
+    const lost = policy === 'lossy';
+    const next =
+      reason === 'partition'
+        ? 'held in the socket, retransmitted after the heal'
+        : lost
+          ? 'lost; the connection is reset'
+          : 'the connection reconnects and resends it';
+    addDrop(m, { at: i, reason, lost, next });
+    if (lost) {
+      // Never received: a later receive of the same kind is another message's.
+      const q = ctx.queues.get(`${to}|${label}`);
+      const k = q?.lastIndexOf(m) ?? -1;
+      if (q && k >= 0) q.splice(k, 1);
+    }
+    return;
+  }
+  // The connection was marked down: whatever it still carried from → to is discarded.
+  for (const [key, q] of ctx.queues) {
+    if (!key.startsWith(`${to}|`)) continue;
+    for (let k = q.length - 1; k >= 0; k--) {
+      const m = q[k] as SeqMessage;
+      if (m.from !== from) continue;
+      addDrop(m, { at: i, reason, lost: true, next: 'discarded with the connection' });
+      q.splice(k, 1);
+    }
+  }
+}
 
 /** Read the `msg.*` effects of event i (actor `actor`); true when it had any. */
 function readMessages(
@@ -64,8 +145,11 @@ function readMessages(
   ctx: Ctx,
   push: (m: SeqMessage) => void,
 ): void {
+  // Messages this event sent: a `msg.drop` after a send is about one of them.
+  const sent: SeqMessage[] = [];
   for (const f of effects) {
-    if (f.kind === 'msg.send') {
+    if (f.kind === 'msg.drop') readDrop(f, i, sent, ctx);
+    else if (f.kind === 'msg.send') {
       const from = lifeline(str(f, 'from') ?? actor, ctx);
       const to = str(f, 'to');
       if (to === undefined) continue;
@@ -77,6 +161,7 @@ function readMessages(
       const b = num(f, 'bytes');
       if (b !== undefined) m.bytes = b;
       push(m);
+      sent.push(m);
       const q = ctx.queues.get(key);
       if (q) q.push(m);
       else ctx.queues.set(key, [m]);

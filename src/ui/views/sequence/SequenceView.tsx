@@ -10,10 +10,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   createSequenceLog,
+  dropAt,
   opSpans,
   orderActors,
   rowOf,
   sequenceRows,
+  type SeqDrop,
   type SeqMessage,
 } from '../../derive/sequence.ts';
 import { trace, useApp } from '../../state/store.ts';
@@ -43,12 +45,22 @@ function visibleMessages(
     const m = all[k] as SeqMessage;
     if (m.i < lo - 5000) break;
     const recv = m.recvI !== undefined && m.recvI <= hi ? m.recvI : undefined;
-    // Sent in the window, or received in it. (A message sent before the window and never
-    // received — e.g. a reply whose receive the engine does not trace — would only add noise.)
-    if (m.i >= lo || (recv !== undefined && recv >= lo)) out.push(m);
+    const d = dropAt(m, hi);
+    const lostAt = d?.lost ? d.at : undefined;
+    // Sent in the window, received in it, or lost in it. (A message sent before the window and
+    // never received — e.g. a reply whose receive the engine does not trace — would only add
+    // noise.)
+    if (m.i >= lo || (recv !== undefined && recv >= lo) || (lostAt !== undefined && lostAt >= lo))
+      out.push(m);
     if (out.length > 400) break;
   }
   return out.reverse();
+}
+
+/** What a fault did to `m` as seen at cursor `hi`: lost, delivered late, or nothing (yet). */
+function faultOf(m: SeqMessage, hi: number): 'lost' | 'late' | undefined {
+  const d = dropAt(m, hi);
+  return d === undefined ? undefined : d.lost ? 'lost' : 'late';
 }
 
 export function SequenceView() {
@@ -160,6 +172,23 @@ export function SequenceView() {
     );
   }
 
+  /**
+   * Where a message's arrow runs. A message lost by cursor `hi` stops half-way, at the row of
+   * the event that knew it lost (its send, or the connection's mark-down), and ends in a cross.
+   */
+  const msgGeometry = (m: SeqMessage): { y1: number; x2: number; y2: number } => {
+    const x1 = xOf.get(m.from) as number;
+    const x2 = xOf.get(m.to) as number;
+    const y1 = m.i < lo ? HEAD - 2 : yOf(m.i);
+    if (faultOf(m, hi) === 'lost') {
+      const at = (dropAt(m, hi) as SeqDrop).at;
+      const yl = at < lo ? HEAD - 2 : Math.max(y1, yOf(at));
+      return { y1, x2: x1 === x2 ? x1 + 24 : (x1 + x2) / 2, y2: yl + (yl === y1 ? ROW / 2 : 0) };
+    }
+    const arrived = m.recvI !== undefined && m.recvI <= hi;
+    return { y1, x2, y2: arrived ? yOf(m.recvI as number) : height - 6 };
+  };
+
   // Message labels: placed along their arrows so none overlaps another or a fold count.
   const obstacles: Box[] = [];
   for (let r = 0; r < rowIdx.length; r++) {
@@ -180,16 +209,19 @@ export function SequenceView() {
     const x1 = xOf.get(m.from);
     const x2 = xOf.get(m.to);
     if (x1 === undefined || x2 === undefined || m.kind !== 'msg') return;
-    const arrived = m.recvI !== undefined && m.recvI <= hi;
+    const g = msgGeometry(m);
+    const fault = faultOf(m, hi);
     labelOf[k] = labelReqs.length;
     labelReqs.push({
       x1,
-      x2,
-      y1: m.i < lo ? HEAD - 2 : yOf(m.i),
-      y2: arrived ? yOf(m.recvI as number) : height - 6,
+      x2: g.x2,
+      y1: g.y1,
+      y2: g.y2,
       self: x1 === x2,
-      text: m.bytes !== undefined ? `${m.label} (${m.bytes} B)` : m.label,
-      short: m.label,
+      text:
+        (m.bytes !== undefined ? `${m.label} (${m.bytes} B)` : m.label) +
+        (fault === 'lost' ? ' ✕ lost' : fault === 'late' ? ' ↻ resent' : ''),
+      short: fault === 'lost' ? `${m.label} ✕` : fault === 'late' ? `${m.label} ↻` : m.label,
     });
   });
   const labels = placeLabels(labelReqs, obstacles, { minX: GUTTER - 4, maxX: w });
@@ -275,27 +307,43 @@ export function SequenceView() {
             const x2 = xOf.get(m.to);
             if (x1 === undefined || x2 === undefined) return null;
             const arrived = m.recvI !== undefined && m.recvI <= hi;
-            const y1 = m.i < lo ? HEAD - 2 : yOf(m.i);
-            const y2 = arrived ? yOf(m.recvI as number) : height - 6;
+            const fault = faultOf(m, hi);
+            const { y1, x2: xe, y2 } = msgGeometry(m);
             const self = x1 === x2;
-            const d = self
-              ? `M${x1},${y1} C${x1 + 40},${y1} ${x2 + 40},${y2} ${x2 + 4},${y2}`
-              : `M${x1},${y1} L${x2},${y2}`;
-            const cls = `sq-msg ${m.kind === 'handoff' ? 'is-handoff' : ''} ${arrived ? '' : 'is-flight'} ${
-              m.i === cursor || m.recvI === cursor ? 'is-current' : ''
-            }`;
+            const d =
+              self && fault !== 'lost'
+                ? `M${x1},${y1} C${x1 + 40},${y1} ${x2 + 40},${y2} ${x2 + 4},${y2}`
+                : `M${x1},${y1} L${xe},${y2}`;
+            const cls = `sq-msg ${m.kind === 'handoff' ? 'is-handoff' : ''} ${arrived || fault === 'lost' ? '' : 'is-flight'} ${
+              fault ? `is-${fault}` : ''
+            } ${m.i === cursor || m.recvI === cursor || dropAt(m, hi)?.at === cursor ? 'is-current' : ''}`;
             const label = labelOf[k] === undefined ? null : labels[labelOf[k]];
+            const drop = dropAt(m, hi);
             return (
               <g
                 key={k}
                 className={cls}
                 onClick={() => setCursor(m.i)}
                 role="button"
-                aria-label={`${m.label} from ${m.from} to ${m.to}, event ${m.i}`}
+                aria-label={`${m.label} from ${m.from} to ${m.to}, event ${m.i}${
+                  drop ? `, ${fault === 'lost' ? 'lost' : 'delayed'}: ${drop.reason}` : ''
+                }`}
                 data-seq-msg={m.i}
+                data-fault={fault}
               >
                 <path d={d} className="sq-msg-hit" />
-                <path d={d} className="sq-msg-line" markerEnd="url(#sq-arrow)" />
+                <path
+                  d={d}
+                  className="sq-msg-line"
+                  markerEnd={fault === 'lost' ? undefined : 'url(#sq-arrow)'}
+                />
+                {fault === 'lost' ? (
+                  // The cross where the message died: a shape, not only a colour.
+                  <path
+                    d={`M${xe - 4},${y2 - 4} L${xe + 4},${y2 + 4} M${xe - 4},${y2 + 4} L${xe + 4},${y2 - 4}`}
+                    className="sq-lost-cross"
+                  />
+                ) : null}
                 {label ? (
                   <text
                     x={label.x}
@@ -307,8 +355,8 @@ export function SequenceView() {
                   </text>
                 ) : null}
                 <title>{`${m.kind === 'handoff' ? 'handoff' : 'message'} ${m.label}: ${m.from} → ${m.to}, sent at event ${m.i}${
-                  arrived ? `, received at ${m.recvI}` : ', in flight'
-                } — click to seek`}</title>
+                  drop ? `; ${drop.reason} at event ${drop.at}: ${drop.next}` : ''
+                }${arrived ? `, received at ${m.recvI}` : fault === 'lost' ? '' : ', in flight'} — click to seek`}</title>
               </g>
             );
           })}
