@@ -9,6 +9,11 @@
  * marks — are repainted, into the kept ImageData, and only their rows are put on the canvas.
  * Cells are painted by copying one pre-rendered tile per look (32-bit pixels), not pixel by
  * pixel through the pattern function.
+ *
+ * The canvas is only as tall as the scroll box shows (a 64 MiB device's map can be 3000 px
+ * tall, of which ~500 are on screen): it sticks to the top of the scroll box inside a spacer of
+ * the map's full height, and paints the band of map rows under it (`top` … `top + height`).
+ * Scrolling repaints that band; a seek paints only what changed in it.
  */
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useApp } from '../../state/store.ts';
@@ -61,8 +66,10 @@ interface Painted {
   tiles: Uint32Array[];
   /** The theme's accent (mark frames). */
   accent: string;
-  /** Row number → y of its band (rows shown, gaps excluded). */
+  /** Row number → y of its band in map pixels (rows shown, gaps excluded). */
   rowY: Map<number, number>;
+  /** The map y at the canvas's top row (the canvas shows map rows [top, top + img.height)). */
+  top: number;
 }
 
 /** One pre-rendered cell per look: `size`×`size` pixels (the gap row/column in panel colour). */
@@ -85,18 +92,35 @@ function word(rgb: Rgb): number {
   return new Uint32Array(b.buffer)[0] as number;
 }
 
-/** Copy cell i's tile into the pixels (its band must be a row band). */
+/** Copy cell i's tile into the pixels, clipped to the canvas's band of the map. */
 function blit(p: Painted, i: number, look: number): void {
   const { columns, cell } = p.layout;
-  const y0 = p.rowY.get(Math.floor(i / columns));
-  if (y0 === undefined) return;
+  const ry = p.rowY.get(Math.floor(i / columns));
+  if (ry === undefined) return;
+  const y0 = ry - p.top;
+  const H = p.img.height;
+  if (y0 >= H || y0 + cell <= 0) return;
   const tile = p.tiles[look] ?? p.tiles[0];
   if (!tile) return;
   const W = p.img.width;
   const x0 = (i % columns) * cell;
-  for (let y = 0; y < cell; y++) {
+  for (let y = Math.max(0, -y0); y < cell && y0 + y < H; y++) {
     p.px.set(tile.subarray(y * cell, (y + 1) * cell), (y0 + y) * W + x0);
   }
+}
+
+/** First band index whose y range reaches below map y `y` (bands are sorted by y). */
+function firstBandFrom(layout: MapLayout, y: number): number {
+  let lo = 0;
+  let hi = layout.bands.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const b = layout.bands[mid] as MapLayout['bands'][number];
+    const end = b.y + (b.kind === 'row' ? layout.cell : GAP_H);
+    if (end <= y) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const sameLayout = (a: MapLayout, b: MapLayout): boolean =>
@@ -126,10 +150,20 @@ function fullPaint(
   unit: number,
   theme: unknown,
   col: ReturnType<typeof themeColors>,
+  top: number,
+  H: number,
+  reuse: Painted | null,
 ): Painted {
   const W = Math.max(1, layout.width);
-  const H = Math.max(1, layout.height);
-  const img = ctx.createImageData(W, H);
+  // The tiles and the pixel buffer survive a repaint of the same size, look set and theme.
+  const same =
+    reuse !== null &&
+    reuse.img.width === W &&
+    reuse.img.height === H &&
+    reuse.theme === theme &&
+    reuse.lookSet === looks &&
+    reuse.layout.cell === layout.cell;
+  const img = same ? reuse.img : ctx.createImageData(W, H);
   const px = new Uint32Array(img.data.buffer);
   // panel background everywhere first (gaps, the tail of the last row)
   px.fill(word(col.bg));
@@ -144,11 +178,16 @@ function fullPaint(
     cells,
     theme,
     lookSet: looks,
-    tiles: makeTiles(looks, layout.cell, col.cellBg, col.bg),
+    tiles: same ? reuse.tiles : makeTiles(looks, layout.cell, col.cellBg, col.bg),
     accent: col.accent,
     rowY,
+    top,
   };
-  for (const b of layout.bands) {
+  // Only the bands under the canvas.
+  const from = firstBandFrom(layout, top);
+  for (let k = from; k < layout.bands.length; k++) {
+    const b = layout.bands[k] as MapLayout['bands'][number];
+    if (b.y >= top + H) break;
     if (b.kind !== 'row') continue;
     const base = b.row * layout.columns;
     const end = Math.min(cells, base + layout.columns);
@@ -158,12 +197,15 @@ function fullPaint(
   // gap labels on top (2D API: few of them)
   ctx.font = '10px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
-  for (const b of layout.bands) {
+  for (let k = from; k < layout.bands.length; k++) {
+    const b = layout.bands[k] as MapLayout['bands'][number];
+    if (b.y >= top + H) break;
     if (b.kind !== 'gap') continue;
+    const y = b.y - top + GAP_H / 2;
     ctx.fillStyle = col.muted;
-    ctx.fillRect(0, b.y + GAP_H / 2, 8, 1);
+    ctx.fillRect(0, y, 8, 1);
     const bytes = (b.to - b.from) * layout.columns * unit;
-    ctx.fillText(`⋯ ${bytesText(bytes)} untouched (${b.to - b.from} rows)`, 12, b.y + GAP_H / 2);
+    ctx.fillText(`⋯ ${bytesText(bytes)} untouched (${b.to - b.from} rows)`, 12, y);
   }
   return p;
 }
@@ -204,17 +246,32 @@ function patch(ctx: CanvasRenderingContext2D, p: Painted, cellLooks: Uint8Array)
     }
   }
   for (const i of p.marks) if (i < p.cells) touch(i, true);
+  // putImageData clips the dirty rectangle to the canvas: rows off the band cost nothing.
+  const H = p.img.height;
   for (const [r, [c0, c1]] of dirty) {
     if (r >= 0) {
-      const y = p.rowY.get(r);
-      if (y === undefined) continue;
+      const ry = p.rowY.get(r);
+      if (ry === undefined) continue;
+      const y = ry - p.top;
+      if (y >= H || y + cell <= 0) continue;
       ctx.putImageData(p.img, 0, 0, c0 * cell, y, (c1 - c0) * cell, cell);
     } else {
-      const y = p.rowY.get(-1 - r);
-      if (y === undefined || y === 0) continue;
+      const ry = p.rowY.get(-1 - r);
+      if (ry === undefined || ry === 0) continue;
+      const y = ry - p.top;
+      if (y - 1 >= H || y - 1 < 0) continue;
       ctx.putImageData(p.img, 0, 0, c0 * cell, y - 1, (c1 - c0) * cell, 1);
     }
   }
+}
+
+/** The element whose scrolling moves the map (the view body), or null. */
+function scrollerOf(el: HTMLElement): HTMLElement | null {
+  for (let e = el.parentElement; e; e = e.parentElement) {
+    const o = getComputedStyle(e).overflowY;
+    if (o === 'auto' || o === 'scroll') return e;
+  }
+  return null;
 }
 
 export function BlockMap({ cells, cellLooks, looks, unit, marks, describe, label }: BlockMapProps) {
@@ -222,21 +279,47 @@ export function BlockMap({ cells, cellLooks, looks, unit, marks, describe, label
   const canvas = useRef<HTMLCanvasElement>(null);
   const painted = useRef<Painted | null>(null);
   const [width, setWidth] = useState(320);
+  /** The scroll box's height: the canvas is never taller. */
+  const [viewH, setViewH] = useState(600);
+  /** The map y under the canvas's top (changes as the view scrolls). */
+  const [top, setTop] = useState(0);
   const [tip, setTip] = useState<{ i: number; x: number; y: number } | null>(null);
   const theme = useApp((s) => s.theme);
 
   useEffect(() => {
     const el = wrap.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(Math.max(128, Math.floor(el.clientWidth))));
+    const box = scrollerOf(el);
+    const measure = () => {
+      setWidth(Math.max(128, Math.floor(el.clientWidth)));
+      if (box) setViewH(Math.max(64, box.clientHeight));
+    };
+    const onScroll = () => {
+      if (!box) return;
+      // How far the scroll box's top is below the map's top (0 while the map starts below it).
+      const y = box.getBoundingClientRect().top - el.getBoundingClientRect().top;
+      setTop(Math.max(0, Math.floor(y)));
+    };
+    const ro = new ResizeObserver(() => {
+      measure();
+      onScroll();
+    });
     ro.observe(el);
-    return () => ro.disconnect();
+    if (box) ro.observe(box);
+    box?.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      ro.disconnect();
+      box?.removeEventListener('scroll', onScroll);
+    };
   }, []);
 
   const layout: MapLayout = useMemo(
     () => layoutMap(cells, (i) => cellLooks[i] === 0, width),
     [cells, width, cellLooks],
   );
+  const canvasH = Math.max(1, Math.min(layout.height, viewH));
+  // The canvas's band of the map: it cannot start past the map's last screenful.
+  const band = Math.max(0, Math.min(top, layout.height - canvasH));
 
   useEffect(() => {
     // Paint on the next frame: the theme's CSS variables are applied by the App's effect, which
@@ -247,7 +330,7 @@ export function BlockMap({ cells, cellLooks, looks, unit, marks, describe, label
       const ctx = c.getContext('2d');
       if (!ctx) return;
       const W = Math.max(1, layout.width);
-      const H = Math.max(1, layout.height);
+      const H = canvasH;
       const prev = painted.current;
       let p: Painted;
       if (
@@ -255,6 +338,7 @@ export function BlockMap({ cells, cellLooks, looks, unit, marks, describe, label
         prev.theme === theme &&
         prev.lookSet === looks &&
         prev.cells === cells &&
+        prev.top === band &&
         c.width === W &&
         c.height === H &&
         sameLayout(prev.layout, layout)
@@ -264,7 +348,19 @@ export function BlockMap({ cells, cellLooks, looks, unit, marks, describe, label
       } else {
         if (c.width !== W) c.width = W;
         if (c.height !== H) c.height = H;
-        p = fullPaint(ctx, layout, cells, cellLooks, looks, unit, theme, themeColors(c));
+        p = fullPaint(
+          ctx,
+          layout,
+          cells,
+          cellLooks,
+          looks,
+          unit,
+          theme,
+          themeColors(c),
+          band,
+          H,
+          prev,
+        );
       }
       p.marks = marks ? [...marks] : [];
       if (p.marks.length) {
@@ -272,8 +368,10 @@ export function BlockMap({ cells, cellLooks, looks, unit, marks, describe, label
         ctx.lineWidth = 1;
         const cell = layout.cell;
         for (const i of p.marks) {
-          const y = p.rowY.get(Math.floor(i / layout.columns));
-          if (y === undefined) continue;
+          const ry = p.rowY.get(Math.floor(i / layout.columns));
+          if (ry === undefined) continue;
+          const y = ry - band;
+          if (y >= H || y + cell <= 0) continue;
           const x = (i % layout.columns) * cell;
           ctx.strokeRect(x - 0.5, y - 0.5, cell, cell);
         }
@@ -281,24 +379,27 @@ export function BlockMap({ cells, cellLooks, looks, unit, marks, describe, label
       painted.current = p;
     });
     return () => cancelAnimationFrame(frame);
-  }, [layout, cells, looks, cellLooks, marks, unit, theme]);
+  }, [layout, cells, looks, cellLooks, marks, unit, theme, band, canvasH]);
 
   const onMove = (ev: React.MouseEvent<HTMLCanvasElement>) => {
     const r = ev.currentTarget.getBoundingClientRect();
     const x = ev.clientX - r.left;
-    const y = ev.clientY - r.top;
+    // Map coordinates: the canvas shows the map from `band` down.
+    const y = ev.clientY - r.top + band;
     const i = cellAt(layout, cells, x, y);
     setTip(i < 0 ? null : { i, x, y });
   };
 
   return (
-    <div className="bm-wrap" ref={wrap}>
+    // The wrap is as tall as the whole map (the scroll range); the canvas sticks to the top of
+    // the scroll box within it.
+    <div className="bm-wrap" ref={wrap} style={{ height: layout.height }}>
       <canvas
         ref={canvas}
         className="bm-canvas"
         role="img"
         aria-label={label}
-        style={{ width: layout.width, height: layout.height }}
+        style={{ width: layout.width, height: canvasH, top: 0 }}
         onMouseMove={onMove}
         onMouseLeave={() => setTip(null)}
       />
