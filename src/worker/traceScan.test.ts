@@ -101,6 +101,56 @@ describe('scanTrace (worker byte scanner) vs JSON.parse + parseTrace', () => {
     }
   });
 
+  it('tells known keys from near misses (one byte changed, non-ASCII, prefixes, longer)', () => {
+    // The fast path identifies a key by its packed bytes (keyOf): every key that differs from
+    // a known one in any byte or in length must be an unknown key, ignored like JSON.parse's
+    // extra fields — or, when it stood in for a required field, that field is reported missing.
+    const e0 = { seq: 0, t: 1, op: 0, pipeline: 'p', step: 's', phase: 'point', actor: 'a' };
+    const extra = { data: { x: 1 }, effects: [], caption: 'c', rc: 0 };
+    const keys = [...Object.keys(e0), ...Object.keys(extra)];
+    const near = new Set<string>();
+    for (const k of keys) {
+      for (let i = 0; i < k.length; i++) {
+        for (const c of ['A', '_', 'é', '\u2192', k[i]!.toUpperCase()])
+          near.add(k.slice(0, i) + c + k.slice(i + 1));
+      }
+      near.add(k.slice(0, -1));
+      near.add(k + 's');
+      near.add('x' + k);
+    }
+    for (const k of keys) near.delete(k);
+    for (const bad of near) {
+      for (const k of keys) {
+        if (bad.length === 0) continue;
+        const ev: Record<string, unknown> = { ...e0, ...extra };
+        const v = ev[k];
+        delete ev[k];
+        ev[bad] = v;
+        const text = `{"schema":"iopath.trace/1","events":[${JSON.stringify(ev)}]}`;
+        const got = events(text);
+        const want = reference(text);
+        if (typeof want === 'string') expect(got).toBe(want);
+        else {
+          expect(typeof got).toBe('object');
+          const g = (got as TraceEvent[])[0]!;
+          const w = want[0]!;
+          expect([g.step, g.actor, g.pipeline, g.phase, g.t, g.op, g.caption, g.rc]).toEqual([
+            w.step,
+            w.actor,
+            w.pipeline,
+            w.phase,
+            w.t,
+            w.op,
+            w.caption,
+            w.rc,
+          ]);
+          expect(g.data).toEqual(w.data);
+          expect(g.effects).toEqual(w.effects);
+        }
+      }
+    }
+  });
+
   it('names the JSON path of the first problem, in parseTrace order', () => {
     const ok = serializeTrace(null, [
       { seq: 0, t: 0, pipeline: 'p', op: 0, step: 's', phase: 'enter', actor: 'a' },

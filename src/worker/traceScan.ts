@@ -1120,38 +1120,83 @@ function ws(b: Uint8Array, p: number): number {
   return p;
 }
 
-/** The field code of the key bytes b[off, off+len). */
+/**
+ * The field code of the key bytes b[off, off+len). Every known key is at most 8 bytes, so its
+ * bytes packed little-endian into two int32 words identify it exactly: one or two integer
+ * compares instead of a byte loop per candidate (this runs for every key of every event). The
+ * bytes past the key (its closing quote, or past the end: undefined, 0 in `|`) are masked off.
+ */
 function keyOf(b: Uint8Array, off: number, len: number): K {
+  if (len > 8 || len === 0) return K.Other;
+  let w0 =
+    (b[off] as number) |
+    ((b[off + 1] as number) << 8) |
+    ((b[off + 2] as number) << 16) |
+    ((b[off + 3] as number) << 24);
+  if (len < 4) w0 &= (1 << (len * 8)) - 1;
+  if (len <= 4) {
+    switch (w0) {
+      case KW_T:
+        return K.T;
+      case KW_OP:
+        return K.Op;
+      case KW_RC:
+        return K.Rc;
+      case KW_SEQ:
+        return K.Seq;
+      case KW_STEP:
+        return K.Step;
+      case KW_DATA:
+        return K.Data;
+      default:
+        return K.Other;
+    }
+  }
+  let w1 =
+    (b[off + 4] as number) |
+    ((b[off + 5] as number) << 8) |
+    ((b[off + 6] as number) << 16) |
+    ((b[off + 7] as number) << 24);
+  if (len < 8) w1 &= (1 << ((len - 4) * 8)) - 1;
   switch (len) {
-    case 1:
-      return b[off] === 0x74 ? K.T : K.Other;
-    case 2:
-      return is(b, off, KEY_OP) ? K.Op : is(b, off, KEY_RC) ? K.Rc : K.Other;
-    case 3:
-      return is(b, off, KEY_SEQ) ? K.Seq : K.Other;
-    case 4:
-      return is(b, off, KEY_STEP) ? K.Step : is(b, off, KEY_DATA) ? K.Data : K.Other;
     case 5:
-      return is(b, off, KEY_PHASE) ? K.Phase : is(b, off, KEY_ACTOR) ? K.Actor : K.Other;
+      return w1 === KW_PHASE[1] && w0 === KW_PHASE[0]
+        ? K.Phase
+        : w1 === KW_ACTOR[1] && w0 === KW_ACTOR[0]
+          ? K.Actor
+          : K.Other;
     case 7:
-      return is(b, off, KEY_CAPTION) ? K.Caption : is(b, off, KEY_EFFECTS) ? K.Effects : K.Other;
+      return w1 === KW_CAPTION[1] && w0 === KW_CAPTION[0]
+        ? K.Caption
+        : w1 === KW_EFFECTS[1] && w0 === KW_EFFECTS[0]
+          ? K.Effects
+          : K.Other;
     case 8:
-      return is(b, off, KEY_PIPELINE) ? K.Pipeline : K.Other;
+      return w1 === KW_PIPELINE[1] && w0 === KW_PIPELINE[0] ? K.Pipeline : K.Other;
     default:
       return K.Other;
   }
 }
 
-const KEY_OP = encoder.encode('op');
-const KEY_RC = encoder.encode('rc');
-const KEY_SEQ = encoder.encode('seq');
-const KEY_STEP = encoder.encode('step');
-const KEY_DATA = encoder.encode('data');
-const KEY_PHASE = encoder.encode('phase');
-const KEY_ACTOR = encoder.encode('actor');
-const KEY_CAPTION = encoder.encode('caption');
-const KEY_EFFECTS = encoder.encode('effects');
-const KEY_PIPELINE = encoder.encode('pipeline');
+/** A key's bytes (ASCII, at most 8) packed little-endian as keyOf packs them: [w0, w1]. */
+function packKey(k: string): [number, number] {
+  const w = [0, 0];
+  for (let i = 0; i < k.length; i++)
+    w[i >> 2] = (w[i >> 2] as number) | (k.charCodeAt(i) << ((i & 3) * 8));
+  return [w[0] as number, w[1] as number];
+}
+
+const KW_T = packKey('t')[0];
+const KW_OP = packKey('op')[0];
+const KW_RC = packKey('rc')[0];
+const KW_SEQ = packKey('seq')[0];
+const KW_STEP = packKey('step')[0];
+const KW_DATA = packKey('data')[0];
+const KW_PHASE = packKey('phase');
+const KW_ACTOR = packKey('actor');
+const KW_CAPTION = packKey('caption');
+const KW_EFFECTS = packKey('effects');
+const KW_PIPELINE = packKey('pipeline');
 
 /** Whether b[off…] starts with the bytes of `k`. */
 function is(b: Uint8Array, off: number, k: Uint8Array): boolean {
