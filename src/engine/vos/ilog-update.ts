@@ -34,7 +34,8 @@ export function vosIlogUpdate(
   const info = vosIlogFetch(mem, ilogOff, epoch, parent);
   if (info.visible) {
     if (cond === 'insert') throw derError('EXIST', 'conditional insert: key exists');
-    return { ...info, written: false };
+    // A literal, not a spread: spreading copied the fields one by one (a hot spot).
+    return { create: info.create, priorPunch: info.priorPunch, visible: true, written: false };
   }
   if (cond === 'update') throw derError('NONEXIST', 'conditional update: key does not exist');
   ilogModify(mem, ilogOff, epoch, minor, false);

@@ -17,6 +17,7 @@ import type { VosMem } from './mem.ts';
 import { getOff, setOff } from './mem.ts';
 import { ILOG_DF_SIZE, ILOG_ID_SIZE } from './layout.ts';
 import { dtxIlogLid } from './dtx-table.ts';
+import { scratch, scratchBytes } from './scratch.ts';
 
 const ILOG_MAGIC = 0x11060000;
 const MODE_EMPTY = 0;
@@ -77,8 +78,7 @@ function ilogStore(mem: VosMem, off: number, entries: IlogEntry[]): void {
   const dv0 = mem.view(off, ILOG_DF_SIZE);
   const magic = dv0.getUint32(20, true);
   const oldArray = (magic & 0xffff) === MODE_ARRAY ? getOff(dv0, 0) : 0;
-  const b = new Uint8Array(ILOG_DF_SIZE);
-  const dv = new DataView(b.buffer);
+  const dv = scratch(ILOG_DF_SIZE);
   dv.setUint32(16, dv0.getUint32(16, true), true);
   if (entries.length === 0) {
     dv.setUint32(20, MODE_EMPTY, true);
@@ -106,7 +106,7 @@ function ilogStore(mem: VosMem, off: number, entries: IlogEntry[]): void {
     setOff(dv, 0, ia);
     dv.setUint32(20, ILOG_MAGIC | MODE_ARRAY, true);
   }
-  mem.write(off, b);
+  mem.write(off, scratchBytes(ILOG_DF_SIZE));
 }
 
 /** ilog_destroy helper: free the array (the 24-byte root belongs to its owner). */

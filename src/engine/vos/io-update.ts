@@ -50,6 +50,7 @@ import { stepEnter, stepExit, stepFail, VOS_COST, type Data } from './step.ts';
 import { csumLen, csumOf, extentCsums } from './csum.ts';
 import { dedupKey, iocDedupInit, vosDedupLookup, vosDedupProcess, type IocDedup } from './dedup.ts';
 import type { TsPath } from './ts-cache.ts';
+import { scratch, scratchBytes } from './scratch.ts';
 import {
   COND,
   DAOS_IOD_ARRAY,
@@ -847,8 +848,7 @@ function publishUpdateTx(ioc: UpdateIoc): void {
     const cs = b.csum;
     const csLen = cs === undefined ? 0 : cs.length;
     // vos_irec_df then the checksum, assembled in one buffer: one store, one persist.
-    const rec = new Uint8Array(IREC_HDR + csLen);
-    const dv = new DataView(rec.buffer);
+    const dv = scratch(IREC_HDR);
     dv.setUint32(IREC.ir_ver, req.pmVer ?? 0, true);
     dv.setUint32(IREC.ir_dtx, dtxRecordLid(mem, 'svt', recOff + IREC.ir_dtx), true);
     dv.setUint16(IREC.ir_minor_epc, ioc.minor, true);
@@ -857,7 +857,13 @@ function publishUpdateTx(ioc: UpdateIoc): void {
     putBioAddr(dv, IREC.ir_ex_addr, b.addr);
     dv.setUint16(IREC.ir_cs_size, csLen, true);
     dv.setUint8(IREC.ir_cs_type, csLen > 0 ? req.cont.csum.type : 0);
-    if (cs !== undefined) rec.set(cs, IREC_HDR);
+    let rec = scratchBytes(IREC_HDR);
+    if (cs !== undefined) {
+      const hdr = rec;
+      rec = new Uint8Array(IREC_HDR + csLen);
+      rec.set(hdr);
+      rec.set(cs, IREC_HDR);
+    }
     pool.umem.scm.write(recOff, rec);
     pool.umem.scm.persist(recOff, rec.length);
   }

@@ -46,6 +46,7 @@ import {
   POOL_DF_VERSION,
 } from './layout.ts';
 import { VosMem } from './mem.ts';
+import { scratch, scratchBytes } from './scratch.ts';
 import { TsCache, type TsSizes } from './ts-cache.ts';
 import { CSUM_OFF, type CsumProps } from './csum.ts';
 import { DEDUP_OFF, DedupTable, type DedupProps } from './dedup.ts';
@@ -197,12 +198,12 @@ export class VosCont {
 // ---- object index ---------------------------------------------------------------------------
 
 export function oiKey(oid: VosOid): BKey {
-  const b = new Uint8Array(24);
-  const dv = new DataView(b.buffer);
+  const dv = scratch(24);
   dv.setBigUint64(0, oid.hi, false);
   dv.setBigUint64(8, oid.lo, false);
   dv.setUint32(16, oid.shard, false);
   dv.setUint32(20, oid.layoutVer ?? 0, false);
+  const b = scratchBytes(24);
   return { hkey: b, key: b };
 }
 
@@ -288,11 +289,10 @@ export function keyTreePrepare(
   }
   const r = tree.upsert(k, () => {
     const off = mem.alloc(KREC_HDR + key.length, true);
-    const hdr = new Uint8Array(8);
-    const dv = new DataView(hdr.buffer);
+    const dv = scratch(8);
     dv.setUint8(0, isDkey ? KREC_BF_DKEY : 0);
     dv.setUint32(4, key.length, true);
-    mem.write(off, hdr);
+    mem.write(off, scratchBytes(8));
     mem.write(off + KREC_HDR, key);
     return off;
   });
@@ -358,10 +358,10 @@ export function akeyValueTree(
 
 /** SV tree key {sk_epoch, sk_minor_epc} as a memcmp-ordered hkey. */
 export function svtKey(epoch: bigint, minor: number): BKey {
-  const b = new Uint8Array(16);
-  const dv = new DataView(b.buffer);
+  const dv = scratch(16);
   dv.setBigUint64(0, epoch, false);
   dv.setUint16(8, minor, false);
+  const b = scratchBytes(16);
   return { hkey: b, key: b };
 }
 

@@ -87,36 +87,67 @@ function fold(dst: TsEntry, src: TsEntry): void {
   if (src.wh > dst.wh) dst.wh = src.wh;
 }
 
-/**
- * The cache key of every level of a path ('/cont', '/cont/obj', …), memoized per path array:
- * an update checks and then records the same paths, and reusing the same key strings spares
- * building and hashing them again.
- */
-const keysOfPath = new WeakMap<TsPath, string[]>();
-function pathKeys(path: TsPath): string[] {
-  let keys = keysOfPath.get(path);
-  if (keys === undefined) {
-    keys = [];
-    let key = '';
-    for (const p of path) keys.push((key += '/' + p));
-    keysOfPath.set(path, keys);
+/** FNV-1a offset basis and prime (the negative-entry slot hash, see `pathHash`). */
+const FNV_BASIS = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a continued over `text` from the running (unsigned) hash `h`. */
+function fnvOn(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, FNV_PRIME);
   }
-  return keys;
+  return h >>> 0;
+}
+
+/**
+ * The cache key of every level of a path ('/cont', '/cont/obj', …) and its FNV-1a hash (the
+ * negative slot), for the last path seen: an update checks and then records the same path, and
+ * consecutive I/Os share the container and object levels — reusing the same key strings spares
+ * building, flattening and hashing them again (V8 caches a string's hash in the string, so the
+ * LRU Map lookup of a reused key string does not rehash it). FNV-1a is a running hash, so a
+ * level's hash continues its parent's: the same value as `pathHash` of the whole key.
+ */
+class PathKeys {
+  private parts: string[] = [];
+  readonly keys: string[] = [];
+  readonly hashes: number[] = [];
+  private last: TsPath | null = null;
+
+  of(path: TsPath): this {
+    if (path === this.last && path.length === this.parts.length) return this;
+    this.last = path;
+    const parts = this.parts;
+    let same = 0;
+    while (same < path.length && same < parts.length && path[same] === parts[same]) same++;
+    parts.length = same;
+    this.keys.length = same;
+    this.hashes.length = same;
+    let key = same === 0 ? '' : (this.keys[same - 1] as string);
+    let h = same === 0 ? FNV_BASIS : (this.hashes[same - 1] as number);
+    for (let i = same; i < path.length; i++) {
+      const p = path[i] as string;
+      parts.push(p);
+      const seg = '/' + p;
+      key += seg;
+      h = fnvOn(h, seg);
+      this.keys.push(key);
+      this.hashes.push(h);
+    }
+    return this;
+  }
 }
 
 /** FNV-1a over the path text: the negative-entry slot of an entity. */
 function pathHash(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+  return fnvOn(FNV_BASIS, key);
 }
 
 /** An entry of a level's LRU: its timestamps plus its place in the recency list. */
 interface LruNode extends TsEntry {
   readonly key: string;
+  /** pathHash(key), kept for the eviction's fold into the negative entry. */
+  readonly hash: number;
   /** Towards the least / most recently used end (null at the ends). */
   older: LruNode | null;
   newer: LruNode | null;
@@ -143,9 +174,10 @@ class TsLevelCache {
     readonly global: TsEntry | null,
   ) {}
 
-  negative(key: string): TsEntry {
+  /** The negative entry of a key whose `pathHash` is `hash`. */
+  negative(hash: number): TsEntry {
     if (this.global !== null) return this.global;
-    const slot = pathHash(key) & (this.missSize - 1);
+    const slot = hash & (this.missSize - 1);
     let e = this.misses.get(slot);
     if (e === undefined) {
       e = zero();
@@ -181,27 +213,37 @@ class TsLevelCache {
   }
 
   /** vos_ts_evict_lru: the entry of `key`, allocating (and evicting the LRU one) if needed. */
-  get(key: string): TsEntry {
+  get(key: string, hash: number): TsEntry {
     const hit = this.lookup(key);
     if (hit !== undefined) return hit;
     if (this.lru.size >= this.capacity && this.oldest !== null) {
       const ve = this.oldest;
       this.unlink(ve);
       this.lru.delete(ve.key);
-      fold(this.negative(ve.key), ve); // ts_update_on_evict
+      fold(this.negative(ve.hash), ve); // ts_update_on_evict
       this.evictions++;
     }
     // One literal (one object shape for every entry; a spread would not give that).
-    const e: LruNode = { rl: 0n, rlTx: 0, rh: 0n, rhTx: 0, wh: 0n, key, older: null, newer: null };
-    fold(e, this.negative(key));
+    const e: LruNode = {
+      rl: 0n,
+      rlTx: 0,
+      rh: 0n,
+      rhTx: 0,
+      wh: 0n,
+      key,
+      hash,
+      older: null,
+      newer: null,
+    };
+    fold(e, this.negative(hash));
     this.lru.set(key, e);
     this.append(e);
     return e;
   }
 
   /** The timestamps in force for `key` without allocating: its entry, else its negative one. */
-  view(key: string): TsEntry {
-    return this.lookup(key) ?? this.negative(key);
+  view(key: string, hash: number): TsEntry {
+    return this.lookup(key) ?? this.negative(hash);
   }
 }
 
@@ -209,6 +251,7 @@ export class TsCache {
   private levels: TsLevelCache[];
   /** tt_ts_rl / tt_ts_rh / tt_w_cache: where evicted container entries go. */
   private global = zero();
+  private readonly paths = new PathKeys();
 
   constructor(readonly sizes: TsSizes = VOS_TS_SIZES) {
     this.levels = this.makeLevels();
@@ -237,9 +280,9 @@ export class TsCache {
    * read level): levels above get the high timestamp, the read level both.
    */
   read(path: TsPath, epoch: bigint, tx: number): void {
-    const keys = pathKeys(path);
+    const { keys, hashes } = this.paths.of(path);
     for (let i = 0; i < keys.length; i++) {
-      const e = this.level(i).get(keys[i] as string);
+      const e = this.level(i).get(keys[i] as string, hashes[i] as number);
       raiseRh(e, epoch, tx);
       if (i === keys.length - 1) raiseRl(e, epoch, tx);
     }
@@ -252,10 +295,10 @@ export class TsCache {
    * without a cached entry is checked against its negative entry (vos_ts_check_read_conflict).
    */
   checkWrite(path: TsPath, epoch: bigint, tx: number): void {
-    const keys = pathKeys(path);
+    const { keys, hashes } = this.paths.of(path);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
-      const e = this.level(i).view(key);
+      const e = this.level(i).view(key, hashes[i] as number);
       const last = i === keys.length - 1;
       const ts = last ? e.rh : e.rl;
       const rtx = last ? e.rhTx : e.rlTx;
@@ -267,9 +310,9 @@ export class TsCache {
 
   /** vos_ts_set_wupdate: a committed write at `epoch` below every level of `path`. */
   wrote(path: TsPath, epoch: bigint): void {
-    const keys = pathKeys(path);
+    const { keys, hashes } = this.paths.of(path);
     for (let i = 0; i < keys.length; i++) {
-      const e = this.level(i).get(keys[i] as string);
+      const e = this.level(i).get(keys[i] as string, hashes[i] as number);
       if (epoch > e.wh) e.wh = epoch;
     }
   }
@@ -280,7 +323,7 @@ export class TsCache {
    */
   checkUnderPunch(path: TsPath, epoch: bigint): void {
     const key = '/' + path.join('/');
-    const e = this.level(path.length - 1).view(key);
+    const e = this.level(path.length - 1).view(key, pathHash(key));
     if (e.wh > epoch) {
       throw derError('TX_RESTART', `punch at ${epoch} below a write at ${e.wh}`);
     }
@@ -292,7 +335,7 @@ export class TsCache {
     const key = '/' + path.join('/');
     const lv = this.level(path.length - 1);
     const cached = lv.lru.get(key);
-    const e = cached ?? lv.negative(key);
+    const e = cached ?? lv.negative(pathHash(key));
     return { rl: e.rl.toString(), rh: e.rh.toString(), cached: cached !== undefined };
   }
 

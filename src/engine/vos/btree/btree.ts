@@ -35,6 +35,7 @@ import { derError } from '../../core/errors.ts';
 import type { VosMem } from '../mem.ts';
 import { getOff, setOff } from '../mem.ts';
 import { btrDelete, type NodeImage, type NodeIo } from './merge.ts';
+import { scratch, scratchBytes } from '../scratch.ts';
 
 export const BTR_ROOT_SIZE = 24;
 export const BTR_NODE_HDR = 16;
@@ -211,14 +212,13 @@ export class DbTree {
 
   /** dbtree_create_inplace: write an empty btr_root (inside the caller's transaction). */
   static create(mem: VosMem, rootOff: number, cls: TreeClass, order: number, feats = 0): DbTree {
-    const b = new Uint8Array(BTR_ROOT_SIZE);
-    const v = new DataView(b.buffer);
+    const v = scratch(BTR_ROOT_SIZE);
     v.setUint16(0, order, true);
     v.setUint16(2, 0, true);
     v.setUint16(4, cls.id, true);
     v.setUint16(6, cls.hkeySize, true);
     v.setUint32(8, feats, true);
-    mem.write(rootOff, b);
+    mem.write(rootOff, scratchBytes(BTR_ROOT_SIZE));
     return new DbTree(mem, rootOff, cls);
   }
 
