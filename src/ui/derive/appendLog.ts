@@ -7,7 +7,7 @@
  * (detected by the list's `identity`, as in createDerived).
  */
 import type { TraceEvent } from '../../protocol/index.ts';
-import { effectKinds, type KindFilter } from './effectKinds.ts';
+import { ALL_KINDS, effectKinds, type KindFilter } from './effectKinds.ts';
 import { eventList, foldEventOf, stepOf, type EventList, type Events } from './eventList.ts';
 
 export interface Indexed {
@@ -30,9 +30,14 @@ export interface AppendLog<T extends Indexed, C> {
 }
 
 /** Which events an extractor needs: those with one of `kinds`, or whose step is in `steps`. */
-export interface LogSelect {
+export interface LogSelect<C = unknown> {
   kinds?: KindFilter;
   steps?: ReadonlySet<string>;
+  /**
+   * A last, cheap look at a selected event before it is built (raw bytes, its kind mask): true
+   * when extracting it would change nothing — neither entries nor context.
+   */
+  skip?(l: EventList, i: number, ctx: C, mask: number): boolean;
 }
 
 /**
@@ -44,7 +49,7 @@ export interface LogSelect {
 export function createAppendLog<T extends Indexed, C>(
   makeContext: () => C,
   extract: (e: TraceEvent, i: number, ctx: C, push: (entry: T) => void) => void,
-  select?: LogSelect,
+  select?: LogSelect<C>,
 ): AppendLog<T, C> {
   let masks: Uint32Array = new Uint32Array(0);
   let want = 0;
@@ -58,6 +63,7 @@ export function createAppendLog<T extends Indexed, C>(
         !(steps && steps.has(stepOf(l, i) ?? ''))
       )
         return;
+      if (select?.skip?.(l, i, ctx, masks[i] ?? ALL_KINDS)) return;
       extract(foldEventOf(l, i) as TraceEvent, i, ctx, push);
     },
     select?.kinds

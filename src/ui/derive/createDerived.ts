@@ -54,6 +54,12 @@ export interface Reducer<S> {
    * decode the effects straight from the list's bytes instead of building an event.
    */
   applyEffects?(this: void, state: S, effects: readonly Effect[], index: number): S;
+  /**
+   * Fold event `index` reading the list itself (used instead of `apply` by folds): a reducer
+   * that cares about few events decides from header columns, the effect-kind index or the raw
+   * data bytes (eventList.ts mayHaveDataKey) and builds or decodes only the events it uses.
+   */
+  applyAt?(this: void, state: S, events: EventList, index: number): S;
 }
 
 export interface Derived<S> {
@@ -110,6 +116,11 @@ export function createDerived<S>(
           if (effects) s = fx(s, effects, i);
         } else s = reducer.apply(s, foldEventOf(events, i) as TraceEvent, i);
       }
+      return s;
+    }
+    const at = reducer.applyAt;
+    if (at) {
+      for (let i = from; i < to; i++) s = at(s, events, i);
       return s;
     }
     for (let i = from; i < to; i++) {

@@ -29,6 +29,8 @@ export interface EventList {
   hasEffects?(i: number): boolean;
   /** Event i's `effects` as raw UTF-8 JSON (read-only view), for indexes that scan bytes. */
   effectsBytes?(i: number): Uint8Array | undefined;
+  /** Event i's `data` as raw UTF-8 JSON (read-only view): pre-filters scan it undecoded. */
+  dataBytes?(i: number): Uint8Array | undefined;
   /** Distinct values of a header field over the whole trace, when known without a scan. */
   distinct?(field: 'actor' | 'pipeline' | 'step'): readonly string[];
 }
@@ -104,4 +106,30 @@ export function distinctOf(l: EventList, field: 'actor' | 'pipeline' | 'step'): 
     if (e) seen.add(e[field]);
   }
   return [...seen];
+}
+
+const ascii = new TextEncoder();
+
+/** `"key"` as the bytes a JSON object key is written with (for mayHaveDataKey). */
+export const jsonKey = (key: string): Uint8Array => ascii.encode(`"${key}":`);
+
+/**
+ * Whether event i's `data` may hold one of `keys` (from jsonKey): a scan of the raw bytes when
+ * the list has them (no decoding — JSON.stringify never escapes ASCII key names), else true.
+ * A filter, never the answer: a hit inside a string value only costs a decode.
+ */
+export function mayHaveDataKey(l: EventList, i: number, keys: readonly Uint8Array[]): boolean {
+  if (!l.dataBytes) return l.get(i)?.data !== undefined;
+  const raw = l.dataBytes(i);
+  if (!raw) return false;
+  // One pass over the quotes (every key starts with one) for all keys at once.
+  for (let p = raw.indexOf(0x22); p >= 0; p = raw.indexOf(0x22, p + 1)) {
+    const c = raw[p + 1];
+    keys: for (const k of keys) {
+      if (k[1] !== c || p + k.length > raw.length) continue;
+      for (let j = 2; j < k.length; j++) if (raw[p + j] !== k[j]) continue keys;
+      return true;
+    }
+  }
+  return false;
 }

@@ -14,6 +14,14 @@
 import type { TraceEvent } from '../../protocol/index.ts';
 import type { Json } from '../../engine/trace/event.ts';
 import type { Reducer } from './createDerived.ts';
+import {
+  actorOf,
+  foldEventOf,
+  mayHaveDataKey,
+  jsonKey,
+  stepOf,
+  type EventList,
+} from './eventList.ts';
 import { num, str } from './grow.ts';
 
 export interface CrushNode {
@@ -175,13 +183,42 @@ export function applyPlacement(s: PlacementState, e: TraceEvent): PlacementState
     }
   }
   // actors named osd.N exist even before any mapping mentions them
-  const m = /^osd\.(\d+)$/.exec(e.actor);
-  if (m) osd(s, Number(m[1]));
+  const id = actorOsd(e.actor);
+  if (id !== undefined) osd(s, id);
+  return s;
+}
+
+/** `osd.N` → N (undefined for other actors); memoized: a trace has a handful of actors. */
+const actorOsds = new Map<string, number | undefined>();
+function actorOsd(actor: string): number | undefined {
+  if (actorOsds.has(actor)) return actorOsds.get(actor);
+  const m = /^osd\.(\d+)$/.exec(actor);
+  const id = m ? Number(m[1]) : undefined;
+  actorOsds.set(actor, id);
+  return id;
+}
+
+/** The data keys applyPlacement reads (`pgid`/`pg` and `up` come with `acting`). */
+const PLACEMENT_KEYS = ['osd_tree', 'pgs', 'acting'].map(jsonKey);
+
+/**
+ * Fold event i from the list: only events with a placement key in their raw data bytes (or the
+ * monitor's map updates) are decoded — a Ceph trace's data is mostly op structures the
+ * placement view never reads, and decoding every event's data dominated warming a 1M trace.
+ * The rest only register their OSD actor, as applyPlacement does for any event with data.
+ */
+function applyPlacementAt(s: PlacementState, l: EventList, i: number): PlacementState {
+  if (stepOf(l, i) === 'OSDMonitor::update_from_paxos' || mayHaveDataKey(l, i, PLACEMENT_KEYS))
+    return applyPlacement(s, foldEventOf(l, i) as TraceEvent);
+  if (l.dataBytes && l.dataBytes(i) === undefined) return s;
+  const id = actorOsd(actorOf(l, i) as string);
+  if (id !== undefined) osd(s, id);
   return s;
 }
 
 export const placementReducer: Reducer<PlacementState> = {
   apply: (s, e) => applyPlacement(s, e),
+  applyAt: applyPlacementAt,
   clone: (s) => {
     const c: PlacementState = {
       tree: s.tree, // replaced wholesale on change, never mutated: share it

@@ -9,6 +9,8 @@
  */
 import type { Effect } from '../../engine/trace/event.ts';
 import { createAppendLog, type Indexed } from './appendLog.ts';
+import { effectKinds } from './effectKinds.ts';
+import { actorOf, stepOf, type EventList } from './eventList.ts';
 import { num, str } from './grow.ts';
 import { describeCtx, updateVosCtx, VOS_CTX_STEPS, type VosCtx } from './vosContext.ts';
 
@@ -139,8 +141,66 @@ export function createScmOwners(all = false) {
       }
     },
     // updateVosCtx moves only on VOS_CTX_STEPS; notes and devices come from OWNER_KINDS.
-    all ? undefined : { kinds: OWNER_KINDS, steps: VOS_CTX_STEPS },
+    all ? undefined : { kinds: OWNER_KINDS, steps: VOS_CTX_STEPS, skip: sameDevOnly },
   );
+}
+
+const ascii = new TextEncoder();
+const KIND_KEY = ascii.encode('"kind":"');
+const DEV_KEY = ascii.encode('"dev":"');
+
+/**
+ * Most selected events are cache-line writes, flushes and drains of the device the actor
+ * already uses (`{"kind":"scm.write","dev":"engine0.tgt1.scm",…}` × n): they make no note and
+ * leave `lastDev` as it is. Such an event is recognised from its raw effect bytes — no
+ * note-making kind in its mask, not a context step, and as many `"dev":"<lastDev>"` as
+ * `"kind":"` (so every effect names that device) — and skipped undecoded. Anything else
+ * (pretty-printed JSON, another device, a value write without `dev`) is decoded as before.
+ */
+function sameDevOnly(l: EventList, i: number, ctx: Ctx, mask: number): boolean {
+  if (!l.effectsBytes || (mask & noteMask(l)) !== 0) return false;
+  const step = stepOf(l, i);
+  if (step === undefined || VOS_CTX_STEPS.has(step)) return false;
+  const dev = ctx.lastDev.get(actorOf(l, i) ?? '');
+  const raw = l.effectsBytes(i);
+  if (dev === undefined || !raw) return false;
+  const want = devBytes(dev);
+  let kinds = 0;
+  let devs = 0;
+  for (let p = raw.indexOf(0x22); p >= 0; p = raw.indexOf(0x22, p + 1)) {
+    if (startsWith(raw, p, KIND_KEY)) kinds++;
+    else if (startsWith(raw, p, DEV_KEY)) {
+      const v = p + DEV_KEY.length;
+      if (!startsWith(raw, v, want)) return false; // another device: decode it
+      devs++;
+      p = v + want.length - 1;
+    }
+  }
+  // Every effect named the device (none without a `dev`, e.g. a VOS value write).
+  return kinds > 0 && kinds === devs;
+}
+
+const startsWith = (hay: Uint8Array, at: number, needle: Uint8Array): boolean => {
+  if (at + needle.length > hay.length) return false;
+  for (let k = 0; k < needle.length; k++) if (hay[at + k] !== needle[k]) return false;
+  return true;
+};
+
+/** `<dev>"` as bytes (memoized: a trace has a few devices). */
+const devCache = new Map<string, Uint8Array>();
+function devBytes(dev: string): Uint8Array {
+  let b = devCache.get(dev);
+  if (!b) {
+    b = ascii.encode(`${JSON.stringify(dev).slice(1)}`);
+    devCache.set(dev, b);
+  }
+  return b;
+}
+
+/** Mask bits of the kinds that make notes or set the device without a `dev` (+ overflow). */
+const NOTE_KINDS = [...ALLOC_KINDS, 'tree.', 'ilog.'];
+function noteMask(l: EventList): number {
+  return effectKinds(l).maskOf(NOTE_KINDS);
 }
 
 /**

@@ -11,7 +11,9 @@ import type { TraceEvent } from '../../protocol/index.ts';
 import type { Json } from '../../engine/trace/event.ts';
 import type { Reducer } from './createDerived.ts';
 import { num, str, toBig, toNum } from './grow.ts';
-import { iovText, updateVosCtx, type VosCtx } from './vosContext.ts';
+import { effectKinds } from './effectKinds.ts';
+import { actorOf, foldEventOf, stepOf, type EventList } from './eventList.ts';
+import { iovText, updateVosCtx, VOS_CTX_STEPS, type VosCtx } from './vosContext.ts';
 
 export interface SvVersion {
   epoch: bigint;
@@ -133,7 +135,12 @@ const VOS_TREE_STEPS = new Set([
   'vos_oi_punch',
 ]);
 
-export function applyVosTree(s: VosTreeState, e: TraceEvent, i: number): VosTreeState {
+export function applyVosTree(
+  s: VosTreeState,
+  e: TraceEvent,
+  i: number,
+  mayHaveSplit = true,
+): VosTreeState {
   const c = updateVosCtx(s.ctx, e);
   // Step first: `data` is decoded only for the steps the tree reads.
   const d = e.phase !== 'exit' && VOS_TREE_STEPS.has(e.step) ? e.data : undefined;
@@ -187,6 +194,7 @@ export function applyVosTree(s: VosTreeState, e: TraceEvent, i: number): VosTree
         break;
     }
   }
+  if (!mayHaveSplit) return s;
   for (const f of e.effects ?? []) {
     if (f.kind !== 'tree.split') continue;
     s.splits.push({
@@ -206,8 +214,28 @@ function cloneAkey(a: AkeyNode): AkeyNode {
   return { ...a, versions: a.versions.slice(), extents: a.extents.slice() };
 }
 
+/**
+ * Fold event i from the list: only the steps the tree or the key context read, and events the
+ * effect-kind index says carry a `tree.split`, are built; the rest of a VOS trace (most of it)
+ * is skipped from its header column and kind mask, without decoding anything.
+ */
+function applyVosTreeAt(s: VosTreeState, l: EventList, i: number): VosTreeState {
+  const index = effectKinds(l);
+  const split = ((index.upTo(l, i + 1)[i] as number) & index.maskOf(SPLIT)) !== 0;
+  const step = stepOf(l, i) as string;
+  if (!split && !VOS_TREE_STEPS.has(step) && !VOS_CTX_STEPS.has(step)) {
+    // What applyVosTree does for such an event: give its actor a (still empty) key context.
+    const actor = actorOf(l, i) as string;
+    if (!s.ctx.has(actor)) s.ctx.set(actor, {});
+    return s;
+  }
+  return applyVosTree(s, foldEventOf(l, i) as TraceEvent, i, split);
+}
+const SPLIT = ['tree.split'];
+
 export const vosTreeReducer: Reducer<VosTreeState> = {
   apply: applyVosTree,
+  applyAt: applyVosTreeAt,
   clone: (s) => ({
     targets: new Map(
       [...s.targets].map(([t, objs]) => [

@@ -223,6 +223,15 @@ export class TraceStore implements EventList {
     return (this.blobs[this.blobOf[i] as number] as Uint8Array).subarray(off, off + len);
   }
 
+  /** Event i's `data` as its raw UTF-8 JSON bytes (a read-only view), like effectsBytes. */
+  dataBytes(i: number): Uint8Array | undefined {
+    if (i < 0 || i >= this.n) return undefined;
+    const len = this.dataLen[i] as number;
+    if (len === 0) return undefined;
+    const off = this.dataOff[i] as number;
+    return (this.blobs[this.blobOf[i] as number] as Uint8Array).subarray(off, off + len);
+  }
+
   // ------------------------------------------------------------------ payloads
 
   /** The event's `data`, decoded now (cached). */

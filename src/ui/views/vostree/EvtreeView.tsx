@@ -5,18 +5,14 @@
  * hatched. Extents added by the current event are outlined in the accent colour.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { createDerived } from '../../derive/createDerived.ts';
-import { registerWarm } from '../../state/warmer.ts';
-import { visibleRuns, vosTreeInitial, vosTreeReducer, type Extent } from '../../derive/vostree.ts';
+import { visibleRuns, type Extent } from '../../derive/vostree.ts';
 import { trace } from '../../state/store.ts';
 import { cmpBig, epochText } from '../../derive/grow.ts';
 import { ViewPanel } from '../scm/shell.tsx';
 import { useTraceCursor } from '../scm/useTraceCursor.ts';
 import { useWarmCheckpoints } from '../scm/useWarmCheckpoints.ts';
+import { vosDerived as derived } from './vosDerived.ts';
 import './vostree.css';
-
-const derived = createDerived(vosTreeReducer, vosTreeInitial(), 256);
-registerWarm(derived);
 
 interface ArrayKey {
   id: string;

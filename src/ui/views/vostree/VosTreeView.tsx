@@ -7,19 +7,14 @@
  */
 import { hierarchy, tree, type HierarchyPointNode } from 'd3';
 import { useMemo } from 'react';
-import { createDerived } from '../../derive/createDerived.ts';
-import { registerWarm } from '../../state/warmer.ts';
 import { epochText } from '../../derive/grow.ts';
-import { vosTreeInitial, vosTreeReducer } from '../../derive/vostree.ts';
 import { trace, useApp } from '../../state/store.ts';
 import { ViewPanel } from '../scm/shell.tsx';
 import { useTraceCursor } from '../scm/useTraceCursor.ts';
 import { useWarmCheckpoints } from '../scm/useWarmCheckpoints.ts';
 import { buildTree, leafCount, type TNode } from './buildTree.ts';
+import { vosDerived } from './vosDerived.ts';
 import './vostree.css';
-
-export const vosDerived = createDerived(vosTreeReducer, vosTreeInitial(), 256);
-registerWarm(vosDerived);
 
 const ROW = 22;
 /** Long names (64-bit oids, HLC epochs) keep head and tail; the full text is in the tooltip. */
