@@ -27,7 +27,7 @@
  */
 import { derError } from '../../core/errors.ts';
 import type { ScmDevice } from '../types.ts';
-import { fnv1a32, fnv1a32Words } from './checksum.ts';
+import { fnv1a32, fnv1a32Word } from './checksum.ts';
 import { CHUNK_SIZE } from './layout.ts';
 
 const HDR = 64;
@@ -62,8 +62,10 @@ interface Segment {
 }
 
 function entryChecksum(off: number, len: number, gen: number, data: Uint8Array): number {
-  const seed = fnv1a32Words([off >>> 0, Math.floor(off / 0x100000000), len, gen]);
-  return fnv1a32(data, seed);
+  let h = fnv1a32Word(0x811c9dc5, off >>> 0);
+  h = fnv1a32Word(h, Math.floor(off / 0x100000000));
+  h = fnv1a32Word(h, len);
+  return fnv1a32(data, fnv1a32Word(h, gen));
 }
 
 export class UndoLog {

@@ -80,7 +80,12 @@ export class UmemPool implements Umem {
   private covered: number[] = [];
   /** Gaps found by `logRange` before it snapshots them ([start, end) pairs, flat). */
   private gaps: number[] = [];
-  private snapshots: Array<{ off: number; data: Uint8Array }> = [];
+  /**
+   * Snapshotted ranges in the order they were logged, flat: [off0, len0, off1, len1, …]. The
+   * bytes themselves are only in the undo log (an abort reads them back from it): no DRAM copy
+   * per snapshot on the hot path, where aborts are rare.
+   */
+  private snapshots: number[] = [];
   /** New objects (tx allocations, published reservations): persisted at commit. */
   private fresh: HeapBlock[] = [];
   private pendingFrees: number[] = [];
@@ -346,8 +351,9 @@ export class UmemPool implements Umem {
   txAbort(): void {
     this.requireTx('txAbort');
     if (!this.aborted) {
-      for (let i = this.snapshots.length - 1; i >= 0; i--) {
-        const s = this.snapshots[i]!;
+      const images = this.snapshotImages();
+      for (let i = images.length - 1; i >= 0; i--) {
+        const s = images[i]!;
         this.scm.write(s.off, s.data);
         this.scm.flush(s.off, s.data.length);
       }
@@ -500,10 +506,43 @@ export class UmemPool implements Umem {
 
   /** Snapshot [s, e) (not covered yet) into the undo log and mark it covered. */
   private snapshot(s: number, e: number): void {
-    const data = this.scm.read(s, e - s);
-    this.ulog.append(s, data);
-    this.snapshots.push({ off: s, data });
+    // The log copies the bytes straight from the load view (no intermediate copy).
+    this.ulog.append(s, this.scm.loadView().subarray(s, e));
+    this.snapshots.push(s, e - s);
     this.cover(s, e);
+  }
+
+  /**
+   * The running transaction's snapshots, oldest first, read back from its undo log. A snapshot
+   * split across log segments comes back as pieces: they are joined again, so the abort
+   * restores (and traces) one store per snapshot, exactly as logged.
+   */
+  private snapshotImages(): Array<{ off: number; data: Uint8Array }> {
+    const entries = this.ulog.scan();
+    const out: Array<{ off: number; data: Uint8Array }> = [];
+    const sn = this.snapshots;
+    let k = 0;
+    for (let i = 0; i < sn.length; i += 2) {
+      const off = sn[i] as number;
+      const len = sn[i + 1] as number;
+      const first = entries[k];
+      if (first !== undefined && first.off === off && first.data.length === len) {
+        out.push(first);
+        k++;
+        continue;
+      }
+      const data = new Uint8Array(len);
+      let done = 0;
+      while (done < len) {
+        const e = entries[k++];
+        if (e === undefined || e.off !== off + done || done + e.data.length > len)
+          throw new Error(`umem ${this.scm.id}: undo log does not hold snapshot [${off}, +${len})`);
+        data.set(e.data, done);
+        done += e.data.length;
+      }
+      out.push({ off, data });
+    }
+    return out;
   }
 
   private cover(s: number, e: number): void {
