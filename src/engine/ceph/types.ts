@@ -136,7 +136,19 @@ export const OSD_FLAG = {
 } as const;
 
 /** ceph_osd_op_flag_string order: the names Ceph joins with '+' in op descriptions. */
+/** flags → string, remembered: a client sends a handful of distinct flag words per run. */
+const osdFlagStrings = new Map<number, string>();
+
 export function osdFlagString(flags: number): string {
+  let s = osdFlagStrings.get(flags);
+  if (s === undefined) {
+    s = osdFlagStringOf(flags);
+    osdFlagStrings.set(flags, s);
+  }
+  return s;
+}
+
+function osdFlagStringOf(flags: number): string {
   const parts: string[] = [];
   if (flags & OSD_FLAG.ACK) parts.push('ack');
   if (flags & OSD_FLAG.ONNVRAM) parts.push('onnvram');
