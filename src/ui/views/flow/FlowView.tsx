@@ -7,6 +7,7 @@
 import { MarkerType, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import {
   memo,
+  startTransition,
   useCallback,
   useEffect,
   useLayoutEffect,
@@ -28,6 +29,7 @@ import { synthesizePipeline, withUncatalogued } from './synthesize.ts';
 import { openFaultMenu } from '../faults/faultMenuState.ts';
 import { DiagramCache, type DiagramEntry } from './diagramCache.ts';
 import { prelayoutInIdle } from './prelayout.ts';
+import { mountInIdle } from './prewarm.ts';
 import './flow.css';
 import { useStopFocus } from '../../walkthrough/focus.ts';
 
@@ -402,18 +404,57 @@ const FlowPanel = memo(function FlowPanel({
   entry,
   active,
   onAspect,
+  onWarm,
 }: {
   entry: DiagramEntry;
   active: boolean;
   onAspect: (aspect: number) => void;
+  /** A diagram mounted ahead (prewarm.ts) finished its first layout and is parked. */
+  onWarm: (key: string) => void;
 }) {
   const body = useRef<HTMLDivElement>(null);
   useAspectReport(body, active, onAspect);
   const { view } = entry;
+  // Mounted ahead: laid out once while invisible (xyflow measures its nodes and draws its
+  // edges), then parked. A parked (content-visibility: hidden) diagram is never laid out, so
+  // mounting it parked would leave all of that work to the seek that shows it.
+  const [warming, setWarming] = useState(entry.preloaded === true);
+  useEffect(() => {
+    if (!warming) return;
+    // xyflow draws the edges once its ResizeObservers measured the nodes: wait (a frame at a
+    // time, at most ~2 s) until they are in the DOM, then park after the frame that laid them
+    // out. Polling the DOM, not useNodesInitialized: that never turned true here.
+    let raf = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let frames = 0;
+    const check = () => {
+      const drawn = body.current?.querySelector('.react-flow__edge') != null;
+      if (!drawn && ++frames < 120) {
+        raf = requestAnimationFrame(check);
+        return;
+      }
+      raf = requestAnimationFrame(() => {
+        timer = setTimeout(() => {
+          setWarming(false);
+          onWarm(entry.key);
+        }, 0);
+      });
+    };
+    raf = requestAnimationFrame(check);
+    return () => {
+      cancelAnimationFrame(raf);
+      clearTimeout(timer);
+    };
+  }, [warming, onWarm, entry.key]);
+  const className = active
+    ? 'panel flow-panel'
+    : warming
+      ? 'panel flow-panel is-warming'
+      : 'panel flow-panel is-parked';
   return (
     <ReactFlowProvider>
       <section
-        className={active ? 'panel flow-panel' : 'panel flow-panel is-parked'}
+        className={className}
         data-view={active ? 'flow' : undefined}
         data-pipeline={active ? view.id : undefined}
         aria-label={active ? 'Flow diagram' : undefined}
@@ -522,16 +563,53 @@ export function FlowView() {
     [catalog, loaded],
   );
   const activeKey = view && aspect !== null ? `${layoutKey}@${aspect}` : '';
+  // Every catalog pipeline the trace uses is mounted ahead, parked, in idle time (prewarm.ts):
+  // a seek or a playback into it then only flips attributes. One diagram warms at a time.
+  const [preloads, setPreloads] = useState(0);
+  const warming = useRef(0);
+  const onWarm = useCallback(() => {
+    warming.current = Math.max(0, warming.current - 1);
+  }, []);
+  useEffect(() => {
+    if (!catalog || !loaded || aspect === null || count === 0) return;
+    const ids = trace
+      .distinct('pipeline')
+      .filter((id) => catalog.pipelines.has(id) && !cache.has(`${id}@${aspect}`));
+    return mountInIdle(
+      ids,
+      (id) => {
+        const v = catalog.pipelines.get(id);
+        if (!v) return;
+        // A transition: React renders the new diagram in slices between frames.
+        startTransition(() => {
+          if (cache.preload(`${id}@${aspect}`, id, aspect, v)) {
+            warming.current++;
+            setPreloads((n) => n + 1);
+          }
+        });
+      },
+      // Never during playback: a mount there would be a long task between frames.
+      () => warming.current === 0 && !useApp.getState().playing,
+    );
+  }, [catalog, loaded, aspect, count, cache]);
   const entries = useMemo(
     () =>
       view && aspect !== null ? cache.touch(activeKey, layoutKey, aspect, view) : cache.list(),
-    [cache, activeKey, layoutKey, aspect, view],
+    // `preloads`: a diagram was mounted ahead (the cache's list changed).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [cache, activeKey, layoutKey, aspect, view, preloads],
   );
 
   return (
     <div className="flow-stack">
       {entries.map((e) => (
-        <FlowPanel key={e.key} entry={e} active={e.key === activeKey} onAspect={setAspect} />
+        <FlowPanel
+          key={e.key}
+          entry={e}
+          active={e.key === activeKey}
+          onAspect={setAspect}
+          onWarm={onWarm}
+        />
       ))}
       {activeKey === '' ? <FlowPlaceholder view={view} onAspect={setAspect} /> : null}
     </div>

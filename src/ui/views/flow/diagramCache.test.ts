@@ -46,3 +46,18 @@ describe('DiagramCache', () => {
     expect(list[0]?.view).toBe(v2);
   });
 });
+
+describe('DiagramCache.preload', () => {
+  it('adds a diagram ahead without evicting drawn ones, and never past the limit', () => {
+    const c = new DiagramCache(2);
+    c.touch('a@1', 'a', 1, view('a'));
+    expect(c.preload('b@1', 'b', 1, view('b'))).toBe(true);
+    expect(c.preload('b@1', 'b', 1, view('b'))).toBe(false);
+    expect(c.preload('c@1', 'c', 1, view('c'))).toBe(false);
+    expect(c.list().map((e) => e.key)).toEqual(['a@1', 'b@1']);
+    // A drawn diagram beyond the limit drops the preloaded (never used) one first.
+    c.touch('d@1', 'd', 1, view('d'));
+    expect(c.list().map((e) => e.key)).toEqual(['a@1', 'd@1']);
+    expect(c.has('b@1')).toBe(false);
+  });
+});

@@ -25,6 +25,8 @@ export interface DiagramEntry {
   layoutKey: string;
   aspect: number;
   view: PipelineView;
+  /** Mounted ahead of its first use (prewarm.ts): drawn once invisibly, then parked. */
+  preloaded?: true;
 }
 
 export class DiagramCache {
@@ -57,6 +59,22 @@ export class DiagramCache {
     }
     this.entries = next;
     return next;
+  }
+
+  /**
+   * Mount ahead (prewarm.ts): add `key` unless it is there or the cache is full, without
+   * marking it used — a diagram mounted ahead never evicts one that was drawn. Returns whether
+   * it was added (the entries array is then a new one).
+   */
+  preload(key: string, layoutKey: string, aspect: number, view: PipelineView): boolean {
+    if (this.entries.length >= this.max || this.entries.some((e) => e.key === key)) return false;
+    this.lastUse.set(key, 0);
+    this.entries = [...this.entries, { key, layoutKey, aspect, view, preloaded: true }];
+    return true;
+  }
+
+  has(key: string): boolean {
+    return this.entries.some((e) => e.key === key);
   }
 
   list(): DiagramEntry[] {
