@@ -12,6 +12,8 @@ import {
 import type { OpDoc, ResultDoc, ScenarioDoc } from '../engine/scenario/types.ts';
 import type { ScenarioEngine, ScenarioSession } from './engineApi.ts';
 import { EngineServer } from './server.ts';
+import { scanTracePart, type PartScan } from './traceScan.ts';
+import { SPLIT_MIN_BYTES, answerPart, type PartScanner } from './traceSplit.ts';
 
 /** Events of one stream's batches (seq from each batch's `first`). */
 const decode = (r: { first: number; batch: WireBatch }, table: string[] = []): TraceEvent[] =>
@@ -291,4 +293,97 @@ describe('EngineServer', () => {
     const r = h.out.at(-1)?.reply;
     expect(r?.type === 'error' && r.message).toMatch(/huge\.json .* over the 1024 MiB limit/);
   });
+});
+
+describe('EngineServer: a big trace file scanned by two threads', () => {
+  // Over SPLIT_MIN_BYTES, so the helper (here in-process: answerPart as the helper worker runs
+  // it) scans the second half and this side reads only the first.
+  const events: TraceEvent[] = [];
+  for (let i = 0, size = 0; size < SPLIT_MIN_BYTES + 4096; i++) {
+    const e: TraceEvent = {
+      seq: i,
+      t: i * 3,
+      pipeline: i % 3 ? 'daos.update' : 'ceph.write',
+      op: i >> 4,
+      step: `step_${i % 11}`,
+      phase: i % 2 ? 'exit' : 'enter',
+      actor: `osd.${i % 5}`,
+      data: { i, pad: 'x'.repeat(120 + (i % 37)), nested: [{ a: i }, { b: 'q' }] },
+    };
+    if (i % 7 === 0) e.effects = [{ kind: 'scm.write', off: i, len: 8 }];
+    events.push(e);
+    size += JSON.stringify(e).length + 1;
+  }
+  const bytes = new TextEncoder().encode(
+    JSON.stringify({ schema: 'iopath.trace/1', scenario: null, events }),
+  );
+
+  /** The decoded events are `events` (compared as their JSON lines: fast at this size). */
+  function expectSame(got: TraceEvent[]): void {
+    expect(got.length).toBe(events.length);
+    const bad = got.findIndex((e, i) => JSON.stringify(e) !== JSON.stringify(events[i]));
+    expect(bad < 0 ? null : [JSON.stringify(got[bad]), JSON.stringify(events[bad])]).toBe(null);
+  }
+
+  async function loadWith(helperAnswers: boolean) {
+    const wholeReads: number[] = [];
+    const file = new Blob([bytes]);
+    // The whole file's arrayBuffer() is what this side should not need when the helper helps.
+    const watched = {
+      size: file.size,
+      slice: (a?: number, b?: number) => file.slice(a, b),
+      arrayBuffer: () => {
+        wholeReads.push(1);
+        return file.arrayBuffer();
+      },
+    };
+    const scanner: PartScanner = (f, from) => {
+      let at!: (v: number) => void;
+      let part!: (p: PartScan | null) => void;
+      const out = {
+        at: new Promise<number>((r) => (at = r)),
+        part: new Promise<PartScan | null>((r) => (part = r)),
+      };
+      void answerPart(
+        { id: 1, file: f, from },
+        (r) => ('at' in r ? at(r.at) : part(helperAnswers ? r.part : null)),
+        scanTracePart,
+      );
+      return out;
+    };
+    const out: { reply: Reply; transfer: Transferable[] }[] = [];
+    const server = new EngineServer(
+      fakeEngine(),
+      (reply, transfer) => out.push({ reply, transfer }),
+      () => 0,
+      undefined,
+      scanner,
+    );
+    server.handle({
+      v: PROTOCOL_VERSION,
+      id: 1,
+      type: 'load',
+      source: { kind: 'traceFile', file: watched, name: 'big.json' },
+    });
+    await vi.waitFor(() => expect(out.at(-1)?.reply.type).toBe('done'), { timeout: 20_000 });
+    const ev = out.find((o) => o.reply.type === 'events')!;
+    if (ev.reply.type !== 'events') throw new Error('expected events');
+    return { reply: ev.reply, transfer: ev.transfer, wholeReads: wholeReads.length };
+  }
+
+  it('reads only the first half when the helper brings the rest: the same events', async () => {
+    const r = await loadWith(true);
+    expect(r.wholeReads).toBe(0);
+    // Blob 0 is this side's prefix, blob 2 the helper's bytes: both go to the UI, transferred.
+    expect(r.reply.batch.blobs.length).toBe(3);
+    expect(r.reply.batch.blobs[0]!.length).toBeLessThan(bytes.length);
+    for (const b of r.reply.batch.blobs) expect(r.transfer).toContain(b.buffer);
+    expectSame(decode(r.reply));
+  }, 60_000);
+
+  it('a helper whose part cannot be used: the whole file is read and scanned here', async () => {
+    const r = await loadWith(false);
+    expect(r.wholeReads).toBe(1);
+    expectSame(decode(r.reply));
+  }, 60_000);
 });

@@ -26,8 +26,8 @@ import {
 import { pipelineEdges, type PipelineDef } from '../engine/index.ts';
 import type { ScenarioDoc } from '../engine/scenario/types.ts';
 import { BatchEncoder } from './batch.ts';
-import { scanTrace, scanTraceWithPart } from './traceScan.ts';
-import { SPLIT_MIN_BYTES, splitFrom, type PartScanner } from './traceSplit.ts';
+import { scanTrace, scanTraceWithPart, type ScanResult } from './traceScan.ts';
+import { SPLIT_MIN_BYTES, SPLIT_SLACK_BYTES, splitFrom, type PartScanner } from './traceSplit.ts';
 import type { OpenedMedia } from './media.ts';
 import type { ScenarioEngine, ScenarioSession } from './engineApi.ts';
 
@@ -264,21 +264,47 @@ export class EngineServer {
       const from = splitFrom(file.size);
       const part =
         this.partScanner && file.size >= SPLIT_MIN_BYTES ? this.partScanner(file, from) : null;
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      if (gen !== this.loads) return; // a newer load replaced this one
-      const encoder = new BatchEncoder();
       const opts = {
         onProgress: (done: number, total: number) =>
           this.send(id, { type: 'progress', phase: 'scanning', done, total }),
       };
-      // Where the helper's part starts (it has read only half the file: usually known by now).
-      const at = part ? await part.at : -1;
-      if (gen !== this.loads) return;
-      const scanned =
-        part && at >= 0
-          ? await scanTraceWithPart(bytes, encoder.strings, at, part.part, opts)
-          : scanTrace(bytes, encoder.strings, opts);
-      if (gen !== this.loads) return;
+      let encoder = new BatchEncoder();
+      let scanned: ScanResult | null = null;
+      // With a helper, read only the first half (and a little): the helper reads the rest,
+      // scans it and brings its bytes along. The whole file is read only when that part
+      // cannot be used (scanTraceWithPart answers null).
+      const sliced = file as FileBytes & { slice?: (start: number, end: number) => FileBytes };
+      if (part && sliced.slice) {
+        const limit = Math.min(file.size, from + SPLIT_SLACK_BYTES);
+        const prefix = new Uint8Array(await sliced.slice(0, limit).arrayBuffer());
+        if (gen !== this.loads) return; // a newer load replaced this one
+        // Where the helper's part starts (it has read its half: usually known by now).
+        const at = await part.at;
+        if (gen !== this.loads) return;
+        if (at >= 0 && at < limit) {
+          scanned = await scanTraceWithPart(
+            prefix,
+            encoder.strings,
+            at,
+            part.part,
+            opts,
+            file.size,
+          );
+          if (gen !== this.loads) return;
+        }
+      }
+      if (scanned === null) {
+        encoder = new BatchEncoder();
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        if (gen !== this.loads) return;
+        const at = part && !sliced.slice ? await part.at : -1;
+        scanned =
+          part && at >= 0
+            ? await scanTraceWithPart(bytes, encoder.strings, at, part.part, opts)
+            : scanTrace(bytes, encoder.strings, opts);
+        if (gen !== this.loads) return;
+      }
+      if (scanned === null) throw new Error('trace scan gave no answer');
       if (!scanned.ok) {
         this.problem(id, 'invalid-trace', scanned.error);
         return;

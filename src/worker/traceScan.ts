@@ -26,6 +26,11 @@ const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
 class SyntaxProblem extends Error {}
+/**
+ * A scan of a prefix of the file (scanTraceWithPart's `size`) needed a byte past the prefix:
+ * not an answer — the caller scans the whole file instead.
+ */
+class NeedBytes extends Error {}
 
 // Byte constants.
 const QUOTE = 0x22;
@@ -263,6 +268,12 @@ export interface PartScan {
   eventError: string | null;
   /** Not JSON from `at` on: the whole-file answer (positions absolute). */
   syntaxError: string | null;
+  /**
+   * The part's own bytes (the file from `base` on; transferred with the part): its events'
+   * payloads are read from here (the first part's thread need not hold them), and the whole-
+   * file scan reads the rest of the document after the events array from here too.
+   */
+  bytes: Uint8Array | null;
 }
 
 /**
@@ -296,14 +307,20 @@ export function scanTracePart(bytes: Uint8Array, base: number, at: number): Part
       count: 0,
       eventError: null,
       syntaxError: `$: not JSON (${e.message})`,
+      bytes: null,
     };
   }
 }
 
 /**
- * Scan the whole file, but let `part` (scanned elsewhere, from `split`) stand in for the events
+ * Scan the file, but let `part` (scanned elsewhere, from `split`) stand in for the events
  * from `split` on when this scan reaches `split` exactly at an event start: the answer is the
  * one scanTrace gives (a part that cannot be used is scanned here after all).
+ *
+ * `bytes` may be only a prefix of the file (`size` bytes in all; it must reach past `split`):
+ * the part brings the bytes after it (PartScan.bytes). Then null means the prefix was not
+ * enough (the part could not be used, or the guess was inside an event that runs past the
+ * prefix): the caller scans the whole file with scanTrace — never a different answer.
  */
 export async function scanTraceWithPart(
   bytes: Uint8Array,
@@ -311,12 +328,18 @@ export async function scanTraceWithPart(
   split: number,
   part: Promise<PartScan | null>,
   opts: ScanOptions = {},
-): Promise<ScanResult> {
-  const sc = new Scan(bytes, table, opts, 0, split);
-  const first = notJson(() => sc.start());
-  if (first !== null) return first;
-  const got = await part;
-  return notJson(() => sc.resume(got));
+  size = bytes.length,
+): Promise<ScanResult | null> {
+  const sc = new Scan(bytes, table, opts, 0, split, Math.ceil(size / 160), size);
+  try {
+    const first = notJson(() => sc.start());
+    if (first !== null) return first;
+    const got = await part;
+    return notJson(() => sc.resume(got));
+  } catch (e) {
+    if (e instanceof NeedBytes) return null;
+    throw e;
+  }
 }
 
 /** Run a scan step; a syntax problem is the `$: not JSON` answer. */
@@ -365,6 +388,12 @@ class Scan {
   private stack = new Uint8Array(64);
   private readonly interner: ByteInterner;
   private readonly cols: Columns;
+  /** The bytes the scan started on (blob 0 of the answer); `b` moves to a part's bytes. */
+  private readonly file: Uint8Array;
+  /** A used part's bytes (blob 2 of the answer: its events' payloads). */
+  private partBytes: Uint8Array | null = null;
+  /** `b` reaches the end of the file (else a byte past it throws NeedBytes). */
+  private complete: boolean;
   private readonly side = new Side();
   private eventError: string | null = null;
   /** Next position to report progress at (or to check `stopAt`: never past it). */
@@ -395,18 +424,22 @@ class Scan {
   private fxBad = false;
 
   constructor(
-    private readonly b: Uint8Array,
+    private b: Uint8Array,
     private readonly table: StringTable,
     private readonly opts: ScanOptions,
     /** Absolute position of b[0] in the file (a part scan's bytes start mid-file). */
-    private readonly base = 0,
+    private base = 0,
     /** An event start where start() stops to wait for the part scanned elsewhere. */
     private stopAt = Infinity,
     /** Events to make room for at first (default: a guess from the size, ~160 bytes each). */
     capacity = Math.ceil(b.length / 160),
+    /** The file's size (more than base + b.length: `b` is a prefix). */
+    private readonly total = base + b.length,
   ) {
     this.interner = new ByteInterner(b, table);
     this.cols = new Columns(Math.max(1024, capacity));
+    this.file = b;
+    this.complete = base + b.length >= total;
   }
 
   /**
@@ -500,13 +533,25 @@ class Scan {
     this.stopAt = Infinity;
     if (part !== null && part.at === at) {
       if (part.syntaxError !== null) return { ok: false, error: part.syntaxError };
-      if (this.eventError !== null) return this.members(part.end, true) as ScanResult;
-      if (part.first === this.stoppedIndex) {
-        this.merge(part);
-        return this.members(part.end, true) as ScanResult;
-      }
+      if (this.eventError !== null) return this.afterPart(part, false);
+      if (part.first === this.stoppedIndex) return this.afterPart(part, true);
     }
     return this.members(this.readEvents(at, this.stoppedIndex), true) as ScanResult;
+  }
+
+  /**
+   * The part stands in for the events from `stopAt` on (merged unless an earlier event was
+   * bad already); the rest of the document, after the events array, is read from the part's
+   * bytes. No string is interned after the events array, so the interner (which keeps offsets
+   * into the first bytes) is not used with the new ones.
+   */
+  private afterPart(part: PartScan, merge: boolean): ScanResult {
+    if (merge) this.merge(part);
+    if (part.bytes === null) return this.members(part.end - this.base, true) as ScanResult;
+    this.b = part.bytes;
+    this.base = part.base;
+    this.complete = true;
+    return this.members(part.end - part.base, true) as ScanResult;
   }
 
   /** Append a usable part's events (its string ids mapped into this table). */
@@ -520,6 +565,9 @@ class Scan {
     const c = this.cols;
     c.room(c.n + k);
     const at = c.n;
+    // The part's payloads in the file: read from its own bytes (blob 2) when it brought them.
+    const own = part.bytes !== null;
+    if (own) this.partBytes = part.bytes;
     // Plain columns in bulk; ids remapped, payload offsets made file-absolute (or moved into
     // this side blob) one by one.
     c.t.set(src.t.subarray(0, k), at);
@@ -533,11 +581,12 @@ class Scan {
     remap(src.actor, c.actor, at, k, ids);
     remap(src.caption, c.caption, at, k, ids);
     const { blob, dataOff, fxOff } = c;
-    const fileBase = part.base;
+    const fileBase = own ? 0 : part.base;
+    const fileBlob = own ? 2 : 0;
     for (let j = 0; j < k; j++) {
       const inFile = src.blob[j] === 0;
       const shift = inFile ? fileBase : sideBase;
-      blob[at + j] = inFile ? 0 : 1;
+      blob[at + j] = inFile ? fileBlob : 1;
       dataOff[at + j] = (src.dataOff[j] as number) + shift;
       fxOff[at + j] = (src.fxOff[j] as number) + shift;
     }
@@ -594,14 +643,17 @@ class Scan {
       count: this.cols.n,
       eventError: this.eventError,
       syntaxError: null,
+      bytes: b,
     };
   }
 
   private batch(): WireBatch {
     const c = this.cols;
     const n = c.n;
-    const blobs = [this.b];
-    if (this.side.length > 0) blobs.push(this.side.bytes());
+    // Blob 0 the file (or its prefix), 1 the side blob, 2 a used part's bytes.
+    const blobs = [this.file];
+    if (this.side.length > 0 || this.partBytes) blobs.push(this.side.bytes());
+    if (this.partBytes) blobs.push(this.partBytes);
     return {
       ...this.table.takeDelta(),
       t: c.t.subarray(0, n),
@@ -639,7 +691,7 @@ class Scan {
           }
           this.stopAt = Infinity; // the guess was inside an event: no part to wait for
         }
-        this.opts.onProgress?.(this.base + p, this.base + b.length);
+        this.opts.onProgress?.(this.base + p, this.total);
         this.nextProgress = Math.min(p + (8 << 20), this.stopAt);
       }
       const start = p;
@@ -930,6 +982,7 @@ class Scan {
 
   private end(p: number): void {
     p = ws(this.b, p);
+    if (p === this.b.length && !this.complete) throw new NeedBytes();
     if (p !== this.b.length) this.fail(p, 'unexpected data after the document');
   }
 
@@ -939,6 +992,8 @@ class Scan {
   }
 
   private fail(p: number, what: string): never {
+    // Past the end of a prefix: the bytes that decide are not here (not an answer).
+    if (p >= this.b.length && !this.complete) throw new NeedBytes();
     const c = this.b[p];
     const got = c === undefined ? 'end of input' : `'${String.fromCharCode(c)}'`;
     throw new SyntaxProblem(`${what}, got ${got} at byte ${this.base + p}`);

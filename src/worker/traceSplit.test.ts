@@ -29,29 +29,39 @@ function answer(r: ScanResult): string {
   return JSON.stringify(decodeWireBatch(r.batch, []));
 }
 
-/** Scan `bytes` in two parts split at the first guessed event start from `from`. */
+/**
+ * Scan `bytes` in two parts split at the first guessed event start from `from`. With `slack`,
+ * as the engine worker does: this side holds only the file up to `slack` bytes past the start
+ * (the part brings the rest); a null answer (the prefix was not enough) is followed by a scan of
+ * the whole file, as the engine worker does too (`whole` counts those).
+ */
 async function splitScan(
   bytes: Uint8Array,
   from: number,
   helper: (part: PartScan | null) => PartScan | null = (p) => p,
-): Promise<{ r: ScanResult; used: boolean }> {
+  slack = Infinity,
+): Promise<{ r: ScanResult; used: boolean; whole: boolean }> {
   // What the helper does: its bytes are the file from `from` on.
   const mine = bytes.slice(from);
   const rel = findEventStart(mine, 0);
-  if (rel < 0) return { r: scanTrace(bytes, new StringTable()), used: false };
+  if (rel < 0) return { r: scanTrace(bytes, new StringTable()), used: false, whole: true };
   const at = from + rel;
   const part = helper(scanTracePart(mine, from, rel));
   let used = false;
+  const prefix = bytes.slice(0, Math.min(bytes.length, at + 1 + slack));
   const r = await scanTraceWithPart(
-    bytes,
+    prefix,
     new StringTable(),
     at,
     Promise.resolve(part).then((p) => {
       used = p !== null;
       return p;
     }),
+    {},
+    bytes.length,
   );
-  return { r, used };
+  if (r === null) return { r: scanTrace(bytes, new StringTable()), used: false, whole: true };
+  return { r, used, whole: false };
 }
 
 describe('splitPoint', () => {
@@ -88,6 +98,22 @@ describe('a trace scanned in two parts (engine worker + helper) answers as one s
     expect(used).toBeGreaterThan(30);
   });
 
+  it('holding only a prefix (the part brings the rest): the same answer, the part used', async () => {
+    let used = 0;
+    const step = Math.max(1, Math.floor(bytes.length / 40));
+    for (let from = 0; from < bytes.length; from += step) {
+      for (const slack of [0, 300]) {
+        const s = await splitScan(bytes, from, (p) => p, slack);
+        expect(answer(s.r), `from ${from} slack ${slack}`).toBe(whole);
+        if (s.used && !s.whole) used++;
+      }
+      // Without a part the prefix is not enough: the whole file is scanned (same answer).
+      const none = await splitScan(bytes, from, () => null, 300);
+      expect(answer(none.r), `from ${from}`).toBe(whole);
+    }
+    expect(used).toBeGreaterThan(60);
+  });
+
   it('a helper that answers nothing, or a part of another start, changes nothing', async () => {
     for (const from of [1000, bytes.length >> 1, bytes.length - 500]) {
       expect(answer((await splitScan(bytes, from, () => null)).r)).toBe(whole);
@@ -114,6 +140,7 @@ describe('a trace scanned in two parts (engine worker + helper) answers as one s
     const one = answer(scanTrace(b, new StringTable()));
     for (let from = 0; from < b.length; from += 7) {
       expect(answer((await splitScan(b, from)).r), `from ${from}`).toBe(one);
+      expect(answer((await splitScan(b, from, (p) => p, 20)).r), `from ${from}`).toBe(one);
     }
   });
 
@@ -143,8 +170,11 @@ describe('a trace scanned in two parts (engine worker + helper) answers as one s
       for (let k = 1 + rnd(2); k > 0; k--)
         b[rnd(b.length)] = ALPHABET[rnd(ALPHABET.length)] as number;
       const one = answer(scanTrace(b, new StringTable()));
-      const s = await splitScan(b, rnd(b.length));
+      const from = rnd(b.length);
+      const s = await splitScan(b, from);
       expect(answer(s.r), `seed ${seed}`).toBe(one);
+      const p = await splitScan(b, from, (x) => x, rnd(400));
+      expect(answer(p.r), `seed ${seed} (prefix)`).toBe(one);
     }
   });
 });

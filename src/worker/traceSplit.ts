@@ -15,6 +15,14 @@ import { isPlainEventAt, type PartScan } from './traceScan.ts';
 /** Files smaller than this are scanned by one thread (a helper costs a worker start). */
 export const SPLIT_MIN_BYTES = 16 << 20;
 
+/**
+ * How far past `splitFrom` the engine worker reads when a helper scans the rest: the helper's
+ * event start is the first one after the middle (an event is ~300 bytes), and the helper
+ * brings the bytes after it. A start beyond this, or a part that cannot be used, and the
+ * engine worker reads and scans the whole file.
+ */
+export const SPLIT_SLACK_BYTES = 1 << 20;
+
 /** Where the helper's part starts looking for an event start: the middle of the file. */
 export function splitFrom(size: number): number {
   return Math.floor(size / 2);
@@ -89,7 +97,12 @@ export async function answerPart(
     post({ id: req.id, at: at < 0 ? -1 : req.from + at }, []);
     sent = true;
     const part = at < 0 ? null : scan(bytes, req.from, at);
-    post({ id: req.id, part }, part ? wireTransfer(part.batch) : []);
+    // The part's bytes go along (transferred): the engine worker reads only the file's first
+    // half and takes the rest of the payloads from here.
+    const transfer = part ? wireTransfer(part.batch) : [];
+    if (part?.bytes && !transfer.includes(part.bytes.buffer as ArrayBuffer))
+      transfer.push(part.bytes.buffer as ArrayBuffer);
+    post({ id: req.id, part }, transfer);
   } catch {
     if (!sent) post({ id: req.id, at: -1 }, []);
     post({ id: req.id, part: null }, []);
