@@ -199,9 +199,10 @@ export class Heap {
     if (cls >= 0) {
       const unitSize = SIZE_CLASSES[cls] as number;
       let c = -1;
-      for (const cand of this.partial[cls]!) {
-        if (c < 0 || cand < c) c = cand; // lowest address first: deterministic and compact
-      }
+      const partial = this.partial[cls]!;
+      // Lowest address first: deterministic and compact. One partial run is the common case.
+      if (partial.size === 1) for (const cand of partial) c = cand;
+      else for (const cand of partial) if (c < 0 || cand < c) c = cand;
       if (c < 0) {
         c = this.findFreeChunks(1);
         this.becomeRun(c, cls);
@@ -262,8 +263,9 @@ export class Heap {
     const c = this.chunkOf(b.off);
     if (this.vType[c] === CHUNK_RUN) {
       const cls = this.vArg[c] as number;
-      const h = this.readHdr(c);
-      if (h.type !== CHUNK_RUN || h.arg !== cls) this.writeHdr(c, CHUNK_RUN, cls, log);
+      const o = this.hdrOff(c);
+      if (this.scm.readU32(o) !== CHUNK_RUN || this.scm.readU32(o + 4) !== cls)
+        this.writeHdr(c, CHUNK_RUN, cls, log);
       const unit = (b.off - this.chunkBase(c)) / (SIZE_CLASSES[cls] as number);
       this.setBit(c, unit, true, log);
     } else {
