@@ -7,36 +7,17 @@
  */
 import type { PipelineView } from '../../../protocol/index.ts';
 import { hasFlowOrder, warmFlowOrder } from './layout.ts';
-
-type IdleWindow = {
-  requestIdleCallback?: (f: (d: IdleDeadline) => void, o?: { timeout: number }) => number;
-  cancelIdleCallback?: (id: number) => void;
-};
+import { runInIdle } from './prewarm.ts';
 
 /** Warm every pipeline of `views` in idle callbacks; returns a cancel function. */
 export function prelayoutInIdle(views: Iterable<PipelineView>): () => void {
-  const todo = [...views].filter((v) => !hasFlowOrder(v));
-  const w = globalThis as IdleWindow;
-  let handle = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let stopped = false;
-  const next = () => {
-    if (stopped || todo.length === 0) return;
-    if (w.requestIdleCallback) handle = w.requestIdleCallback(run, { timeout: 5000 });
-    else timer = setTimeout(() => run(), 50);
-  };
-  const run = (deadline?: IdleDeadline) => {
-    // One pipeline per callback, and only with a few ms to spare (a timed-out callback runs
-    // anyway: the page was never idle for 5 s, so go ahead once).
-    if (deadline && !deadline.didTimeout && deadline.timeRemaining() < 4) return next();
-    const v = todo.shift();
-    if (v && !hasFlowOrder(v)) warmFlowOrder(v);
-    next();
-  };
-  next();
-  return () => {
-    stopped = true;
-    if (handle) w.cancelIdleCallback?.(handle);
-    clearTimeout(timer);
-  };
+  // One pipeline per callback, and only with a few ms to spare (a timed-out callback runs
+  // anyway: the page was never idle for 5 s, so go ahead once).
+  return runInIdle(
+    [...views].filter((v) => !hasFlowOrder(v)),
+    (v) => {
+      if (!hasFlowOrder(v)) warmFlowOrder(v);
+    },
+    { minIdleMs: 4, timeoutMs: 5000, fallbackMs: 50 },
+  );
 }

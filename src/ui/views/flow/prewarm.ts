@@ -13,6 +13,54 @@ type IdleWindow = {
   cancelIdleCallback?: (id: number) => void;
 };
 
+/** How an idle queue paces itself. */
+export interface IdlePace {
+  /** An idle callback with less time left than this waits for the next one. */
+  minIdleMs: number;
+  /** How long an item may wait for idle time before it runs anyway (a page never idle). */
+  timeoutMs: number;
+  /** Without requestIdleCallback: the timer between items. */
+  fallbackMs: number;
+}
+
+/**
+ * Run `work(item)` for each of `items`, one per idle callback with at least `minIdleMs` to
+ * spare, and only when `ready()` (e.g. the previous item finished). A timed-out callback skips
+ * the idle check, so a busy page still gets through the queue, one item at a time. Returns a
+ * cancel function.
+ */
+export function runInIdle<T>(
+  items: readonly T[],
+  work: (item: T) => void,
+  pace: IdlePace,
+  ready: () => boolean = () => true,
+): () => void {
+  const todo = [...items];
+  const w = globalThis as IdleWindow;
+  let handle = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const next = () => {
+    if (stopped || todo.length === 0) return;
+    if (w.requestIdleCallback) handle = w.requestIdleCallback(run, { timeout: pace.timeoutMs });
+    else timer = setTimeout(() => run(), pace.fallbackMs);
+  };
+  const run = (deadline?: IdleDeadline) => {
+    if (!ready()) return next();
+    if (deadline && !deadline.didTimeout && deadline.timeRemaining() < pace.minIdleMs)
+      return next();
+    const item = todo.shift();
+    if (item !== undefined) work(item);
+    next();
+  };
+  next();
+  return () => {
+    stopped = true;
+    if (handle) w.cancelIdleCallback?.(handle);
+    clearTimeout(timer);
+  };
+}
+
 /**
  * Call `mount(item)` for each of `items`, one per idle callback with time to spare, waiting
  * for `ready()` (the previous mount finished warming) before the next. Returns a cancel
@@ -23,30 +71,7 @@ export function mountInIdle<T>(
   mount: (item: T) => void,
   ready: () => boolean,
 ): () => void {
-  const todo = [...items];
-  const w = globalThis as IdleWindow;
-  let handle = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let stopped = false;
-  const next = () => {
-    if (stopped || todo.length === 0) return;
-    if (w.requestIdleCallback) handle = w.requestIdleCallback(run, { timeout: 10_000 });
-    else timer = setTimeout(() => run(), 100);
-  };
-  const run = (deadline?: IdleDeadline) => {
-    // One diagram warming at a time, and only with most of an idle period to spare (the
-    // mount's own render is sliced by React, but its commit and first layout are not). A
-    // timed-out callback skips the idle check so a busy page still warms, but never stacks.
-    if (!ready()) return next();
-    if (deadline && !deadline.didTimeout && deadline.timeRemaining() < 20) return next();
-    const item = todo.shift();
-    if (item !== undefined) mount(item);
-    next();
-  };
-  next();
-  return () => {
-    stopped = true;
-    if (handle) w.cancelIdleCallback?.(handle);
-    clearTimeout(timer);
-  };
+  // One diagram warming at a time, and only with most of an idle period to spare (the mount's
+  // own render is sliced by React, but its commit and first layout are not).
+  return runInIdle(items, mount, { minIdleMs: 20, timeoutMs: 10_000, fallbackMs: 100 }, ready);
 }
