@@ -5,7 +5,8 @@
  *  - the same keys inserted into a plain in-memory B+tree (JS objects, order 20): the
  *    reference the VOS rate is compared with (ratio = vos updates/s ÷ btree inserts/s);
  *  - 100 000 distinct dkeys in one object (spec S6): update all, fetch all back;
- *  - SCM bytes used per 1 KiB update (reported as a counter of the update run).
+ *  - SCM bytes used per 1 KiB update (a ratio counter: reported as its mean per run,
+ *    `mean_per_run`, not divided by time).
  */
 import { createRuntime } from '../src/engine/core/runtime.ts';
 import { createVosTarget } from '../src/engine/vos/target.ts';

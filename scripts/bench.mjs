@@ -67,7 +67,14 @@ for (const file of files) {
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const perSecond = { runs: (runs * 1000) / ms };
     const perCpuSecond = { runs: (runs * 1000) / cpuMs };
+    // A counter named `x_per_y` is already a ratio (e.g. SCM bytes per update): its mean per
+    // run is the figure, not a rate — dividing it by time gave a meaningless number.
+    const ratios = {};
     for (const [k, v] of Object.entries(totals)) {
+      if (k.includes('_per_')) {
+        ratios[k] = v / runs;
+        continue;
+      }
       perSecond[k] = (v * 1000) / ms;
       perCpuSecond[k] = (v * 1000) / cpuMs;
     }
@@ -80,15 +87,17 @@ for (const file of files) {
       per_second: perSecond,
       per_cpu_second: perCpuSecond,
     };
+    if (Object.keys(ratios).length > 0) r.mean_per_run = ratios;
     results.push(r);
     printRow([
       name,
       b.name,
       r.ms_per_run.toFixed(2),
       r.cpu_ms_per_run.toFixed(2),
-      Object.entries(perCpuSecond)
-        .map(([k, v]) => `${fmt(v)} ${k}/cpu-s`)
-        .join(', '),
+      [
+        ...Object.entries(perCpuSecond).map(([k, v]) => `${fmt(v)} ${k}/cpu-s`),
+        ...Object.entries(ratios).map(([k, v]) => `${fmt(v)} ${k}`),
+      ].join(', '),
     ]);
   }
   mkdirSync(resultsDir, { recursive: true });
