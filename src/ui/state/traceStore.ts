@@ -216,19 +216,24 @@ export class TraceStore implements EventList {
    * decoding them (derive/effectKinds.ts).
    */
   effectsBytes(i: number): Uint8Array | undefined {
-    if (i < 0 || i >= this.n) return undefined;
-    const len = this.fxLen[i] as number;
-    if (len === 0) return undefined;
-    const off = this.fxOff[i] as number;
-    return (this.blobs[this.blobOf[i] as number] as Uint8Array).subarray(off, off + len);
+    return this.rawPayload(i, this.fxOff, this.fxLen);
   }
 
   /** Event i's `data` as its raw UTF-8 JSON bytes (a read-only view), like effectsBytes. */
   dataBytes(i: number): Uint8Array | undefined {
+    return this.rawPayload(i, this.dataOff, this.dataLen);
+  }
+
+  /** Event i's payload bytes at (offs[i], lens[i]) in its blob (a view), or undefined. */
+  private rawPayload(
+    i: number,
+    offs: ArrayLike<number>,
+    lens: ArrayLike<number>,
+  ): Uint8Array | undefined {
     if (i < 0 || i >= this.n) return undefined;
-    const len = this.dataLen[i] as number;
+    const len = lens[i] as number;
     if (len === 0) return undefined;
-    const off = this.dataOff[i] as number;
+    const off = offs[i] as number;
     return (this.blobs[this.blobOf[i] as number] as Uint8Array).subarray(off, off + len);
   }
 

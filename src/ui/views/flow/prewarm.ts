@@ -35,13 +35,13 @@ export function runInIdle<T>(
   pace: IdlePace,
   ready: () => boolean = () => true,
 ): () => void {
-  const todo = [...items];
+  const queue = [...items];
   const w = globalThis as IdleWindow;
   let handle = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   const next = () => {
-    if (stopped || todo.length === 0) return;
+    if (stopped || queue.length === 0) return;
     if (w.requestIdleCallback) handle = w.requestIdleCallback(run, { timeout: pace.timeoutMs });
     else timer = setTimeout(() => run(), pace.fallbackMs);
   };
@@ -49,7 +49,7 @@ export function runInIdle<T>(
     if (!ready()) return next();
     if (deadline && !deadline.didTimeout && deadline.timeRemaining() < pace.minIdleMs)
       return next();
-    const item = todo.shift();
+    const item = queue.shift();
     if (item !== undefined) work(item);
     next();
   };

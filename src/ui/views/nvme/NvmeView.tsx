@@ -18,6 +18,7 @@ import {
 } from '../../derive/nvme.ts';
 import { trace } from '../../state/store.ts';
 import { BlockMap, Legend } from '../scm/BlockMap.tsx';
+import { lookCells } from '../scm/looks.ts';
 import { bytesText, type Look } from '../scm/paint.ts';
 import { ViewPanel } from '../scm/shell.tsx';
 import { useTraceCursor } from '../scm/useTraceCursor.ts';
@@ -141,17 +142,10 @@ export function NvmeView() {
         : devs[0];
   const d = id === undefined ? undefined : state.devs.get(id);
   // Every block's look index (the map's cells) and the legend's counts, in one pass.
-  const looks = useMemo(() => {
-    if (!d) return null;
-    const cells = new Uint8Array(d.blocks);
-    const counts = ORDER.map(() => 0);
-    for (let b = 0; b < d.blocks; b++) {
-      const k = INDEX[blockLook(d, b)];
-      cells[b] = k;
-      counts[k]!++;
-    }
-    return { cells, counts };
-  }, [d]);
+  const looks = useMemo(
+    () => (d ? lookCells(d.blocks, ORDER.length, (b) => INDEX[blockLook(d, b)]) : null),
+    [d],
+  );
   const counts = looks?.counts;
   const marks = id === undefined ? [] : touched(cursor, id);
 

@@ -13,7 +13,7 @@ import { createScmOwners, ownersOf } from '../../derive/scmOwners.ts';
 import { str, num } from '../../derive/grow.ts';
 import { trace } from '../../state/store.ts';
 import { BlockMap, Legend } from './BlockMap.tsx';
-import { SCM_LOOK_INDEX, SCM_LOOK_ORDER, SCM_LOOKS } from './looks.ts';
+import { lookCells, SCM_LOOK_INDEX, SCM_LOOK_ORDER, SCM_LOOKS } from './looks.ts';
 import { bytesText } from './paint.ts';
 import { ViewPanel } from './shell.tsx';
 import { useTraceCursor } from './useTraceCursor.ts';
@@ -78,17 +78,11 @@ export function ScmView() {
         : devs[0];
   const d = id === undefined ? undefined : state.devs.get(id);
   // Every line's look index (the map's cells) and the legend's counts, in one pass.
-  const looks = useMemo(() => {
-    if (!d) return null;
-    const cells = new Uint8Array(d.lines);
-    const counts = SCM_LOOK_ORDER.map(() => 0);
-    for (let l = 0; l < d.lines; l++) {
-      const k = SCM_LOOK_INDEX[lineLook(d, l)];
-      cells[l] = k;
-      counts[k]!++;
-    }
-    return { cells, counts };
-  }, [d]);
+  const looks = useMemo(
+    () =>
+      d ? lookCells(d.lines, SCM_LOOK_ORDER.length, (l) => SCM_LOOK_INDEX[lineLook(d, l)]) : null,
+    [d],
+  );
   const counts = looks?.counts;
   const marks = id === undefined ? [] : touched(cursor, id);
 

@@ -62,3 +62,22 @@ export const SCM_LOOKS: readonly Look[] = [
 export const SCM_LOOK_INDEX: Record<LineLook, number> = Object.fromEntries(
   SCM_LOOK_ORDER.map((l, i) => [l, i]),
 ) as Record<LineLook, number>;
+
+/**
+ * A block map's cells and its legend's counts in one pass: `look(i)` is cell i's index into
+ * the map's looks (`kinds` of them). Shared by the SCM (lines) and NVMe (blocks) maps.
+ */
+export function lookCells(
+  n: number,
+  kinds: number,
+  look: (i: number) => number,
+): { cells: Uint8Array; counts: number[] } {
+  const cells = new Uint8Array(n);
+  const counts = new Array<number>(kinds).fill(0);
+  for (let i = 0; i < n; i++) {
+    const k = look(i);
+    cells[i] = k;
+    counts[k]!++;
+  }
+  return { cells, counts };
+}
