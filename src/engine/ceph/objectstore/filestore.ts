@@ -109,6 +109,13 @@ export class FileStore implements ObjectStore {
   private readonly opFinisher: Worker;
   private readonly parallel: boolean;
   private gen = 0;
+  /**
+   * The object table is encoded into this one buffer per store (it keeps the size it grew to)
+   * instead of a fresh table-sized buffer per sync: the device copies the bytes when each write
+   * is submitted, and one sync_entry runs at a time. A kill/remount swaps in a new buffer
+   * (`dropMemory`), so a dead incarnation's commit still in flight never sees it rewritten.
+   */
+  private tableScratch = new Enc(1 << 16);
   /** The journal record being written (reused: one record in flight at a time). */
   private readonly journalScratch = new Enc(1 << 15);
   /** Blocks written by an apply whose device IO has not completed yet. */
@@ -366,7 +373,7 @@ export class FileStore implements ObjectStore {
     this.syncWanted = false;
     this.syncRunning = true;
     const committed = this.appliedThrough;
-    const { table, padded } = encodeTable(this.fs);
+    const { table, padded } = encodeTable(this.fs, this.tableScratch);
     const firstLive = this.records.find((r) => r.lastOp > committed);
     const plan = this.region.planTable(
       table,
@@ -472,6 +479,7 @@ export class FileStore implements ObjectStore {
   }
 
   private dropMemory(): void {
+    this.tableScratch = new Enc(1 << 16);
     this.writeq = [];
     this.writerBusy = false;
     this.opWq.reset();
@@ -510,7 +518,7 @@ export class FileStore implements ObjectStore {
     yield* this.dev.read(this.region.superLba, 1);
     if (r.records > 0) yield* this.dev.read(0, Math.min(1024, r.records));
     for (const w of r.writes) yield* this.dev.write(w.lba, w.data);
-    const { table, padded } = encodeTable(this.fs);
+    const { table, padded } = encodeTable(this.fs, this.tableScratch);
     const plan = this.region.planTable(table, this.region.nextRecordSeq, this.opSeq, padded);
     yield* this.dev.flush();
     for (const w of plan.table) yield* this.dev.write(w.lba, w.data);
@@ -534,7 +542,7 @@ export class FileStore implements ObjectStore {
   mountAtBoot(writeDirect: (lba: number, data: Uint8Array) => void): void {
     const r = this.openStore(false);
     for (const w of r.writes) writeDirect(w.lba, w.data);
-    const { table, padded } = encodeTable(this.fs);
+    const { table, padded } = encodeTable(this.fs, this.tableScratch);
     const plan = this.region.planTable(table, this.region.nextRecordSeq, this.opSeq, padded);
     for (const w of plan.table) writeDirect(w.lba, w.data);
     writeDirect(plan.superblock.lba, plan.superblock.data);
@@ -599,15 +607,13 @@ function countObjects(t: ObjectTable): number {
   return n;
 }
 
-/** Bytes of the last table encoded (the next one is about as big: sized once, no doubling). */
-let lastTableBytes = 0;
-
 /**
- * The object table as sync_entry commits it: per object its onode and omap. `padded` is the
- * same bytes zero-filled to whole blocks (what goes to the table slot, without a copy).
+ * The object table as sync_entry commits it, encoded into `e` (reset first): per object its
+ * onode and omap. `padded` is the same bytes zero-filled to whole blocks (what goes to the
+ * table slot, without a copy); both are views of `e`'s buffer.
  */
-function encodeTable(t: ObjectTable): { table: Uint8Array; padded: Uint8Array } {
-  const e = new Enc(Math.max(1 << 16, lastTableBytes + (lastTableBytes >> 3)));
+function encodeTable(t: ObjectTable, e: Enc): { table: Uint8Array; padded: Uint8Array } {
+  e.reset();
   for (const [coll, oid, o] of t.entries()) {
     e.u8(1);
     e.str(coll);
@@ -620,7 +626,6 @@ function encodeTable(t: ObjectTable): { table: Uint8Array; padded: Uint8Array } 
     }
   }
   e.u8(0);
-  lastTableBytes = e.len;
   const padded = e.padded(4096);
   return { table: padded.subarray(0, e.len), padded };
 }
